@@ -1,0 +1,8 @@
+fn main() {
+    // Capabilities live beside the shell's sources, not at the package root.
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+        .app_manifest(tauri_build::AppManifest::new().commands(&["store_info", "list_repositories"]));
+    tauri_build::try_build(attributes).expect("tauri build script failed");
+}

@@ -1,0 +1,154 @@
+//! `repovault-cli`: RepoVault's core without a window. Human output by default, `--json` for
+//! programs; exit code 0 on success, otherwise 1 with a one-line error on stderr.
+
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use repovault_storage::{open_store, push_event, Store, StoreConfig, StoreError};
+
+use crate::output::Output;
+
+#[derive(Parser)]
+#[command(name = "repovault-cli", version, about = "RepoVault: git history in a real database")]
+struct Cli {
+    /// Data folder (database, blobs). Default: the user's data folder.
+    #[arg(long, global = true, env = "REPOVAULT_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// sqlite://PATH or postgres://USER@HOST/DB. Default: repovault.db in the data folder.
+    #[arg(long, global = true, env = "DATABASE_URL", value_name = "URL")]
+    database_url: Option<String>,
+    /// Print machine-readable JSON.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List stored repositories with their commit counts.
+    Repos,
+    /// Show the newest commits of a repository.
+    Log {
+        /// Repository name (may be left out when there is only one).
+        #[arg(long)]
+        repo: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// Show one commit, by full hash or unique prefix, with its file changes and diffs.
+    Show {
+        hash: String,
+        #[arg(long)]
+        repo: Option<String>,
+        /// Leave the diff texts out.
+        #[arg(long)]
+        stat: bool,
+    },
+    /// Show applied and pending schema migrations, then apply the pending ones.
+    Migrate {
+        /// Only show; apply nothing.
+        #[arg(long)]
+        status: bool,
+    },
+    /// Store the commits of a push-event JSON payload.
+    IngestEvent {
+        file: PathBuf,
+        /// Repository to store into (default: the payload's repository name).
+        #[arg(long)]
+        repo: Option<String>,
+        /// Workspace for a new repository.
+        #[arg(long, default_value = "default")]
+        workspace: String,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("REPOVAULT_LOG").unwrap_or_else(|_| "warn,sqlx=error".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Runtime::new().expect("cannot start the async runtime");
+    let out = Output::new(cli.json);
+    match runtime.block_on(run(cli, &out)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            out.error(&err);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(cli: &Cli, apply_migrations: bool) -> Result<Arc<dyn Store>, StoreError> {
+    let data_dir = cli.data_dir.clone().unwrap_or_else(repovault_storage::default_data_dir);
+    let mut config = StoreConfig::for_data_dir(&data_dir, cli.database_url.as_deref())?;
+    config.apply_migrations = apply_migrations;
+    open_store(&config).await
+}
+
+async fn run(cli: Cli, out: &Output) -> Result<(), StoreError> {
+    let store = open(&cli, !matches!(cli.command, Command::Migrate { .. })).await?;
+    let result = execute(&cli.command, store.as_ref(), out).await;
+    store.close().await;
+    result
+}
+
+async fn execute(command: &Command, store: &dyn Store, out: &Output) -> Result<(), StoreError> {
+    match command {
+        Command::Repos => out.repositories(&store.repositories().await?),
+        Command::Log { repo, limit } => {
+            let repository = pick_repository(store, repo.as_deref()).await?;
+            out.commits(&store.recent_commits(repository.id, *limit).await?);
+        }
+        Command::Show { hash, repo, stat } => {
+            let repository_id = match repo {
+                Some(name) => Some(store.repository_by_name(name).await?.id),
+                None => None,
+            };
+            out.commit(&store.get_commit_by_hash(repository_id, hash).await?, !stat);
+        }
+        Command::Migrate { status } => {
+            let applied = if *status { Vec::new() } else { store.migrate().await? };
+            out.migrations(&store.migrations().await?, &applied);
+        }
+        Command::IngestEvent { file, repo, workspace } => {
+            let bytes = std::fs::read(file)
+                .map_err(|e| StoreError::validation("file", format!("cannot read {}: {e}", file.display())))?;
+            let event = push_event::parse_push_event(&bytes)?;
+            let name = repo.clone().or(event.repository.clone()).ok_or_else(|| {
+                StoreError::validation("repo", "the payload names no repository; pass --repo NAME")
+            })?;
+            let repository = store.ensure_repository(workspace, &name, None).await?;
+            let results = store.store_commits(repository.id, &event.commits).await?;
+            out.storage_results(&name, &results);
+        }
+    }
+    Ok(())
+}
+
+/// The named repository, or the only one there is.
+async fn pick_repository(store: &dyn Store, name: Option<&str>) -> Result<repovault_storage::Repository, StoreError> {
+    if let Some(name) = name {
+        return store.repository_by_name(name).await;
+    }
+    let mut all = store.repositories().await?;
+    match all.len() {
+        1 => Ok(all.remove(0)),
+        0 => Err(StoreError::not_found("repository (the store is empty)")),
+        _ => Err(StoreError::validation(
+            "repo",
+            format!(
+                "there are {} repositories; name one with --repo ({})",
+                all.len(),
+                all.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        )),
+    }
+}

@@ -1,0 +1,172 @@
+//! Printing: the same values as a human-readable table or as JSON (`--json`).
+
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use repovault_storage::{
+    Commit, CommitWithChanges, MigrationState, Repository, Signature, StorageResult, StorageStatus, StoreError,
+};
+use serde::Serialize;
+
+pub struct Output {
+    json: bool,
+}
+
+impl Output {
+    pub fn new(json: bool) -> Output {
+        Output { json }
+    }
+
+    fn print_json<T: Serialize + ?Sized>(&self, value: &T) {
+        println!("{}", serde_json::to_string_pretty(value).expect("values serialise"));
+    }
+
+    /// One line on stderr; with `--json` also the `{code, message}` payload on stdout.
+    pub fn error(&self, err: &StoreError) {
+        if self.json {
+            self.print_json(&serde_json::json!({ "error": err.payload() }));
+        }
+        eprintln!("error [{}]: {err}", err.code());
+    }
+
+    pub fn repositories(&self, repositories: &[Repository]) {
+        if self.json {
+            return self.print_json(repositories);
+        }
+        if repositories.is_empty() {
+            println!("No repositories yet.");
+            return;
+        }
+        println!("{:<24} {:<12} {:>9}  {:<20} PATH", "NAME", "WORKSPACE", "COMMITS", "LAST SYNC");
+        for r in repositories {
+            let synced = r.last_synced_at.map(format_utc).unwrap_or_else(|| "never".into());
+            println!(
+                "{:<24} {:<12} {:>9}  {:<20} {}",
+                r.name,
+                r.workspace,
+                r.commit_count,
+                synced,
+                r.path.as_deref().unwrap_or("-")
+            );
+        }
+    }
+
+    pub fn commits(&self, commits: &[Commit]) {
+        if self.json {
+            return self.print_json(commits);
+        }
+        for c in commits {
+            let summary = c.message.lines().next().unwrap_or_default();
+            println!(
+                "{}  {}  {:<20}  {:>6} {:>6}  {summary}",
+                &c.hash[..12],
+                format_signature_time(&c.author),
+                truncate(&c.author.name, 20),
+                counted("+", c.totals.total_additions),
+                counted("-", c.totals.total_deletions),
+            );
+        }
+    }
+
+    pub fn commit(&self, found: &CommitWithChanges, with_diffs: bool) {
+        if self.json {
+            if with_diffs {
+                return self.print_json(found);
+            }
+            let mut without = found.clone();
+            without.changes.iter_mut().for_each(|c| c.diff = None);
+            return self.print_json(&without);
+        }
+        let c = &found.commit;
+        println!("commit {}", c.hash);
+        for parent in &c.parents {
+            println!("parent {parent}");
+        }
+        println!("Author: {} <{}>  {}", c.author.name, c.author.email, format_signature_time(&c.author));
+        println!(
+            "Commit: {} <{}>  {}",
+            c.committer.name,
+            c.committer.email,
+            format_signature_time(&c.committer)
+        );
+        if let Some(pusher) = &c.pusher {
+            println!("Pushed by: {pusher}");
+        }
+        println!();
+        for line in c.message.lines() {
+            println!("    {line}");
+        }
+        println!();
+        for change in &found.changes {
+            let binary = if change.is_binary { " (binary)" } else { "" };
+            let from = change.old_path.as_deref().map(|p| format!("{p} -> ")).unwrap_or_default();
+            println!(
+                "{:>6} {:>6}  {:<9} {from}{}{binary}",
+                counted("+", change.additions),
+                counted("-", change.deletions),
+                change.kind.as_str(),
+                change.path
+            );
+        }
+        if with_diffs {
+            for diff in found.changes.iter().filter_map(|c| c.diff.as_deref()) {
+                println!();
+                print!("{diff}");
+            }
+        }
+    }
+
+    pub fn migrations(&self, states: &[MigrationState], applied_now: &[i64]) {
+        if self.json {
+            return self.print_json(&serde_json::json!({ "migrations": states, "applied_now": applied_now }));
+        }
+        for m in states {
+            let state = match (m.applied, applied_now.contains(&m.version)) {
+                (true, true) => "applied now",
+                (true, false) => "applied",
+                (false, _) => "pending",
+            };
+            println!("{:<16} {:<12} {}", m.version, state, m.description);
+        }
+        let pending = states.iter().filter(|m| !m.applied).count();
+        println!("{} applied, {pending} pending", states.len() - pending);
+    }
+
+    pub fn storage_results(&self, repository: &str, results: &[StorageResult]) {
+        if self.json {
+            return self.print_json(results);
+        }
+        let count = |status| results.iter().filter(|r| r.status == status).count();
+        println!(
+            "{repository}: {} stored, {} already there",
+            count(StorageStatus::Stored),
+            count(StorageStatus::Duplicate)
+        );
+    }
+}
+
+fn counted(sign: &str, n: Option<i64>) -> String {
+    n.map(|n| format!("{sign}{n}")).unwrap_or_else(|| format!("{sign}?"))
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut cut: String = text.chars().take(max - 1).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+fn format_utc(seconds: i64) -> String {
+    DateTime::<Utc>::from_timestamp(seconds, 0)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| seconds.to_string())
+}
+
+/// A signature's time in its own offset, as git shows it.
+fn format_signature_time(sig: &Signature) -> String {
+    FixedOffset::east_opt(sig.tz_offset_minutes * 60)
+        .and_then(|offset| offset.timestamp_opt(sig.time, 0).single())
+        .map(|t| t.format("%Y-%m-%d %H:%M %z").to_string())
+        .unwrap_or_else(|| format_utc(sig.time))
+}

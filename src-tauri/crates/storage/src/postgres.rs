@@ -1,0 +1,96 @@
+//! The team backend: a PostgreSQL server chosen by a `postgres://` URL.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+use crate::blob::BlobStore;
+use crate::error::{Result, StoreError};
+use crate::model::{Backend, StoreInfo};
+use crate::schema;
+use crate::sql::impl_sql_store;
+
+pub static MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/postgres");
+
+#[derive(Debug)]
+pub struct PgStore {
+    pool: PgPool,
+    blobs: BlobStore,
+    info: StoreInfo,
+    migrator: &'static Migrator,
+}
+
+impl PgStore {
+    pub async fn open(url: &str, blobs: BlobStore, apply_migrations: bool) -> Result<PgStore> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Config(format!("bad PostgreSQL URL {}: {e}", redact_password(url))))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Storage(format!("cannot connect to {}: {e}", redact_password(url))))?;
+        let applied = applied_versions(&pool).await?;
+        if let Err(err) = schema::refuse_newer(&MIGRATOR, &applied) {
+            pool.close().await;
+            return Err(err);
+        }
+        let mut store = PgStore {
+            pool,
+            info: StoreInfo {
+                backend: Backend::Postgres,
+                location: redact_password(url),
+                schema_version: 0,
+                blob_store: blobs.description().to_string(),
+            },
+            blobs,
+            migrator: &MIGRATOR,
+        };
+        if apply_migrations {
+            crate::store::Store::migrate(&store).await?;
+        }
+        store.info.schema_version = applied_versions(&store.pool).await?.into_iter().max().unwrap_or(0);
+        Ok(store)
+    }
+}
+
+async fn applied_versions(pool: &PgPool) -> Result<Vec<i64>> {
+    let table: Option<(i32,)> = sqlx::query_as(
+        "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'",
+    )
+    .fetch_optional(pool)
+    .await?;
+    if table.is_none() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(|(v,)| v).collect())
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`, for messages and the UI.
+pub fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let Some((userinfo, host)) = rest.rsplit_once('@') else { return url.to_string() };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+impl_sql_store!(PgStore, sqlx::Postgres);
+
+#[cfg(test)]
+mod tests {
+    use super::redact_password;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(redact_password("postgres://rv:s3cret@127.0.0.1:5432/db"), "postgres://rv:***@127.0.0.1:5432/db");
+        assert_eq!(redact_password("postgres://rv@127.0.0.1/db"), "postgres://rv@127.0.0.1/db");
+        assert_eq!(redact_password("postgres://127.0.0.1/db"), "postgres://127.0.0.1/db");
+    }
+}

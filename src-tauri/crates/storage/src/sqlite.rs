@@ -1,0 +1,97 @@
+//! The embedded default backend: one SQLite file in WAL mode with foreign keys on.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::blob::BlobStore;
+use crate::error::{Result, StoreError};
+use crate::model::{Backend, StoreInfo};
+use crate::schema;
+use crate::sql::impl_sql_store;
+
+pub static MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/sqlite");
+
+#[derive(Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    blobs: BlobStore,
+    info: StoreInfo,
+    migrator: &'static Migrator,
+}
+
+impl SqliteStore {
+    /// Opens (creating when missing) the database file. An existing file is first checked through a
+    /// read-only connection, so a database from a newer RepoVault is refused without being touched.
+    pub async fn open(path: &Path, blobs: BlobStore, apply_migrations: bool) -> Result<SqliteStore> {
+        if path.exists() {
+            let options = SqliteConnectOptions::new().filename(path).read_only(true);
+            let probe = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+            let applied = applied_versions(&probe).await;
+            probe.close().await;
+            schema::refuse_newer(&MIGRATOR, &applied?)?;
+        } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                StoreError::Config(format!("cannot create the folder {} for the database: {e}", parent.display()))
+            })?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        let mut store = SqliteStore {
+            pool,
+            info: StoreInfo {
+                backend: Backend::Sqlite,
+                location: path.display().to_string(),
+                schema_version: 0,
+                blob_store: blobs.description().to_string(),
+            },
+            blobs,
+            migrator: &MIGRATOR,
+        };
+        if apply_migrations {
+            crate::store::Store::migrate(&store).await?;
+        }
+        store.info.schema_version = applied_versions(&store.pool).await?.into_iter().max().unwrap_or(0);
+        Ok(store)
+    }
+
+    /// The file a `sqlite:` URL names: `sqlite://PATH`, `sqlite:PATH` (query strings are not used).
+    pub fn path_from_url(url: &str) -> Result<PathBuf> {
+        let rest = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .ok_or_else(|| StoreError::Config(format!("{url:?} is not a sqlite: URL")))?;
+        let path = rest.split('?').next().unwrap_or_default();
+        if path.is_empty() || path == ":memory:" {
+            return Err(StoreError::Config(
+                "a SQLite database URL needs a file path, for example sqlite:///home/me/repovault.db".into(),
+            ));
+        }
+        PathBuf::from_str(path).map_err(|e| StoreError::Config(format!("bad SQLite path {path:?}: {e}")))
+    }
+}
+
+async fn applied_versions(pool: &SqlitePool) -> Result<Vec<i64>> {
+    let table: Option<(String,)> =
+        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
+            .fetch_optional(pool)
+            .await?;
+    if table.is_none() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(|(v,)| v).collect())
+}
+
+impl_sql_store!(SqliteStore, sqlx::Sqlite);

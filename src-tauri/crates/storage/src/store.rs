@@ -1,0 +1,75 @@
+//! The `Store` contract: what every backend does, tested by one conformance suite on SQLite and
+//! PostgreSQL alike.
+
+use async_trait::async_trait;
+
+use crate::error::{Result, StoreError};
+use crate::model::{
+    AuditEntry, Commit, CommitTotals, CommitWithChanges, MigrationState, NewCommit, NewFileChange, Repository,
+    StorageResult, StorageStatus, StoreInfo,
+};
+
+/// A commit and its file changes, as handed to `store_commits`.
+pub type CommitBatchItem = (NewCommit, Vec<NewFileChange>);
+
+/// Most rows `recent_commits` returns in one call.
+pub const MAX_PAGE: u32 = 10_000;
+
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    fn info(&self) -> StoreInfo;
+
+    /// The repository called `name`, created in `workspace` (made if missing) when it does not exist.
+    async fn ensure_repository(&self, workspace: &str, name: &str, path: Option<&str>) -> Result<Repository>;
+    async fn repository_by_name(&self, name: &str) -> Result<Repository>;
+    /// Every repository with its commit count, by name.
+    async fn repositories(&self) -> Result<Vec<Repository>>;
+
+    /// Stores one commit with its file changes and diff texts. Never returns an error: a failure is
+    /// a `Failed` result carrying the error's code and message, and writes nothing.
+    async fn store_commit(&self, repository_id: i64, commit: &NewCommit, changes: &[NewFileChange]) -> StorageResult {
+        let batch = [(commit.clone(), changes.to_vec())];
+        match self.store_commits(repository_id, &batch).await {
+            Ok(mut results) => results.pop().expect("one result per commit"),
+            Err(err) => failed_result(&commit.hash, CommitTotals::of(changes), &err),
+        }
+    }
+
+    /// Stores many commits in one transaction: all of them, or (on any error) none.
+    /// A commit already stored in the repository is `Duplicate` and left as it is.
+    async fn store_commits(&self, repository_id: i64, batch: &[CommitBatchItem]) -> Result<Vec<StorageResult>>;
+
+    /// A commit by full hash or unique prefix (at least 4 hex characters), with its file changes
+    /// and their diff texts. `repository_id` narrows the search to one repository.
+    async fn get_commit_by_hash(&self, repository_id: Option<i64>, hash: &str) -> Result<CommitWithChanges>;
+    /// The newest commits of a repository by commit time, at most `limit` (capped at `MAX_PAGE`).
+    async fn recent_commits(&self, repository_id: i64, limit: u32) -> Result<Vec<Commit>>;
+    /// The exact bytes of a file change's diff, if it has one.
+    async fn diff_bytes(&self, file_change_id: i64) -> Result<Option<Vec<u8>>>;
+
+    /// The newest audit log entries first.
+    async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>>;
+    /// Every migration this build knows, and whether the database has it.
+    async fn migrations(&self) -> Result<Vec<MigrationState>>;
+    /// Applies pending migrations; returns the versions applied.
+    async fn migrate(&self) -> Result<Vec<i64>>;
+
+    async fn close(&self);
+}
+
+pub(crate) fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+pub(crate) fn failed_result(hash: &str, metadata: CommitTotals, err: &StoreError) -> StorageResult {
+    StorageResult {
+        success: false,
+        status: StorageStatus::Failed,
+        hash: hash.to_string(),
+        commit_id: None,
+        message: err.to_string(),
+        timestamp: now_rfc3339(),
+        metadata,
+        error_code: Some(err.code().to_string()),
+    }
+}

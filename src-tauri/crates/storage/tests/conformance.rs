@@ -1,0 +1,477 @@
+//! The `Store` contract, run unchanged against SQLite and PostgreSQL (and, for large diffs, against
+//! both blob stores). Every test uses a fresh database on a real engine.
+
+mod common;
+
+use common::*;
+use repovault_storage::{
+    open_store, ChangeKind, NewFileChange, StorageStatus, Store, StoreError, INLINE_DIFF_LIMIT,
+};
+
+/// Generates one `#[tokio::test]` per backend for each contract function.
+macro_rules! conformance {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $test() { super::$test(super::fresh_store(super::Engine::Sqlite, super::Blobs::Local).await).await })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $test() { super::$test(super::fresh_store(super::Engine::Postgres, super::Blobs::Local).await).await })*
+        }
+    };
+}
+
+conformance!(
+    stores_a_commit_and_reports_its_totals,
+    storing_again_is_a_duplicate_and_writes_nothing,
+    a_batch_is_stored_in_one_transaction,
+    a_batch_rolls_back_when_the_database_fails_midway,
+    a_batch_with_an_invalid_commit_writes_nothing,
+    looks_up_by_full_hash_and_unique_prefix,
+    an_ambiguous_prefix_lists_the_candidates,
+    bad_lookups_are_typed_errors,
+    recent_commits_are_newest_first,
+    identical_diffs_are_stored_once,
+    unknown_line_counts_stay_unknown,
+    validation_errors_name_the_field_and_change_nothing,
+    a_missing_repository_is_not_found,
+    a_newer_schema_is_refused_and_left_untouched,
+    migrations_are_all_applied,
+    repositories_are_listed_with_counts,
+    store_commit_reports_failures_as_results,
+);
+
+/// Large diffs on each backend × each blob store.
+mod large_diffs {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite_local() {
+        large_diffs_go_to_the_blob_store(fresh_store(Engine::Sqlite, Blobs::Local).await, Blobs::Local).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite_s3() {
+        large_diffs_go_to_the_blob_store(fresh_store(Engine::Sqlite, Blobs::S3).await, Blobs::S3).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres_local() {
+        large_diffs_go_to_the_blob_store(fresh_store(Engine::Postgres, Blobs::Local).await, Blobs::Local).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres_s3() {
+        large_diffs_go_to_the_blob_store(fresh_store(Engine::Postgres, Blobs::S3).await, Blobs::S3).await
+    }
+}
+
+async fn repo(t: &TestStore) -> i64 {
+    t.store.ensure_repository("default", "demo", Some("/src/demo")).await.unwrap().id
+}
+
+async fn stores_a_commit_and_reports_its_totals(t: TestStore) {
+    let repo = repo(&t).await;
+    let hash = hash_of(1);
+    let parent = hash_of(0);
+    let changes = changes(1, 5);
+    let result = t.store.store_commit(repo, &commit(&hash, &[&parent], 1_700_000_000, "first\n\nbody"), &changes).await;
+    assert!(result.success, "{result:?}");
+    assert_eq!(result.status, StorageStatus::Stored);
+    assert_eq!(result.hash, hash);
+    assert!(result.commit_id.is_some());
+    assert_eq!(result.metadata.files_changed, 5);
+    assert_eq!(result.metadata.total_additions, Some(1 + 2 + 3 + 4 + 5));
+    assert_eq!(result.metadata.total_deletions, Some(1 + 2 + 3 + 4));
+    assert!(chrono::DateTime::parse_from_rfc3339(&result.timestamp).is_ok());
+
+    let found = t.store.get_commit_by_hash(Some(repo), &hash).await.unwrap();
+    assert_eq!(found.commit.id, result.commit_id.unwrap());
+    assert_eq!(found.commit.parents, vec![parent]);
+    assert_eq!(found.commit.message, "first\n\nbody");
+    assert_eq!(found.commit.author.name, "Alice");
+    assert_eq!(found.commit.author.time, 1_700_000_000);
+    assert_eq!(found.commit.author.tz_offset_minutes, 60);
+    assert_eq!(found.commit.committer.name, "Bob");
+    assert_eq!(found.commit.committer.time, 1_700_000_030);
+    assert_eq!(found.changes.len(), 5);
+    for (stored, given) in found.changes.iter().zip(&changes) {
+        assert_eq!(stored.path, given.path);
+        assert_eq!(stored.kind, ChangeKind::Modified);
+        assert_eq!(stored.additions, given.additions);
+        assert_eq!(stored.deletions, given.deletions);
+        assert_eq!(stored.diff.as_deref().map(str::as_bytes), given.diff.as_deref());
+    }
+    let audit = t.store.audit_log(10).await.unwrap();
+    assert_eq!(audit[0].action, "commit.store");
+    assert_eq!(audit[0].detail.as_deref(), Some(hash.as_str()));
+}
+
+async fn storing_again_is_a_duplicate_and_writes_nothing(t: TestStore) {
+    let repo = repo(&t).await;
+    let c = commit(&hash_of(7), &[], 1_700_000_000, "once");
+    let first = t.store.store_commit(repo, &c, &changes(7, 3)).await;
+    let before = t.row_counts().await;
+    // Upper case is the same hash.
+    let mut again = c.clone();
+    again.hash = c.hash.to_uppercase();
+    let second = t.store.store_commit(repo, &again, &changes(8, 4)).await;
+    assert!(second.success);
+    assert_eq!(second.status, StorageStatus::Duplicate);
+    assert_eq!(second.commit_id, first.commit_id);
+    assert_eq!(t.row_counts().await, before, "a duplicate must write nothing");
+    // The same hash in another repository is a different commit row.
+    let other = t.store.ensure_repository("default", "fork", None).await.unwrap().id;
+    let third = t.store.store_commit(other, &c, &changes(7, 3)).await;
+    assert_eq!(third.status, StorageStatus::Stored);
+    assert_ne!(third.commit_id, first.commit_id);
+}
+
+async fn a_batch_is_stored_in_one_transaction(t: TestStore) {
+    let repo = repo(&t).await;
+    let batch: Vec<_> = (0..50u64)
+        .map(|i| (commit(&hash_of(100 + i), &[], 1_700_000_000 + i as i64, &format!("c{i}")), changes(i, 2)))
+        .collect();
+    // A batch may repeat a commit: the repeat is a duplicate.
+    let mut with_repeat = batch.clone();
+    with_repeat.push(batch[0].clone());
+    let results = t.store.store_commits(repo, &with_repeat).await.unwrap();
+    assert_eq!(results.len(), 51);
+    assert!(results[..50].iter().all(|r| r.status == StorageStatus::Stored));
+    assert_eq!(results[50].status, StorageStatus::Duplicate);
+    assert_eq!(results[50].commit_id, results[0].commit_id);
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM commits").await, 50);
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM file_changes").await, 100);
+}
+
+async fn a_batch_rolls_back_when_the_database_fails_midway(t: TestStore) {
+    let repo = repo(&t).await;
+    let poison = hash_of(999);
+    // A trigger makes the database itself fail on the third commit, after two were inserted.
+    match t.engine {
+        Engine::Sqlite => {
+            t.raw_execute(&format!(
+                "CREATE TRIGGER poison BEFORE INSERT ON commits WHEN NEW.hash = '{poison}' \
+                 BEGIN SELECT RAISE(ABORT, 'poisoned commit'); END;"
+            ))
+            .await
+        }
+        Engine::Postgres => {
+            t.raw_execute(&format!(
+                "CREATE FUNCTION poison() RETURNS trigger AS $$ BEGIN \
+                 IF NEW.hash = '{poison}' THEN RAISE EXCEPTION 'poisoned commit'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql; \
+                 CREATE TRIGGER poison BEFORE INSERT ON commits FOR EACH ROW EXECUTE FUNCTION poison();"
+            ))
+            .await
+        }
+    }
+    let before = t.row_counts().await;
+    let batch = vec![
+        (commit(&hash_of(1), &[], 1_700_000_000, "a"), changes(1, 3)),
+        (commit(&hash_of(2), &[], 1_700_000_001, "b"), changes(2, 3)),
+        (commit(&poison, &[], 1_700_000_002, "c"), changes(3, 3)),
+        (commit(&hash_of(4), &[], 1_700_000_003, "d"), changes(4, 3)),
+    ];
+    let err = t.store.store_commits(repo, &batch).await.unwrap_err();
+    assert_eq!(err.code(), "storage");
+    assert!(err.to_string().contains("poisoned commit"), "{err}");
+    assert_eq!(t.row_counts().await, before, "the whole batch must roll back");
+    // The single-commit API reports the same failure as a Failed result.
+    let result = t.store.store_commit(repo, &batch[2].0, &batch[2].1).await;
+    assert!(!result.success);
+    assert_eq!(result.status, StorageStatus::Failed);
+    assert_eq!(result.error_code.as_deref(), Some("storage"));
+    assert_eq!(t.row_counts().await, before);
+}
+
+async fn a_batch_with_an_invalid_commit_writes_nothing(t: TestStore) {
+    let repo = repo(&t).await;
+    let before = t.row_counts().await;
+    let mut bad = commit(&hash_of(3), &[], 1_700_000_000, "bad");
+    bad.author.name = String::new();
+    let batch = vec![
+        (commit(&hash_of(1), &[], 1_700_000_000, "a"), changes(1, 1)),
+        (commit(&hash_of(2), &[], 1_700_000_000, "b"), changes(2, 1)),
+        (bad, changes(3, 1)),
+    ];
+    let err = t.store.store_commits(repo, &batch).await.unwrap_err();
+    match &err {
+        StoreError::Validation { field, .. } => assert_eq!(field, "commits[2].author.name"),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    assert_eq!(t.row_counts().await, before);
+}
+
+async fn looks_up_by_full_hash_and_unique_prefix(t: TestStore) {
+    let repo = repo(&t).await;
+    let a = format!("abcd1{}", "0".repeat(35));
+    let b = format!("abce2{}", "0".repeat(35));
+    for (i, h) in [&a, &b].into_iter().enumerate() {
+        t.store.store_commit(repo, &commit(h, &[], 1_700_000_000 + i as i64, "m"), &changes(i as u64, 1)).await;
+    }
+    assert_eq!(t.store.get_commit_by_hash(None, &a).await.unwrap().commit.hash, a);
+    assert_eq!(t.store.get_commit_by_hash(None, &a.to_uppercase()).await.unwrap().commit.hash, a);
+    assert_eq!(t.store.get_commit_by_hash(None, "abcd").await.unwrap().commit.hash, a);
+    assert_eq!(t.store.get_commit_by_hash(Some(repo), "ABCE").await.unwrap().commit.hash, b);
+    let sha256_hash = "f".repeat(64);
+    t.store.store_commit(repo, &commit(&sha256_hash, &[], 1_700_000_005, "sha256"), &[]).await;
+    assert_eq!(t.store.get_commit_by_hash(None, "ffff").await.unwrap().commit.hash, sha256_hash);
+}
+
+async fn an_ambiguous_prefix_lists_the_candidates(t: TestStore) {
+    let repo = repo(&t).await;
+    let a = format!("abcd1{}", "0".repeat(35));
+    let b = format!("abcd2{}", "0".repeat(35));
+    for h in [&a, &b] {
+        t.store.store_commit(repo, &commit(h, &[], 1_700_000_000, "m"), &[]).await;
+    }
+    match t.store.get_commit_by_hash(None, "abcd").await.unwrap_err() {
+        StoreError::AmbiguousPrefix { prefix, candidates } => {
+            assert_eq!(prefix, "abcd");
+            assert_eq!(candidates, vec![a.clone(), b.clone()]);
+        }
+        other => panic!("expected ambiguity, got {other:?}"),
+    }
+    assert_eq!(t.store.get_commit_by_hash(None, "abcd2").await.unwrap().commit.hash, b);
+    // The same commit in two repositories is ambiguous without a repository.
+    let fork = t.store.ensure_repository("default", "fork", None).await.unwrap().id;
+    t.store.store_commit(fork, &commit(&a, &[], 1_700_000_000, "m"), &[]).await;
+    let err = t.store.get_commit_by_hash(None, "abcd1").await.unwrap_err();
+    assert_eq!(err.code(), "ambiguous_prefix");
+    assert_eq!(t.store.get_commit_by_hash(Some(fork), "abcd1").await.unwrap().commit.repository_id, fork);
+}
+
+async fn bad_lookups_are_typed_errors(t: TestStore) {
+    let repo = repo(&t).await;
+    t.store.store_commit(repo, &commit(&hash_of(1), &[], 1_700_000_000, "m"), &[]).await;
+    for bad in ["", "abc", "xyz1", "abcd%", "abcd_", "' OR '1'='1", "abcd'; DROP TABLE commits; --", &"a".repeat(65)] {
+        let err = t.store.get_commit_by_hash(None, bad).await.unwrap_err();
+        assert_eq!(err.code(), "validation", "{bad:?}: {err}");
+        assert!(err.to_string().starts_with("invalid hash:"), "{err}");
+    }
+    let err = t.store.get_commit_by_hash(None, "0000dead").await.unwrap_err();
+    assert_eq!(err.code(), "not_found");
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM commits").await, 1, "injection strings are just data");
+}
+
+async fn recent_commits_are_newest_first(t: TestStore) {
+    let repo = repo(&t).await;
+    let times = [1_700_000_300, 1_700_000_100, 1_700_000_500, 1_700_000_200, 1_700_000_400];
+    for (i, time) in times.iter().enumerate() {
+        let parents = if i == 0 { vec![] } else { vec![hash_of(i as u64 - 1)] };
+        let parents: Vec<&str> = parents.iter().map(String::as_str).collect();
+        t.store.store_commit(repo, &commit(&hash_of(i as u64), &parents, *time, "m"), &changes(i as u64, 1)).await;
+    }
+    let recent = t.store.recent_commits(repo, 3).await.unwrap();
+    let order: Vec<_> = recent.iter().map(|c| c.author.time).collect();
+    assert_eq!(order, vec![1_700_000_500, 1_700_000_400, 1_700_000_300]);
+    assert_eq!(recent[0].hash, hash_of(2));
+    assert_eq!(recent[0].parents, vec![hash_of(1)]);
+    assert_eq!(recent[2].parents, Vec::<String>::new());
+    assert_eq!(t.store.recent_commits(repo, 100).await.unwrap().len(), 5);
+    assert!(t.store.recent_commits(repo, 0).await.unwrap().is_empty());
+}
+
+async fn large_diffs_go_to_the_blob_store(t: TestStore, blobs: Blobs) {
+    let repo = repo(&t).await;
+    // Over the limit, not valid UTF-8 in places, and varied enough not to be trivial.
+    let mut large: Vec<u8> = (0..INLINE_DIFF_LIMIT + 50_000)
+        .map(|i| b"+abcdefghijklmnopqrstuvwxyz0123456789\n"[i % 38])
+        .collect();
+    large[1000] = 0xff;
+    let at_limit = vec![b'x'; INLINE_DIFF_LIMIT];
+    let changes = vec![
+        change("big.txt", 9000, 0, Some(&large)),
+        change("edge.txt", 1, 0, Some(&at_limit)),
+    ];
+    let stored = t.store.store_commit(repo, &commit(&hash_of(5), &[], 1_700_000_000, "big"), &changes).await;
+    assert_eq!(stored.status, StorageStatus::Stored, "{stored:?}");
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM diff_blobs WHERE storage = 'external'").await, 1);
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM diff_blobs WHERE storage = 'inline'").await, 1);
+    assert_eq!(
+        t.raw_count(&format!("SELECT size FROM diff_blobs WHERE storage = 'external'")).await,
+        large.len() as i64
+    );
+    if blobs == Blobs::Local {
+        let files = walk(&t.dir.path().join("blobs"));
+        assert_eq!(files.len(), 1, "one blob file: {files:?}");
+    }
+    let found = t.store.get_commit_by_hash(None, &hash_of(5)).await.unwrap();
+    let big = found.changes.iter().find(|c| c.path == "big.txt").unwrap();
+    assert_eq!(big.diff_size, Some(large.len() as i64));
+    assert_eq!(t.store.diff_bytes(big.id).await.unwrap().unwrap(), large, "never truncated, byte for byte");
+    let edge = found.changes.iter().find(|c| c.path == "edge.txt").unwrap();
+    assert_eq!(edge.diff.as_deref().map(str::len), Some(INLINE_DIFF_LIMIT));
+
+    // A second store on the same blob store reads it back too.
+    let reopened = open_store(&t.config).await.unwrap();
+    let again = reopened.get_commit_by_hash(None, &hash_of(5)).await.unwrap();
+    assert_eq!(reopened.diff_bytes(again.changes[0].id).await.unwrap().unwrap(), large);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+async fn identical_diffs_are_stored_once(t: TestStore) {
+    let repo = repo(&t).await;
+    let text = b"@@ -1 +1 @@\n-same\n+same again\n".as_slice();
+    for i in 0..3u64 {
+        let cs = vec![change("a.rs", 1, 1, Some(text)), change("b.rs", 1, 1, Some(text))];
+        t.store.store_commit(repo, &commit(&hash_of(i), &[], 1_700_000_000, "m"), &cs).await;
+    }
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM file_changes").await, 6);
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM diff_blobs").await, 1);
+}
+
+async fn unknown_line_counts_stay_unknown(t: TestStore) {
+    let repo = repo(&t).await;
+    let mut cs = changes(1, 2);
+    cs[1].additions = None;
+    cs[1].deletions = None;
+    cs.push(NewFileChange {
+        path: "logo.png".into(),
+        old_path: None,
+        kind: ChangeKind::Added,
+        is_binary: true,
+        additions: None,
+        deletions: None,
+        diff: None,
+    });
+    let result = t.store.store_commit(repo, &commit(&hash_of(1), &[], 1_700_000_000, "m"), &cs).await;
+    assert_eq!(result.metadata.total_additions, None);
+    assert_eq!(result.metadata.files_changed, 3);
+    let found = t.store.get_commit_by_hash(None, &hash_of(1)).await.unwrap();
+    assert_eq!(found.commit.totals.total_additions, None);
+    assert_eq!(found.commit.totals.total_deletions, None);
+    assert_eq!(found.changes[0].additions, Some(1));
+    assert_eq!(found.changes[1].additions, None);
+    assert!(found.changes[2].is_binary);
+    assert_eq!(found.changes[2].diff, None);
+}
+
+async fn validation_errors_name_the_field_and_change_nothing(t: TestStore) {
+    let repo = repo(&t).await;
+    let before = t.row_counts().await;
+    let good = commit(&hash_of(1), &[], 1_700_000_000, "m");
+    type Breaker = fn(&mut repovault_storage::NewCommit, &mut Vec<NewFileChange>);
+    let cases: Vec<(&str, Breaker)> = vec![
+        ("hash", |c, _| c.hash = "xyz".into()),
+        ("hash", |c, _| c.hash = format!("{}g", "a".repeat(39))),
+        ("parents[0]", |c, _| c.parents = vec!["1234".into()]),
+        ("author.name", |c, _| c.author.name = "  ".into()),
+        ("author.name", |c, _| c.author.name = "a\0b".into()),
+        ("committer.email", |c, _| c.committer.email = "x\0".into()),
+        ("author.time", |c, _| c.author.time = i64::MAX),
+        ("committer.tz_offset_minutes", |c, _| c.committer.tz_offset_minutes = 100 * 60),
+        ("message", |c, _| c.message = "nul\0inside".into()),
+        ("commit_count", |c, _| c.commit_count = Some(-1)),
+        ("pusher", |c, _| c.pusher = Some(String::new())),
+        ("changes[0].path", |_, cs| cs[0].path = String::new()),
+        ("changes[1].path", |_, cs| cs[1].path = "a\0b".into()),
+        ("changes[0].additions", |_, cs| cs[0].additions = Some(-3)),
+        ("changes[1].deletions", |_, cs| cs[1].deletions = Some(-1)),
+        ("changes[0].old_path", |_, cs| cs[0].kind = ChangeKind::Renamed),
+    ];
+    for (field, breaker) in cases {
+        let mut c = good.clone();
+        let mut cs = changes(1, 2);
+        breaker(&mut c, &mut cs);
+        let result = t.store.store_commit(repo, &c, &cs).await;
+        assert_eq!(result.status, StorageStatus::Failed, "{field}");
+        assert_eq!(result.error_code.as_deref(), Some("validation"), "{field}: {}", result.message);
+        assert!(result.message.starts_with(&format!("invalid {field}:")), "{field}: {}", result.message);
+    }
+    for bad_name in ["", " ", "a\0"] {
+        let err = t.store.ensure_repository("default", bad_name, None).await.unwrap_err();
+        assert_eq!(err.code(), "validation");
+    }
+    assert_eq!(t.row_counts().await, before, "rejected input must leave the store unchanged");
+}
+
+async fn a_missing_repository_is_not_found(t: TestStore) {
+    let result = t.store.store_commit(4242, &commit(&hash_of(1), &[], 1_700_000_000, "m"), &[]).await;
+    assert_eq!(result.error_code.as_deref(), Some("not_found"));
+    assert_eq!(t.store.repository_by_name("nope").await.unwrap_err().code(), "not_found");
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM commits").await, 0);
+}
+
+async fn a_newer_schema_is_refused_and_left_untouched(t: TestStore) {
+    let repo = repo(&t).await;
+    t.store.store_commit(repo, &commit(&hash_of(1), &[], 1_700_000_000, "m"), &changes(1, 1)).await;
+    t.store.close().await;
+    let future = 99_991_231_000_000i64;
+    t.raw_execute(&format!(
+        "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) \
+         VALUES ({future}, 'from the future', CURRENT_TIMESTAMP, TRUE, {blob}, 1)",
+        blob = if t.engine == Engine::Sqlite { "X'00'" } else { "'\\x00'::bytea" }
+    ))
+    .await;
+    let fingerprint = match t.sqlite_path() {
+        Some(path) => {
+            // Fold the WAL in so the main file alone holds the state we compare.
+            t.raw_execute("PRAGMA wal_checkpoint(TRUNCATE)").await;
+            Some(std::fs::read(&path).unwrap())
+        }
+        None => None,
+    };
+    let before = t.row_counts().await;
+    let err = open_store(&t.config).await.unwrap_err();
+    assert_eq!(err.code(), "schema_too_new");
+    match &err {
+        StoreError::SchemaTooNew { found, supported } => {
+            assert_eq!(*found, future);
+            assert!(*supported < future);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains("upgrade RepoVault"), "{err}");
+    if let (Some(path), Some(bytes)) = (t.sqlite_path(), fingerprint) {
+        assert_eq!(std::fs::read(&path).unwrap(), bytes, "the database file must be byte-for-byte unchanged");
+    }
+    assert_eq!(t.row_counts().await, before);
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM _sqlx_migrations").await, 2);
+}
+
+async fn migrations_are_all_applied(t: TestStore) {
+    let states = t.store.migrations().await.unwrap();
+    assert!(!states.is_empty());
+    assert!(states.iter().all(|m| m.applied), "{states:?}");
+    assert_eq!(t.store.info().schema_version, states.iter().map(|m| m.version).max().unwrap());
+    assert_eq!(t.store.migrate().await.unwrap(), Vec::<i64>::new(), "nothing left to apply");
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM workspaces WHERE name = 'default'").await, 1);
+}
+
+async fn repositories_are_listed_with_counts(t: TestStore) {
+    let demo = repo(&t).await;
+    let other = t.store.ensure_repository("team", "other", None).await.unwrap();
+    assert_eq!(other.workspace, "team");
+    let again = t.store.ensure_repository("default", "demo", None).await.unwrap();
+    assert_eq!(again.id, demo, "ensure_repository returns the existing repository");
+    let batch: Vec<_> = (0..3u64).map(|i| (commit(&hash_of(i), &[], 1_700_000_000, "m"), vec![])).collect();
+    t.store.store_commits(demo, &batch).await.unwrap();
+    let listed = t.store.repositories().await.unwrap();
+    let summary: Vec<_> = listed.iter().map(|r| (r.name.as_str(), r.workspace.as_str(), r.commit_count)).collect();
+    assert_eq!(summary, vec![("demo", "default", 3), ("other", "team", 0)]);
+    assert_eq!(listed[0].path.as_deref(), Some("/src/demo"));
+    assert_eq!(listed[0].last_synced_at, None);
+}
+
+async fn store_commit_reports_failures_as_results(t: TestStore) {
+    let repo = repo(&t).await;
+    let mut c = commit(&hash_of(1), &[], 1_700_000_000, "m");
+    c.hash = "not-a-hash".into();
+    let result = t.store.store_commit(repo, &c, &changes(1, 2)).await;
+    assert!(!result.success);
+    assert_eq!(result.status, StorageStatus::Failed);
+    assert_eq!(result.commit_id, None);
+    assert_eq!(result.hash, "not-a-hash");
+    assert_eq!(result.metadata.files_changed, 2);
+}

@@ -1,0 +1,24 @@
+//! The desktop shell: opens the store, exposes the core through thin Tauri commands, and maps
+//! errors to `{code, message}`. No SQL or git here.
+
+mod commands;
+mod state;
+
+use tauri::Manager;
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    tauri::Builder::default()
+        .setup(|app| {
+            let state = tauri::async_runtime::block_on(state::AppState::open_from_env());
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![commands::store_info, commands::list_repositories])
+        .run(tauri::generate_context!("tauri.conf.json"))
+        .expect("error while running RepoVault");
+}
