@@ -17,10 +17,7 @@ pub struct AppInfo {
 
 #[tauri::command]
 pub async fn store_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
-    Ok(AppInfo {
-        data_dir: state.data_dir.display().to_string(),
-        store: state.store()?.info(),
-    })
+    Ok(AppInfo { data_dir: state.data_dir.display().to_string(), store: state.store()?.info() })
 }
 
 #[tauri::command]

@@ -26,10 +26,7 @@ impl AppState {
         if let Err(err) = &store {
             tracing::error!(code = err.code(), "cannot open the store: {err}");
         }
-        AppState {
-            data_dir,
-            store: store.map_err(|e| e.payload()),
-        }
+        AppState { data_dir, store: store.map_err(|e| e.payload()) }
     }
 
     pub fn store(&self) -> Result<&Arc<dyn Store>, ErrorPayload> {

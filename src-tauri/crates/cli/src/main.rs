@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use repovault_storage::{open_store, push_event, Store, StoreConfig, StoreError};
+use repovault_storage::{open_store, push_event, validate, Store, StoreConfig, StoreError};
 
 use crate::output::Output;
 
@@ -122,9 +122,12 @@ async fn execute(command: &Command, store: &dyn Store, out: &Output) -> Result<(
             let bytes = std::fs::read(file)
                 .map_err(|e| StoreError::validation("file", format!("cannot read {}: {e}", file.display())))?;
             let event = push_event::parse_push_event(&bytes)?;
-            let name = repo.clone().or(event.repository.clone()).ok_or_else(|| {
-                StoreError::validation("repo", "the payload names no repository; pass --repo NAME")
-            })?;
+            // Check every commit before creating anything, so a bad payload leaves no trace.
+            validate::batch(&event.commits)?;
+            let name = repo
+                .clone()
+                .or(event.repository.clone())
+                .ok_or_else(|| StoreError::validation("repo", "the payload names no repository; pass --repo NAME"))?;
             let repository = store.ensure_repository(workspace, &name, None).await?;
             let results = store.store_commits(repository.id, &event.commits).await?;
             out.storage_results(&name, &results);

@@ -81,12 +81,7 @@ impl Output {
             println!("parent {parent}");
         }
         println!("Author: {} <{}>  {}", c.author.name, c.author.email, format_signature_time(&c.author));
-        println!(
-            "Commit: {} <{}>  {}",
-            c.committer.name,
-            c.committer.email,
-            format_signature_time(&c.committer)
-        );
+        println!("Commit: {} <{}>  {}", c.committer.name, c.committer.email, format_signature_time(&c.committer));
         if let Some(pusher) = &c.pusher {
             println!("Pushed by: {pusher}");
         }

@@ -44,7 +44,10 @@ async fn run(engine: Engine, args: &Args) {
         .map(|i| {
             let parent = hash_of(i.wrapping_sub(1));
             let parents: Vec<&str> = if i == 0 { vec![] } else { vec![parent.as_str()] };
-            (commit(&hash_of(i), &parents, 1_600_000_000 + i as i64 * 60, &format!("commit {i}\n\nbody")), changes(i, 5))
+            (
+                commit(&hash_of(i), &parents, 1_600_000_000 + i as i64 * 60, &format!("commit {i}\n\nbody")),
+                changes(i, 5),
+            )
         })
         .collect();
     let name = format!("{engine:?}").to_lowercase();

@@ -66,12 +66,13 @@ impl BlobStore {
                 if std::env::var("AWS_REGION").is_err() && std::env::var("AWS_DEFAULT_REGION").is_err() {
                     builder = builder.with_region("us-east-1");
                 }
-                let store = builder
-                    .build()
-                    .map_err(|e| StoreError::Config(format!("S3 blob store: {e}")))?;
+                let store = builder.build().map_err(|e| StoreError::Config(format!("S3 blob store: {e}")))?;
                 Ok(BlobStore {
                     inner: Arc::new(store),
-                    description: format!("s3://{bucket}{}", endpoint.as_deref().map(|e| format!(" at {e}")).unwrap_or_default()),
+                    description: format!(
+                        "s3://{bucket}{}",
+                        endpoint.as_deref().map(|e| format!(" at {e}")).unwrap_or_default()
+                    ),
                 })
             }
         }
@@ -82,10 +83,7 @@ impl BlobStore {
             .map_err(|e| StoreError::Config(format!("cannot create blob folder {}: {e}", dir.display())))?;
         let store = LocalFileSystem::new_with_prefix(dir)
             .map_err(|e| StoreError::Config(format!("blob folder {}: {e}", dir.display())))?;
-        Ok(BlobStore {
-            inner: Arc::new(store),
-            description: dir.display().to_string(),
-        })
+        Ok(BlobStore { inner: Arc::new(store), description: dir.display().to_string() })
     }
 
     pub fn description(&self) -> &str {
@@ -111,7 +109,9 @@ impl BlobStore {
     pub async fn get(&self, sha256: &str) -> Result<Vec<u8>> {
         let location = Self::location(sha256);
         let result = self.inner.get(&location).await.map_err(|e| match e {
-            object_store::Error::NotFound { .. } => StoreError::not_found(format!("diff blob {sha256} in {}", self.description)),
+            object_store::Error::NotFound { .. } => {
+                StoreError::not_found(format!("diff blob {sha256} in {}", self.description))
+            }
             other => other.into(),
         })?;
         Ok(result.bytes().await?.to_vec())
@@ -132,12 +132,7 @@ pub fn prepare_diff(text: &[u8]) -> PreparedDiff {
     let mut encoder = GzEncoder::new(Vec::with_capacity(text.len() / 4 + 64), Compression::fast());
     encoder.write_all(text).expect("writing to a Vec cannot fail");
     let compressed = encoder.finish().expect("writing to a Vec cannot fail");
-    PreparedDiff {
-        sha256,
-        size: text.len() as i64,
-        compressed,
-        inline: text.len() <= INLINE_DIFF_LIMIT,
-    }
+    PreparedDiff { sha256, size: text.len() as i64, compressed, inline: text.len() <= INLINE_DIFF_LIMIT }
 }
 
 /// Decompresses a stored diff and checks it against its content hash, so corruption is reported

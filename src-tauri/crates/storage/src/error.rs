@@ -13,10 +13,7 @@ pub enum StoreError {
     #[error("{what} not found")]
     NotFound { what: String },
     #[error("hash prefix {prefix} is ambiguous; it matches {}", candidates.join(", "))]
-    AmbiguousPrefix {
-        prefix: String,
-        candidates: Vec<String>,
-    },
+    AmbiguousPrefix { prefix: String, candidates: Vec<String> },
     #[error("{0}")]
     Duplicate(String),
     #[error(
@@ -36,10 +33,7 @@ pub enum StoreError {
 
 impl StoreError {
     pub fn validation(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        StoreError::Validation {
-            field: field.into(),
-            reason: reason.into(),
-        }
+        StoreError::Validation { field: field.into(), reason: reason.into() }
     }
 
     pub fn not_found(what: impl Into<String>) -> Self {
@@ -61,10 +55,7 @@ impl StoreError {
     }
 
     pub fn payload(&self) -> ErrorPayload {
-        ErrorPayload {
-            code: self.code().to_string(),
-            message: self.to_string(),
-        }
+        ErrorPayload { code: self.code().to_string(), message: self.to_string() }
     }
 }
 

@@ -77,7 +77,11 @@ pub fn default_data_dir() -> PathBuf {
 pub async fn open_store(config: &StoreConfig) -> Result<Arc<dyn Store>> {
     let blobs = BlobStore::open(&config.blobs)?;
     Ok(match &config.database {
-        DatabaseLocation::Sqlite(path) => Arc::new(sqlite::SqliteStore::open(path, blobs, config.apply_migrations).await?),
-        DatabaseLocation::Postgres(url) => Arc::new(postgres::PgStore::open(url, blobs, config.apply_migrations).await?),
+        DatabaseLocation::Sqlite(path) => {
+            Arc::new(sqlite::SqliteStore::open(path, blobs, config.apply_migrations).await?)
+        }
+        DatabaseLocation::Postgres(url) => {
+            Arc::new(postgres::PgStore::open(url, blobs, config.apply_migrations).await?)
+        }
     })
 }

@@ -100,6 +100,21 @@ pub struct NewFileChange {
     pub diff: Option<Vec<u8>>,
 }
 
+impl NewFileChange {
+    /// The change's metadata without its (possibly large) diff text.
+    pub fn without_diff(&self) -> NewFileChange {
+        NewFileChange {
+            path: self.path.clone(),
+            old_path: self.old_path.clone(),
+            kind: self.kind,
+            is_binary: self.is_binary,
+            additions: self.additions,
+            deletions: self.deletions,
+            diff: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub enum StorageStatus {
@@ -123,9 +138,7 @@ pub struct CommitTotals {
 impl CommitTotals {
     pub fn of(changes: &[NewFileChange]) -> CommitTotals {
         let sum = |pick: fn(&NewFileChange) -> Option<i64>| {
-            changes
-                .iter()
-                .try_fold(0i64, |acc, change| pick(change).map(|n| acc.saturating_add(n)))
+            changes.iter().try_fold(0i64, |acc, change| pick(change).map(|n| acc.saturating_add(n)))
         };
         CommitTotals {
             total_additions: sum(|c| c.additions),

@@ -65,9 +65,8 @@ async fn applied_versions(pool: &PgPool) -> Result<Vec<i64>> {
     if table.is_none() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
-        .fetch_all(pool)
-        .await?;
+    let rows: Vec<(i64,)> =
+        sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version").fetch_all(pool).await?;
     Ok(rows.into_iter().map(|(v,)| v).collect())
 }
 

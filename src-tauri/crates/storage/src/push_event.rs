@@ -99,12 +99,7 @@ pub fn parse_push_event(json: &[u8]) -> Result<PushEvent> {
         commits.push((commit, changes));
     }
     let repository = payload.repository.and_then(|r| r.name.or(r.full_name));
-    Ok(PushEvent {
-        git_ref: payload.git_ref,
-        repository,
-        pusher,
-        commits,
-    })
+    Ok(PushEvent { git_ref: payload.git_ref, repository, pusher, commits })
 }
 
 fn person_name(person: &Person) -> Option<String> {
@@ -112,9 +107,8 @@ fn person_name(person: &Person) -> Option<String> {
 }
 
 fn signature(person: &Person, timestamp: &str, field: &str, time_field: &str) -> Result<Signature> {
-    let when = chrono::DateTime::parse_from_rfc3339(timestamp).map_err(|e| {
-        StoreError::validation(time_field, format!("{timestamp:?} is not an RFC 3339 time ({e})"))
-    })?;
+    let when = chrono::DateTime::parse_from_rfc3339(timestamp)
+        .map_err(|e| StoreError::validation(time_field, format!("{timestamp:?} is not an RFC 3339 time ({e})")))?;
     let name = person_name(person).ok_or_else(|| StoreError::validation(format!("{field}.name"), "is missing"))?;
     Ok(Signature {
         name,

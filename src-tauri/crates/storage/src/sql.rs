@@ -171,29 +171,18 @@ pub(crate) struct PreparedCommit {
 /// diffs, and uploads the large ones to the blob store. Nothing reaches the database here; blobs
 /// are content-addressed, so one uploaded for a batch that later fails is harmless.
 pub(crate) async fn prepare_batch(batch: &[CommitBatchItem], blobs: &BlobStore) -> Result<Vec<PreparedCommit>> {
+    let commits = validate::batch(batch)?;
     let mut prepared = Vec::with_capacity(batch.len());
-    for (i, (commit, changes)) in batch.iter().enumerate() {
-        let commit = validate::commit(commit, changes).map_err(|err| match err {
-            StoreError::Validation { field, reason } if batch.len() > 1 => {
-                StoreError::validation(format!("commits[{i}].{field}"), reason)
-            }
-            other => other,
-        })?;
+    for (commit, (_, changes)) in commits.into_iter().zip(batch) {
         let mut prepared_changes = Vec::with_capacity(changes.len());
         for change in changes {
             let diff = change.diff.as_deref().map(prepare_diff);
             if let Some(diff) = diff.as_ref().filter(|d| !d.inline) {
                 blobs.put(&diff.sha256, diff.compressed.clone()).await?;
             }
-            let mut change = change.clone();
-            change.diff = None;
-            prepared_changes.push((change, diff));
+            prepared_changes.push((change.without_diff(), diff));
         }
-        prepared.push(PreparedCommit {
-            commit,
-            totals: CommitTotals::of(changes),
-            changes: prepared_changes,
-        });
+        prepared.push(PreparedCommit { commit, totals: CommitTotals::of(changes), changes: prepared_changes });
     }
     Ok(prepared)
 }

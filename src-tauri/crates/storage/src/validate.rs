@@ -34,10 +34,9 @@ pub fn hash_prefix(field: &str, prefix: &str) -> Result<String> {
 
 fn hex_only(field: &str, text: &str) -> Result<String> {
     match text.chars().find(|c| !c.is_ascii_hexdigit()) {
-        Some(bad) => Err(StoreError::validation(
-            field,
-            format!("{bad:?} is not a hex digit (only 0-9 and a-f are allowed)"),
-        )),
+        Some(bad) => {
+            Err(StoreError::validation(field, format!("{bad:?} is not a hex digit (only 0-9 and a-f are allowed)")))
+        }
         None => Ok(text.to_ascii_lowercase()),
     }
 }
@@ -100,6 +99,22 @@ pub fn commit(commit: &NewCommit, changes: &[NewFileChange]) -> Result<NewCommit
         file_change(&format!("changes[{i}]"), change)?;
     }
     Ok(normalised)
+}
+
+/// Checks every commit of a batch; a field name says which commit (`commits[3].author.name`).
+pub fn batch(batch: &[crate::store::CommitBatchItem]) -> Result<Vec<NewCommit>> {
+    batch
+        .iter()
+        .enumerate()
+        .map(|(i, (c, changes))| {
+            commit(c, changes).map_err(|err| match err {
+                StoreError::Validation { field, reason } if batch.len() > 1 => {
+                    StoreError::validation(format!("commits[{i}].{field}"), reason)
+                }
+                other => other,
+            })
+        })
+        .collect()
 }
 
 fn file_change(field: &str, change: &NewFileChange) -> Result<()> {

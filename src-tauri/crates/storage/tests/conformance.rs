@@ -4,9 +4,7 @@
 mod common;
 
 use common::*;
-use repovault_storage::{
-    open_store, ChangeKind, NewFileChange, StorageStatus, Store, StoreError, INLINE_DIFF_LIMIT,
-};
+use repovault_storage::{open_store, ChangeKind, NewFileChange, StorageStatus, StoreError, INLINE_DIFF_LIMIT};
 
 /// Generates one `#[tokio::test]` per backend for each contract function.
 macro_rules! conformance {
@@ -273,23 +271,16 @@ async fn recent_commits_are_newest_first(t: TestStore) {
 async fn large_diffs_go_to_the_blob_store(t: TestStore, blobs: Blobs) {
     let repo = repo(&t).await;
     // Over the limit, not valid UTF-8 in places, and varied enough not to be trivial.
-    let mut large: Vec<u8> = (0..INLINE_DIFF_LIMIT + 50_000)
-        .map(|i| b"+abcdefghijklmnopqrstuvwxyz0123456789\n"[i % 38])
-        .collect();
+    let mut large: Vec<u8> =
+        (0..INLINE_DIFF_LIMIT + 50_000).map(|i| b"+abcdefghijklmnopqrstuvwxyz0123456789\n"[i % 38]).collect();
     large[1000] = 0xff;
     let at_limit = vec![b'x'; INLINE_DIFF_LIMIT];
-    let changes = vec![
-        change("big.txt", 9000, 0, Some(&large)),
-        change("edge.txt", 1, 0, Some(&at_limit)),
-    ];
+    let changes = vec![change("big.txt", 9000, 0, Some(&large)), change("edge.txt", 1, 0, Some(&at_limit))];
     let stored = t.store.store_commit(repo, &commit(&hash_of(5), &[], 1_700_000_000, "big"), &changes).await;
     assert_eq!(stored.status, StorageStatus::Stored, "{stored:?}");
     assert_eq!(t.raw_count("SELECT COUNT(*) FROM diff_blobs WHERE storage = 'external'").await, 1);
     assert_eq!(t.raw_count("SELECT COUNT(*) FROM diff_blobs WHERE storage = 'inline'").await, 1);
-    assert_eq!(
-        t.raw_count(&format!("SELECT size FROM diff_blobs WHERE storage = 'external'")).await,
-        large.len() as i64
-    );
+    assert_eq!(t.raw_count("SELECT size FROM diff_blobs WHERE storage = 'external'").await, large.len() as i64);
     if blobs == Blobs::Local {
         let files = walk(&t.dir.path().join("blobs"));
         assert_eq!(files.len(), 1, "one blob file: {files:?}");

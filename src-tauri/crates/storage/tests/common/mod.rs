@@ -63,10 +63,9 @@ pub async fn fresh_postgres_database() -> String {
 pub fn blob_config(blobs: Blobs, dir: &std::path::Path) -> BlobConfig {
     match blobs {
         Blobs::Local => BlobConfig::Local(dir.join("blobs")),
-        Blobs::S3 => BlobConfig::S3 {
-            endpoint: Some(required_env(S3_ENDPOINT_ENV)),
-            bucket: required_env(S3_BUCKET_ENV),
-        },
+        Blobs::S3 => {
+            BlobConfig::S3 { endpoint: Some(required_env(S3_ENDPOINT_ENV)), bucket: required_env(S3_BUCKET_ENV) }
+        }
     }
 }
 
@@ -75,23 +74,14 @@ pub async fn config_for(engine: Engine, blobs: Blobs, dir: &std::path::Path) -> 
         Engine::Sqlite => DatabaseLocation::Sqlite(dir.join("repovault.db")),
         Engine::Postgres => DatabaseLocation::Postgres(fresh_postgres_database().await),
     };
-    StoreConfig {
-        database,
-        blobs: blob_config(blobs, dir),
-        apply_migrations: true,
-    }
+    StoreConfig { database, blobs: blob_config(blobs, dir), apply_migrations: true }
 }
 
 pub async fn fresh_store(engine: Engine, blobs: Blobs) -> TestStore {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = config_for(engine, blobs, dir.path()).await;
     let store = open_store(&config).await.expect("open the store");
-    TestStore {
-        store,
-        config,
-        engine,
-        dir,
-    }
+    TestStore { store, config, engine, dir }
 }
 
 impl TestStore {

@@ -1,0 +1,148 @@
+//! The real `repovault-cli` binary against a real SQLite file (and PostgreSQL when the test script
+//! provides one): output, `--json` placement, exit codes and one-line errors.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_repovault-cli");
+
+const EVENT: &str = r#"{"ref":"refs/heads/main","pusher":{"name":"alice"},"repository":{"name":"demo"},
+ "commits":[
+  {"id":"0123456789abcdef0123456789abcdef01234567","message":"Fix the crash\n\nDetails.","timestamp":"2024-03-01T10:00:00+02:00",
+   "author":{"name":"Alice","email":"a@example.com"},"added":["a.rs"],"removed":[],"modified":["b.rs"]},
+  {"id":"1123456789abcdef0123456789abcdef01234567","message":"Second","timestamp":"2024-03-02T10:00:00-05:00",
+   "author":{"name":"Bob","email":"b@example.com"},"added":[],"removed":["a.rs"],"modified":[]}]}"#;
+
+fn cli(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("REPOVAULT_S3_BUCKET")
+        .output()
+        .expect("run repovault-cli")
+}
+
+fn ok_json(data_dir: &Path, args: &[&str]) -> serde_json::Value {
+    let out = cli(data_dir, args);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON output")
+}
+
+fn with_event() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("event.json"), EVENT).unwrap();
+    let event = dir.path().join("event.json");
+    let results = ok_json(&dir.path().join("data"), &["--json", "ingest-event", event.to_str().unwrap()]);
+    let statuses: Vec<_> = results.as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["Stored", "Stored"]);
+    dir
+}
+
+#[test]
+fn ingest_then_list_show_and_log() {
+    let dir = with_event();
+    let data = dir.path().join("data");
+    assert!(data.join("repovault.db").exists(), "the default store is repovault.db in the data folder");
+
+    let repos = ok_json(&data, &["repos", "--json"]);
+    assert_eq!(repos[0]["name"], "demo");
+    assert_eq!(repos[0]["commit_count"], 2);
+
+    let shown = ok_json(&data, &["show", "0123", "--json"]);
+    assert_eq!(shown["commit"]["hash"], "0123456789abcdef0123456789abcdef01234567");
+    assert_eq!(shown["commit"]["pusher"], "alice");
+    assert_eq!(shown["commit"]["commit_count"], 2);
+    assert_eq!(shown["commit"]["author"]["tz_offset_minutes"], 120);
+    assert_eq!(shown["commit"]["totals"]["files_changed"], 2);
+    assert!(shown["commit"]["totals"]["total_additions"].is_null(), "unknown, not zero");
+    let paths: Vec<_> = shown["changes"].as_array().unwrap().iter().map(|c| c["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["a.rs", "b.rs"]);
+
+    let log = cli(&data, &["log", "--limit", "1"]);
+    let text = String::from_utf8(log.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1);
+    assert!(text.starts_with("1123456789ab"), "{text}");
+    assert!(text.contains("-0500") && text.contains("Second"), "{text}");
+
+    // Storing the same event again is a no-op reported as duplicates.
+    let event = dir.path().join("event.json");
+    let again = cli(&data, &["ingest-event", event.to_str().unwrap()]);
+    assert_eq!(String::from_utf8_lossy(&again.stdout).trim(), "demo: 0 stored, 2 already there");
+}
+
+#[test]
+fn errors_exit_non_zero_with_one_line() {
+    let dir = with_event();
+    let data = dir.path().join("data");
+    for (args, code) in [
+        (vec!["show", "zz99"], "validation"),
+        (vec!["show", "01"], "validation"),
+        (vec!["show", "ffff"], "not_found"),
+        (vec!["log", "--repo", "nope"], "not_found"),
+        (vec!["--database-url", "mysql://x", "repos"], "config"),
+        (vec!["ingest-event", "/nonexistent/event.json"], "validation"),
+    ] {
+        let out = cli(&data, &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with(&format!("error [{code}]: ")), "{args:?}: {stderr}");
+    }
+    let out = cli(&data, &["--json", "show", "zz99"]);
+    let payload: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(payload["error"]["code"], "validation");
+}
+
+#[test]
+fn a_bad_event_stores_nothing() {
+    let dir = with_event();
+    let data = dir.path().join("data");
+    let bad = dir.path().join("bad.json");
+    let broken = EVENT.replace("1123456789abcdef0123456789abcdef01234567", "not-a-hash").replace("demo", "other");
+    std::fs::write(&bad, broken).unwrap();
+    let out = cli(&data, &["ingest-event", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid commits[1].hash"));
+    let repos = ok_json(&data, &["--json", "repos"]);
+    let names: Vec<_> = repos.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["demo"], "a rejected event creates no repository and stores no commit");
+}
+
+#[test]
+fn migrate_shows_applied_and_pending() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let status = ok_json(&data, &["migrate", "--status", "--json"]);
+    let states = status["migrations"].as_array().unwrap();
+    assert!(!states.is_empty());
+    assert!(states.iter().all(|m| m["applied"] == false), "a new database has everything pending");
+    let applied = ok_json(&data, &["migrate", "--json"]);
+    assert_eq!(applied["applied_now"].as_array().unwrap().len(), states.len());
+    let text = String::from_utf8(cli(&data, &["migrate", "--status"]).stdout).unwrap();
+    assert!(text.contains(&format!("{} applied, 0 pending", states.len())), "{text}");
+}
+
+#[test]
+fn runs_on_postgres_too() {
+    let Ok(admin) = std::env::var("REPOVAULT_TEST_POSTGRES_URL") else {
+        panic!("REPOVAULT_TEST_POSTGRES_URL is not set: run scripts/test.sh, which starts PostgreSQL");
+    };
+    let name = format!("rv_cli_{}", std::process::id());
+    let psql = |sql: &str| {
+        let out = Command::new("psql").arg(&admin).arg("-qAtc").arg(sql).output().expect("psql");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    psql(&format!("DROP DATABASE IF EXISTS {name}"));
+    psql(&format!("CREATE DATABASE {name}"));
+    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("event.json"), EVENT).unwrap();
+    let event = dir.path().join("event.json");
+    let data = dir.path().join("data");
+    ok_json(&data, &["--database-url", &url, "--json", "ingest-event", event.to_str().unwrap()]);
+    let repos = ok_json(&data, &["--database-url", &url, "--json", "repos"]);
+    assert_eq!(repos[0]["commit_count"], 2);
+    assert!(!data.join("repovault.db").exists(), "no SQLite file when a PostgreSQL URL is given");
+}
