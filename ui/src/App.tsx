@@ -1,0 +1,67 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+
+import { api, type AppInfo } from "./api";
+import type { ErrorPayload } from "./bindings/ErrorPayload";
+import type { Repository } from "./bindings/Repository";
+import { ErrorBanner } from "./components/ErrorBanner";
+import { Header } from "./components/Header";
+import { Sidebar } from "./components/Sidebar";
+import { RepositoriesPage } from "./components/RepositoriesPage";
+import { dedupeErrors, normalizeError } from "./errors";
+
+/** What a screen knows about one piece of data loaded from the backend. */
+export type Loadable<T> =
+  | { status: "loading" }
+  | { status: "ok"; data: T }
+  | { status: "error"; error: ErrorPayload };
+
+function settle<T>(result: PromiseSettledResult<T>): Loadable<T> {
+  return result.status === "fulfilled"
+    ? { status: "ok", data: result.value }
+    : { status: "error", error: normalizeError(result.reason) };
+}
+
+export function App() {
+  const [info, setInfo] = useState<Loadable<AppInfo>>({ status: "loading" });
+  const [repos, setRepos] = useState<Loadable<Repository[]>>({ status: "loading" });
+  const [busy, setBusy] = useState(false);
+  // Only the newest refresh may write its answers (an older, slower one is ignored).
+  const generation = useRef(0);
+
+  const refresh = useCallback(async () => {
+    const mine = ++generation.current;
+    setBusy(true);
+    const [infoResult, reposResult] = await Promise.allSettled([api.storeInfo(), api.listRepositories()]);
+    if (mine !== generation.current) return;
+    setInfo(settle(infoResult));
+    setRepos(settle(reposResult));
+    setBusy(false);
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const errors = dedupeErrors(
+    [info, repos].flatMap((item) => (item.status === "error" ? [item.error] : [])),
+  );
+
+  return (
+    <div className="shell">
+      <Sidebar />
+      <div className="main">
+        <Header info={info} />
+        <main className="content" id="content">
+          {errors.length > 0 && (
+            <div className="banners">
+              {errors.map((error) => (
+                <ErrorBanner key={`${error.code}:${error.message}`} error={error} />
+              ))}
+            </div>
+          )}
+          <RepositoriesPage repos={repos} busy={busy} onRefresh={() => void refresh()} />
+        </main>
+      </div>
+    </div>
+  );
+}

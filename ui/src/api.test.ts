@@ -1,0 +1,33 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+const invoke = vi.hoisted(() => vi.fn());
+vi.mock("@tauri-apps/api/core", () => ({ invoke }));
+
+import { api, call } from "./api";
+import { CommandError } from "./errors";
+
+describe("call", () => {
+  beforeEach(() => {
+    invoke.mockReset();
+  });
+
+  it("invokes the named command with empty arguments and returns its result", async () => {
+    invoke.mockResolvedValueOnce([{ id: 1, name: "demo" }]);
+    await expect(call("list_repositories")).resolves.toEqual([{ id: 1, name: "demo" }]);
+    expect(invoke).toHaveBeenCalledWith("list_repositories", {});
+  });
+
+  it("rejects with a CommandError carrying the backend's code and message", async () => {
+    invoke.mockRejectedValueOnce({ code: "config", message: "bad configuration: unsupported URL" });
+    const error: unknown = await api.storeInfo().catch((e: unknown) => e);
+    expect(invoke).toHaveBeenCalledWith("store_info", {});
+    expect(error).toBeInstanceOf(CommandError);
+    expect((error as CommandError).code).toBe("config");
+    expect((error as CommandError).message).toBe("bad configuration: unsupported URL");
+  });
+
+  it("normalises a string rejection", async () => {
+    invoke.mockRejectedValueOnce("command store_info not found");
+    await expect(call("store_info")).rejects.toMatchObject({ code: "unknown", message: "command store_info not found" });
+  });
+});

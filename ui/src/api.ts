@@ -1,0 +1,49 @@
+/**
+ * The one typed door to the Rust side. Every Tauri command the UI uses is listed in `Commands`
+ * with its argument and result types, so a call site cannot get a name, an argument or a result
+ * type wrong. Types come from `./bindings` (generated from Rust by ts-rs); do not copy them here.
+ *
+ * A failed command rejects with a `CommandError` carrying `{code, message}` — the backend's own
+ * `ErrorPayload` when it sent one, otherwise a normalised form (see `normalizeError`).
+ */
+import { invoke } from "@tauri-apps/api/core";
+
+import type { Repository } from "./bindings/Repository";
+import type { StoreInfo } from "./bindings/StoreInfo";
+import { CommandError, normalizeError } from "./errors";
+
+/**
+ * Result of `store_info`. Declared by hand because the Rust `AppInfo` (src-tauri/src/commands.rs)
+ * does not derive ts-rs yet; replace with the generated `bindings/AppInfo` once it does.
+ */
+export type AppInfo = { data_dir: string; store: StoreInfo };
+
+/** A command that takes no arguments. */
+export type NoArgs = Record<string, never>;
+
+/** Command name → argument and result types. Keep in step with `generate_handler!` in Rust. */
+export interface Commands {
+  store_info: { args: NoArgs; result: AppInfo };
+  list_repositories: { args: NoArgs; result: Repository[] };
+}
+
+export type CommandName = keyof Commands;
+export type CommandArgs<K extends CommandName> = Commands[K]["args"];
+export type CommandResult<K extends CommandName> = Commands[K]["result"];
+
+/** Commands without arguments are called as `call("x")`, the others as `call("x", {...})`. */
+type ArgsParam<K extends CommandName> = CommandArgs<K> extends NoArgs ? [] : [args: CommandArgs<K>];
+
+export async function call<K extends CommandName>(command: K, ...args: ArgsParam<K>): Promise<CommandResult<K>> {
+  try {
+    return await invoke<CommandResult<K>>(command, args[0] ?? {});
+  } catch (error) {
+    throw new CommandError(normalizeError(error));
+  }
+}
+
+/** Named helpers for the screens. */
+export const api = {
+  storeInfo: () => call("store_info"),
+  listRepositories: () => call("list_repositories"),
+};

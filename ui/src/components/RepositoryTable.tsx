@@ -1,0 +1,81 @@
+import { useRef, useState, type KeyboardEvent } from "react";
+
+import type { Repository } from "../bindings/Repository";
+import { nextFocusIndex } from "../focus";
+import { formatCount, formatUnixSeconds, isoFromUnixSeconds } from "../format";
+
+/**
+ * The repository list. Rows are focusable with a roving tab stop: Tab enters the table at one row,
+ * Up/Down (and Home/End, PageUp/PageDown) move between rows.
+ */
+export function RepositoryTable({ repos }: { repos: readonly Repository[] }) {
+  const [active, setActive] = useState(0);
+  const rows = useRef<(HTMLTableRowElement | null)[]>([]);
+  const tabStop = Math.min(active, repos.length - 1);
+
+  function onKeyDown(event: KeyboardEvent<HTMLTableSectionElement>) {
+    const row = (event.target as HTMLElement).closest("tr");
+    const current = row === null ? null : rows.current.indexOf(row);
+    const next = nextFocusIndex(current === -1 ? null : current, event.key, repos.length);
+    if (next === null) return;
+    event.preventDefault();
+    setActive(next);
+    rows.current[next]?.focus();
+  }
+
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="repo-table">
+        <caption className="visually-hidden">Stored repositories</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Workspace</th>
+            <th scope="col">Path</th>
+            <th scope="col" className="num">
+              Commits
+            </th>
+            <th scope="col">Last sync</th>
+          </tr>
+        </thead>
+        <tbody onKeyDown={onKeyDown}>
+          {repos.map((repo, index) => {
+            const iso = isoFromUnixSeconds(repo.last_synced_at);
+            return (
+              <tr
+                key={repo.id}
+                ref={(el) => {
+                  rows.current[index] = el;
+                }}
+                tabIndex={index === tabStop ? 0 : -1}
+                onFocus={() => setActive(index)}
+                data-testid="repo-row"
+                data-repo-name={repo.name}
+              >
+                <th scope="row" data-testid="repo-name">
+                  {repo.name}
+                </th>
+                <td data-testid="repo-workspace">{repo.workspace}</td>
+                <td className="path" data-testid="repo-path" title={repo.path ?? undefined}>
+                  {repo.path === null ? <span className="muted">—</span> : <span>{repo.path}</span>}
+                </td>
+                <td className="num" data-testid="repo-commit-count" data-value={repo.commit_count}>
+                  {formatCount(repo.commit_count)}
+                </td>
+                <td data-testid="repo-last-sync">
+                  {iso === undefined ? (
+                    <span className="muted">{formatUnixSeconds(repo.last_synced_at)}</span>
+                  ) : (
+                    <time dateTime={iso} title={iso}>
+                      {formatUnixSeconds(repo.last_synced_at)}
+                    </time>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
