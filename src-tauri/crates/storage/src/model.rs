@@ -15,7 +15,7 @@ pub enum Backend {
 }
 
 /// A person and the moment they acted, as recorded in a commit header.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Signature {
     pub name: String,
@@ -27,8 +27,16 @@ pub struct Signature {
     pub tz_offset_minutes: i32,
 }
 
+/// A name and e-mail without a time: an identity as written before `.mailmap` was applied.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Identity {
+    pub name: String,
+    pub email: String,
+}
+
 /// A commit to store. Hashes are 40 (SHA-1) or 64 (SHA-256) hex characters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct NewCommit {
     pub hash: String,
@@ -41,13 +49,23 @@ pub struct NewCommit {
     /// The number of commits in the push that carried it, when known.
     #[ts(type = "number | null")]
     pub commit_count: Option<i64>,
+    /// The author as the commit records it, when `.mailmap` changed it.
+    #[serde(default)]
+    pub raw_author: Option<Identity>,
+    #[serde(default)]
+    pub raw_committer: Option<Identity>,
+    /// The exact message bytes when they are not valid UTF-8 (`message` is then a lossy copy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(skip)]
+    pub message_bytes: Option<Vec<u8>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 #[ts(export)]
 pub enum ChangeKind {
     Added,
+    #[default]
     Modified,
     Deleted,
     Renamed,
@@ -83,7 +101,7 @@ impl ChangeKind {
 
 /// One changed file of a commit. Line counts are `None` when unknown (a push event does not carry
 /// them), which is different from zero.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct NewFileChange {
     pub path: String,
@@ -98,6 +116,16 @@ pub struct NewFileChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(skip)]
     pub diff: Option<Vec<u8>>,
+    /// The exact path bytes when they are not valid UTF-8 (`path` is then a lossy copy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(skip)]
+    pub path_bytes: Option<Vec<u8>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(skip)]
+    pub old_path_bytes: Option<Vec<u8>>,
+    /// A submodule pointer (recorded, never followed).
+    #[serde(default)]
+    pub is_submodule: bool,
 }
 
 impl NewFileChange {
@@ -111,6 +139,9 @@ impl NewFileChange {
             additions: self.additions,
             deletions: self.deletions,
             diff: None,
+            path_bytes: self.path_bytes.clone(),
+            old_path_bytes: self.old_path_bytes.clone(),
+            is_submodule: self.is_submodule,
         }
     }
 }
@@ -189,6 +220,8 @@ pub struct Repository {
     pub last_synced_at: Option<i64>,
     #[ts(type = "number")]
     pub commit_count: i64,
+    /// The last import found a shallow clone: older history is missing.
+    pub is_shallow: bool,
 }
 
 /// A stored commit with its totals.
@@ -207,6 +240,9 @@ pub struct Commit {
     pub pusher: Option<String>,
     #[ts(type = "number | null")]
     pub commit_count: Option<i64>,
+    /// Identities as the commit records them, when `.mailmap` changed them.
+    pub raw_author: Option<Identity>,
+    pub raw_committer: Option<Identity>,
     pub totals: CommitTotals,
     #[ts(type = "number")]
     pub stored_at: i64,
@@ -222,6 +258,7 @@ pub struct FileChange {
     pub old_path: Option<String>,
     pub kind: ChangeKind,
     pub is_binary: bool,
+    pub is_submodule: bool,
     #[ts(type = "number | null")]
     pub additions: Option<i64>,
     #[ts(type = "number | null")]
@@ -273,4 +310,37 @@ pub struct StoreInfo {
     #[ts(type = "number")]
     pub schema_version: i64,
     pub blob_store: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum RefKind {
+    Branch,
+    Tag,
+    Other,
+}
+
+impl RefKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefKind::Branch => "branch",
+            RefKind::Tag => "tag",
+            RefKind::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<RefKind> {
+        [RefKind::Branch, RefKind::Tag, RefKind::Other].into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// A branch, tag or other ref and the commit it points at (tags peeled to their commit).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct GitRef {
+    /// The full name, e.g. `refs/heads/main`.
+    pub name: String,
+    pub kind: RefKind,
+    pub target: String,
 }

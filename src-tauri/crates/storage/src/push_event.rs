@@ -76,6 +76,7 @@ pub fn parse_push_event(json: &[u8]) -> Result<PushEvent> {
             message: event.message.clone(),
             pusher: pusher.clone(),
             commit_count,
+            ..NewCommit::default()
         };
         let listed = [
             (&event.added, ChangeKind::Added),
@@ -92,7 +93,7 @@ pub fn parse_push_event(json: &[u8]) -> Result<PushEvent> {
                     is_binary: false,
                     additions: None,
                     deletions: None,
-                    diff: None,
+                    ..NewFileChange::default()
                 })
             })
             .collect();

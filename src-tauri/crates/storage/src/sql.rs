@@ -4,7 +4,10 @@
 
 use crate::blob::{decode_diff, prepare_diff, BlobStore, PreparedDiff};
 use crate::error::{Result, StoreError};
-use crate::model::{ChangeKind, Commit, CommitTotals, FileChange, NewCommit, NewFileChange, Repository, Signature};
+use crate::model::{
+    ChangeKind, Commit, CommitTotals, FileChange, Identity, NewCommit, NewFileChange, Repository, Signature,
+    StorageResult, StorageStatus,
+};
 use crate::store::CommitBatchItem;
 use crate::validate;
 
@@ -12,10 +15,10 @@ use crate::validate;
 pub(crate) const COMMIT_COLUMNS: &str = "c.id, c.repository_id, c.hash, c.author_name, c.author_email, \
     c.author_time, c.author_tz_offset, c.committer_name, c.committer_email, c.committer_time, \
     c.committer_tz_offset, c.message, c.pusher, c.commit_count, c.total_additions, c.total_deletions, \
-    c.files_changed, c.stored_at";
+    c.files_changed, c.stored_at, c.raw_author_name, c.raw_author_email, c.raw_committer_name, c.raw_committer_email";
 
 pub(crate) const REPOSITORY_SELECT: &str = "SELECT r.id, w.name AS workspace, r.name, r.path, r.created_at, \
-    r.last_synced_at, (SELECT COUNT(*) FROM commits c WHERE c.repository_id = r.id) AS commit_count \
+    r.last_synced_at, r.is_shallow, (SELECT COUNT(*) FROM commits c WHERE c.repository_id = r.id) AS commit_count \
     FROM repositories r JOIN workspaces w ON w.id = r.workspace_id";
 
 #[derive(sqlx::FromRow)]
@@ -38,6 +41,17 @@ pub(crate) struct CommitRow {
     total_deletions: Option<i64>,
     files_changed: i64,
     stored_at: i64,
+    raw_author_name: Option<String>,
+    raw_author_email: Option<String>,
+    raw_committer_name: Option<String>,
+    raw_committer_email: Option<String>,
+}
+
+fn identity(name: Option<String>, email: Option<String>) -> Option<Identity> {
+    match (name, email) {
+        (None, None) => None,
+        (name, email) => Some(Identity { name: name.unwrap_or_default(), email: email.unwrap_or_default() }),
+    }
 }
 
 impl CommitRow {
@@ -62,6 +76,8 @@ impl CommitRow {
             message: self.message,
             pusher: self.pusher,
             commit_count: self.commit_count,
+            raw_author: identity(self.raw_author_name, self.raw_author_email),
+            raw_committer: identity(self.raw_committer_name, self.raw_committer_email),
             totals: CommitTotals {
                 total_additions: self.total_additions,
                 total_deletions: self.total_deletions,
@@ -92,6 +108,7 @@ pub(crate) struct RepositoryRow {
     path: Option<String>,
     created_at: i64,
     last_synced_at: Option<i64>,
+    is_shallow: bool,
     commit_count: i64,
 }
 
@@ -105,6 +122,7 @@ impl From<RepositoryRow> for Repository {
             created_at: row.created_at,
             last_synced_at: row.last_synced_at,
             commit_count: row.commit_count,
+            is_shallow: row.is_shallow,
         }
     }
 }
@@ -116,6 +134,7 @@ pub(crate) struct FileChangeRow {
     old_path: Option<String>,
     change_kind: String,
     is_binary: bool,
+    is_submodule: bool,
     additions: Option<i64>,
     deletions: Option<i64>,
     sha256: Option<String>,
@@ -124,7 +143,8 @@ pub(crate) struct FileChangeRow {
     compressed: Option<Vec<u8>>,
 }
 
-pub(crate) const FILE_CHANGE_SELECT: &str = "SELECT fc.id, fc.path, fc.old_path, fc.change_kind, fc.is_binary, \
+pub(crate) const FILE_CHANGE_SELECT: &str =
+    "SELECT fc.id, fc.path, fc.old_path, fc.change_kind, fc.is_binary, fc.is_submodule, \
     fc.additions, fc.deletions, d.sha256, d.size, d.storage, d.compressed \
     FROM file_changes fc LEFT JOIN diff_blobs d ON d.id = fc.diff_blob_id";
 
@@ -152,6 +172,7 @@ impl FileChangeRow {
             old_path: self.old_path,
             kind,
             is_binary: self.is_binary,
+            is_submodule: self.is_submodule,
             additions: self.additions,
             deletions: self.deletions,
             diff_size: self.size,
@@ -185,6 +206,54 @@ pub(crate) async fn prepare_batch(batch: &[CommitBatchItem], blobs: &BlobStore) 
         prepared.push(PreparedCommit { commit, totals: CommitTotals::of(changes), changes: prepared_changes });
     }
     Ok(prepared)
+}
+
+/// Bound parameters per statement: under SQLite's limit (32766) and PostgreSQL's (65535).
+pub(crate) const PARAMS_PER_STATEMENT: usize = 30_000;
+
+/// Splits rows so a multi-row statement with `columns` parameters per row stays under the limit.
+pub(crate) fn chunks_of<T>(rows: &[T], columns: usize) -> std::slice::Chunks<'_, T> {
+    rows.chunks((PARAMS_PER_STATEMENT / columns).clamp(1, 1000))
+}
+
+/// Diff blobs go in chunks of at most ~16 MiB of compressed bytes, so one statement stays small.
+pub(crate) fn diff_chunks<'a>(diffs: &'a [&'a PreparedDiff]) -> Vec<&'a [&'a PreparedDiff]> {
+    const MAX_BYTES: usize = 16 * 1024 * 1024;
+    let mut chunks = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, diff) in diffs.iter().enumerate() {
+        let size = if diff.inline { diff.compressed.len() } else { 0 };
+        if i > start && (bytes + size > MAX_BYTES || i - start >= 1000) {
+            chunks.push(&diffs[start..i]);
+            start = i;
+            bytes = 0;
+        }
+        bytes += size;
+    }
+    if start < diffs.len() {
+        chunks.push(&diffs[start..]);
+    }
+    chunks
+}
+
+/// The result for one commit of a batch: `fresh` when this occurrence was inserted.
+pub(crate) fn batch_result(p: &PreparedCommit, commit_id: Option<i64>, fresh: bool) -> StorageResult {
+    let hash = p.commit.hash.clone();
+    let (status, message) = if fresh {
+        (StorageStatus::Stored, format!("stored commit {hash} with {} file changes", p.changes.len()))
+    } else {
+        (StorageStatus::Duplicate, format!("commit {hash} is already stored; nothing was written"))
+    };
+    StorageResult {
+        success: true,
+        status,
+        hash,
+        commit_id,
+        message,
+        timestamp: crate::store::now_rfc3339(),
+        metadata: p.totals,
+        error_code: None,
+    }
 }
 
 /// The range `[prefix, prefix + "g")` holds exactly the lower-case hex strings starting with
@@ -259,7 +328,6 @@ macro_rules! impl_sql_store {
                 repository_id: i64,
                 batch: &[$crate::store::CommitBatchItem],
             ) -> $crate::error::Result<Vec<$crate::model::StorageResult>> {
-                use $crate::model::{StorageResult, StorageStatus};
                 let prepared = $crate::sql::prepare_batch(batch, &self.blobs).await?;
                 let mut tx = self.pool.begin().await?;
                 let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM repositories WHERE id = $1")
@@ -269,103 +337,16 @@ macro_rules! impl_sql_store {
                 if exists.is_none() {
                     return Err($crate::error::StoreError::not_found(format!("repository {repository_id}")));
                 }
-                let stored_at = chrono::Utc::now().timestamp();
-                let mut results = Vec::with_capacity(prepared.len());
-                let mut stored = 0usize;
-                for item in &prepared {
-                    let commit = &item.commit;
-                    let inserted: Option<(i64,)> = sqlx::query_as(
-                        "INSERT INTO commits (repository_id, hash, author_name, author_email, author_time, \
-                         author_tz_offset, committer_name, committer_email, committer_time, committer_tz_offset, \
-                         message, pusher, commit_count, total_additions, total_deletions, files_changed, \
-                         parent_count, stored_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
-                         ON CONFLICT (repository_id, hash) DO NOTHING RETURNING id",
-                    )
-                    .bind(repository_id)
-                    .bind(&commit.hash)
-                    .bind(&commit.author.name)
-                    .bind(&commit.author.email)
-                    .bind(commit.author.time)
-                    .bind(commit.author.tz_offset_minutes)
-                    .bind(&commit.committer.name)
-                    .bind(&commit.committer.email)
-                    .bind(commit.committer.time)
-                    .bind(commit.committer.tz_offset_minutes)
-                    .bind(&commit.message)
-                    .bind(&commit.pusher)
-                    .bind(commit.commit_count)
-                    .bind(item.totals.total_additions)
-                    .bind(item.totals.total_deletions)
-                    .bind(item.totals.files_changed)
-                    .bind(commit.parents.len() as i64)
-                    .bind(stored_at)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    let Some((commit_id,)) = inserted else {
-                        let (existing,): (i64,) =
-                            sqlx::query_as("SELECT id FROM commits WHERE repository_id = $1 AND hash = $2")
-                                .bind(repository_id)
-                                .bind(&commit.hash)
-                                .fetch_one(&mut *tx)
-                                .await?;
-                        results.push(StorageResult {
-                            success: true,
-                            status: StorageStatus::Duplicate,
-                            hash: commit.hash.clone(),
-                            commit_id: Some(existing),
-                            message: format!("commit {} is already stored; nothing was written", commit.hash),
-                            timestamp: $crate::store::now_rfc3339(),
-                            metadata: item.totals,
-                            error_code: None,
-                        });
-                        continue;
-                    };
-                    for (position, parent) in commit.parents.iter().enumerate() {
-                        sqlx::query("INSERT INTO commit_parents (commit_id, position, parent_hash) VALUES ($1, $2, $3)")
-                            .bind(commit_id)
-                            .bind(position as i64)
-                            .bind(parent)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    for (position, (change, diff)) in item.changes.iter().enumerate() {
-                        let diff_blob_id = match diff {
-                            Some(diff) => Some(store_diff(&mut *tx, diff).await?),
-                            None => None,
-                        };
-                        sqlx::query(
-                            "INSERT INTO file_changes (commit_id, position, path, old_path, change_kind, is_binary, \
-                             additions, deletions, diff_blob_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                        )
-                        .bind(commit_id)
-                        .bind(position as i64)
-                        .bind(&change.path)
-                        .bind(&change.old_path)
-                        .bind(change.kind.as_str())
-                        .bind(change.is_binary)
-                        .bind(change.additions)
-                        .bind(change.deletions)
-                        .bind(diff_blob_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                    stored += 1;
-                    results.push(StorageResult {
-                        success: true,
-                        status: StorageStatus::Stored,
-                        hash: commit.hash.clone(),
-                        commit_id: Some(commit_id),
-                        message: format!("stored commit {} with {} file changes", commit.hash, item.changes.len()),
-                        timestamp: $crate::store::now_rfc3339(),
-                        metadata: item.totals,
-                        error_code: None,
-                    });
-                }
-                if stored > 0 {
-                    let detail = match results.as_slice() {
-                        [only] => only.hash.clone(),
-                        _ => format!("{stored} commits"),
+                let results = insert_batch(&mut *tx, repository_id, &prepared).await?;
+                let stored: Vec<&str> = results
+                    .iter()
+                    .filter(|r| r.status == $crate::model::StorageStatus::Stored)
+                    .map(|r| r.hash.as_str())
+                    .collect();
+                if !stored.is_empty() {
+                    let detail = match stored.as_slice() {
+                        [only] => only.to_string(),
+                        _ => format!("{} commits", stored.len()),
                     };
                     audit(&mut *tx, "commit.store", "repository", Some(&repository_id.to_string()), Some(&detail))
                         .await?;
@@ -470,6 +451,70 @@ macro_rules! impl_sql_store {
                 }
             }
 
+            async fn commit_hashes(&self, repository_id: i64) -> $crate::error::Result<std::collections::HashSet<String>> {
+                let rows: Vec<(String,)> = sqlx::query_as("SELECT hash FROM commits WHERE repository_id = $1")
+                    .bind(repository_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows.into_iter().map(|(hash,)| hash).collect())
+            }
+
+            async fn refs(&self, repository_id: i64) -> $crate::error::Result<Vec<$crate::model::GitRef>> {
+                let rows: Vec<(String, String, String)> = sqlx::query_as(
+                    "SELECT name, kind, target_hash FROM refs WHERE repository_id = $1 ORDER BY name",
+                )
+                .bind(repository_id)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(name, kind, target)| {
+                        let kind = $crate::model::RefKind::parse(&kind)
+                            .ok_or_else(|| $crate::error::StoreError::Query(format!("unknown ref kind {kind:?}")))?;
+                        Ok($crate::model::GitRef { name, kind, target })
+                    })
+                    .collect()
+            }
+
+            async fn finish_sync(
+                &self,
+                repository_id: i64,
+                refs: &[$crate::model::GitRef],
+                is_shallow: bool,
+            ) -> $crate::error::Result<()> {
+                for (i, r) in refs.iter().enumerate() {
+                    $crate::validate::non_empty_text(&format!("refs[{i}].name"), &r.name)?;
+                    $crate::validate::full_hash(&format!("refs[{i}].target"), &r.target)?;
+                }
+                let now = chrono::Utc::now().timestamp();
+                let mut tx = self.pool.begin().await?;
+                let updated = sqlx::query("UPDATE repositories SET last_synced_at = $1, is_shallow = $2 WHERE id = $3")
+                    .bind(now)
+                    .bind(is_shallow)
+                    .bind(repository_id)
+                    .execute(&mut *tx)
+                    .await?;
+                if updated.rows_affected() == 0 {
+                    return Err($crate::error::StoreError::not_found(format!("repository {repository_id}")));
+                }
+                sqlx::query("DELETE FROM refs WHERE repository_id = $1").bind(repository_id).execute(&mut *tx).await?;
+                for r in refs {
+                    sqlx::query(
+                        "INSERT INTO refs (repository_id, name, kind, target_hash, updated_at) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(repository_id)
+                    .bind(&r.name)
+                    .bind(r.kind.as_str())
+                    .bind(r.target.to_ascii_lowercase())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                audit(&mut *tx, "repository.sync", "repository", Some(&repository_id.to_string()), Some(&format!("{} refs", refs.len())))
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn audit_log(&self, limit: u32) -> $crate::error::Result<Vec<$crate::model::AuditEntry>> {
                 let rows: Vec<(i64, i64, String, String, Option<String>, Option<String>)> = sqlx::query_as(
                     "SELECT id, at, action, entity, entity_id, detail FROM audit_log ORDER BY id DESC LIMIT $1",
@@ -519,36 +564,175 @@ macro_rules! impl_sql_store {
             }
         }
 
-        /// Returns the id of the diff blob with this content, inserting it when new.
-        async fn store_diff(
+        /// Writes a prepared batch with multi-row statements (a few per hundred commits rather than
+        /// a dozen per commit): commits, then parents, diff blobs and file changes of the new ones.
+        async fn insert_batch(
             conn: &mut <$db as sqlx::Database>::Connection,
-            diff: &$crate::blob::PreparedDiff,
-        ) -> $crate::error::Result<i64> {
-            let (storage, compressed) = if diff.inline {
-                ("inline", Some(diff.compressed.as_slice()))
-            } else {
-                ("external", None)
-            };
-            let inserted: Option<(i64,)> = sqlx::query_as(
-                "INSERT INTO diff_blobs (sha256, size, storage, compressed) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (sha256) DO NOTHING RETURNING id",
-            )
-            .bind(&diff.sha256)
-            .bind(diff.size)
-            .bind(storage)
-            .bind(compressed)
-            .fetch_optional(&mut *conn)
-            .await?;
-            match inserted {
-                Some((id,)) => Ok(id),
-                None => {
-                    let (id,): (i64,) = sqlx::query_as("SELECT id FROM diff_blobs WHERE sha256 = $1")
-                        .bind(&diff.sha256)
-                        .fetch_one(&mut *conn)
-                        .await?;
-                    Ok(id)
+            repository_id: i64,
+            prepared: &[$crate::sql::PreparedCommit],
+        ) -> $crate::error::Result<Vec<$crate::model::StorageResult>> {
+            use std::collections::HashMap;
+            use $crate::sql::chunks_of;
+            let stored_at = chrono::Utc::now().timestamp();
+
+            // The first occurrence of a hash is the one inserted; later ones are duplicates.
+            let mut seen = std::collections::HashSet::new();
+            let firsts: Vec<&$crate::sql::PreparedCommit> =
+                prepared.iter().filter(|p| seen.insert(p.commit.hash.as_str())).collect();
+
+            let mut new_ids: HashMap<String, i64> = HashMap::new();
+            for chunk in chunks_of(&firsts, 23) {
+                let mut qb = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO commits (repository_id, hash, author_name, author_email, author_time, \
+                     author_tz_offset, committer_name, committer_email, committer_time, committer_tz_offset, \
+                     message, pusher, commit_count, total_additions, total_deletions, files_changed, parent_count, \
+                     stored_at, raw_author_name, raw_author_email, raw_committer_name, raw_committer_email, \
+                     message_bytes) ",
+                );
+                qb.push_values(chunk.iter(), |mut row, item| {
+                    let c = &item.commit;
+                    row.push_bind(repository_id)
+                        .push_bind(c.hash.as_str())
+                        .push_bind(c.author.name.as_str())
+                        .push_bind(c.author.email.as_str())
+                        .push_bind(c.author.time)
+                        .push_bind(c.author.tz_offset_minutes)
+                        .push_bind(c.committer.name.as_str())
+                        .push_bind(c.committer.email.as_str())
+                        .push_bind(c.committer.time)
+                        .push_bind(c.committer.tz_offset_minutes)
+                        .push_bind(c.message.as_str())
+                        .push_bind(c.pusher.as_deref())
+                        .push_bind(c.commit_count)
+                        .push_bind(item.totals.total_additions)
+                        .push_bind(item.totals.total_deletions)
+                        .push_bind(item.totals.files_changed)
+                        .push_bind(c.parents.len() as i64)
+                        .push_bind(stored_at)
+                        .push_bind(c.raw_author.as_ref().map(|i| i.name.as_str()))
+                        .push_bind(c.raw_author.as_ref().map(|i| i.email.as_str()))
+                        .push_bind(c.raw_committer.as_ref().map(|i| i.name.as_str()))
+                        .push_bind(c.raw_committer.as_ref().map(|i| i.email.as_str()))
+                        .push_bind(c.message_bytes.as_deref());
+                });
+                qb.push(" ON CONFLICT (repository_id, hash) DO NOTHING RETURNING id, hash");
+                let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+                new_ids.extend(rows.into_iter().map(|(id, hash)| (hash, id)));
+            }
+
+            // Commits already in the store before this batch: their ids, for the duplicate results.
+            let existing: Vec<&str> =
+                firsts.iter().map(|p| p.commit.hash.as_str()).filter(|h| !new_ids.contains_key(*h)).collect();
+            let mut old_ids: HashMap<String, i64> = HashMap::new();
+            for chunk in chunks_of(&existing, 1) {
+                let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT id, hash FROM commits WHERE repository_id = ");
+                qb.push_bind(repository_id).push(" AND hash IN (");
+                let mut list = qb.separated(", ");
+                for hash in chunk {
+                    list.push_bind(*hash);
+                }
+                qb.push(")");
+                let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+                old_ids.extend(rows.into_iter().map(|(id, hash)| (hash, id)));
+            }
+
+            let inserted: Vec<(i64, &$crate::sql::PreparedCommit)> =
+                firsts.iter().filter_map(|p| new_ids.get(&p.commit.hash).map(|id| (*id, *p))).collect();
+
+            let parents: Vec<(i64, i64, &str)> = inserted
+                .iter()
+                .flat_map(|(id, p)| p.commit.parents.iter().enumerate().map(move |(i, h)| (*id, i as i64, h.as_str())))
+                .collect();
+            for chunk in chunks_of(&parents, 3) {
+                let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO commit_parents (commit_id, position, parent_hash) ");
+                qb.push_values(chunk.iter(), |mut row, (id, position, hash)| {
+                    row.push_bind(*id).push_bind(*position).push_bind(*hash);
+                });
+                qb.build().execute(&mut *conn).await?;
+            }
+
+            // Diff texts, once per content hash.
+            let mut diffs: Vec<&$crate::blob::PreparedDiff> = Vec::new();
+            let mut diff_seen = std::collections::HashSet::new();
+            for (_, p) in &inserted {
+                for diff in p.changes.iter().filter_map(|(_, d)| d.as_ref()) {
+                    if diff_seen.insert(diff.sha256.as_str()) {
+                        diffs.push(diff);
+                    }
                 }
             }
+            let mut diff_ids: HashMap<String, i64> = HashMap::new();
+            for chunk in $crate::sql::diff_chunks(&diffs) {
+                let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO diff_blobs (sha256, size, storage, compressed) ");
+                qb.push_values(chunk.iter(), |mut row, d| {
+                    let (storage, compressed) =
+                        if d.inline { ("inline", Some(d.compressed.as_slice())) } else { ("external", None) };
+                    row.push_bind(d.sha256.as_str()).push_bind(d.size).push_bind(storage).push_bind(compressed);
+                });
+                qb.push(" ON CONFLICT (sha256) DO NOTHING RETURNING id, sha256");
+                let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+                diff_ids.extend(rows.into_iter().map(|(id, sha)| (sha, id)));
+            }
+            let known_elsewhere: Vec<&str> =
+                diffs.iter().map(|d| d.sha256.as_str()).filter(|s| !diff_ids.contains_key(*s)).collect();
+            for chunk in chunks_of(&known_elsewhere, 1) {
+                let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT id, sha256 FROM diff_blobs WHERE sha256 IN (");
+                let mut list = qb.separated(", ");
+                for sha in chunk {
+                    list.push_bind(*sha);
+                }
+                qb.push(")");
+                let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+                diff_ids.extend(rows.into_iter().map(|(id, sha)| (sha, id)));
+            }
+
+            let rows: Vec<(i64, i64, &$crate::model::NewFileChange, Option<i64>)> = inserted
+                .iter()
+                .flat_map(|(id, p)| {
+                    let diff_ids = &diff_ids;
+                    p.changes.iter().enumerate().map(move |(i, (change, diff))| {
+                        (*id, i as i64, change, diff.as_ref().and_then(|d| diff_ids.get(&d.sha256).copied()))
+                    })
+                })
+                .collect();
+            for chunk in chunks_of(&rows, 12) {
+                let mut qb = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO file_changes (commit_id, position, path, old_path, change_kind, is_binary, \
+                     additions, deletions, diff_blob_id, path_bytes, old_path_bytes, is_submodule) ",
+                );
+                qb.push_values(chunk.iter(), |mut row, (id, position, change, diff_id)| {
+                    row.push_bind(*id)
+                        .push_bind(*position)
+                        .push_bind(change.path.as_str())
+                        .push_bind(change.old_path.as_deref())
+                        .push_bind(change.kind.as_str())
+                        .push_bind(change.is_binary)
+                        .push_bind(change.additions)
+                        .push_bind(change.deletions)
+                        .push_bind(*diff_id)
+                        .push_bind(change.path_bytes.as_deref())
+                        .push_bind(change.old_path_bytes.as_deref())
+                        .push_bind(change.is_submodule);
+                });
+                qb.build().execute(&mut *conn).await?;
+            }
+
+            let first_ids: HashMap<&str, i64> = firsts
+                .iter()
+                .map(|p| {
+                    let hash = p.commit.hash.as_str();
+                    (hash, new_ids.get(hash).or_else(|| old_ids.get(hash)).copied().unwrap_or_default())
+                })
+                .collect();
+            let mut emitted = std::collections::HashSet::new();
+            Ok(prepared
+                .iter()
+                .map(|p| {
+                    let hash = p.commit.hash.as_str();
+                    let fresh = new_ids.contains_key(hash) && emitted.insert(hash);
+                    $crate::sql::batch_result(p, first_ids.get(hash).copied(), fresh)
+                })
+                .collect())
         }
 
         async fn audit(

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 
 use crate::error::{Result, StoreError};
 use crate::model::{
-    AuditEntry, Commit, CommitTotals, CommitWithChanges, MigrationState, NewCommit, NewFileChange, Repository,
+    AuditEntry, Commit, CommitTotals, CommitWithChanges, GitRef, MigrationState, NewCommit, NewFileChange, Repository,
     StorageResult, StorageStatus, StoreInfo,
 };
 
@@ -46,6 +46,14 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn recent_commits(&self, repository_id: i64, limit: u32) -> Result<Vec<Commit>>;
     /// The exact bytes of a file change's diff, if it has one.
     async fn diff_bytes(&self, file_change_id: i64) -> Result<Option<Vec<u8>>>;
+
+    /// Every commit hash stored for a repository (what an incremental import skips).
+    async fn commit_hashes(&self, repository_id: i64) -> Result<std::collections::HashSet<String>>;
+    /// The refs recorded by the last completed sync, by name.
+    async fn refs(&self, repository_id: i64) -> Result<Vec<GitRef>>;
+    /// Records a completed sync in one transaction: the refs replace the old ones (a deleted ref
+    /// goes, its commits stay), and the repository's last sync time and shallow flag are set.
+    async fn finish_sync(&self, repository_id: i64, refs: &[GitRef], is_shallow: bool) -> Result<()>;
 
     /// The newest audit log entries first.
     async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>>;

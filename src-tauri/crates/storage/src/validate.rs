@@ -95,6 +95,12 @@ pub fn commit(commit: &NewCommit, changes: &[NewFileChange]) -> Result<NewCommit
         non_empty_text("pusher", pusher)?;
     }
     non_negative("commit_count", commit.commit_count)?;
+    for (field, identity) in [("raw_author", &commit.raw_author), ("raw_committer", &commit.raw_committer)] {
+        if let Some(identity) = identity {
+            no_nul(&format!("{field}.name"), &identity.name)?;
+            no_nul(&format!("{field}.email"), &identity.email)?;
+        }
+    }
     for (i, change) in changes.iter().enumerate() {
         file_change(&format!("changes[{i}]"), change)?;
     }

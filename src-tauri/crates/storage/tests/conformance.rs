@@ -4,7 +4,9 @@
 mod common;
 
 use common::*;
-use repovault_storage::{open_store, ChangeKind, NewFileChange, StorageStatus, StoreError, INLINE_DIFF_LIMIT};
+use repovault_storage::{
+    open_store, ChangeKind, GitRef, Identity, NewFileChange, RefKind, StorageStatus, StoreError, INLINE_DIFF_LIMIT,
+};
 
 /// Generates one `#[tokio::test]` per backend for each contract function.
 macro_rules! conformance {
@@ -38,6 +40,8 @@ conformance!(
     migrations_are_all_applied,
     repositories_are_listed_with_counts,
     store_commit_reports_failures_as_results,
+    refs_are_replaced_by_each_sync,
+    raw_identities_and_non_utf8_bytes_are_kept,
 );
 
 /// Large diffs on each backend × each blob store.
@@ -334,7 +338,7 @@ async fn unknown_line_counts_stay_unknown(t: TestStore) {
         is_binary: true,
         additions: None,
         deletions: None,
-        diff: None,
+        ..NewFileChange::default()
     });
     let result = t.store.store_commit(repo, &commit(&hash_of(1), &[], 1_700_000_000, "m"), &cs).await;
     assert_eq!(result.metadata.total_additions, None);
@@ -428,7 +432,8 @@ async fn a_newer_schema_is_refused_and_left_untouched(t: TestStore) {
         assert_eq!(std::fs::read(&path).unwrap(), bytes, "the database file must be byte-for-byte unchanged");
     }
     assert_eq!(t.row_counts().await, before);
-    assert_eq!(t.raw_count("SELECT COUNT(*) FROM _sqlx_migrations").await, 2);
+    let known = repovault_storage::sqlite::MIGRATOR.iter().count() as i64;
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM _sqlx_migrations").await, known + 1, "only the future row was added");
 }
 
 async fn migrations_are_all_applied(t: TestStore) {
@@ -465,4 +470,50 @@ async fn store_commit_reports_failures_as_results(t: TestStore) {
     assert_eq!(result.commit_id, None);
     assert_eq!(result.hash, "not-a-hash");
     assert_eq!(result.metadata.files_changed, 2);
+}
+
+async fn refs_are_replaced_by_each_sync(t: TestStore) {
+    let repo = repo(&t).await;
+    assert!(t.store.refs(repo).await.unwrap().is_empty());
+    let main = GitRef { name: "refs/heads/main".into(), kind: RefKind::Branch, target: hash_of(1).to_uppercase() };
+    let tag = GitRef { name: "refs/tags/v1".into(), kind: RefKind::Tag, target: hash_of(2) };
+    t.store.finish_sync(repo, &[main.clone(), tag.clone()], true).await.unwrap();
+    let stored = t.store.refs(repo).await.unwrap();
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[0].target, hash_of(1), "targets are stored in lower case");
+    assert_eq!(stored[1], tag);
+    let listed = t.store.repository_by_name("demo").await.unwrap();
+    assert!(listed.is_shallow);
+    assert!(listed.last_synced_at.is_some());
+    // A later sync without the tag removes it; commits are never touched by a ref change.
+    t.store.store_commit(repo, &commit(&hash_of(1), &[], 1_700_000_000, "m"), &[]).await;
+    t.store.finish_sync(repo, &[main], false).await.unwrap();
+    let names: Vec<_> = t.store.refs(repo).await.unwrap().into_iter().map(|r| r.name).collect();
+    assert_eq!(names, ["refs/heads/main"]);
+    assert!(!t.store.repository_by_name("demo").await.unwrap().is_shallow);
+    assert_eq!(t.store.commit_hashes(repo).await.unwrap().into_iter().collect::<Vec<_>>(), vec![hash_of(1)]);
+    let bad = GitRef { name: "refs/heads/x".into(), kind: RefKind::Branch, target: "nope".into() };
+    assert_eq!(t.store.finish_sync(repo, &[bad], false).await.unwrap_err().code(), "validation");
+    assert_eq!(t.store.refs(repo).await.unwrap().len(), 1, "a rejected sync changes nothing");
+    assert_eq!(t.store.finish_sync(9999, &[], false).await.unwrap_err().code(), "not_found");
+}
+
+async fn raw_identities_and_non_utf8_bytes_are_kept(t: TestStore) {
+    let repo = repo(&t).await;
+    let mut c = commit(&hash_of(1), &[], 1_700_000_000, "caf\u{fffd} lossy");
+    c.raw_author = Some(Identity { name: "alice".into(), email: "alice.kim@work.example".into() });
+    c.message_bytes = Some(b"caf\xe9 lossy".to_vec());
+    let mut cs = changes(1, 1);
+    cs[0].path_bytes = Some(b"src/\xff.rs".to_vec());
+    cs[0].path = "src/\u{fffd}.rs".into();
+    cs.push(NewFileChange { path: "vendor/lib".into(), is_submodule: true, ..NewFileChange::default() });
+    t.store.store_commit(repo, &c, &cs).await;
+    let found = t.store.get_commit_by_hash(None, &hash_of(1)).await.unwrap();
+    assert_eq!(found.commit.raw_author, c.raw_author);
+    assert_eq!(found.commit.raw_committer, None);
+    assert!(found.changes[1].is_submodule);
+    assert!(!found.changes[0].is_submodule);
+    assert_eq!(t.raw_count("SELECT CAST(length(message_bytes) AS BIGINT) FROM commits").await, 10);
+    let sql = "SELECT CAST(length(path_bytes) AS BIGINT) FROM file_changes WHERE path_bytes IS NOT NULL";
+    assert_eq!(t.raw_count(sql).await, 8);
 }

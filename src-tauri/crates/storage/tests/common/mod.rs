@@ -160,8 +160,7 @@ pub fn commit(hash: &str, parents: &[&str], time: i64, message: &str) -> NewComm
         author: signature("Alice", time),
         committer: signature("Bob", time + 30),
         message: message.to_string(),
-        pusher: None,
-        commit_count: None,
+        ..NewCommit::default()
     }
 }
 
@@ -174,6 +173,7 @@ pub fn change(path: &str, additions: i64, deletions: i64, diff: Option<&[u8]>) -
         additions: Some(additions),
         deletions: Some(deletions),
         diff: diff.map(<[u8]>::to_vec),
+        ..NewFileChange::default()
     }
 }
 
