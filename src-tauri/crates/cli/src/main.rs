@@ -3,12 +3,13 @@
 
 mod output;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use repovault_storage::{open_store, push_event, validate, Store, StoreConfig, StoreError};
+use repovault_ingest::{import_repository, CancelToken, ImportOptions, IngestError};
+use repovault_storage::{open_store, push_event, validate, ErrorPayload, Store, StoreConfig, StoreError};
 
 use crate::output::Output;
 
@@ -55,6 +56,25 @@ enum Command {
         #[arg(long)]
         status: bool,
     },
+    /// Import a local git repository (with a work tree or bare): refs, commits, per-file diffs.
+    Import {
+        path: PathBuf,
+        /// Repository name (default: the folder's name).
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        import: ImportArgs,
+    },
+    /// Bring stored repositories up to date with their folders: only new commits are read.
+    Sync {
+        /// The repository to sync (may be left out when there is only one).
+        name: Option<String>,
+        /// Sync every stored repository.
+        #[arg(long, conflicts_with = "name")]
+        all: bool,
+        #[command(flatten)]
+        import: ImportArgs,
+    },
     /// Store the commits of a push-event JSON payload.
     IngestEvent {
         file: PathBuf,
@@ -65,6 +85,41 @@ enum Command {
         #[arg(long, default_value = "default")]
         workspace: String,
     },
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// Refs to import, as `*` patterns (repeatable). Default: refs/heads/* and refs/tags/*.
+    #[arg(long = "include", value_name = "PATTERN")]
+    include: Vec<String>,
+    /// Refs to leave out, as `*` patterns (repeatable).
+    #[arg(long = "exclude", value_name = "PATTERN")]
+    exclude: Vec<String>,
+    /// Only commits made on or after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    since: Option<chrono::NaiveDate>,
+    /// Commits per transaction (the checkpoint an interrupted import resumes from).
+    #[arg(long, default_value_t = 500)]
+    batch_size: usize,
+    /// Diff workers (default: one per core).
+    #[arg(long)]
+    workers: Option<usize>,
+}
+
+impl ImportArgs {
+    fn options(&self) -> ImportOptions {
+        let mut options = ImportOptions::default();
+        if !self.include.is_empty() {
+            options.refs.include = self.include.clone();
+        }
+        options.refs.exclude = self.exclude.clone();
+        options.since = self.since.map(|d| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp());
+        options.batch_size = self.batch_size;
+        if let Some(workers) = self.workers {
+            options.workers = workers;
+        }
+        options
+    }
 }
 
 fn main() -> ExitCode {
@@ -80,8 +135,26 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli, &out)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            out.error(&err);
+            out.error(&err.payload());
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Any error a command can end with.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+}
+
+impl CliError {
+    fn payload(&self) -> ErrorPayload {
+        match self {
+            CliError::Store(err) => err.payload(),
+            CliError::Ingest(err) => err.payload(),
         }
     }
 }
@@ -93,14 +166,14 @@ async fn open(cli: &Cli, apply_migrations: bool) -> Result<Arc<dyn Store>, Store
     open_store(&config).await
 }
 
-async fn run(cli: Cli, out: &Output) -> Result<(), StoreError> {
+async fn run(cli: Cli, out: &Output) -> Result<(), CliError> {
     let store = open(&cli, !matches!(cli.command, Command::Migrate { .. })).await?;
     let result = execute(&cli.command, store.as_ref(), out).await;
     store.close().await;
     result
 }
 
-async fn execute(command: &Command, store: &dyn Store, out: &Output) -> Result<(), StoreError> {
+async fn execute(command: &Command, store: &dyn Store, out: &Output) -> Result<(), CliError> {
     match command {
         Command::Repos => out.repositories(&store.repositories().await?),
         Command::Log { repo, limit } => {
@@ -132,8 +205,62 @@ async fn execute(command: &Command, store: &dyn Store, out: &Output) -> Result<(
             let results = store.store_commits(repository.id, &event.commits).await?;
             out.storage_results(&name, &results);
         }
+        Command::Import { path, name, import } => {
+            let name = match name {
+                Some(name) => name.clone(),
+                None => default_name(path)?,
+            };
+            let report = import_with_progress(store, path, &name, &import.options(), out).await?;
+            out.import_report(&report);
+        }
+        Command::Sync { name, all, import } => {
+            let targets =
+                if *all { store.repositories().await? } else { vec![pick_repository(store, name.as_deref()).await?] };
+            for repository in targets {
+                let Some(path) = repository.path.clone() else {
+                    return Err(StoreError::validation(
+                        "name",
+                        format!("{} has no folder to sync from (it was stored from push events)", repository.name),
+                    )
+                    .into());
+                };
+                let report =
+                    import_with_progress(store, Path::new(&path), &repository.name, &import.options(), out).await?;
+                out.import_report(&report);
+            }
+        }
     }
     Ok(())
+}
+
+/// The folder's name, for `import PATH` without `--name`.
+fn default_name(path: &Path) -> Result<String, StoreError> {
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let name = canonical.file_name().map(|n| n.to_string_lossy().trim_end_matches(".git").to_string());
+    name.filter(|n| !n.is_empty())
+        .ok_or_else(|| StoreError::validation("name", "cannot derive a name from the path; pass --name"))
+}
+
+/// Runs an import with a progress bar on a terminal; Ctrl-C cancels it cleanly.
+async fn import_with_progress(
+    store: &dyn Store,
+    path: &Path,
+    name: &str,
+    options: &ImportOptions,
+    out: &Output,
+) -> Result<repovault_ingest::ImportReport, IngestError> {
+    let cancel = CancelToken::default();
+    let on_signal = cancel.clone();
+    let signal = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_signal.cancel();
+        }
+    });
+    let bar = out.progress_bar();
+    let report = import_repository(store, path, name, options, &|p| output::show_progress(&bar, p), &cancel).await;
+    bar.finish_and_clear();
+    signal.abort();
+    report
 }
 
 /// The named repository, or the only one there is.

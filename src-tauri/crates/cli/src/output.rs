@@ -2,8 +2,12 @@
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use repovault_storage::{
-    Commit, CommitWithChanges, MigrationState, Repository, Signature, StorageResult, StorageStatus, StoreError,
+    Commit, CommitWithChanges, ErrorPayload, MigrationState, Repository, Signature, StorageResult, StorageStatus,
 };
+use std::io::IsTerminal;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use repovault_ingest::{ImportPhase, ImportProgress, ImportReport};
 use serde::Serialize;
 
 pub struct Output {
@@ -20,11 +24,43 @@ impl Output {
     }
 
     /// One line on stderr; with `--json` also the `{code, message}` payload on stdout.
-    pub fn error(&self, err: &StoreError) {
+    pub fn error(&self, err: &ErrorPayload) {
         if self.json {
-            self.print_json(&serde_json::json!({ "error": err.payload() }));
+            self.print_json(&serde_json::json!({ "error": err }));
         }
-        eprintln!("error [{}]: {err}", err.code());
+        eprintln!("error [{}]: {}", err.code, err.message.replace('\n', " "));
+    }
+
+    /// A progress bar on stderr when it is a terminal and output is for humans; hidden otherwise.
+    pub fn progress_bar(&self) -> ProgressBar {
+        if self.json || !std::io::stderr().is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} commits ({per_sec}, eta {eta})")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar
+    }
+
+    pub fn import_report(&self, report: &ImportReport) {
+        if self.json {
+            return self.print_json(report);
+        }
+        let r = &report.repository;
+        if report.up_to_date {
+            println!("{}: up to date ({} commits, {} refs)", r.name, r.commit_count, report.refs);
+        } else {
+            println!(
+                "{}: {} new commits in {:.1}s; {} commits and {} refs stored",
+                r.name, report.new_commits, report.seconds, r.commit_count, report.refs
+            );
+        }
+        if report.is_shallow {
+            println!("note: {} is a shallow clone; history before its boundary is not there to import", r.name);
+        }
     }
 
     pub fn repositories(&self, repositories: &[Repository]) {
@@ -164,4 +200,16 @@ fn format_signature_time(sig: &Signature) -> String {
         .and_then(|offset| offset.timestamp_opt(sig.time, 0).single())
         .map(|t| t.format("%Y-%m-%d %H:%M %z").to_string())
         .unwrap_or_else(|| format_utc(sig.time))
+}
+
+pub fn show_progress(bar: &ProgressBar, progress: &ImportProgress) {
+    let phase = match progress.phase {
+        ImportPhase::Scanning => "scanning",
+        ImportPhase::Importing => "importing",
+        ImportPhase::Finishing => "finishing",
+        ImportPhase::Done => "done",
+    };
+    bar.set_message(phase);
+    bar.set_length(progress.total);
+    bar.set_position(progress.done);
 }

@@ -1,0 +1,33 @@
+use repovault_storage::{ErrorPayload, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{path} is not a git repository: {reason}")]
+    NotARepository { path: String, reason: String },
+    /// Reading git data failed; the message names the object or ref.
+    #[error("git: {0}")]
+    Git(String),
+    #[error("the import was cancelled; everything stored so far is kept and the next run resumes")]
+    Cancelled,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl IngestError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            IngestError::NotARepository { .. } => "not_a_repository",
+            IngestError::Git(_) => "git",
+            IngestError::Cancelled => "cancelled",
+            IngestError::Store(err) => err.code(),
+        }
+    }
+
+    pub fn payload(&self) -> ErrorPayload {
+        ErrorPayload { code: self.code().to_string(), message: self.to_string() }
+    }
+
+    pub(crate) fn git(context: impl std::fmt::Display, err: impl std::fmt::Display) -> IngestError {
+        IngestError::Git(format!("{context}: {err}"))
+    }
+}

@@ -1,0 +1,241 @@
+//! The import pipeline: reader (refs and history walk), diff workers, one batching writer.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use gix::ObjectId;
+use repovault_storage::{CommitBatchItem, GitRef, Repository, Store};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::commit_diff::CommitDiffer;
+use crate::error::IngestError;
+use crate::repo::{self, RefFilter};
+
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub refs: RefFilter,
+    /// Only commits made at or after this time (Unix seconds).
+    pub since: Option<i64>,
+    /// Commits per transaction: the checkpoint an interrupted import resumes from.
+    pub batch_size: usize,
+    /// Diff workers; by default one per core.
+    pub workers: usize,
+    /// The workspace a new repository goes into.
+    pub workspace: String,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            refs: RefFilter::default(),
+            since: None,
+            batch_size: 500,
+            workers: std::thread::available_parallelism().map(usize::from).unwrap_or(2),
+            workspace: "default".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum ImportPhase {
+    Scanning,
+    Importing,
+    Finishing,
+    Done,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ImportProgress {
+    pub phase: ImportPhase,
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+    pub commits_per_second: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ImportReport {
+    pub repository: Repository,
+    /// Commits stored by this run.
+    #[ts(type = "number")]
+    pub new_commits: u64,
+    pub refs: usize,
+    /// Nothing had changed since the last sync; no history was read.
+    pub up_to_date: bool,
+    /// The repository is a shallow clone: history before its boundary is missing.
+    pub is_shallow: bool,
+    pub seconds: f64,
+}
+
+/// Cancels an import from another task or thread; takes effect between commits.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Imports (or syncs) the repository at `path` into the repository called `name`.
+pub async fn import_repository(
+    store: &dyn Store,
+    path: &Path,
+    name: &str,
+    options: &ImportOptions,
+    progress: &(dyn Fn(&ImportProgress) + Send + Sync),
+    cancel: &CancelToken,
+) -> Result<ImportReport, IngestError> {
+    let started = Instant::now();
+    let shared = repo::open(path)?;
+    let local = shared.to_thread_local();
+    let refs = repo::list_refs(&local, &options.refs)?;
+    let is_shallow = local.is_shallow().map_err(|e| IngestError::git("cannot read the shallow file", e))?;
+    let location = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let repository = store.ensure_repository(&options.workspace, name, Some(&location.to_string_lossy())).await?;
+
+    // Nothing moved since the last completed sync: done without reading history.
+    let stored_refs = store.refs(repository.id).await?;
+    if repository.last_synced_at.is_some() && stored_refs == refs && repository.is_shallow == is_shallow {
+        progress(&ImportProgress { phase: ImportPhase::Done, done: 0, total: 0, commits_per_second: 0.0 });
+        return Ok(ImportReport {
+            repository,
+            new_commits: 0,
+            refs: refs.len(),
+            up_to_date: true,
+            is_shallow,
+            seconds: started.elapsed().as_secs_f64(),
+        });
+    }
+
+    progress(&ImportProgress { phase: ImportPhase::Scanning, done: 0, total: 0, commits_per_second: 0.0 });
+    let known = store.commit_hashes(repository.id).await?;
+    let tips = object_ids(&refs)?;
+    // Tips of the last completed sync have their whole history stored; walking stops there.
+    let hidden: Vec<ObjectId> = object_ids(&stored_refs)?.into_iter().filter(|id| local.has_object(id)).collect();
+    let walk_repo = shared.clone();
+    let since = options.since;
+    let ids = tokio::task::spawn_blocking(move || {
+        repo::commits_to_import(&walk_repo.to_thread_local(), &tips, &hidden, &known, since)
+    })
+    .await
+    .map_err(|e| IngestError::Git(format!("the history walk stopped: {e}")))??;
+
+    let new_commits = write_commits(store, repository.id, &shared, ids, options, progress, cancel).await?;
+
+    progress(&ImportProgress {
+        phase: ImportPhase::Finishing,
+        done: new_commits,
+        total: new_commits,
+        commits_per_second: 0.0,
+    });
+    store.finish_sync(repository.id, &refs, is_shallow).await?;
+    let repository = store.repository_by_name(name).await?;
+    progress(&ImportProgress {
+        phase: ImportPhase::Done,
+        done: new_commits,
+        total: new_commits,
+        commits_per_second: 0.0,
+    });
+    Ok(ImportReport {
+        repository,
+        new_commits,
+        refs: refs.len(),
+        up_to_date: false,
+        is_shallow,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+fn object_ids(refs: &[GitRef]) -> Result<Vec<ObjectId>, IngestError> {
+    refs.iter()
+        .map(|r| ObjectId::from_hex(r.target.as_bytes()).map_err(|e| IngestError::git(format!("ref {}", r.name), e)))
+        .collect()
+}
+
+/// Diff workers feed one writer that stores full batches, one transaction each. Returns the number
+/// of commits stored.
+async fn write_commits(
+    store: &dyn Store,
+    repository_id: i64,
+    shared: &gix::ThreadSafeRepository,
+    ids: Vec<ObjectId>,
+    options: &ImportOptions,
+    progress: &(dyn Fn(&ImportProgress) + Send + Sync),
+    cancel: &CancelToken,
+) -> Result<u64, IngestError> {
+    let total = ids.len() as u64;
+    if total == 0 {
+        return Ok(0);
+    }
+    let batch_size = options.batch_size.max(1);
+    let ids = Arc::new(ids);
+    let next = Arc::new(AtomicUsize::new(0));
+    // Workers stop taking commits when the writer fails or the import is cancelled.
+    let stop = CancelToken::default();
+    let (sender, mut receiver) = tokio::sync::mpsc::channel(batch_size * 2);
+    let mut workers = Vec::new();
+    for _ in 0..options.workers.max(1) {
+        let (ids, next, sender, shared, stop, cancel) =
+            (ids.clone(), next.clone(), sender.clone(), shared.clone(), stop.clone(), cancel.clone());
+        workers.push(std::thread::spawn(move || {
+            let mut differ = match CommitDiffer::new(&shared) {
+                Ok(differ) => differ,
+                Err(err) => return drop(sender.blocking_send(Err(err))),
+            };
+            while !stop.is_cancelled() && !cancel.is_cancelled() {
+                let Some(id) = ids.get(next.fetch_add(1, Ordering::SeqCst)) else { break };
+                if sender.blocking_send(differ.commit(*id)).is_err() {
+                    break;
+                }
+            }
+        }));
+    }
+    drop(sender);
+
+    let started = Instant::now();
+    let mut stored = 0u64;
+    let mut batch: Vec<CommitBatchItem> = Vec::with_capacity(batch_size);
+    let outcome = loop {
+        if cancel.is_cancelled() {
+            break Err(IngestError::Cancelled);
+        }
+        let item = receiver.recv().await;
+        let finished = item.is_none();
+        match item {
+            Some(Ok(commit)) => batch.push(commit),
+            Some(Err(err)) => break Err(err),
+            None => {}
+        }
+        if batch.len() >= batch_size || (finished && !batch.is_empty()) {
+            if let Err(err) = store.store_commits(repository_id, &batch).await {
+                break Err(err.into());
+            }
+            stored += batch.len() as u64;
+            batch.clear();
+            let rate = stored as f64 / started.elapsed().as_secs_f64().max(1e-9);
+            progress(&ImportProgress { phase: ImportPhase::Importing, done: stored, total, commits_per_second: rate });
+        }
+        if finished {
+            break Ok(stored);
+        }
+    };
+    stop.cancel();
+    drop(receiver);
+    for worker in workers {
+        let _ = worker.join();
+    }
+    outcome
+}
