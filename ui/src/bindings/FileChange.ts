@@ -4,7 +4,7 @@ import type { ChangeKind } from "./ChangeKind";
 /**
  * A stored file change; `diff` is the decoded diff text (from the database or the blob store).
  */
-export type FileChange = { id: number, path: string, old_path: string | null, kind: ChangeKind, is_binary: boolean, additions: number | null, deletions: number | null, 
+export type FileChange = { id: number, path: string, old_path: string | null, kind: ChangeKind, is_binary: boolean, is_submodule: boolean, additions: number | null, deletions: number | null, 
 /**
  * Size of the diff text in bytes, when there is one.
  */

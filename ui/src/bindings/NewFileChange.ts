@@ -5,4 +5,8 @@ import type { ChangeKind } from "./ChangeKind";
  * One changed file of a commit. Line counts are `None` when unknown (a push event does not carry
  * them), which is different from zero.
  */
-export type NewFileChange = { path: string, old_path: string | null, kind: ChangeKind, is_binary: boolean, additions: number | null, deletions: number | null, };
+export type NewFileChange = { path: string, old_path: string | null, kind: ChangeKind, is_binary: boolean, additions: number | null, deletions: number | null, 
+/**
+ * A submodule pointer (recorded, never followed).
+ */
+is_submodule: boolean, };

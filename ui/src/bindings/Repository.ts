@@ -3,4 +3,8 @@
 /**
  * A stored repository with the figures the repository list shows.
  */
-export type Repository = { id: number, workspace: string, name: string, path: string | null, created_at: number, last_synced_at: number | null, commit_count: number, };
+export type Repository = { id: number, workspace: string, name: string, path: string | null, created_at: number, last_synced_at: number | null, commit_count: number, 
+/**
+ * The last import found a shallow clone: older history is missing.
+ */
+is_shallow: boolean, };
