@@ -1,0 +1,361 @@
+//! Git import against real repositories (made by `tests/fixtures/make-repo.py` and by git
+//! commands), checked against what git itself reports for the same refs.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use repovault_ingest::{import_repository, CancelToken, ImportOptions, ImportReport, IngestError};
+use repovault_storage::{open_store, BlobConfig, DatabaseLocation, RefKind, Store, StoreConfig};
+use sqlx::Connection;
+
+/// One row per (commit, path): additions and deletions, `None` for binary files (git's `-`).
+type NumstatRows = BTreeMap<(String, String), Vec<(Option<i64>, Option<i64>)>>;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..")
+}
+
+fn make_repo(dest: &Path, commits: usize) {
+    let status = Command::new("python3")
+        .arg(repo_root().join("tests/fixtures/make-repo.py"))
+        .arg(dest)
+        .args(["--commits", &commits.to_string()])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("run make-repo.py");
+    assert!(status.success());
+}
+
+fn git(dir: &Path, args: &[&str]) -> Vec<u8> {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Tess Ter")
+        .env("GIT_AUTHOR_EMAIL", "tess@example.com")
+        .env("GIT_COMMITTER_NAME", "Tess Ter")
+        .env("GIT_COMMITTER_EMAIL", "tess@example.com")
+        .output()
+        .expect("run git");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+fn git_text(dir: &Path, args: &[&str]) -> String {
+    String::from_utf8(git(dir, args)).unwrap().trim().to_string()
+}
+
+enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+struct TestStore {
+    store: Arc<dyn Store>,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn fresh_store(engine: Engine) -> TestStore {
+    let dir = tempfile::tempdir().unwrap();
+    let (database, url) = match engine {
+        Engine::Sqlite => {
+            let path = dir.path().join("repovault.db");
+            (DatabaseLocation::Sqlite(path.clone()), format!("sqlite://{}", path.display()))
+        }
+        Engine::Postgres => {
+            let admin = std::env::var("REPOVAULT_TEST_POSTGRES_URL").unwrap_or_else(|_| {
+                panic!("REPOVAULT_TEST_POSTGRES_URL is not set: run scripts/test.sh, which starts PostgreSQL")
+            });
+            let name = format!("rv_ingest_{}_{}", std::process::id(), chrono_nanos());
+            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+            let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+            (DatabaseLocation::Postgres(url.clone()), url)
+        }
+    };
+    let config = StoreConfig { database, blobs: BlobConfig::Local(dir.path().join("blobs")), apply_migrations: true };
+    TestStore { store: open_store(&config).await.unwrap(), url, _dir: dir }
+}
+
+fn chrono_nanos() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+}
+
+impl TestStore {
+    /// Every stored (hash, path) with its counts, read with plain SQL.
+    async fn numstat_rows(&self) -> NumstatRows {
+        let sql = "SELECT c.hash, f.path, f.additions, f.deletions FROM file_changes f \
+                   JOIN commits c ON c.id = f.commit_id";
+        let rows: Vec<(String, String, Option<i64>, Option<i64>)> = if self.url.starts_with("sqlite") {
+            let mut conn = sqlx::SqliteConnection::connect(&self.url).await.unwrap();
+            sqlx::query_as(sql).fetch_all(&mut conn).await.unwrap()
+        } else {
+            let mut conn = sqlx::PgConnection::connect(&self.url).await.unwrap();
+            sqlx::query_as(sql).fetch_all(&mut conn).await.unwrap()
+        };
+        let mut map = NumstatRows::new();
+        for (hash, path, additions, deletions) in rows {
+            map.entry((hash, path)).or_default().push((additions, deletions));
+        }
+        map.values_mut().for_each(|v| v.sort());
+        map
+    }
+
+    async fn import(&self, path: &Path, options: &ImportOptions) -> Result<ImportReport, IngestError> {
+        import_repository(self.store.as_ref(), path, "demo", options, &|_| {}, &CancelToken::default()).await
+    }
+}
+
+/// `git log --numstat` for the same refs and rename setting, merges against their first parent.
+fn git_numstat(dir: &Path) -> NumstatRows {
+    let out = git(
+        dir,
+        &["log", "--branches", "--tags", "-M", "--numstat", "-z", "--diff-merges=first-parent", "--format=%x01%H"],
+    );
+    let mut rows = NumstatRows::new();
+    for record in out.split(|b| *b == 1).filter(|r| !r.is_empty()) {
+        let mut fields = record.split(|b| *b == 0);
+        let hash = String::from_utf8(fields.next().unwrap().to_vec()).unwrap();
+        while let Some(field) = fields.next() {
+            let field = field.strip_prefix(b"\n").unwrap_or(field);
+            if field.is_empty() {
+                continue;
+            }
+            let text = String::from_utf8_lossy(field);
+            let mut parts = text.splitn(3, '\t');
+            let count = |s: &str| if s == "-" { None } else { Some(s.parse::<i64>().unwrap()) };
+            let additions = count(parts.next().unwrap());
+            let deletions = count(parts.next().unwrap());
+            let path = match parts.next().unwrap() {
+                // A rename: the old and new paths follow as their own NUL-terminated fields.
+                "" => {
+                    let _old = fields.next().unwrap();
+                    String::from_utf8_lossy(fields.next().unwrap()).into_owned()
+                }
+                path => path.to_string(),
+            };
+            rows.entry((hash.clone(), path)).or_default().push((additions, deletions));
+        }
+    }
+    rows.values_mut().for_each(|v| v.sort());
+    rows
+}
+
+fn assert_same_rows(ours: &NumstatRows, git: &NumstatRows) {
+    let missing: Vec<_> = git.iter().filter(|(k, v)| ours.get(*k) != Some(v)).take(5).collect();
+    let extra: Vec<_> = ours.iter().filter(|(k, v)| git.get(*k) != Some(v)).take(5).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "{} rows from git, {} imported; differing (git side): {missing:?}; (our side): {extra:?}",
+        git.len(),
+        ours.len()
+    );
+}
+
+async fn imported_rows_equal_git_numstat(engine: Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    make_repo(&repo, 1500);
+    let t = fresh_store(engine).await;
+    let report = t.import(&repo, &ImportOptions { batch_size: 200, ..ImportOptions::default() }).await.unwrap();
+
+    let expected_count: i64 = git_text(&repo, &["rev-list", "--count", "--branches", "--tags"]).parse().unwrap();
+    assert_eq!(report.new_commits as i64, expected_count);
+    assert_eq!(report.repository.commit_count, expected_count);
+    assert_same_rows(&t.numstat_rows().await, &git_numstat(&repo));
+
+    // Refs and their (peeled) targets, as git lists them.
+    let listed = git_text(
+        &repo,
+        &["for-each-ref", "--format=%(refname) %(*objectname)%(objectname)", "refs/heads", "refs/tags"],
+    );
+    let mut expected: Vec<(String, String)> = listed
+        .lines()
+        .map(|line| {
+            let (name, ids) = line.split_once(' ').unwrap();
+            (name.to_string(), ids[..40].to_string())
+        })
+        .collect();
+    expected.sort();
+    let stored: Vec<(String, String)> =
+        t.store.refs(report.repository.id).await.unwrap().into_iter().map(|r| (r.name, r.target)).collect();
+    assert_eq!(stored, expected);
+
+    // A second run finds nothing to do and reads no history.
+    let again = t.import(&repo, &ImportOptions::default()).await.unwrap();
+    assert!(again.up_to_date);
+    assert_eq!(again.new_commits, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_imported_rows_equal_git_numstat() {
+    imported_rows_equal_git_numstat(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_imported_rows_equal_git_numstat() {
+    imported_rows_equal_git_numstat(Engine::Postgres).await;
+}
+
+fn commit_file(repo: &Path, path: &str, content: &str, message: &str) -> String {
+    let file = repo.join(path);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(file, content).unwrap();
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-q", "-m", message]);
+    git_text(repo, &["rev-parse", "HEAD"])
+}
+
+fn small_repo(dir: &Path) -> PathBuf {
+    let repo = dir.join("small");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    commit_file(&repo, "a.txt", "one\n", "first");
+    commit_file(&repo, "a.txt", "one\ntwo\n", "second");
+    git(&repo, &["tag", "v1"]);
+    git(&repo, &["branch", "feature"]);
+    repo
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_imports_only_what_is_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = small_repo(dir.path());
+    let t = fresh_store(Engine::Sqlite).await;
+    let first = t.import(&repo, &ImportOptions::default()).await.unwrap();
+    assert_eq!(first.new_commits, 2);
+    let repo_id = first.repository.id;
+
+    // New commit on main, a new branch, a new tag, a force-pushed feature, a deleted tag.
+    let on_main = commit_file(&repo, "b.txt", "b\n", "third");
+    git(&repo, &["checkout", "-q", "-b", "topic"]);
+    let on_topic = commit_file(&repo, "c.txt", "c\n", "topic work");
+    git(&repo, &["tag", "v2"]);
+    git(&repo, &["checkout", "-q", "feature"]);
+    git(&repo, &["reset", "-q", "--hard", "HEAD~1"]);
+    let forced = commit_file(&repo, "d.txt", "d\n", "rewritten feature");
+    git(&repo, &["tag", "-d", "v1"]);
+
+    let second = t.import(&repo, &ImportOptions::default()).await.unwrap();
+    assert!(!second.up_to_date);
+    assert_eq!(second.new_commits, 3, "only the three new commits are read and stored");
+    let refs: BTreeMap<String, (RefKind, String)> =
+        t.store.refs(repo_id).await.unwrap().into_iter().map(|r| (r.name, (r.kind, r.target))).collect();
+    assert_eq!(refs["refs/heads/main"], (RefKind::Branch, on_main));
+    assert_eq!(refs["refs/heads/topic"], (RefKind::Branch, on_topic.clone()));
+    assert_eq!(refs["refs/heads/feature"], (RefKind::Branch, forced));
+    assert_eq!(refs["refs/tags/v2"], (RefKind::Tag, on_topic));
+    assert!(!refs.contains_key("refs/tags/v1"), "a deleted ref is removed");
+    assert_eq!(t.store.repository_by_name("demo").await.unwrap().commit_count, 5, "its commits are kept");
+
+    let third = t.import(&repo, &ImportOptions::default()).await.unwrap();
+    assert!(third.up_to_date);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_paths_and_empty_repositories() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = fresh_store(Engine::Sqlite).await;
+    let err = t.import(&dir.path().join("missing"), &ImportOptions::default()).await.unwrap_err();
+    assert_eq!(err.code(), "not_a_repository");
+    let plain = dir.path().join("plain");
+    std::fs::create_dir_all(&plain).unwrap();
+    std::fs::write(plain.join("file.txt"), "not a repo").unwrap();
+    let err = t.import(&plain, &ImportOptions::default()).await.unwrap_err();
+    assert_eq!(err.code(), "not_a_repository");
+    assert!(err.to_string().contains("plain"), "{err}");
+    assert!(t.store.repositories().await.unwrap().is_empty(), "a failed import creates nothing");
+
+    let empty = dir.path().join("empty");
+    git(dir.path(), &["init", "-q", "-b", "main", empty.to_str().unwrap()]);
+    let report = t.import(&empty, &ImportOptions::default()).await.unwrap();
+    assert_eq!(report.new_commits, 0);
+    assert_eq!(report.refs, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn non_utf8_paths_and_messages_are_kept_and_mailmap_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("bytes");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    std::fs::write(repo.join(".mailmap"), "Tess Ter <tess@example.com> <old@example.com>\n").unwrap();
+    {
+        use std::os::unix::ffi::OsStrExt;
+        std::fs::write(repo.join(std::ffi::OsStr::from_bytes(b"caf\xe9.txt")), "x\n").unwrap();
+    }
+    git(&repo, &["add", "-A"]);
+    let status = Command::new("git")
+        .current_dir(&repo)
+        .args(["-c", "i18n.commitEncoding=latin1", "commit", "-q", "-F", "-"])
+        .env("GIT_AUTHOR_NAME", "Old Name")
+        .env("GIT_AUTHOR_EMAIL", "old@example.com")
+        .env("GIT_COMMITTER_NAME", "Tess Ter")
+        .env("GIT_COMMITTER_EMAIL", "tess@example.com")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(b"d\xe9j\xe0 vu\n")?;
+            child.wait()
+        })
+        .unwrap();
+    assert!(status.success());
+    let t = fresh_store(Engine::Sqlite).await;
+    let report = t.import(&repo, &ImportOptions::default()).await.unwrap();
+    let head = git_text(&repo, &["rev-parse", "HEAD"]);
+    let found = t.store.get_commit_by_hash(Some(report.repository.id), &head).await.unwrap();
+    assert_eq!(found.commit.author.name, "Tess Ter", "the mailmap maps old@example.com");
+    assert_eq!(found.commit.author.email, "tess@example.com");
+    let raw = found.commit.raw_author.expect("the raw identity is kept");
+    assert_eq!((raw.name.as_str(), raw.email.as_str()), ("Old Name", "old@example.com"));
+    assert_eq!(found.commit.raw_committer, None, "unchanged identities are not repeated");
+    assert_eq!(found.commit.message, "d\u{fffd}j\u{fffd} vu\n");
+    let path = found.changes.iter().find(|c| c.path.starts_with("caf")).expect("the non-UTF-8 path");
+    assert_eq!(path.path, "caf\u{fffd}.txt");
+
+    let mut conn = sqlx::SqliteConnection::connect(&t.url).await.unwrap();
+    let (message_bytes,): (Vec<u8>,) =
+        sqlx::query_as("SELECT message_bytes FROM commits").fetch_one(&mut conn).await.unwrap();
+    assert_eq!(message_bytes, b"d\xe9j\xe0 vu\n");
+    let (path_bytes,): (Vec<u8>,) = sqlx::query_as("SELECT path_bytes FROM file_changes WHERE path_bytes IS NOT NULL")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(path_bytes, b"caf\xe9.txt");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancellation_stops_cleanly_and_the_next_run_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    make_repo(&repo, 600);
+    let t = fresh_store(Engine::Sqlite).await;
+    let cancel = CancelToken::default();
+    let options = ImportOptions { batch_size: 50, ..ImportOptions::default() };
+    let on_progress = {
+        let cancel = cancel.clone();
+        move |p: &repovault_ingest::ImportProgress| {
+            if p.done >= 100 {
+                cancel.cancel();
+            }
+        }
+    };
+    let err = import_repository(t.store.as_ref(), &repo, "demo", &options, &on_progress, &cancel).await.unwrap_err();
+    assert_eq!(err.code(), "cancelled");
+    let partial = t.store.repository_by_name("demo").await.unwrap();
+    assert!(
+        partial.commit_count >= 100 && partial.commit_count % 50 == 0,
+        "whole batches only: {}",
+        partial.commit_count
+    );
+    assert!(t.store.refs(partial.id).await.unwrap().is_empty(), "refs move only when an import completes");
+
+    let rest = t.import(&repo, &options).await.unwrap();
+    let total: i64 = git_text(&repo, &["rev-list", "--count", "--branches", "--tags"]).parse().unwrap();
+    assert_eq!(rest.new_commits as i64, total - partial.commit_count);
+    assert_eq!(rest.repository.commit_count, total);
+    assert_same_rows(&t.numstat_rows().await, &git_numstat(&repo));
+}
