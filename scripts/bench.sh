@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a benchmark against real servers started on 127.0.0.1 for the run:
 #   scripts/bench.sh store [--commits N] [--batch B]   store_commit throughput, SQLite and PostgreSQL
+#   scripts/bench.sh import [REPO] [--commits N]         full import and sync against git log -p
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --for-tests
@@ -13,5 +14,8 @@ scripts/services.sh start "$services"
 source "$services/env"
 case "$which" in
   store) cargo bench --quiet -p repovault-storage --bench store_commit -- "$@" ;;
-  *) echo "unknown benchmark $which (known: store)" >&2; exit 2 ;;
+  import)
+    cargo build --quiet --release -p repovault-cli
+    python3 scripts/bench_import.py "$@" ;;
+  *) echo "unknown benchmark $which (known: store, import)" >&2; exit 2 ;;
 esac

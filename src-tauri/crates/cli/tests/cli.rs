@@ -146,3 +146,72 @@ fn runs_on_postgres_too() {
     assert_eq!(repos[0]["commit_count"], 2);
     assert!(!data.join("repovault.db").exists(), "no SQLite file when a PostgreSQL URL is given");
 }
+
+fn make_repo(dest: &Path, commits: usize) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../tests/fixtures/make-repo.py");
+    let status = Command::new("python3")
+        .arg(script)
+        .arg(dest)
+        .args(["--commits", &commits.to_string()])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("run make-repo.py");
+    assert!(status.success());
+}
+
+/// What two stores must agree on: every commit with its parents and totals, and every file change.
+fn store_snapshot(data: &Path) -> Vec<serde_json::Value> {
+    let log = ok_json(data, &["--json", "log", "--repo", "repo", "--limit", "10000"]);
+    let mut commits: Vec<serde_json::Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| serde_json::json!([c["hash"], c["parents"], c["totals"], c["author"], c["message"]]))
+        .collect();
+    commits.sort_by_key(|c| c[0].as_str().unwrap().to_string());
+    commits
+}
+
+#[test]
+fn an_import_killed_at_random_points_completes_without_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    make_repo(&repo, 2500);
+    let repo_arg = repo.to_str().unwrap();
+
+    let reference = dir.path().join("reference");
+    ok_json(&reference, &["--json", "import", repo_arg, "--batch-size", "100"]);
+    let expected = store_snapshot(&reference);
+    assert!(expected.len() > 2500);
+
+    let data = dir.path().join("interrupted");
+    let mut seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
+    eprintln!("kill delays seeded with {seed}");
+    let mut stored_counts = Vec::new();
+    for _ in 0..5 {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let delay = 100 + (seed >> 33) % 500;
+        let mut child = Command::new(BIN)
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["import", repo_arg, "--batch-size", "100"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        child.kill().unwrap(); // SIGKILL: no chance to clean up
+        child.wait().unwrap();
+        if data.join("repovault.db").exists() {
+            let repos = ok_json(&data, &["--json", "repos"]);
+            stored_counts.push(repos.get(0).map(|r| r["commit_count"].as_i64().unwrap()).unwrap_or(0));
+        }
+    }
+    eprintln!("commits stored after each kill: {stored_counts:?}");
+    assert!(stored_counts.windows(2).all(|w| w[0] <= w[1]), "no kill loses stored commits: {stored_counts:?}");
+    let finished = ok_json(&data, &["--json", "import", repo_arg, "--batch-size", "100"]);
+    assert_eq!(finished["repository"]["commit_count"].as_u64().unwrap() as usize, expected.len());
+    assert_eq!(store_snapshot(&data), expected, "the resumed store equals an uninterrupted import");
+    let again = ok_json(&data, &["--json", "sync", "repo"]);
+    assert_eq!(again["up_to_date"], true);
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Import benchmark: RepoVault's full import against git reading the same history, same run.
+
+    scripts/bench.sh import [REPO] [--commits N]
+
+Without REPO, a generated repository of N commits (default 20,000) is made once under
+~/.cache/repovault/bench/. For each comparison it runs git, then a fresh import into a new SQLite
+store, and prints both wall times, their ratio (import / git, lower is better) and peak memory.
+Then it times a sync with nothing new on the imported store.
+"""
+import argparse, os, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CLI = os.path.join(ROOT, "target", "release", "repovault-cli")
+
+
+def timed(cmd):
+    """Wall seconds and peak resident memory (MiB) of one child process."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        if status != 0:
+            err.seek(0)
+            sys.exit(f"{cmd[0]} failed: {err.read().decode(errors='replace')}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("repo", nargs="?")
+    ap.add_argument("--commits", type=int, default=20000)
+    a = ap.parse_args()
+    repo = a.repo
+    if repo is None:
+        repo = os.path.expanduser(f"~/.cache/repovault/bench/generated-{a.commits}")
+        if not os.path.exists(repo):
+            os.makedirs(os.path.dirname(repo), exist_ok=True)
+            print(f"generating {repo} ...", flush=True)
+            subprocess.run([sys.executable, os.path.join(ROOT, "tests/fixtures/make-repo.py"), repo,
+                            "--commits", str(a.commits)], check=True, stdout=subprocess.DEVNULL)
+    count = subprocess.run(["git", "-C", repo, "rev-list", "--count", "--branches", "--tags"],
+                           check=True, capture_output=True, text=True).stdout.strip()
+    workers = os.cpu_count()
+    print(f"repository: {repo} ({count} commits on branches and tags), {workers} cores")
+    git = ["git", "-C", repo, "log", "--branches", "--tags", "--no-renames", "--diff-merges=first-parent"]
+    # Warm the page cache so neither side pays for the first read.
+    subprocess.run(git + ["--format=%H"], check=True, stdout=subprocess.DEVNULL)
+    git_s, git_mem = timed(git + ["-p"])
+    with tempfile.TemporaryDirectory() as data:
+        imp_s, imp_mem = timed([CLI, "--data-dir", data, "import", repo, "--name", "bench"])
+        sync_start = time.perf_counter()
+        subprocess.run([CLI, "--data-dir", data, "sync", "bench"], check=True, stdout=subprocess.DEVNULL)
+        sync_s = time.perf_counter() - sync_start
+        db_size = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(data) for f in fs)
+    print(f"{'what':<44} {'seconds':>9} {'peak MiB':>9}")
+    print(f"{'git log -p (first-parent, no renames)':<44} {git_s:>9.2f} {git_mem:>9.0f}")
+    print(f"{'repovault-cli import (diff text, renames)':<44} {imp_s:>9.2f} {imp_mem:>9.0f}")
+    print(f"ratio import / git log -p: {imp_s / git_s:.2f}")
+    print(f"sync with nothing new (whole CLI process): {sync_s * 1000:.0f} ms")
+    print(f"store size on disk: {db_size / 1024 / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
