@@ -22,6 +22,9 @@ pub struct CommitDiffer {
     mailmap: gix::mailmap::Snapshot,
     resource_cache: gix::diff::blob::Platform,
     tree_state: gix::diff::tree::State,
+    /// Commits at a shallow clone's boundary: their parents are not here, so, as git does, they
+    /// are diffed like root commits.
+    shallow_boundary: std::collections::HashSet<ObjectId>,
 }
 
 impl CommitDiffer {
@@ -31,7 +34,12 @@ impl CommitDiffer {
         let mailmap = repo.open_mailmap();
         let resource_cache =
             repo.diff_resource_cache_for_tree_diff().map_err(|e| IngestError::git("cannot prepare diffing", e))?;
-        Ok(CommitDiffer { repo, mailmap, resource_cache, tree_state: Default::default() })
+        let shallow_boundary = repo
+            .shallow_commits()
+            .map_err(|e| IngestError::git("cannot read the shallow file", e))?
+            .map(|commits| commits.iter().copied().collect())
+            .unwrap_or_default();
+        Ok(CommitDiffer { repo, mailmap, resource_cache, tree_state: Default::default(), shallow_boundary })
     }
 
     pub fn commit(&mut self, id: ObjectId) -> Result<(NewCommit, Vec<NewFileChange>), IngestError> {
@@ -59,8 +67,8 @@ impl CommitDiffer {
         drop(decoded);
         drop(commit);
         let old_tree = match parents.first() {
-            Some(parent) => Some(self.tree_of(*parent)?),
-            None => None,
+            Some(parent) if !self.shallow_boundary.contains(&id) => Some(self.tree_of(*parent)?),
+            _ => None,
         };
         let new_tree = self.tree_data(tree_id, id)?;
         let changes = self.changes(old_tree.as_deref(), &new_tree, id)?;

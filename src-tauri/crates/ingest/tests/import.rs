@@ -359,3 +359,68 @@ async fn cancellation_stops_cleanly_and_the_next_run_completes() {
     assert_eq!(rest.repository.commit_count, total);
     assert_same_rows(&t.numstat_rows().await, &git_numstat(&repo));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shallow_clone_imports_what_exists_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    make_repo(&repo, 300);
+    let shallow = dir.path().join("shallow");
+    let url = format!("file://{}", repo.display());
+    git(dir.path(), &["clone", "-q", "--depth", "20", "--no-single-branch", &url, shallow.to_str().unwrap()]);
+    // The clone has remote-tracking branches; make local ones so the default refs find them.
+    git(&shallow, &["fetch", "-q", "--depth", "20", "origin", "+refs/heads/*:refs/heads/*", "--update-head-ok"]);
+    let t = fresh_store(Engine::Sqlite).await;
+    let report = t.import(&shallow, &ImportOptions::default()).await.unwrap();
+    assert!(report.is_shallow);
+    assert!(report.repository.is_shallow);
+    let expected: i64 = git_text(&shallow, &["rev-list", "--count", "--branches", "--tags"]).parse().unwrap();
+    assert_eq!(report.new_commits as i64, expected);
+    assert_same_rows(&t.numstat_rows().await, &git_numstat(&shallow));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_object_is_named_and_the_store_stays_consistent() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = small_repo(dir.path());
+    commit_file(&repo, "big/new.txt", "content that will go missing\n", "third");
+    let blob = git_text(&repo, &["rev-parse", "HEAD:big/new.txt"]);
+    std::fs::remove_file(repo.join(".git/objects").join(&blob[..2]).join(&blob[2..])).unwrap();
+    let t = fresh_store(Engine::Sqlite).await;
+    let err =
+        t.import(&repo, &ImportOptions { batch_size: 1, workers: 1, ..ImportOptions::default() }).await.unwrap_err();
+    assert_eq!(err.code(), "git");
+    assert!(err.to_string().contains(&blob), "the error names the object: {err}");
+    let stored = t.store.repository_by_name("demo").await.unwrap();
+    assert!(t.store.refs(stored.id).await.unwrap().is_empty(), "no ref moves on a failed import");
+    let hashes = t.store.commit_hashes(stored.id).await.unwrap();
+    assert!(!hashes.contains(&git_text(&repo, &["rev-parse", "HEAD"])), "the broken commit is not stored");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_files_binaries_and_submodules() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = small_repo(dir.path());
+    // A 100 MB text file: its diff goes to the blob store whole.
+    let line = "x".repeat(999) + "\n";
+    std::fs::write(repo.join("huge.txt"), line.repeat(100_000)).unwrap();
+    std::fs::write(repo.join("image.bin"), [0u8, 1, 2, 3, 0, 255].repeat(1000)).unwrap();
+    git(&repo, &["add", "-A"]);
+    let sub = git_text(&repo, &["rev-parse", "HEAD"]);
+    git(&repo, &["update-index", "--add", "--cacheinfo", &format!("160000,{sub},vendor/lib")]);
+    git(&repo, &["commit", "-q", "-m", "big, binary and a submodule"]);
+    let t = fresh_store(Engine::Sqlite).await;
+    t.import(&repo, &ImportOptions::default()).await.unwrap();
+    let head = git_text(&repo, &["rev-parse", "HEAD"]);
+    let found = t.store.get_commit_by_hash(None, &head).await.unwrap();
+    let by_path = |p: &str| found.changes.iter().find(|c| c.path == p).unwrap_or_else(|| panic!("{p} missing"));
+    let huge = by_path("huge.txt");
+    assert_eq!(huge.additions, Some(100_000));
+    assert_eq!(huge.diff_size, Some(100_000 * 1001 + "@@ -0,0 +1,100000 @@\n".len() as i64));
+    let image = by_path("image.bin");
+    assert!(image.is_binary);
+    assert_eq!((image.additions, image.deletions, image.diff.as_ref()), (None, None, None));
+    let submodule = by_path("vendor/lib");
+    assert!(submodule.is_submodule);
+    assert_same_rows(&t.numstat_rows().await, &git_numstat(&repo));
+}
