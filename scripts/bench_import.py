@@ -47,20 +47,30 @@ def main():
     git = ["git", "-C", repo, "log", "--branches", "--tags", "--no-renames", "--diff-merges=first-parent"]
     # Warm the page cache so neither side pays for the first read.
     subprocess.run(git + ["--format=%H"], check=True, stdout=subprocess.DEVNULL)
-    git_s, git_mem = timed(git + ["-p"])
-    with tempfile.TemporaryDirectory() as data:
-        imp_s, imp_mem = timed([CLI, "--data-dir", data, "import", repo, "--name", "bench"])
-        sync_start = time.perf_counter()
-        subprocess.run([CLI, "--data-dir", data, "sync", "bench"], check=True, stdout=subprocess.DEVNULL)
-        sync_s = time.perf_counter() - sync_start
-        db_size = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(data) for f in fs)
-    print(f"{'what':<44} {'seconds':>9} {'peak MiB':>9}")
-    print(f"{'git log -p (first-parent, no renames)':<44} {git_s:>9.2f} {git_mem:>9.0f}")
-    print(f"{'repovault-cli import (diff text, renames)':<44} {imp_s:>9.2f} {imp_mem:>9.0f}")
-    print(f"ratio import / git log -p: {imp_s / git_s:.2f}")
-    print(f"sync with nothing new (whole CLI process): {sync_s * 1000:.0f} ms")
-    print(f"store size on disk: {db_size / 1024 / 1024:.0f} MiB")
-
+    rows = []
+    comparisons = [
+        ("full, with diff text", ["-p"], "full"),
+        ("line counts", ["--numstat", "--format=%H"], "numstat"),
+        ("metadata only", ["--format=%H%x00%an%x00%ae%x00%at%x00%cn%x00%ce%x00%ct%x00%P%x00%B"], "metadata"),
+    ]
+    sync_s = None
+    for label, git_args, detail in comparisons:
+        git_s, git_mem = timed(git + git_args)
+        with tempfile.TemporaryDirectory() as data:
+            imp_s, imp_mem = timed([CLI, "--data-dir", data, "import", repo, "--name", "bench", "--detail", detail])
+            if detail == "full":
+                start = time.perf_counter()
+                subprocess.run([CLI, "--data-dir", data, "sync", "bench"], check=True, stdout=subprocess.DEVNULL)
+                sync_s = time.perf_counter() - start
+                size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(data) for f in fs)
+        rows.append((label, git_s, git_mem, imp_s, imp_mem))
+    print(f"{'import':<22} {'git s':>7} {'git MiB':>8} {'import s':>9} {'import MiB':>11} {'ratio':>6}")
+    for label, git_s, git_mem, imp_s, imp_mem in rows:
+        print(f"{label:<22} {git_s:>7.2f} {git_mem:>8.0f} {imp_s:>9.2f} {imp_mem:>11.0f} {imp_s / git_s:>6.2f}")
+    print("git: log --branches --tags --no-renames --diff-merges=first-parent with -p / --numstat / --format;")
+    print("import: repovault-cli import --detail full|numstat|metadata into a new SQLite store (renames detected)")
+    print(f"sync with nothing new (whole CLI process, after the full import): {sync_s * 1000:.0f} ms")
+    print(f"store size after the full import: {size / 1024 / 1024:.0f} MiB")
 
 if __name__ == "__main__":
     main()

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use repovault_ingest::{import_repository, CancelToken, ImportOptions, IngestError};
+use repovault_ingest::{import_repository, CancelToken, ImportDetail, ImportOptions, IngestError};
 use repovault_storage::{open_store, push_event, validate, ErrorPayload, Store, StoreConfig, StoreError};
 
 use crate::output::Output;
@@ -104,6 +104,17 @@ struct ImportArgs {
     /// Diff workers (default: one per core).
     #[arg(long)]
     workers: Option<usize>,
+    /// What to import of each commit; `numstat` and `metadata` are for benchmarks (a commit stored
+    /// without its changes is not revisited).
+    #[arg(long, value_enum, default_value_t = Detail::Full)]
+    detail: Detail,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Detail {
+    Full,
+    Numstat,
+    Metadata,
 }
 
 impl ImportArgs {
@@ -115,6 +126,11 @@ impl ImportArgs {
         options.refs.exclude = self.exclude.clone();
         options.since = self.since.map(|d| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp());
         options.batch_size = self.batch_size;
+        options.detail = match self.detail {
+            Detail::Full => ImportDetail::Full,
+            Detail::Numstat => ImportDetail::LineCounts,
+            Detail::Metadata => ImportDetail::Metadata,
+        };
         if let Some(workers) = self.workers {
             options.workers = workers;
         }

@@ -11,6 +11,10 @@ use gix::ObjectId;
 use repovault_storage::{ChangeKind, Identity, NewCommit, NewFileChange, Signature};
 
 use crate::error::IngestError;
+use crate::import::ImportDetail;
+
+/// Delta bases kept decoded per worker.
+const PACK_CACHE_BYTES: usize = 16 * 1024 * 1024;
 
 /// git treats a file as binary when its first 8000 bytes hold a NUL.
 const BINARY_PROBE: usize = 8000;
@@ -25,12 +29,18 @@ pub struct CommitDiffer {
     /// Commits at a shallow clone's boundary: their parents are not here, so, as git does, they
     /// are diffed like root commits.
     shallow_boundary: std::collections::HashSet<ObjectId>,
+    detail: ImportDetail,
+    compressor: repovault_storage::blob::DiffCompressor,
 }
 
 impl CommitDiffer {
-    pub fn new(shared: &gix::ThreadSafeRepository) -> Result<CommitDiffer, IngestError> {
+    pub fn new(shared: &gix::ThreadSafeRepository, detail: ImportDetail) -> Result<CommitDiffer, IngestError> {
         let mut repo = shared.to_thread_local();
-        repo.object_cache_size_if_unset(32 * 1024 * 1024);
+        // Measured on a 20k-commit history: a 16 MiB delta-base cache per worker cuts object decoding
+        // by a fifth, while an object cache only adds look-ups (most blobs are read once).
+        repo.objects
+            .set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(PACK_CACHE_BYTES)));
+        repo.objects.unset_object_cache();
         let mailmap = repo.open_mailmap();
         let resource_cache =
             repo.diff_resource_cache_for_tree_diff().map_err(|e| IngestError::git("cannot prepare diffing", e))?;
@@ -39,7 +49,15 @@ impl CommitDiffer {
             .map_err(|e| IngestError::git("cannot read the shallow file", e))?
             .map(|commits| commits.iter().copied().collect())
             .unwrap_or_default();
-        Ok(CommitDiffer { repo, mailmap, resource_cache, tree_state: Default::default(), shallow_boundary })
+        Ok(CommitDiffer {
+            repo,
+            mailmap,
+            resource_cache,
+            tree_state: Default::default(),
+            shallow_boundary,
+            detail,
+            compressor: Default::default(),
+        })
     }
 
     pub fn commit(&mut self, id: ObjectId) -> Result<(NewCommit, Vec<NewFileChange>), IngestError> {
@@ -66,6 +84,9 @@ impl CommitDiffer {
         // The commit borrows the repository handle; release it before diffing needs it mutably.
         drop(decoded);
         drop(commit);
+        if self.detail == ImportDetail::Metadata {
+            return Ok((header, Vec::new()));
+        }
         let old_tree = match parents.first() {
             Some(parent) if !self.shallow_boundary.contains(&id) => Some(self.tree_of(*parent)?),
             _ => None,
@@ -182,7 +203,7 @@ impl CommitDiffer {
     }
 
     fn file_change(
-        &self,
+        &mut self,
         kind: ChangeKind,
         path: &BStr,
         old_path: Option<&BStr>,
@@ -217,12 +238,14 @@ impl CommitDiffer {
         let diff = Diff::compute(Algorithm::Myers, &input);
         change.additions = Some(i64::from(diff.count_additions()));
         change.deletions = Some(i64::from(diff.count_removals()));
-        if change.additions != Some(0) || change.deletions != Some(0) {
+        let has_text = change.additions != Some(0) || change.deletions != Some(0);
+        if has_text && self.detail == ImportDetail::Full {
             let text =
                 UnifiedDiff::new(&diff, &input, ConsumeBinaryHunk::new(Vec::new(), "\n"), ContextSize::symmetrical(3))
                     .consume()
                     .map_err(|e| IngestError::git(format!("cannot render the diff of {}", change.path), e))?;
-            change.diff = Some(text);
+            // Hash and compress here, on the worker's thread, rather than in the single writer.
+            change.prepared_diff = Some(self.compressor.prepare(&text));
         }
         Ok(change)
     }

@@ -14,8 +14,22 @@ use crate::commit_diff::CommitDiffer;
 use crate::error::IngestError;
 use crate::repo::{self, RefFilter};
 
+/// How much of each commit to import. Anything but `Full` is for measuring: a commit stored
+/// without its changes is not revisited by a later sync.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ImportDetail {
+    /// Header, file changes with line counts, and diff text.
+    #[default]
+    Full,
+    /// Header and file changes with line counts, no diff text (like `git log --numstat`).
+    LineCounts,
+    /// Header only (like `git log --format=...`).
+    Metadata,
+}
+
 #[derive(Debug, Clone)]
 pub struct ImportOptions {
+    pub detail: ImportDetail,
     pub refs: RefFilter,
     /// Only commits made at or after this time (Unix seconds).
     pub since: Option<i64>,
@@ -30,6 +44,7 @@ pub struct ImportOptions {
 impl Default for ImportOptions {
     fn default() -> Self {
         ImportOptions {
+            detail: ImportDetail::Full,
             refs: RefFilter::default(),
             since: None,
             batch_size: 500,
@@ -186,12 +201,13 @@ async fn write_commits(
     // Workers stop taking commits when the writer fails or the import is cancelled.
     let stop = CancelToken::default();
     let (sender, mut receiver) = tokio::sync::mpsc::channel(batch_size * 2);
+    let detail = options.detail;
     let mut workers = Vec::new();
     for _ in 0..options.workers.max(1) {
         let (ids, next, sender, shared, stop, cancel) =
             (ids.clone(), next.clone(), sender.clone(), shared.clone(), stop.clone(), cancel.clone());
         workers.push(std::thread::spawn(move || {
-            let mut differ = match CommitDiffer::new(&shared) {
+            let mut differ = match CommitDiffer::new(&shared, detail) {
                 Ok(differ) => differ,
                 Err(err) => return drop(sender.blocking_send(Err(err))),
             };

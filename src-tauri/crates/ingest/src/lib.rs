@@ -12,5 +12,7 @@ mod import;
 mod repo;
 
 pub use error::IngestError;
-pub use import::{import_repository, CancelToken, ImportOptions, ImportPhase, ImportProgress, ImportReport};
+pub use import::{
+    import_repository, CancelToken, ImportDetail, ImportOptions, ImportPhase, ImportProgress, ImportReport,
+};
 pub use repo::RefFilter;

@@ -2,11 +2,11 @@
 //! bytes, so identical texts are kept once. Up to `INLINE_DIFF_LIMIT` it lives in the database;
 //! larger diffs go to a blob store (a local folder, or an S3-compatible bucket), never truncated.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-use flate2::{read::GzDecoder, write::GzEncoder, Compression};
+use flate2::{read::GzDecoder, Compress, Compression, Crc, FlushCompress, Status};
 use object_store::{aws::AmazonS3Builder, local::LocalFileSystem, path::Path as ObjectPath, ObjectStore, PutPayload};
 use sha2::{Digest, Sha256};
 
@@ -119,7 +119,7 @@ impl BlobStore {
 }
 
 /// A diff text made ready for storage: hashed, compressed, and marked inline or external.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreparedDiff {
     pub sha256: String,
     pub size: i64,
@@ -128,11 +128,60 @@ pub struct PreparedDiff {
 }
 
 pub fn prepare_diff(text: &[u8]) -> PreparedDiff {
-    let sha256 = hex::encode(Sha256::digest(text));
-    let mut encoder = GzEncoder::new(Vec::with_capacity(text.len() / 4 + 64), Compression::fast());
-    encoder.write_all(text).expect("writing to a Vec cannot fail");
-    let compressed = encoder.finish().expect("writing to a Vec cannot fail");
-    PreparedDiff { sha256, size: text.len() as i64, compressed, inline: text.len() <= INLINE_DIFF_LIMIT }
+    DiffCompressor::new().prepare(text)
+}
+
+/// Hashes and gzip-compresses diff texts, reusing one deflate state: allocating a fresh one per
+/// diff cost more than compressing a typical small diff.
+pub struct DiffCompressor {
+    deflate: Compress,
+}
+
+impl Default for DiffCompressor {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl DiffCompressor {
+    pub fn new() -> DiffCompressor {
+        DiffCompressor { deflate: Compress::new(Compression::fast(), false) }
+    }
+
+    pub fn prepare(&mut self, text: &[u8]) -> PreparedDiff {
+        PreparedDiff {
+            sha256: hex::encode(Sha256::digest(text)),
+            size: text.len() as i64,
+            compressed: self.gzip(text),
+            inline: text.len() <= INLINE_DIFF_LIMIT,
+        }
+    }
+
+    /// A complete gzip member (RFC 1952): header, raw deflate stream, CRC-32 and length.
+    fn gzip(&mut self, text: &[u8]) -> Vec<u8> {
+        const HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+        self.deflate.reset();
+        let mut out = Vec::with_capacity(text.len() / 3 + 64);
+        out.extend_from_slice(&HEADER);
+        loop {
+            if out.capacity() - out.len() < 64 {
+                out.reserve(out.capacity().max(1024));
+            }
+            let consumed = self.deflate.total_in() as usize;
+            let status = self
+                .deflate
+                .compress_vec(&text[consumed..], &mut out, FlushCompress::Finish)
+                .expect("deflate into memory cannot fail");
+            if status == Status::StreamEnd {
+                break;
+            }
+        }
+        let mut crc = Crc::new();
+        crc.update(text);
+        out.extend_from_slice(&crc.sum().to_le_bytes());
+        out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        out
+    }
 }
 
 /// Decompresses a stored diff and checks it against its content hash, so corruption is reported
@@ -163,6 +212,17 @@ mod tests {
         let large = prepare_diff(&vec![b'x'; INLINE_DIFF_LIMIT + 1]);
         assert!(!large.inline);
         assert_eq!(decode_diff(&large.sha256, &large.compressed).unwrap().len(), INLINE_DIFF_LIMIT + 1);
+    }
+
+    #[test]
+    fn a_reused_compressor_writes_standard_gzip() {
+        let mut compressor = DiffCompressor::new();
+        for text in [&b""[..], b"x", &b"line\n".repeat(100_000), b"after a big one"] {
+            let prepared = compressor.prepare(text);
+            let mut plain = Vec::new();
+            GzDecoder::new(prepared.compressed.as_slice()).read_to_end(&mut plain).unwrap();
+            assert_eq!(plain, text);
+        }
     }
 
     #[test]

@@ -126,6 +126,11 @@ pub struct NewFileChange {
     /// A submodule pointer (recorded, never followed).
     #[serde(default)]
     pub is_submodule: bool,
+    /// The diff already hashed and compressed (by `blob::prepare_diff`), so importers can do that
+    /// work on their own threads; takes the place of `diff`.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub prepared_diff: Option<crate::blob::PreparedDiff>,
 }
 
 impl NewFileChange {
@@ -142,6 +147,7 @@ impl NewFileChange {
             path_bytes: self.path_bytes.clone(),
             old_path_bytes: self.old_path_bytes.clone(),
             is_submodule: self.is_submodule,
+            prepared_diff: None,
         }
     }
 }

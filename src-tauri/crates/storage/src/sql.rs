@@ -197,7 +197,10 @@ pub(crate) async fn prepare_batch(batch: &[CommitBatchItem], blobs: &BlobStore) 
     for (commit, (_, changes)) in commits.into_iter().zip(batch) {
         let mut prepared_changes = Vec::with_capacity(changes.len());
         for change in changes {
-            let diff = change.diff.as_deref().map(prepare_diff);
+            let diff = match &change.prepared_diff {
+                Some(prepared) => Some(prepared.clone()),
+                None => change.diff.as_deref().map(prepare_diff),
+            };
             if let Some(diff) = diff.as_ref().filter(|d| !d.inline) {
                 blobs.put(&diff.sha256, diff.compressed.clone()).await?;
             }
