@@ -14,7 +14,7 @@ const INFO = {
 };
 
 function repo(id: number, name: string, extra: Partial<Repository> = {}): Repository {
-  return { id, workspace: "default", name, path: null, created_at: 1709280000, last_synced_at: null, commit_count: 0, ...extra };
+  return { id, workspace: "default", name, path: null, created_at: 1709280000, last_synced_at: null, commit_count: 0, is_shallow: false, ...extra };
 }
 
 function backend(answers: Record<string, () => Promise<unknown>>) {
