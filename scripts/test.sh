@@ -12,7 +12,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 say "UI: strict type check, build, unit tests"
-(cd ui && npm run build --silent && npm test --silent)
+(cd ui && npm run build --silent && npm test --silent) | tee "${TMPDIR:-/tmp}/repovault-ui-test.log"
 
 say "cargo fmt --check"
 cargo fmt --all --check
@@ -39,4 +39,13 @@ fi
 
 say "end-to-end tests of the real app"
 cargo build --quiet --bins
-tests/e2e/run.sh
+tests/e2e/run.sh | tee "$services/e2e.log"
+
+# One closing line over every runner: Rust, Vitest and the end-to-end tests.
+sum() { grep -oE "$1" "$2" | awk '{ s += $1 } END { print s + 0 }'; }
+rust_passed=$(sum '[0-9]+ passed;' "$services/cargo-test.log")
+rust_failed=$(sum '[0-9]+ failed;' "$services/cargo-test.log")
+ui_passed=$(sed 's/\x1b\[[0-9;]*m//g' "${TMPDIR:-/tmp}/repovault-ui-test.log" | grep -E '^ +Tests ' | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+')
+e2e_passed=$(grep -oE '^# pass [0-9]+' "$services/e2e.log" | grep -oE '[0-9]+')
+e2e_failed=$(grep -oE '^# fail [0-9]+' "$services/e2e.log" | grep -oE '[0-9]+')
+echo "total: $((rust_passed + ${ui_passed:-0} + ${e2e_passed:-0})) passed, $((rust_failed + ${e2e_failed:-0})) failed"

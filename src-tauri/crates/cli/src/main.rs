@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use repovault_ingest::{import_repository, CancelToken, ImportDetail, ImportOptions, IngestError};
+use repovault_storage::query::{parse_search, CommitQuery, Filter, QueryOptions};
 use repovault_storage::{open_store, push_event, validate, ErrorPayload, Store, StoreConfig, StoreError};
 
 use crate::output::Output;
@@ -50,6 +51,19 @@ enum Command {
         #[arg(long)]
         stat: bool,
     },
+    /// Commits matching a filter given as JSON, e.g. '{"field":"author","op":"like","value":"%alice%"}'.
+    Query {
+        filter: String,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Commits matching the search-box syntax, e.g. 'author:alice path:src/*.rs after:2024-01-01 "fix crash"'.
+    Search {
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+        #[command(flatten)]
+        page: PageArgs,
+    },
     /// Show applied and pending schema migrations, then apply the pending ones.
     Migrate {
         /// Only show; apply nothing.
@@ -85,6 +99,38 @@ enum Command {
         #[arg(long, default_value = "default")]
         workspace: String,
     },
+}
+
+#[derive(clap::Args)]
+struct PageArgs {
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+    #[arg(long)]
+    offset: Option<u32>,
+    /// The cursor printed with the previous page.
+    #[arg(long)]
+    cursor: Option<String>,
+    /// date, author_date, additions, deletions, files_changed, author or hash.
+    #[arg(long)]
+    sort_by: Option<String>,
+    /// desc or asc.
+    #[arg(long)]
+    order: Option<String>,
+}
+
+impl PageArgs {
+    fn query(&self, filter: Filter) -> CommitQuery {
+        CommitQuery {
+            filter: Some(filter),
+            options: QueryOptions {
+                limit: Some(self.limit),
+                offset: self.offset,
+                cursor: self.cursor.clone(),
+                sort_by: self.sort_by.clone(),
+                sort_order: self.order.clone(),
+            },
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -202,6 +248,15 @@ async fn execute(command: &Command, store: &dyn Store, out: &Output) -> Result<(
                 None => None,
             };
             out.commit(&store.get_commit_by_hash(repository_id, hash).await?, !stat);
+        }
+        Command::Query { filter, page } => {
+            let filter: Filter = serde_json::from_str(filter)
+                .map_err(|e| StoreError::Query(format!("the filter is not valid JSON for the filter model: {e}")))?;
+            out.page(&store.query_commits(&page.query(filter)).await?);
+        }
+        Command::Search { text, page } => {
+            let filter = parse_search(&text.join(" "))?;
+            out.page(&store.query_commits(&page.query(filter)).await?);
         }
         Command::Migrate { status } => {
             let applied = if *status { Vec::new() } else { store.migrate().await? };

@@ -8,6 +8,7 @@ use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use repovault_ingest::{ImportPhase, ImportProgress, ImportReport};
+use repovault_storage::query::CommitPage;
 use serde::Serialize;
 
 pub struct Output {
@@ -99,6 +100,17 @@ impl Output {
                 counted("+", c.totals.total_additions),
                 counted("-", c.totals.total_deletions),
             );
+        }
+    }
+
+    pub fn page(&self, page: &CommitPage) {
+        if self.json {
+            return self.print_json(page);
+        }
+        self.commits(&page.commits);
+        println!("{} of {} matching commits", page.commits.len(), page.total);
+        if let Some(cursor) = &page.next_cursor {
+            println!("more: --cursor {cursor}");
         }
     }
 

@@ -7,6 +7,7 @@ pub mod error;
 pub mod model;
 pub mod postgres;
 pub mod push_event;
+pub mod query;
 pub mod schema;
 mod sql;
 pub mod sqlite;

@@ -422,19 +422,8 @@ macro_rules! impl_sql_store {
                 );
                 let rows: Vec<$crate::sql::CommitRow> =
                     sqlx::query_as(&sql).bind(repository_id).bind(limit).fetch_all(&self.pool).await?;
-                let parent_rows: Vec<(i64, String)> = sqlx::query_as(
-                    "SELECT p.commit_id, p.parent_hash FROM commit_parents p JOIN \
-                     (SELECT id FROM commits WHERE repository_id = $1 ORDER BY committer_time DESC, id DESC LIMIT $2) r \
-                     ON r.id = p.commit_id ORDER BY p.commit_id, p.position",
-                )
-                .bind(repository_id)
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
-                let mut parents: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
-                for (commit_id, parent) in parent_rows {
-                    parents.entry(commit_id).or_default().push(parent);
-                }
+                let ids: Vec<i64> = rows.iter().map(|r| r.id()).collect();
+                let mut parents = self.parents_of_many(&ids).await?;
                 Ok(rows
                     .into_iter()
                     .map(|row| {
@@ -442,6 +431,66 @@ macro_rules! impl_sql_store {
                         row.into_commit(own)
                     })
                     .collect())
+            }
+
+            async fn query_commits(
+                &self,
+                query: &$crate::query::CommitQuery,
+            ) -> $crate::error::Result<$crate::query::CommitPage> {
+                use $crate::query::Bind;
+                let compiled = $crate::query::compile::compile(query, self.info.backend)?;
+                let from = "FROM commits c JOIN repositories r ON r.id = c.repository_id \
+                            JOIN workspaces w ON w.id = r.workspace_id";
+                let n = compiled.binds.len();
+                let sql = format!(
+                    "SELECT {} {from} WHERE {} AND {} ORDER BY {} LIMIT ${} OFFSET ${}",
+                    $crate::sql::COMMIT_COLUMNS,
+                    compiled.filter_sql,
+                    compiled.cursor_sql,
+                    compiled.order_sql,
+                    n + 1,
+                    n + 2
+                );
+                let mut page = sqlx::query_as::<_, $crate::sql::CommitRow>(&sql);
+                for bind in &compiled.binds {
+                    page = match bind {
+                        Bind::Text(text) => page.bind(text.as_str()),
+                        Bind::Int(value) => page.bind(*value),
+                    };
+                }
+                // One row more than asked tells whether another page follows.
+                let mut rows = page.bind(compiled.limit + 1).bind(compiled.offset).fetch_all(&self.pool).await?;
+                let more = rows.len() as i64 > compiled.limit;
+                rows.truncate(compiled.limit as usize);
+
+                let count_sql = format!("SELECT COUNT(*) {from} WHERE {}", compiled.filter_sql);
+                let mut count = sqlx::query_as::<_, (i64,)>(&count_sql);
+                for bind in &compiled.binds[..compiled.filter_binds] {
+                    count = match bind {
+                        Bind::Text(text) => count.bind(text.as_str()),
+                        Bind::Int(value) => count.bind(*value),
+                    };
+                }
+                let (total,) = count.fetch_one(&self.pool).await?;
+
+                let ids: Vec<i64> = rows.iter().map(|r| r.id()).collect();
+                let mut parents = self.parents_of_many(&ids).await?;
+                let commits: Vec<$crate::model::Commit> = rows
+                    .into_iter()
+                    .map(|row| {
+                        let own = parents.remove(&row.id()).unwrap_or_default();
+                        row.into_commit(own)
+                    })
+                    .collect();
+                let next_cursor = match commits.last() {
+                    Some(last) if more => Some($crate::query::compile::encode_cursor(
+                        &$crate::query::sort_value(query.options.sort_by.as_deref(), last),
+                        &last.hash,
+                        last.id,
+                    )),
+                    _ => None,
+                };
+                Ok($crate::query::CommitPage { commits, total, next_cursor })
             }
 
             async fn diff_bytes(&self, file_change_id: i64) -> $crate::error::Result<Option<Vec<u8>>> {
@@ -557,6 +606,29 @@ macro_rules! impl_sql_store {
         }
 
         impl $store {
+            /// Parents of many commits in one query, by commit id, in order.
+            async fn parents_of_many(
+                &self,
+                ids: &[i64],
+            ) -> $crate::error::Result<std::collections::HashMap<i64, Vec<String>>> {
+                let mut parents: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+                for chunk in $crate::sql::chunks_of(ids, 1) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT commit_id, parent_hash FROM commit_parents WHERE commit_id IN (",
+                    );
+                    let mut list = qb.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    qb.push(") ORDER BY commit_id, position");
+                    let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&self.pool).await?;
+                    for (commit_id, parent) in rows {
+                        parents.entry(commit_id).or_default().push(parent);
+                    }
+                }
+                Ok(parents)
+            }
+
             async fn parents_of(&self, commit_id: i64) -> $crate::error::Result<Vec<String>> {
                 let rows: Vec<(String,)> =
                     sqlx::query_as("SELECT parent_hash FROM commit_parents WHERE commit_id = $1 ORDER BY position")

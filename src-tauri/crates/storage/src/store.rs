@@ -44,6 +44,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn get_commit_by_hash(&self, repository_id: Option<i64>, hash: &str) -> Result<CommitWithChanges>;
     /// The newest commits of a repository by commit time, at most `limit` (capped at `MAX_PAGE`).
     async fn recent_commits(&self, repository_id: i64, limit: u32) -> Result<Vec<Commit>>;
+    /// Commits matching a filter, a page at a time, with the total count.
+    async fn query_commits(&self, query: &crate::query::CommitQuery) -> Result<crate::query::CommitPage>;
     /// The exact bytes of a file change's diff, if it has one.
     async fn diff_bytes(&self, file_change_id: i64) -> Result<Option<Vec<u8>>>;
 

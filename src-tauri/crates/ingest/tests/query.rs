@@ -1,0 +1,209 @@
+//! Query conformance: one generated repository imported into SQLite and into PostgreSQL, the same
+//! questions asked of both (answers must be identical, row for row) and, where git can answer
+//! the same question, of git too.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use common::*;
+use repovault_ingest::ImportOptions;
+use repovault_storage::query::{parse_search, CommitQuery, Filter, QueryOptions};
+use repovault_storage::Store;
+use serde_json::json;
+
+/// Every matching hash in query order, following cursors page by page.
+async fn all_hashes(store: &dyn Store, filter: &Filter, sort_by: &str, order: &str, page: u32) -> (Vec<String>, i64) {
+    let mut hashes = Vec::new();
+    let mut cursor = None;
+    let mut total = None;
+    loop {
+        let query = CommitQuery {
+            filter: Some(filter.clone()),
+            options: QueryOptions {
+                limit: Some(page),
+                cursor: cursor.clone(),
+                sort_by: Some(sort_by.into()),
+                sort_order: Some(order.into()),
+                ..QueryOptions::default()
+            },
+        };
+        let result = store.query_commits(&query).await.unwrap_or_else(|e| panic!("{filter:?}: {e}"));
+        assert!(result.commits.len() <= page as usize);
+        total.get_or_insert(result.total);
+        assert_eq!(Some(result.total), total, "the total does not change between pages");
+        hashes.extend(result.commits.into_iter().map(|c| c.hash));
+        match result.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    let total = total.unwrap();
+    assert_eq!(hashes.len() as i64, total, "{filter:?}: pages add up to the total");
+    (hashes, total)
+}
+
+fn git_hashes(repo: &Path, args: &[&str]) -> BTreeSet<String> {
+    let mut full = vec!["log", "--branches", "--tags", "--format=%H"];
+    full.extend_from_slice(args);
+    let out = std::process::Command::new("git").current_dir(repo).args(&full).env("TZ", "UTC").output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect()
+}
+
+fn c(field: &str, op: &str, value: serde_json::Value) -> Filter {
+    Filter::condition(field, op, value)
+}
+
+fn and(parts: Vec<Filter>) -> Filter {
+    Filter::And(parts)
+}
+
+fn not(filter: Filter) -> Filter {
+    Filter::Not(Box::new(filter))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_questions_get_the_same_answers_on_both_backends_and_from_git() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    make_repo(&repo, 1200);
+    let sqlite = fresh_store(Engine::Sqlite).await;
+    let postgres = fresh_store(Engine::Postgres).await;
+    sqlite.import(&repo, &ImportOptions::default()).await.unwrap();
+    postgres.import(&repo, &ImportOptions::default()).await.unwrap();
+    let some_hash = git_text(&repo, &["rev-parse", "HEAD~7"]);
+
+    // (filter, git arguments that ask the same question, when git can)
+    let no_merges = || c("merge", "eq", json!(false));
+    let cases: Vec<(Filter, Option<Vec<&str>>)> = vec![
+        (and(vec![]), Some(vec![])),
+        (c("author", "like", json!("%alice%")), Some(vec!["-i", "--author=alice"])),
+        (c("author", "like", json!("%ChLoÉ%")), None),
+        (c("author", "eq", json!("Bob Lee")), None),
+        (c("author", "eq", json!("bob@example.com")), Some(vec!["--author=^Bob Lee <bob@example.com>$"])),
+        (c("author", "in", json!(["Bob Lee", "김철수"])), None),
+        (c("author", "not_in", json!(["Bob Lee", "김철수"])), None),
+        (c("author", "ne", json!("Bob Lee")), None),
+        (c("committer", "like", json!("%eve%")), Some(vec!["-i", "--committer=eve"])),
+        (c("message", "like", json!("%fix%")), Some(vec!["-i", "--grep=fix"])),
+        (c("message", "like", json!("%backup%")), Some(vec!["-i", "--grep=backup"])),
+        (not(c("message", "like", json!("%fix%"))), Some(vec!["-i", "--grep=fix", "--invert-grep"])),
+        (c("date", "gte", json!("2017-09-01")), Some(vec!["--since=2017-09-01T00:00:00Z"])),
+        (c("date", "lt", json!("2017-09-01")), Some(vec!["--until=2017-08-31T23:59:59Z"])),
+        (
+            and(vec![c("date", "gte", json!("2017-08-01")), c("date", "lt", json!("2017-09-01"))]),
+            Some(vec!["--since=2017-08-01T00:00:00Z", "--until=2017-08-31T23:59:59Z"]),
+        ),
+        (c("date", "gt", json!(1_500_100_000)), None),
+        (c("author_date", "lte", json!("2017-08-01T12:00:00+02:00")), None),
+        (c("merge", "eq", json!(true)), Some(vec!["--merges"])),
+        (no_merges(), Some(vec!["--no-merges"])),
+        (
+            and(vec![no_merges(), c("path", "like", json!("src/%"))]),
+            Some(vec!["--no-merges", "--full-history", "--", "src/"]),
+        ),
+        (
+            and(vec![no_merges(), c("path", "like", json!("docs/%"))]),
+            Some(vec!["--no-merges", "--full-history", "--", "docs/"]),
+        ),
+        (
+            and(vec![no_merges(), c("path", "glob", json!("*.go"))]),
+            Some(vec!["--no-merges", "--full-history", "--", "*.go"]),
+        ),
+        (
+            and(vec![no_merges(), c("path", "eq", json!("Cargo.toml"))]),
+            Some(vec!["--no-merges", "--full-history", "--", "Cargo.toml"]),
+        ),
+        (c("path", "glob", json!("web/*.ts")), None),
+        (c("path", "glob", json!("py/[a-f]*")), None),
+        (not(c("path", "like", json!("%.md"))), None),
+        (c("path", "in", json!(["Cargo.toml", "package.json"])), None),
+        (c("hash", "eq", json!(&some_hash[..7])), None),
+        (c("hash", "in", json!([&some_hash[..8], "0000"])), None),
+        (c("additions", "gt", json!(100)), None),
+        (c("deletions", "eq", json!(0)), None),
+        (c("files_changed", "gte", json!(3)), None),
+        (c("files_changed", "lt", json!(1)), None),
+        (c("repository", "eq", json!("demo")), Some(vec![])),
+        (c("repository", "ne", json!("demo")), None),
+        (c("workspace", "eq", json!("default")), None),
+        (Filter::Or(vec![c("author", "like", json!("%bob%")), c("message", "like", json!("%cache%"))]), None),
+        (and(vec![c("author", "like", json!("%alice%")), not(c("path", "like", json!("src/%"))), no_merges()]), None),
+        (c("message", "like", json!("x'; DROP TABLE commits; --")), Some(vec!["--grep=x'; DROP TABLE commits; --"])),
+        (parse_search("author:alice after:2017-09-01").unwrap(), None),
+        (parse_search(r#"-author:bob "fix""#).unwrap(), None),
+        (parse_search("path:src/*.rs merge:no").unwrap(), None),
+        (parse_search("refactor cache").unwrap(), None),
+        (parse_search(r#"message:"parse" before:2017-09-15"#).unwrap(), None),
+    ];
+    assert!(cases.len() >= 40);
+
+    // A short hash finds the commit git resolves it to.
+    let short = git_text(&repo, &["rev-parse", "--short=7", "HEAD~7"]);
+    let (found, _) = all_hashes(sqlite.store.as_ref(), &c("hash", "eq", json!(short)), "date", "desc", 10).await;
+    assert_eq!(found, vec![some_hash.clone()]);
+
+    for (filter, git_args) in &cases {
+        for (sort_by, order, page) in [("date", "desc", 200), ("author", "asc", 97)] {
+            let (ours, total) = all_hashes(sqlite.store.as_ref(), filter, sort_by, order, page).await;
+            let (theirs, pg_total) = all_hashes(postgres.store.as_ref(), filter, sort_by, order, page).await;
+            if ours != theirs {
+                let at = ours.iter().zip(&theirs).position(|(a, b)| a != b).unwrap_or(ours.len().min(theirs.len()));
+                panic!(
+                    "{filter:?} sorted by {sort_by} {order}: SQLite and PostgreSQL differ at row {at} of {}/{}",
+                    ours.len(),
+                    theirs.len()
+                );
+            }
+            assert_eq!(total, pg_total);
+            let unique: BTreeSet<_> = ours.iter().cloned().collect();
+            assert_eq!(unique.len(), ours.len(), "{filter:?}: no row twice across pages");
+            if let Some(args) = git_args {
+                let expected = git_hashes(&repo, args);
+                let only_ours: Vec<_> = unique.difference(&expected).take(3).collect();
+                let only_git: Vec<_> = expected.difference(&unique).take(3).collect();
+                assert!(
+                    only_ours.is_empty() && only_git.is_empty(),
+                    "{filter:?}: git log {args:?} disagrees ({} vs {} commits); only ours: {only_ours:?}, only git's: {only_git:?}",
+                    unique.len(),
+                    expected.len()
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_queries_are_typed_errors_on_both_backends() {
+    for engine in [Engine::Sqlite, Engine::Postgres] {
+        let t = fresh_store(engine).await;
+        for (filter, expected) in [
+            (json!({"field": "colour", "op": "eq", "value": "red"}), "unknown field"),
+            (json!({"field": "message", "op": "gt", "value": "a"}), "does not apply"),
+            (json!({"field": "date", "op": "gte", "value": "yesterday"}), "needs a date"),
+            (json!({"field": "author", "op": "in", "value": "alice"}), "needs a list"),
+            (json!({"field": "hash", "op": "eq", "value": "xyz!"}), "hex"),
+        ] {
+            let filter: Filter = serde_json::from_value(filter).unwrap();
+            let err = t
+                .store
+                .query_commits(&CommitQuery { filter: Some(filter), ..CommitQuery::default() })
+                .await
+                .unwrap_err();
+            assert_eq!(err.code(), "query");
+            assert!(err.to_string().contains(expected), "{err}");
+        }
+        let bad_options = CommitQuery {
+            options: QueryOptions { sort_by: Some("colour".into()), ..QueryOptions::default() },
+            ..CommitQuery::default()
+        };
+        assert!(t.store.query_commits(&bad_options).await.unwrap_err().to_string().contains("valid: date"));
+        let bad_cursor = CommitQuery {
+            options: QueryOptions { cursor: Some("nonsense".into()), ..QueryOptions::default() },
+            ..CommitQuery::default()
+        };
+        assert_eq!(t.store.query_commits(&bad_cursor).await.unwrap_err().code(), "query");
+    }
+}

@@ -1,0 +1,448 @@
+//! Filter model → SQL. Fields are whitelisted, each with the operators its type allows; every value
+//! is a bound parameter, never spliced into the SQL text. A wrong field, operator or value gets a
+//! `query` error that names the problem and lists what is valid.
+
+use serde_json::Value;
+
+use super::model::{CommitQuery, Condition, Filter, DEFAULT_LIMIT, MAX_DEPTH, MAX_IN_VALUES, MAX_LIMIT};
+use crate::error::{Result, StoreError};
+use crate::model::Backend;
+
+/// A value bound to a `$N` placeholder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// SQL pieces for `SELECT … FROM commits c JOIN repositories r … JOIN workspaces w … WHERE …`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompiledQuery {
+    /// Conditions of the filter (no cursor), for the page and for the total count.
+    pub filter_sql: String,
+    /// The keyset condition of the cursor, `TRUE` without one.
+    pub cursor_sql: String,
+    pub order_sql: String,
+    pub binds: Vec<Bind>,
+    /// Binds of `filter_sql` alone: the first `filter_binds` of `binds`.
+    pub filter_binds: usize,
+    pub limit: i64,
+    pub offset: i64,
+    /// The sort expression, read back to build the next cursor.
+    pub sort_sql: String,
+    pub sort_is_text: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Path,
+    Hash,
+    Int,
+    Date,
+    Bool,
+}
+
+const TEXT_OPS: &[&str] = &["eq", "ne", "in", "not_in", "like"];
+const PATH_OPS: &[&str] = &["eq", "ne", "in", "not_in", "like", "glob"];
+const HASH_OPS: &[&str] = &["eq", "ne", "in", "not_in"];
+const ORDERED_OPS: &[&str] = &["eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in"];
+const BOOL_OPS: &[&str] = &["eq", "ne"];
+
+/// Field name → its type and the columns it reads (a field over two columns matches either).
+fn field(name: &str) -> Option<(Kind, &'static [&'static str])> {
+    Some(match name {
+        "repository" => (Kind::Text, &["r.name"]),
+        "workspace" => (Kind::Text, &["w.name"]),
+        "hash" => (Kind::Hash, &["c.hash"]),
+        "author" => (Kind::Text, &["c.author_name", "c.author_email"]),
+        "committer" => (Kind::Text, &["c.committer_name", "c.committer_email"]),
+        "message" => (Kind::Text, &["c.message"]),
+        // A file renamed away also changed its old path, as `git log -- PATH` sees it.
+        "path" => (Kind::Path, &["f.path", "f.old_path"]),
+        "date" => (Kind::Date, &["c.committer_time"]),
+        "author_date" => (Kind::Date, &["c.author_time"]),
+        "additions" => (Kind::Int, &["c.total_additions"]),
+        "deletions" => (Kind::Int, &["c.total_deletions"]),
+        "files_changed" => (Kind::Int, &["c.files_changed"]),
+        "merge" => (Kind::Bool, &["c.parent_count"]),
+        _ => return None,
+    })
+}
+
+pub const FIELDS: &[&str] = &[
+    "repository",
+    "workspace",
+    "hash",
+    "author",
+    "committer",
+    "message",
+    "path",
+    "date",
+    "author_date",
+    "additions",
+    "deletions",
+    "files_changed",
+    "merge",
+];
+
+const SORTS: &[&str] = &["date", "author_date", "additions", "deletions", "files_changed", "author", "hash"];
+
+fn invalid(problem: String) -> StoreError {
+    StoreError::Query(problem)
+}
+
+pub fn compile(query: &CommitQuery, backend: Backend) -> Result<CompiledQuery> {
+    let mut compiler = Compiler { binds: Vec::new(), backend };
+    let filter_sql = match &query.filter {
+        Some(filter) => compiler.filter(filter, 1)?,
+        None => "TRUE".to_string(),
+    };
+    let filter_binds = compiler.binds.len();
+    let options = &query.options;
+    let limit = options.limit.unwrap_or(DEFAULT_LIMIT);
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(invalid(format!("limit must be between 1 and {MAX_LIMIT}, got {limit}")));
+    }
+    let sort_by = options.sort_by.as_deref().unwrap_or("date");
+    let (sort_sql, sort_is_text) = match sort_by {
+        "date" => ("c.committer_time", false),
+        "author_date" => ("c.author_time", false),
+        "additions" => ("COALESCE(c.total_additions, -1)", false),
+        "deletions" => ("COALESCE(c.total_deletions, -1)", false),
+        "files_changed" => ("c.files_changed", false),
+        "author" => (if backend == Backend::Postgres { "c.author_name COLLATE \"C\"" } else { "c.author_name" }, true),
+        "hash" => ("c.hash", true),
+        other => return Err(invalid(format!("unknown sort_by {other:?}; valid: {}", SORTS.join(", ")))),
+    };
+    let descending = match options.sort_order.as_deref().unwrap_or("desc") {
+        "desc" => true,
+        "asc" => false,
+        other => return Err(invalid(format!("unknown sort_order {other:?}; valid: asc, desc"))),
+    };
+    let direction = if descending { "DESC" } else { "ASC" };
+    // Ties are broken by hash (the same on every backend, unlike row ids) and then by id (the
+    // same commit may be stored in two repositories).
+    let cursor_sql = match &options.cursor {
+        Some(cursor) => {
+            let (value, hash, id) = decode_cursor(cursor, sort_is_text)?;
+            let value = compiler.bind(value);
+            let hash = compiler.bind(Bind::Text(hash));
+            let id = compiler.bind(Bind::Int(id));
+            let cmp = if descending { "<" } else { ">" };
+            format!(
+                "({sort_sql} {cmp} {value} OR ({sort_sql} = {value} AND \
+                 (c.hash {cmp} {hash} OR (c.hash = {hash} AND c.id {cmp} {id}))))"
+            )
+        }
+        None => "TRUE".to_string(),
+    };
+    Ok(CompiledQuery {
+        filter_sql,
+        cursor_sql,
+        order_sql: format!("{sort_sql} {direction}, c.hash {direction}, c.id {direction}"),
+        binds: compiler.binds,
+        filter_binds,
+        limit: i64::from(limit),
+        offset: i64::from(options.offset.unwrap_or(0)),
+        sort_sql: sort_sql.to_string(),
+        sort_is_text,
+    })
+}
+
+/// An opaque cursor: the hex of `[sort value, hash, id]` of the last row, as JSON.
+pub fn encode_cursor(value: &Bind, hash: &str, id: i64) -> String {
+    let value = match value {
+        Bind::Text(text) => Value::from(text.as_str()),
+        Bind::Int(n) => Value::from(*n),
+    };
+    hex::encode(serde_json::to_vec(&(value, hash, id)).expect("JSON of plain values"))
+}
+
+fn decode_cursor(cursor: &str, text: bool) -> Result<(Bind, String, i64)> {
+    let bad = || invalid(format!("cursor {cursor:?} is not one this query returned"));
+    let bytes = hex::decode(cursor).map_err(|_| bad())?;
+    let (value, hash, id): (Value, String, i64) = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    let value = match (value, text) {
+        (Value::String(s), true) => Bind::Text(s),
+        (Value::Number(n), false) => Bind::Int(n.as_i64().ok_or_else(bad)?),
+        _ => return Err(bad()),
+    };
+    Ok((value, hash, id))
+}
+
+struct Compiler {
+    binds: Vec<Bind>,
+    backend: Backend,
+}
+
+impl Compiler {
+    fn bind(&mut self, value: Bind) -> String {
+        self.binds.push(value);
+        format!("${}", self.binds.len())
+    }
+
+    fn filter(&mut self, filter: &Filter, depth: usize) -> Result<String> {
+        if depth > MAX_DEPTH {
+            return Err(invalid(format!("the filter nests deeper than {MAX_DEPTH} levels")));
+        }
+        match filter {
+            Filter::And(parts) | Filter::Or(parts) => {
+                if parts.is_empty() {
+                    return Ok(if matches!(filter, Filter::And(_)) { "TRUE" } else { "FALSE" }.into());
+                }
+                let joiner = if matches!(filter, Filter::And(_)) { " AND " } else { " OR " };
+                let parts: Result<Vec<String>> = parts.iter().map(|p| self.filter(p, depth + 1)).collect();
+                Ok(format!("({})", parts?.join(joiner)))
+            }
+            Filter::Not(inner) => Ok(format!("NOT {}", self.filter(inner, depth + 1)?)),
+            Filter::Condition(condition) => self.condition(condition),
+        }
+    }
+
+    fn condition(&mut self, c: &Condition) -> Result<String> {
+        let (kind, columns) = field(&c.field)
+            .ok_or_else(|| invalid(format!("unknown field {:?}; valid fields: {}", c.field, FIELDS.join(", "))))?;
+        let ops = match kind {
+            Kind::Text => TEXT_OPS,
+            Kind::Path => PATH_OPS,
+            Kind::Hash => HASH_OPS,
+            Kind::Int | Kind::Date => ORDERED_OPS,
+            Kind::Bool => BOOL_OPS,
+        };
+        if !ops.contains(&c.op.as_str()) {
+            return Err(invalid(format!(
+                "operator {:?} does not apply to {} (a {}); valid: {}",
+                c.op,
+                c.field,
+                kind_name(kind),
+                ops.join(", ")
+            )));
+        }
+        // Negative operators are the negation of their positive twin, so a field over two
+        // columns (author name or e-mail) means "neither", and a path "no changed file".
+        let (positive, negate) = match c.op.as_str() {
+            "ne" => ("eq", true),
+            "not_in" => ("in", true),
+            op => (op, false),
+        };
+        let values: Vec<&Value> = if positive == "in" {
+            let list = c
+                .value
+                .as_array()
+                .ok_or_else(|| invalid(format!("{} {} needs a list of values, got {}", c.field, c.op, c.value)))?;
+            if list.is_empty() || list.len() > MAX_IN_VALUES {
+                return Err(invalid(format!("{} {} needs 1 to {MAX_IN_VALUES} values", c.field, c.op)));
+            }
+            list.iter().collect()
+        } else {
+            vec![&c.value]
+        };
+        let binds: Vec<Bind> = values.iter().map(|v| self.value(kind, &c.field, positive, v)).collect::<Result<_>>()?;
+        let column_conditions: Vec<String> =
+            columns.iter().map(|column| self.column_condition(kind, column, positive, &binds)).collect();
+        let mut sql = format!("({})", column_conditions.join(" OR "));
+        if kind == Kind::Path {
+            sql = format!("EXISTS (SELECT 1 FROM file_changes f WHERE f.commit_id = c.id AND {sql})");
+        }
+        Ok(if negate { format!("NOT {sql}") } else { sql })
+    }
+
+    fn column_condition(&mut self, kind: Kind, column: &str, op: &str, binds: &[Bind]) -> String {
+        if kind == Kind::Bool {
+            // `merge eq true`: more than one parent.
+            let Bind::Int(flag) = binds[0] else { unreachable!("booleans bind as integers") };
+            return if flag == 1 { format!("{column} > 1") } else { format!("{column} <= 1") };
+        }
+        if kind == Kind::Hash {
+            // A hash matches by prefix, as an index range.
+            let ranges: Vec<String> = binds
+                .iter()
+                .map(|b| {
+                    let Bind::Text(prefix) = b else { unreachable!("hashes bind as text") };
+                    let low = self.bind(Bind::Text(prefix.clone()));
+                    let high = self.bind(Bind::Text(format!("{prefix}g")));
+                    format!("({column} >= {low} AND {column} < {high})")
+                })
+                .collect();
+            return ranges.join(" OR ");
+        }
+        match op {
+            "in" => {
+                let placeholders: Vec<String> = binds.iter().map(|b| self.bind(b.clone())).collect();
+                format!("{column} IN ({})", placeholders.join(", "))
+            }
+            "like" => {
+                // ASCII case folding on both sides, identical on both backends (SQLite's lower()
+                // folds ASCII only; PostgreSQL's does the same under the "C" collation).
+                let p = self.bind(binds[0].clone());
+                match self.backend {
+                    Backend::Sqlite => format!("lower({column}) LIKE {p}"),
+                    Backend::Postgres => format!("lower({column} COLLATE \"C\") LIKE {p}"),
+                }
+            }
+            "glob" => {
+                let p = self.bind(binds[0].clone());
+                match self.backend {
+                    Backend::Sqlite => format!("{column} GLOB {p}"),
+                    Backend::Postgres => format!("{column} ~ {p}"),
+                }
+            }
+            _ => {
+                let sql_op = match op {
+                    "eq" => "=",
+                    "gt" => ">",
+                    "gte" => ">=",
+                    "lt" => "<",
+                    "lte" => "<=",
+                    other => unreachable!("operator {other} was checked"),
+                };
+                let p = self.bind(binds[0].clone());
+                format!("{column} {sql_op} {p}")
+            }
+        }
+    }
+
+    fn value(&self, kind: Kind, field: &str, op: &str, value: &Value) -> Result<Bind> {
+        let wrong = |expected: &str| invalid(format!("{field} {op} needs {expected}, got {value}"));
+        match kind {
+            Kind::Text | Kind::Path => {
+                let text = value.as_str().ok_or_else(|| wrong("a string"))?;
+                crate::validate::no_nul(field, text)?;
+                if kind == Kind::Path && op == "glob" && self.backend == Backend::Postgres {
+                    return Ok(Bind::Text(glob_to_regex(text)));
+                }
+                if op == "like" {
+                    return Ok(Bind::Text(text.to_ascii_lowercase()));
+                }
+                Ok(Bind::Text(text.to_string()))
+            }
+            Kind::Hash => {
+                let text = value.as_str().ok_or_else(|| wrong("a hash or hash prefix"))?;
+                crate::validate::hash_prefix(field, text).map(Bind::Text).map_err(|e| invalid(e.to_string()))
+            }
+            Kind::Int => value.as_i64().map(Bind::Int).ok_or_else(|| wrong("a whole number")),
+            Kind::Bool => value.as_bool().map(|b| Bind::Int(i64::from(b))).ok_or_else(|| wrong("true or false")),
+            Kind::Date => parse_date(value).map(Bind::Int).ok_or_else(|| {
+                wrong("a date: YYYY-MM-DD, an RFC 3339 time like 2024-01-31T12:00:00+01:00, or Unix seconds")
+            }),
+        }
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Text => "text field",
+        Kind::Path => "path field",
+        Kind::Hash => "hash field",
+        Kind::Int => "number field",
+        Kind::Date => "date field",
+        Kind::Bool => "true/false field",
+    }
+}
+
+/// `YYYY-MM-DD` (midnight UTC), RFC 3339, or Unix seconds.
+pub fn parse_date(value: &Value) -> Option<i64> {
+    if let Some(seconds) = value.as_i64() {
+        return Some(seconds);
+    }
+    let text = value.as_str()?;
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Some(day.and_hms_opt(0, 0, 0)?.and_utc().timestamp());
+    }
+    chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.timestamp())
+}
+
+/// A shell glob (`*`, `?`, `[...]`) as an anchored regular expression, for PostgreSQL's `~`; the
+/// same matches as SQLite's GLOB (`*` crosses `/`).
+fn glob_to_regex(glob: &str) -> String {
+    let mut regex = String::from("^");
+    let mut in_class = false;
+    for ch in glob.chars() {
+        match ch {
+            '*' if !in_class => regex.push_str(".*"),
+            '?' if !in_class => regex.push('.'),
+            '[' if !in_class => {
+                in_class = true;
+                regex.push('[');
+            }
+            ']' if in_class => {
+                in_class = false;
+                regex.push(']');
+            }
+            '^' if in_class => regex.push('^'),
+            c if !in_class && "\\.+()|{}$^".contains(c) => {
+                regex.push('\\');
+                regex.push(c);
+            }
+            c => regex.push(c),
+        }
+    }
+    regex.push('$');
+    regex
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(filter: Filter) -> CommitQuery {
+        CommitQuery { filter: Some(filter), ..CommitQuery::default() }
+    }
+
+    #[test]
+    fn values_are_bound_never_spliced() {
+        let hostile = "x'); DROP TABLE commits; --";
+        let compiled = compile(&query(Filter::condition("author", "eq", hostile)), Backend::Sqlite).unwrap();
+        assert!(!compiled.filter_sql.contains("DROP"), "{}", compiled.filter_sql);
+        assert_eq!(compiled.binds, vec![Bind::Text(hostile.into())]);
+        assert_eq!(compiled.filter_sql, "(c.author_name = $1 OR c.author_email = $1)");
+    }
+
+    #[test]
+    fn errors_name_the_problem_and_list_what_is_valid() {
+        let err = compile(&query(Filter::condition("auther", "eq", "x")), Backend::Sqlite).unwrap_err();
+        assert_eq!(err.code(), "query");
+        assert!(err.to_string().contains("unknown field \"auther\"") && err.to_string().contains("author, committer"));
+        let err = compile(&query(Filter::condition("message", "gt", "x")), Backend::Sqlite).unwrap_err();
+        assert!(err.to_string().contains("does not apply to message"), "{err}");
+        assert!(err.to_string().contains("eq, ne, in, not_in, like"), "{err}");
+        let err = compile(&query(Filter::condition("date", "gte", "last tuesday")), Backend::Sqlite).unwrap_err();
+        assert!(err.to_string().contains("needs a date"), "{err}");
+        let err = compile(&query(Filter::condition("additions", "gt", "ten")), Backend::Sqlite).unwrap_err();
+        assert!(err.to_string().contains("needs a whole number"), "{err}");
+        let err = compile(&query(Filter::condition("hash", "eq", "zz")), Backend::Sqlite).unwrap_err();
+        assert_eq!(err.code(), "query");
+        let mut deep = Filter::condition("merge", "eq", true);
+        for _ in 0..20 {
+            deep = Filter::Not(Box::new(deep));
+        }
+        let err = compile(&query(deep), Backend::Sqlite).unwrap_err();
+        assert!(err.to_string().contains("nests deeper"), "{err}");
+    }
+
+    #[test]
+    fn the_json_form_parses() {
+        let json = r#"{"and": [{"field": "author", "op": "like", "value": "%alice%"},
+                               {"not": {"field": "path", "op": "glob", "value": "*.md"}},
+                               {"or": [{"field": "additions", "op": "gt", "value": 10}]}]}"#;
+        let filter: Filter = serde_json::from_str(json).unwrap();
+        let compiled = compile(&query(filter), Backend::Postgres).unwrap();
+        assert!(compiled.filter_sql.contains("NOT EXISTS") || compiled.filter_sql.contains("NOT (EXISTS"));
+        assert_eq!(compiled.binds[1], Bind::Text("^.*\\.md$".into()));
+    }
+
+    #[test]
+    fn cursors_round_trip_and_reject_forgeries() {
+        let cursor = encode_cursor(&Bind::Int(1_700_000_000), "abcd", 42);
+        assert_eq!(decode_cursor(&cursor, false).unwrap(), (Bind::Int(1_700_000_000), "abcd".into(), 42));
+        assert!(decode_cursor(&cursor, true).is_err());
+        assert!(decode_cursor("zz", false).is_err());
+    }
+
+    #[test]
+    fn globs_become_anchored_regexes() {
+        assert_eq!(glob_to_regex("src/*.rs"), "^src/.*\\.rs$");
+        assert_eq!(glob_to_regex("a?[bc]"), "^a.[bc]$");
+    }
+}

@@ -1,0 +1,69 @@
+//! The typed filter model shared by the UI, the CLI and the search box: conditions
+//! `field op value` combined with `and`, `or` and `not`, plus paging and sorting options.
+//! Fields and operators are plain strings here so that a wrong one gets an error that lists the
+//! valid ones (see `compile.rs`), not a serde message.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Commit;
+
+/// `{"and": [...]}`, `{"or": [...]}`, `{"not": {...}}` or `{"field": "author", "op": "eq", "value": "alice"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Filter {
+    And(Vec<Filter>),
+    Or(Vec<Filter>),
+    Not(Box<Filter>),
+    #[serde(untagged)]
+    Condition(Condition),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Condition {
+    pub field: String,
+    pub op: String,
+    pub value: serde_json::Value,
+}
+
+impl Filter {
+    pub fn condition(field: &str, op: &str, value: impl Into<serde_json::Value>) -> Filter {
+        Filter::Condition(Condition { field: field.into(), op: op.into(), value: value.into() })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QueryOptions {
+    /// Rows per page (default 50, at most `MAX_LIMIT`).
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+    /// Continue after the last row of a previous page (keyset paging: stable under inserts).
+    pub cursor: Option<String>,
+    /// `date` (default), `author_date`, `additions`, `deletions`, `files_changed`, `author`, `hash`.
+    pub sort_by: Option<String>,
+    /// `desc` (default) or `asc`.
+    pub sort_order: Option<String>,
+}
+
+/// A question about commits: a filter and how to page through the answer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CommitQuery {
+    pub filter: Option<Filter>,
+    pub options: QueryOptions,
+}
+
+/// One page of answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitPage {
+    pub commits: Vec<Commit>,
+    /// How many commits match in all.
+    pub total: i64,
+    /// Pass as `options.cursor` for the next page; `None` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+pub const DEFAULT_LIMIT: u32 = 50;
+pub const MAX_LIMIT: u32 = 1000;
+pub const MAX_DEPTH: usize = 16;
+pub const MAX_IN_VALUES: usize = 1000;

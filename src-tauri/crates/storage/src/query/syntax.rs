@@ -1,0 +1,142 @@
+//! The search-box syntax, compiled to the same filter model:
+//!
+//! `author:alice path:src/*.rs after:2024-01-01 -author:bot "fix crash"`
+//!
+//! - `key:value` conditions (`key:"two words"` for spaces); a leading `-` negates one.
+//! - keys: `author`, `committer` (name or e-mail contains the value, any case), `message`
+//!   (contains), `path` (a glob when it has `*`, `?` or `[`, otherwise a prefix), `repo`, `hash`
+//!   (prefix), `after`/`since` and `before`/`until` (commit date), `merge` (`yes`/`no`).
+//! - bare words and quoted phrases must each appear in the message or a changed path (any case).
+
+use super::model::Filter;
+use crate::error::{Result, StoreError};
+
+pub const KEYS: &[&str] =
+    &["author", "committer", "message", "path", "repo", "hash", "after", "since", "before", "until", "merge"];
+
+pub fn parse_search(input: &str) -> Result<Filter> {
+    let mut conditions = Vec::new();
+    for token in tokenize(input)? {
+        let (negated, body) = match token.text.strip_prefix('-') {
+            Some(rest) if !token.quoted && !rest.is_empty() => (true, rest.to_string()),
+            _ => (false, token.text.clone()),
+        };
+        let filter = match (token.quoted, body.split_once(':')) {
+            (false, Some((key, value))) if !key.is_empty() => key_condition(key, value)?,
+            _ => text_condition(&body),
+        };
+        conditions.push(if negated { Filter::Not(Box::new(filter)) } else { filter });
+    }
+    Ok(Filter::And(conditions))
+}
+
+fn key_condition(key: &str, value: &str) -> Result<Filter> {
+    if value.is_empty() {
+        return Err(StoreError::Query(format!("{key}: needs a value")));
+    }
+    let contains = format!("%{value}%");
+    Ok(match key {
+        "author" | "committer" | "message" => Filter::condition(key, "like", contains),
+        "path" if value.contains(['*', '?', '[']) => Filter::condition("path", "glob", value),
+        "path" => Filter::condition("path", "like", format!("{value}%")),
+        "repo" => Filter::condition("repository", "eq", value),
+        "hash" => Filter::condition("hash", "eq", value),
+        "after" | "since" => Filter::condition("date", "gte", value),
+        "before" | "until" => Filter::condition("date", "lt", value),
+        "merge" => match value {
+            "yes" | "true" => Filter::condition("merge", "eq", true),
+            "no" | "false" => Filter::condition("merge", "eq", false),
+            other => return Err(StoreError::Query(format!("merge:{other} — use merge:yes or merge:no"))),
+        },
+        other => {
+            return Err(StoreError::Query(format!("unknown search key {other:?}; valid keys: {}", KEYS.join(", "))))
+        }
+    })
+}
+
+/// A word or phrase anywhere in the message or in a changed path.
+fn text_condition(text: &str) -> Filter {
+    let pattern = format!("%{text}%");
+    Filter::Or(vec![Filter::condition("message", "like", pattern.clone()), Filter::condition("path", "like", pattern)])
+}
+
+struct Token {
+    text: String,
+    quoted: bool,
+}
+
+/// Splits on whitespace; double quotes group (also after `key:`), and a quoted token is text.
+fn tokenize(input: &str) -> Result<Vec<Token>> {
+    let mut tokens = Vec::new();
+    let mut chars = input.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let mut text = String::new();
+        let mut quoted = false;
+        while let Some(&c) = chars.peek() {
+            if c.is_whitespace() {
+                break;
+            }
+            chars.next();
+            if c == '"' {
+                // The whole token is a phrase only when it starts with the quote.
+                quoted = text.is_empty() || text == "-";
+                let mut closed = false;
+                for q in chars.by_ref() {
+                    if q == '"' {
+                        closed = true;
+                        break;
+                    }
+                    text.push(q);
+                }
+                if !closed {
+                    return Err(StoreError::Query(format!("unclosed quote in {input:?}")));
+                }
+            } else {
+                text.push(c);
+            }
+        }
+        if !text.is_empty() {
+            tokens.push(Token { text, quoted });
+        }
+    }
+    Ok(tokens)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_from_the_brief() {
+        let filter = parse_search(r#"author:alice path:src/*.rs after:2024-01-01 -author:bot "fix crash""#).unwrap();
+        let expected = Filter::And(vec![
+            Filter::condition("author", "like", "%alice%"),
+            Filter::condition("path", "glob", "src/*.rs"),
+            Filter::condition("date", "gte", "2024-01-01"),
+            Filter::Not(Box::new(Filter::condition("author", "like", "%bot%"))),
+            text_condition("fix crash"),
+        ]);
+        assert_eq!(filter, expected);
+    }
+
+    #[test]
+    fn quoted_values_and_errors() {
+        let filter = parse_search(r#"author:"Alice Kim" merge:no path:docs/"#).unwrap();
+        assert_eq!(
+            filter,
+            Filter::And(vec![
+                Filter::condition("author", "like", "%Alice Kim%"),
+                Filter::condition("merge", "eq", false),
+                Filter::condition("path", "like", "docs/%"),
+            ])
+        );
+        assert!(parse_search("colour:red").unwrap_err().to_string().contains("valid keys: author"));
+        assert!(parse_search("\"open").unwrap_err().to_string().contains("unclosed quote"));
+        assert!(parse_search("merge:maybe").is_err());
+        assert_eq!(parse_search("   ").unwrap(), Filter::And(vec![]));
+    }
+}
