@@ -4,12 +4,14 @@
 //! valid ones (see `compile.rs`), not a serde message.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::model::Commit;
 
 /// `{"and": [...]}`, `{"or": [...]}`, `{"not": {...}}` or `{"field": "author", "op": "eq", "value": "alice"}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(export)]
 pub enum Filter {
     And(Vec<Filter>),
     Or(Vec<Filter>),
@@ -18,10 +20,13 @@ pub enum Filter {
     Condition(Condition),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Condition {
     pub field: String,
     pub op: String,
+    /// A string, number, boolean, or (for `in`/`not_in`) a list of them.
+    #[ts(type = "string | number | boolean | Array<string | number | boolean>")]
     pub value: serde_json::Value,
 }
 
@@ -31,8 +36,9 @@ impl Filter {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
+#[ts(export, optional_fields)]
 pub struct QueryOptions {
     /// Rows per page (default 50, at most `MAX_LIMIT`).
     pub limit: Option<u32>,
@@ -46,18 +52,21 @@ pub struct QueryOptions {
 }
 
 /// A question about commits: a filter and how to page through the answer.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
+#[ts(export, optional_fields)]
 pub struct CommitQuery {
     pub filter: Option<Filter>,
     pub options: QueryOptions,
 }
 
 /// One page of answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct CommitPage {
     pub commits: Vec<Commit>,
     /// How many commits match in all.
+    #[ts(type = "number")]
     pub total: i64,
     /// Pass as `options.cursor` for the next page; `None` on the last page.
     pub next_cursor: Option<String>,
