@@ -137,8 +137,17 @@ async fn the_same_questions_get_the_same_answers_on_both_backends_and_from_git()
         (parse_search("path:src/*.rs merge:no").unwrap(), None),
         (parse_search("refactor cache").unwrap(), None),
         (parse_search(r#"message:"parse" before:2017-09-15"#).unwrap(), None),
+        // Full-text search over messages and changed paths.
+        (c("text", "match", json!("cache")), None),
+        (c("text", "match", json!("FIX")), None),
+        (c("text", "match", json!("fix import")), None),
+        (c("text", "match", json!("renamed")), None),
+        (c("text", "match", json!("docs core")), None),
+        (and(vec![c("text", "match", json!("backup")), c("author", "like", json!("%bob%"))]), None),
+        (not(c("text", "match", json!("web"))), None),
+        (parse_search(r#"restore "in src" -merge:yes"#).unwrap(), None),
     ];
-    assert!(cases.len() >= 40);
+    assert!(cases.len() >= 50);
 
     // A short hash finds the commit git resolves it to.
     let short = git_text(&repo, &["rev-parse", "--short=7", "HEAD~7"]);
@@ -205,5 +214,45 @@ async fn bad_queries_are_typed_errors_on_both_backends() {
             ..CommitQuery::default()
         };
         assert_eq!(t.store.query_commits(&bad_cursor).await.unwrap_err().code(), "query");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn full_text_search_finds_whole_words_and_follows_imports() {
+    for engine in [Engine::Sqlite, Engine::Postgres] {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("words");
+        std::fs::create_dir_all(&repo).unwrap();
+        git(&repo, &["init", "-q", "-b", "main"]);
+        std::fs::write(repo.join("a.txt"), "a\n").unwrap();
+        git(&repo, &["add", "-A"]);
+        git(&repo, &["commit", "-q", "-m", "Teach the parser about unicorns"]);
+        let t = fresh_store(engine).await;
+        t.import(&repo, &ImportOptions::default()).await.unwrap();
+        let search = |text: &str| {
+            let filter = parse_search(text).unwrap();
+            let store = t.store.clone();
+            async move { all_hashes(store.as_ref(), &filter, "date", "desc", 10).await.0.len() }
+        };
+        assert_eq!(search("unicorns").await, 1);
+        assert_eq!(search("PARSER").await, 1, "any case");
+        assert_eq!(search("unicorn").await, 0, "whole words, not substrings");
+        assert_eq!(search(r#""the parser""#).await, 1);
+        assert_eq!(search(r#""parser the""#).await, 0, "a phrase keeps its word order");
+        // A new commit is searchable after the next sync, by message and by path.
+        std::fs::create_dir_all(repo.join("src/engine")).unwrap();
+        std::fs::write(repo.join("src/engine/turbo_charger.rs"), "fn x() {}\n").unwrap();
+        git(&repo, &["add", "-A"]);
+        git(&repo, &["commit", "-q", "-m", "Add the engine"]);
+        t.import(&repo, &ImportOptions::default()).await.unwrap();
+        assert_eq!(search("engine").await, 1);
+        assert_eq!(search("charger").await, 1, "paths split into words");
+        assert_eq!(search("unicorns engine").await, 0, "every word must match");
+        let err = t
+            .store
+            .query_commits(&CommitQuery { filter: Some(c("text", "match", json!("!!!"))), ..CommitQuery::default() })
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("words to search for"), "{err}");
     }
 }

@@ -80,6 +80,22 @@ pub fn redact_password(url: &str) -> String {
     }
 }
 
+/// Indexes new commits for full-text search: their message and changed paths.
+async fn refresh_search(conn: &mut sqlx::PgConnection, commit_ids: &[i64]) -> Result<()> {
+    let mut qb = sqlx::QueryBuilder::<sqlx::Postgres>::new(
+        "UPDATE commits c SET search = to_tsvector('simple', c.message || ' ' || translate( \
+         COALESCE((SELECT string_agg(f.path, ' ') FROM file_changes f WHERE f.commit_id = c.id), ''), '/._-', '    ')) \
+         WHERE c.id IN (",
+    );
+    let mut list = qb.separated(", ");
+    for id in commit_ids {
+        list.push_bind(*id);
+    }
+    qb.push(")");
+    qb.build().execute(&mut *conn).await?;
+    Ok(())
+}
+
 impl_sql_store!(PgStore, sqlx::Postgres);
 
 #[cfg(test)]

@@ -259,6 +259,13 @@ pub(crate) fn batch_result(p: &PreparedCommit, commit_id: Option<i64>, fresh: bo
     }
 }
 
+pub(crate) fn saved_query_from_row(row: (i64, String, String, i64, i64)) -> Result<crate::query::SavedQuery> {
+    let (id, name, filter, created_at, updated_at) = row;
+    let filter = serde_json::from_str(&filter)
+        .map_err(|e| StoreError::Query(format!("saved query {name:?} holds an unreadable filter: {e}")))?;
+    Ok(crate::query::SavedQuery { id, name, filter, created_at, updated_at })
+}
+
 /// The range `[prefix, prefix + "g")` holds exactly the lower-case hex strings starting with
 /// `prefix`, and is an index range scan on both backends.
 pub(crate) fn prefix_range(prefix: &str) -> (String, String) {
@@ -493,6 +500,66 @@ macro_rules! impl_sql_store {
                 Ok($crate::query::CommitPage { commits, total, next_cursor })
             }
 
+            async fn save_query(
+                &self,
+                name: &str,
+                filter: &$crate::query::Filter,
+            ) -> $crate::error::Result<$crate::query::SavedQuery> {
+                $crate::validate::non_empty_text("name", name)?;
+                let check = $crate::query::CommitQuery { filter: Some(filter.clone()), ..Default::default() };
+                $crate::query::compile::compile(&check, self.info.backend)?;
+                let json = serde_json::to_string(filter).expect("filters serialise");
+                let now = chrono::Utc::now().timestamp();
+                sqlx::query(
+                    "INSERT INTO saved_queries (name, filter, created_at, updated_at) VALUES ($1, $2, $3, $3) \
+                     ON CONFLICT (name) DO UPDATE SET filter = excluded.filter, updated_at = excluded.updated_at",
+                )
+                .bind(name)
+                .bind(&json)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                self.saved_query(name).await
+            }
+
+            async fn saved_queries(&self) -> $crate::error::Result<Vec<$crate::query::SavedQuery>> {
+                let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
+                    "SELECT id, name, filter, created_at, updated_at FROM saved_queries ORDER BY name",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map($crate::sql::saved_query_from_row).collect()
+            }
+
+            async fn rename_saved_query(
+                &self,
+                name: &str,
+                new_name: &str,
+            ) -> $crate::error::Result<$crate::query::SavedQuery> {
+                $crate::validate::non_empty_text("new_name", new_name)?;
+                if name != new_name && self.saved_query(new_name).await.is_ok() {
+                    return Err($crate::error::StoreError::Duplicate(format!("a saved query is already called {new_name:?}")));
+                }
+                let updated = sqlx::query("UPDATE saved_queries SET name = $1, updated_at = $2 WHERE name = $3")
+                    .bind(new_name)
+                    .bind(chrono::Utc::now().timestamp())
+                    .bind(name)
+                    .execute(&self.pool)
+                    .await?;
+                if updated.rows_affected() == 0 {
+                    return Err($crate::error::StoreError::not_found(format!("saved query {name:?}")));
+                }
+                self.saved_query(new_name).await
+            }
+
+            async fn delete_saved_query(&self, name: &str) -> $crate::error::Result<()> {
+                let deleted = sqlx::query("DELETE FROM saved_queries WHERE name = $1").bind(name).execute(&self.pool).await?;
+                if deleted.rows_affected() == 0 {
+                    return Err($crate::error::StoreError::not_found(format!("saved query {name:?}")));
+                }
+                Ok(())
+            }
+
             async fn diff_bytes(&self, file_change_id: i64) -> $crate::error::Result<Option<Vec<u8>>> {
                 let sql = format!("{} WHERE fc.id = $1", $crate::sql::FILE_CHANGE_SELECT);
                 let row: Option<$crate::sql::FileChangeRow> =
@@ -606,6 +673,17 @@ macro_rules! impl_sql_store {
         }
 
         impl $store {
+            async fn saved_query(&self, name: &str) -> $crate::error::Result<$crate::query::SavedQuery> {
+                let row: Option<(i64, String, String, i64, i64)> = sqlx::query_as(
+                    "SELECT id, name, filter, created_at, updated_at FROM saved_queries WHERE name = $1",
+                )
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?;
+                let row = row.ok_or_else(|| $crate::error::StoreError::not_found(format!("saved query {name:?}")))?;
+                $crate::sql::saved_query_from_row(row)
+            }
+
             /// Parents of many commits in one query, by commit id, in order.
             async fn parents_of_many(
                 &self,
@@ -790,6 +868,11 @@ macro_rules! impl_sql_store {
                         .push_bind(change.is_submodule);
                 });
                 qb.build().execute(&mut *conn).await?;
+            }
+
+            let inserted_ids: Vec<i64> = inserted.iter().map(|(id, _)| *id).collect();
+            for chunk in chunks_of(&inserted_ids, 1) {
+                refresh_search(&mut *conn, chunk).await?;
             }
 
             let first_ids: HashMap<&str, i64> = firsts

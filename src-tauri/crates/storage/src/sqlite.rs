@@ -93,4 +93,20 @@ async fn applied_versions(pool: &SqlitePool) -> Result<Vec<i64>> {
     Ok(rows.into_iter().map(|(v,)| v).collect())
 }
 
+/// Indexes new commits for full-text search: their message and changed paths.
+async fn refresh_search(conn: &mut sqlx::SqliteConnection, commit_ids: &[i64]) -> Result<()> {
+    let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+        "INSERT INTO commit_search (rowid, message, paths) SELECT c.id, c.message, \
+         COALESCE((SELECT group_concat(f.path, ' ') FROM file_changes f WHERE f.commit_id = c.id), '') \
+         FROM commits c WHERE c.id IN (",
+    );
+    let mut list = qb.separated(", ");
+    for id in commit_ids {
+        list.push_bind(*id);
+    }
+    qb.push(")");
+    qb.build().execute(&mut *conn).await?;
+    Ok(())
+}
+
 impl_sql_store!(SqliteStore, sqlx::Sqlite);

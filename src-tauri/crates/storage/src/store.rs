@@ -46,6 +46,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn recent_commits(&self, repository_id: i64, limit: u32) -> Result<Vec<Commit>>;
     /// Commits matching a filter, a page at a time, with the total count.
     async fn query_commits(&self, query: &crate::query::CommitQuery) -> Result<crate::query::CommitPage>;
+    /// Saves a filter under a name (replacing the filter of an existing one); the filter must compile.
+    async fn save_query(&self, name: &str, filter: &crate::query::Filter) -> Result<crate::query::SavedQuery>;
+    /// Saved queries by name.
+    async fn saved_queries(&self) -> Result<Vec<crate::query::SavedQuery>>;
+    async fn rename_saved_query(&self, name: &str, new_name: &str) -> Result<crate::query::SavedQuery>;
+    async fn delete_saved_query(&self, name: &str) -> Result<()>;
     /// The exact bytes of a file change's diff, if it has one.
     async fn diff_bytes(&self, file_change_id: i64) -> Result<Option<Vec<u8>>>;
 

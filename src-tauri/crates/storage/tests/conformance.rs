@@ -42,6 +42,7 @@ conformance!(
     store_commit_reports_failures_as_results,
     refs_are_replaced_by_each_sync,
     raw_identities_and_non_utf8_bytes_are_kept,
+    saved_queries_are_kept_renamed_and_deleted,
 );
 
 /// Large diffs on each backend × each blob store.
@@ -516,4 +517,29 @@ async fn raw_identities_and_non_utf8_bytes_are_kept(t: TestStore) {
     assert_eq!(t.raw_count("SELECT CAST(length(message_bytes) AS BIGINT) FROM commits").await, 10);
     let sql = "SELECT CAST(length(path_bytes) AS BIGINT) FROM file_changes WHERE path_bytes IS NOT NULL";
     assert_eq!(t.raw_count(sql).await, 8);
+}
+
+async fn saved_queries_are_kept_renamed_and_deleted(t: TestStore) {
+    use repovault_storage::query::Filter;
+    let alice = Filter::condition("author", "like", "%alice%");
+    let saved = t.store.save_query("mine", &alice).await.unwrap();
+    assert_eq!((saved.name.as_str(), &saved.filter), ("mine", &alice));
+    let merges = Filter::condition("merge", "eq", true);
+    t.store.save_query("merges", &merges).await.unwrap();
+    let replaced = t.store.save_query("mine", &merges).await.unwrap();
+    assert_eq!(replaced.id, saved.id, "saving under an existing name replaces its filter");
+    assert_eq!(replaced.filter, merges);
+    let names: Vec<_> = t.store.saved_queries().await.unwrap().into_iter().map(|q| q.name).collect();
+    assert_eq!(names, ["merges", "mine"]);
+
+    let bad = Filter::condition("colour", "eq", "red");
+    assert_eq!(t.store.save_query("bad", &bad).await.unwrap_err().code(), "query", "only filters that compile");
+    assert_eq!(t.store.save_query(" ", &alice).await.unwrap_err().code(), "validation");
+    assert_eq!(t.store.rename_saved_query("mine", "merges").await.unwrap_err().code(), "duplicate");
+    assert_eq!(t.store.rename_saved_query("nope", "x").await.unwrap_err().code(), "not_found");
+    assert_eq!(t.store.rename_saved_query("mine", "ours").await.unwrap().id, saved.id);
+    t.store.delete_saved_query("ours").await.unwrap();
+    assert_eq!(t.store.delete_saved_query("ours").await.unwrap_err().code(), "not_found");
+    let names: Vec<_> = t.store.saved_queries().await.unwrap().into_iter().map(|q| q.name).collect();
+    assert_eq!(names, ["merges"]);
 }

@@ -41,6 +41,8 @@ enum Kind {
     Int,
     Date,
     Bool,
+    /// Full-text: words or a phrase in the message or the changed paths.
+    Words,
 }
 
 const TEXT_OPS: &[&str] = &["eq", "ne", "in", "not_in", "like"];
@@ -48,6 +50,7 @@ const PATH_OPS: &[&str] = &["eq", "ne", "in", "not_in", "like", "glob"];
 const HASH_OPS: &[&str] = &["eq", "ne", "in", "not_in"];
 const ORDERED_OPS: &[&str] = &["eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in"];
 const BOOL_OPS: &[&str] = &["eq", "ne"];
+const WORDS_OPS: &[&str] = &["match"];
 
 /// Field name → its type and the columns it reads (a field over two columns matches either).
 fn field(name: &str) -> Option<(Kind, &'static [&'static str])> {
@@ -66,6 +69,7 @@ fn field(name: &str) -> Option<(Kind, &'static [&'static str])> {
         "deletions" => (Kind::Int, &["c.total_deletions"]),
         "files_changed" => (Kind::Int, &["c.files_changed"]),
         "merge" => (Kind::Bool, &["c.parent_count"]),
+        "text" => (Kind::Words, &["c.id"]),
         _ => return None,
     })
 }
@@ -84,6 +88,7 @@ pub const FIELDS: &[&str] = &[
     "deletions",
     "files_changed",
     "merge",
+    "text",
 ];
 
 const SORTS: &[&str] = &["date", "author_date", "additions", "deletions", "files_changed", "author", "hash"];
@@ -209,6 +214,7 @@ impl Compiler {
             Kind::Hash => HASH_OPS,
             Kind::Int | Kind::Date => ORDERED_OPS,
             Kind::Bool => BOOL_OPS,
+            Kind::Words => WORDS_OPS,
         };
         if !ops.contains(&c.op.as_str()) {
             return Err(invalid(format!(
@@ -253,6 +259,17 @@ impl Compiler {
             // `merge eq true`: more than one parent.
             let Bind::Int(flag) = binds[0] else { unreachable!("booleans bind as integers") };
             return if flag == 1 { format!("{column} > 1") } else { format!("{column} <= 1") };
+        }
+        if kind == Kind::Words {
+            let p = self.bind(binds[0].clone());
+            return match self.backend {
+                Backend::Sqlite => {
+                    format!("{column} IN (SELECT rowid FROM commit_search WHERE commit_search MATCH {p})")
+                }
+                Backend::Postgres => {
+                    format!("c.search @@ phraseto_tsquery('simple', translate({p}, '/._-', '    '))")
+                }
+            };
         }
         if kind == Kind::Hash {
             // A hash matches by prefix, as an index range.
@@ -323,6 +340,16 @@ impl Compiler {
             }
             Kind::Int => value.as_i64().map(Bind::Int).ok_or_else(|| wrong("a whole number")),
             Kind::Bool => value.as_bool().map(|b| Bind::Int(i64::from(b))).ok_or_else(|| wrong("true or false")),
+            Kind::Words => {
+                let text = value.as_str().filter(|t| t.chars().any(char::is_alphanumeric));
+                let text = text.ok_or_else(|| wrong("words to search for"))?;
+                crate::validate::no_nul(field, text)?;
+                Ok(Bind::Text(match self.backend {
+                    // One FTS5 phrase: the words in order; quotes inside are doubled.
+                    Backend::Sqlite => format!("\"{}\"", text.replace('"', "\"\"")),
+                    Backend::Postgres => text.to_string(),
+                }))
+            }
             Kind::Date => parse_date(value).map(Bind::Int).ok_or_else(|| {
                 wrong("a date: YYYY-MM-DD, an RFC 3339 time like 2024-01-31T12:00:00+01:00, or Unix seconds")
             }),
@@ -338,6 +365,7 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Int => "number field",
         Kind::Date => "date field",
         Kind::Bool => "true/false field",
+        Kind::Words => "full-text field",
     }
 }
 
@@ -395,8 +423,8 @@ mod tests {
         let hostile = "x'); DROP TABLE commits; --";
         let compiled = compile(&query(Filter::condition("author", "eq", hostile)), Backend::Sqlite).unwrap();
         assert!(!compiled.filter_sql.contains("DROP"), "{}", compiled.filter_sql);
-        assert_eq!(compiled.binds, vec![Bind::Text(hostile.into())]);
-        assert_eq!(compiled.filter_sql, "(c.author_name = $1 OR c.author_email = $1)");
+        assert_eq!(compiled.binds, vec![Bind::Text(hostile.into()), Bind::Text(hostile.into())]);
+        assert_eq!(compiled.filter_sql, "(c.author_name = $1 OR c.author_email = $2)");
     }
 
     #[test]
@@ -429,7 +457,8 @@ mod tests {
         let filter: Filter = serde_json::from_str(json).unwrap();
         let compiled = compile(&query(filter), Backend::Postgres).unwrap();
         assert!(compiled.filter_sql.contains("NOT EXISTS") || compiled.filter_sql.contains("NOT (EXISTS"));
-        assert_eq!(compiled.binds[1], Bind::Text("^.*\\.md$".into()));
+        assert_eq!(compiled.binds[1], Bind::Text("%alice%".into()), "like patterns are bound as given, ASCII-lowered");
+        assert_eq!(compiled.binds[2], Bind::Text("^.*\\.md$".into()), "globs become regexes on PostgreSQL");
     }
 
     #[test]

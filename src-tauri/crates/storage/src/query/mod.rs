@@ -6,7 +6,7 @@ pub mod model;
 pub mod syntax;
 
 pub use compile::{parse_date, Bind, CompiledQuery, FIELDS};
-pub use model::{CommitPage, CommitQuery, Condition, Filter, QueryOptions};
+pub use model::{CommitPage, CommitQuery, Condition, Filter, QueryOptions, SavedQuery};
 pub use syntax::parse_search;
 
 use crate::model::Commit;

@@ -76,3 +76,17 @@ pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 1000;
 pub const MAX_DEPTH: usize = 16;
 pub const MAX_IN_VALUES: usize = 1000;
+
+/// A filter kept under a name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SavedQuery {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub filter: Filter,
+    #[ts(type = "number")]
+    pub created_at: i64,
+    #[ts(type = "number")]
+    pub updated_at: i64,
+}

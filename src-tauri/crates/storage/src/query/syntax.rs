@@ -6,7 +6,8 @@
 //! - keys: `author`, `committer` (name or e-mail contains the value, any case), `message`
 //!   (contains), `path` (a glob when it has `*`, `?` or `[`, otherwise a prefix), `repo`, `hash`
 //!   (prefix), `after`/`since` and `before`/`until` (commit date), `merge` (`yes`/`no`).
-//! - bare words and quoted phrases must each appear in the message or a changed path (any case).
+//! - bare words and quoted phrases go to full-text search over messages and changed paths: each
+//!   word (or phrase, words in order) must appear as a whole word, in any case.
 
 use super::model::Filter;
 use crate::error::{Result, StoreError};
@@ -54,10 +55,9 @@ fn key_condition(key: &str, value: &str) -> Result<Filter> {
     })
 }
 
-/// A word or phrase anywhere in the message or in a changed path.
+/// A word or phrase in the message or the changed paths, by the full-text index.
 fn text_condition(text: &str) -> Filter {
-    let pattern = format!("%{text}%");
-    Filter::Or(vec![Filter::condition("message", "like", pattern.clone()), Filter::condition("path", "like", pattern)])
+    Filter::condition("text", "match", text)
 }
 
 struct Token {
