@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+use repovault_export::ExportFormat;
 use repovault_ingest::{import_repository, CancelToken, ImportDetail, ImportOptions, IngestError};
 use repovault_storage::query::{parse_search, CommitQuery, Filter, QueryOptions};
 use repovault_storage::{open_store, push_event, validate, ErrorPayload, Store, StoreConfig, StoreError};
@@ -64,6 +65,19 @@ enum Command {
         #[command(flatten)]
         page: PageArgs,
     },
+    /// Write the commits matching a filter or search (default: all) to a file.
+    Export {
+        #[arg(long, value_enum)]
+        format: Format,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// A filter as JSON (see `query`).
+        #[arg(long, conflicts_with = "search")]
+        filter: Option<String>,
+        /// The search-box syntax (see `search`).
+        #[arg(long)]
+        search: Option<String>,
+    },
     /// Show applied and pending schema migrations, then apply the pending ones.
     Migrate {
         /// Only show; apply nothing.
@@ -71,6 +85,7 @@ enum Command {
         status: bool,
     },
     /// Import a local git repository (with a work tree or bare): refs, commits, per-file diffs.
+    /// A .json or .ndjson file made by `export` is read back instead.
     Import {
         path: PathBuf,
         /// Repository name (default: the folder's name).
@@ -154,6 +169,13 @@ struct ImportArgs {
     /// without its changes is not revisited).
     #[arg(long, value_enum, default_value_t = Detail::Full)]
     detail: Detail,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Csv,
+    Json,
+    Ndjson,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -276,6 +298,50 @@ async fn execute(command: &Command, store: &dyn Store, out: &Output) -> Result<(
             let results = store.store_commits(repository.id, &event.commits).await?;
             out.storage_results(&name, &results);
         }
+        Command::Import { path, .. } if is_export_file(path) => {
+            let file = std::fs::File::open(path)
+                .map_err(|e| StoreError::validation("file", format!("cannot read {}: {e}", path.display())))?;
+            let counts = repovault_export::import_export(store, &mut std::io::BufReader::new(file)).await?;
+            out.imported_export(counts.stored, counts.duplicates);
+        }
+        Command::Export { format, out: file, filter, search } => {
+            let filter = match (filter, search) {
+                (Some(json), _) => Some(serde_json::from_str::<Filter>(json).map_err(|e| {
+                    StoreError::Query(format!("the filter is not valid JSON for the filter model: {e}"))
+                })?),
+                (None, Some(text)) => Some(parse_search(text)?),
+                (None, None) => None,
+            };
+            let format = match format {
+                Format::Csv => ExportFormat::Csv,
+                Format::Json => ExportFormat::Json,
+                Format::Ndjson => ExportFormat::Ndjson,
+            };
+            // Written next to the target and renamed into place, so a failed export leaves no half file.
+            let partial = file.with_extension("partial");
+            let created = std::fs::File::create(&partial)
+                .map_err(|e| StoreError::validation("out", format!("cannot create {}: {e}", partial.display())))?;
+            let mut writer = std::io::BufWriter::new(created);
+            let query = CommitQuery { filter, ..CommitQuery::default() };
+            let bar = out.progress_bar();
+            let result = repovault_export::export_commits(store, &query, format, &mut writer, &|done, total| {
+                bar.set_length(total.max(0) as u64);
+                bar.set_position(done);
+            })
+            .await;
+            bar.finish_and_clear();
+            drop(writer);
+            match result {
+                Ok(count) => {
+                    std::fs::rename(&partial, file).map_err(StoreError::from)?;
+                    out.exported(count, file);
+                }
+                Err(err) => {
+                    let _ = std::fs::remove_file(&partial);
+                    return Err(err.into());
+                }
+            }
+        }
         Command::Import { path, name, import } => {
             let name = match name {
                 Some(name) => name.clone(),
@@ -302,6 +368,11 @@ async fn execute(command: &Command, store: &dyn Store, out: &Output) -> Result<(
         }
     }
     Ok(())
+}
+
+/// A file written by `export` (JSON or NDJSON), rather than a repository folder.
+fn is_export_file(path: &Path) -> bool {
+    path.is_file() && matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "ndjson"))
 }
 
 /// The folder's name, for `import PATH` without `--name`.

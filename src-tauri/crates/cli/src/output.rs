@@ -46,6 +46,20 @@ impl Output {
         bar
     }
 
+    pub fn exported(&self, count: u64, file: &std::path::Path) {
+        if self.json {
+            return self.print_json(&serde_json::json!({ "exported": count, "file": file }));
+        }
+        println!("exported {count} commits to {}", file.display());
+    }
+
+    pub fn imported_export(&self, stored: u64, duplicates: u64) {
+        if self.json {
+            return self.print_json(&serde_json::json!({ "stored": stored, "duplicates": duplicates }));
+        }
+        println!("{stored} commits stored, {duplicates} already there");
+    }
+
     pub fn import_report(&self, report: &ImportReport) {
         if self.json {
             return self.print_json(report);

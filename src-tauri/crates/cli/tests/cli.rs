@@ -215,3 +215,62 @@ fn an_import_killed_at_random_points_completes_without_duplicates() {
     let again = ok_json(&data, &["--json", "sync", "repo"]);
     assert_eq!(again["up_to_date"], true);
 }
+
+#[test]
+fn a_json_export_imports_back_into_an_empty_store_with_identical_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    make_repo(&repo, 400);
+    let source = dir.path().join("source");
+    ok_json(&source, &["--json", "import", repo.to_str().unwrap()]);
+    for format in ["json", "ndjson"] {
+        let file = dir.path().join(format!("all.{format}"));
+        let exported = ok_json(&source, &["--json", "export", "--format", format, "--out", file.to_str().unwrap()]);
+        let target = dir.path().join(format!("target-{format}"));
+        let imported = ok_json(&target, &["--json", "import", file.to_str().unwrap()]);
+        assert_eq!(imported["stored"], exported["exported"]);
+        // Exporting the copy gives the same bytes: every field, path and diff came back.
+        let again = dir.path().join(format!("again.{format}"));
+        ok_json(&target, &["--json", "export", "--format", format, "--out", again.to_str().unwrap()]);
+        assert!(std::fs::read(&file).unwrap() == std::fs::read(&again).unwrap(), "{format} round trip differs");
+        assert_eq!(store_snapshot(&target), store_snapshot(&source));
+        // Importing it again stores nothing new.
+        let twice = ok_json(&target, &["--json", "import", file.to_str().unwrap()]);
+        assert_eq!(twice["stored"], 0);
+    }
+    let hostile = dir.path().join("hostile.json");
+    std::fs::write(&hostile, r#"{"format":"something-else","version":1,"commits":[]}"#).unwrap();
+    let out = cli(&dir.path().join("x"), &["import", hostile.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a RepoVault export"));
+}
+
+#[test]
+fn csv_export_is_rfc4180_with_exactly_the_matching_rows() {
+    let dir = with_event();
+    let data = dir.path().join("data");
+    let tricky = EVENT
+        .replace("Fix the crash\\n\\nDetails.", "Quote \\\"this\\\", then, a comma\\nand a second line")
+        .replace("\"demo\"", "\"tricky\"");
+    let event = dir.path().join("tricky.json");
+    std::fs::write(&event, tricky).unwrap();
+    ok_json(&data, &["--json", "ingest-event", event.to_str().unwrap()]);
+    let file = dir.path().join("out.csv");
+    let exported = ok_json(
+        &data,
+        &["--json", "export", "--format", "csv", "--out", file.to_str().unwrap(), "--search", "repo:tricky"],
+    );
+    assert_eq!(exported["exported"], 2);
+    let mut reader = csv::Reader::from_path(&file).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "repository");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    let message = headers.iter().position(|h| h == "message").unwrap();
+    let first = rows.iter().find(|r| r[1].starts_with("0123")).unwrap();
+    assert_eq!(&first[message], "Quote \"this\", then, a comma\nand a second line");
+    assert_eq!(&first[0], "tricky");
+    let additions = headers.iter().position(|h| h == "additions").unwrap();
+    assert_eq!(&first[additions], "", "unknown line counts are empty, not zero");
+    assert!(!dir.path().join("out.partial").exists());
+}

@@ -350,3 +350,11 @@ pub struct GitRef {
     pub kind: RefKind,
     pub target: String,
 }
+
+/// A stored commit in the form it was stored from, losslessly (for export and re-import).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCommit {
+    pub repository: String,
+    pub commit: NewCommit,
+    pub changes: Vec<NewFileChange>,
+}

@@ -127,6 +127,68 @@ impl From<RepositoryRow> for Repository {
     }
 }
 
+/// A commit row with what only an export needs.
+#[derive(sqlx::FromRow)]
+pub(crate) struct StoredCommitRow {
+    #[sqlx(flatten)]
+    pub commit: CommitRow,
+    pub message_bytes: Option<Vec<u8>>,
+    pub repository: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct StoredChangeRow {
+    #[sqlx(flatten)]
+    pub change: FileChangeRow,
+    pub commit_id: i64,
+    pub path_bytes: Option<Vec<u8>>,
+    pub old_path_bytes: Option<Vec<u8>>,
+}
+
+impl StoredChangeRow {
+    pub(crate) async fn into_new_change(self, blobs: &BlobStore) -> Result<NewFileChange> {
+        let diff = self.change.diff_bytes(blobs).await?;
+        let c = self.change;
+        let kind = ChangeKind::parse(&c.change_kind)
+            .ok_or_else(|| StoreError::Query(format!("unknown change kind {:?}", c.change_kind)))?;
+        Ok(NewFileChange {
+            path: c.path,
+            old_path: c.old_path,
+            kind,
+            is_binary: c.is_binary,
+            additions: c.additions,
+            deletions: c.deletions,
+            diff,
+            path_bytes: self.path_bytes,
+            old_path_bytes: self.old_path_bytes,
+            is_submodule: c.is_submodule,
+            prepared_diff: None,
+        })
+    }
+}
+
+impl StoredCommitRow {
+    pub(crate) fn into_stored(self, parents: Vec<String>, changes: Vec<NewFileChange>) -> crate::model::StoredCommit {
+        let commit = self.commit.into_commit(parents);
+        crate::model::StoredCommit {
+            repository: self.repository,
+            commit: NewCommit {
+                hash: commit.hash,
+                parents: commit.parents,
+                author: commit.author,
+                committer: commit.committer,
+                message: commit.message,
+                pusher: commit.pusher,
+                commit_count: commit.commit_count,
+                raw_author: commit.raw_author,
+                raw_committer: commit.raw_committer,
+                message_bytes: self.message_bytes,
+            },
+            changes,
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 pub(crate) struct FileChangeRow {
     id: i64,
@@ -558,6 +620,53 @@ macro_rules! impl_sql_store {
                     return Err($crate::error::StoreError::not_found(format!("saved query {name:?}")));
                 }
                 Ok(())
+            }
+
+            async fn stored_commits(&self, ids: &[i64]) -> $crate::error::Result<Vec<$crate::model::StoredCommit>> {
+                use std::collections::HashMap;
+                let mut rows: HashMap<i64, $crate::sql::StoredCommitRow> = HashMap::new();
+                let mut changes: HashMap<i64, Vec<$crate::model::NewFileChange>> = HashMap::new();
+                for chunk in $crate::sql::chunks_of(ids, 1) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(format!(
+                        "SELECT {}, c.message_bytes, r.name AS repository FROM commits c \
+                         JOIN repositories r ON r.id = c.repository_id WHERE c.id IN (",
+                        $crate::sql::COMMIT_COLUMNS
+                    ));
+                    let mut list = qb.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    qb.push(")");
+                    let found: Vec<$crate::sql::StoredCommitRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+                    rows.extend(found.into_iter().map(|row| (row.commit.id(), row)));
+
+                    // FILE_CHANGE_SELECT ends with its FROM clause: put the extra columns before it.
+                    let select = $crate::sql::FILE_CHANGE_SELECT.replacen(
+                        " FROM file_changes",
+                        ", fc.commit_id, fc.path_bytes, fc.old_path_bytes FROM file_changes",
+                        1,
+                    );
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(format!("{select} WHERE fc.commit_id IN ("));
+                    let mut list = qb.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    qb.push(") ORDER BY fc.commit_id, fc.position");
+                    let found: Vec<$crate::sql::StoredChangeRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+                    for row in found {
+                        let commit_id = row.commit_id;
+                        changes.entry(commit_id).or_default().push(row.into_new_change(&self.blobs).await?);
+                    }
+                }
+                let mut parents = self.parents_of_many(ids).await?;
+                ids.iter()
+                    .map(|id| {
+                        let row = rows
+                            .remove(id)
+                            .ok_or_else(|| $crate::error::StoreError::not_found(format!("commit {id}")))?;
+                        Ok(row.into_stored(parents.remove(id).unwrap_or_default(), changes.remove(id).unwrap_or_default()))
+                    })
+                    .collect()
             }
 
             async fn diff_bytes(&self, file_change_id: i64) -> $crate::error::Result<Option<Vec<u8>>> {

@@ -52,6 +52,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn saved_queries(&self) -> Result<Vec<crate::query::SavedQuery>>;
     async fn rename_saved_query(&self, name: &str, new_name: &str) -> Result<crate::query::SavedQuery>;
     async fn delete_saved_query(&self, name: &str) -> Result<()>;
+    /// Commits by id, in the given order, in the lossless form they were stored from (with their
+    /// file changes and diff bytes), for export.
+    async fn stored_commits(&self, ids: &[i64]) -> Result<Vec<crate::model::StoredCommit>>;
     /// The exact bytes of a file change's diff, if it has one.
     async fn diff_bytes(&self, file_change_id: i64) -> Result<Option<Vec<u8>>>;
 
