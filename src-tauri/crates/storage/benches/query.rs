@@ -67,19 +67,29 @@ fn main() {
             vec!["--since=2018-06-01T00:00:00Z", "--until=2018-06-30T23:59:59Z"],
         ),
         ("full text: cache", page(parse_search("cache").unwrap()), vec!["-i", "--grep=\\bcache\\b"]),
-        ("search: author:bob fix", page(parse_search("author:bob fix").unwrap()), vec!["-i", "--author=bob", "--grep=\\bfix\\b"]),
-        ("additions > 100, by additions", {
-            let mut q = page(Filter::condition("additions", "gt", 100));
-            q.options.sort_by = Some("additions".into());
-            q
-        }, vec![]),
+        (
+            "search: author:bob fix",
+            page(parse_search("author:bob fix").unwrap()),
+            vec!["-i", "--author=bob", "--grep=\\bfix\\b"],
+        ),
+        (
+            "additions > 100, by additions",
+            {
+                let mut q = page(Filter::condition("additions", "gt", 100));
+                q.options.sort_by = Some("additions".into());
+                q
+            },
+            vec![],
+        ),
     ];
     let mut stores: Vec<(&str, std::sync::Arc<dyn Store>)> = Vec::new();
     let blobs = BlobConfig::Local(args.sqlite.with_file_name("blobs"));
     let open = |database| StoreConfig { database, blobs: blobs.clone(), apply_migrations: true };
-    stores.push(("sqlite", runtime.block_on(open_store(&open(DatabaseLocation::Sqlite(args.sqlite.clone())))).unwrap()));
+    stores
+        .push(("sqlite", runtime.block_on(open_store(&open(DatabaseLocation::Sqlite(args.sqlite.clone())))).unwrap()));
     if let Some(url) = &args.postgres {
-        stores.push(("postgres", runtime.block_on(open_store(&open(DatabaseLocation::Postgres(url.clone())))).unwrap()));
+        stores
+            .push(("postgres", runtime.block_on(open_store(&open(DatabaseLocation::Postgres(url.clone())))).unwrap()));
     }
     let commits = runtime.block_on(stores[0].1.repositories()).unwrap().iter().map(|r| r.commit_count).sum::<i64>();
     println!("query benchmark: {commits} commits, first page of 50, {} runs each (p50 / p95 in ms)", args.runs);

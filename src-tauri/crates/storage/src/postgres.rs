@@ -37,22 +37,7 @@ impl PgStore {
             pool.close().await;
             return Err(err);
         }
-        let mut store = PgStore {
-            pool,
-            info: StoreInfo {
-                backend: Backend::Postgres,
-                location: redact_password(url),
-                schema_version: 0,
-                blob_store: blobs.description().to_string(),
-            },
-            blobs,
-            migrator: &MIGRATOR,
-        };
-        if apply_migrations {
-            crate::store::Store::migrate(&store).await?;
-        }
-        store.info.schema_version = applied_versions(&store.pool).await?.into_iter().max().unwrap_or(0);
-        Ok(store)
+        PgStore::assemble(pool, blobs, &MIGRATOR, Backend::Postgres, redact_password(url), apply_migrations).await
     }
 }
 

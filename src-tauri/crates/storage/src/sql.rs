@@ -782,6 +782,25 @@ macro_rules! impl_sql_store {
         }
 
         impl $store {
+            /// The store around an open pool: migrated when asked, with its schema version noted.
+            async fn assemble(
+                pool: sqlx::Pool<$db>,
+                blobs: $crate::blob::BlobStore,
+                migrator: &'static sqlx::migrate::Migrator,
+                backend: $crate::model::Backend,
+                location: String,
+                apply_migrations: bool,
+            ) -> $crate::error::Result<Self> {
+                let blob_store = blobs.description().to_string();
+                let info = $crate::model::StoreInfo { backend, location, schema_version: 0, blob_store };
+                let mut store = Self { pool, blobs, info, migrator };
+                if apply_migrations {
+                    $crate::store::Store::migrate(&store).await?;
+                }
+                store.info.schema_version = applied_versions(&store.pool).await?.into_iter().max().unwrap_or(0);
+                Ok(store)
+            }
+
             async fn saved_query(&self, name: &str) -> $crate::error::Result<$crate::query::SavedQuery> {
                 let row: Option<(i64, String, String, i64, i64)> = sqlx::query_as(
                     "SELECT id, name, filter, created_at, updated_at FROM saved_queries WHERE name = $1",

@@ -46,22 +46,8 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-        let mut store = SqliteStore {
-            pool,
-            info: StoreInfo {
-                backend: Backend::Sqlite,
-                location: path.display().to_string(),
-                schema_version: 0,
-                blob_store: blobs.description().to_string(),
-            },
-            blobs,
-            migrator: &MIGRATOR,
-        };
-        if apply_migrations {
-            crate::store::Store::migrate(&store).await?;
-        }
-        store.info.schema_version = applied_versions(&store.pool).await?.into_iter().max().unwrap_or(0);
-        Ok(store)
+        SqliteStore::assemble(pool, blobs, &MIGRATOR, Backend::Sqlite, path.display().to_string(), apply_migrations)
+            .await
     }
 
     /// The file a `sqlite:` URL names: `sqlite://PATH`, `sqlite:PATH` (query strings are not used).
