@@ -122,7 +122,8 @@ impl Output {
             return self.print_json(page);
         }
         self.commits(&page.commits);
-        println!("{} of {} matching commits", page.commits.len(), page.total);
+        let plus = if page.total_is_lower_bound { "+" } else { "" };
+        println!("{} of {}{plus} matching commits", page.commits.len(), page.total);
         if let Some(cursor) = &page.next_cursor {
             println!("more: --cursor {cursor}");
         }

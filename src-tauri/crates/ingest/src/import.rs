@@ -27,6 +27,9 @@ pub enum ImportDetail {
     Metadata,
 }
 
+/// Imports that store at least this many commits refresh the planner's statistics.
+const ANALYZE_AFTER: u64 = 1_000;
+
 #[derive(Debug, Clone)]
 pub struct ImportOptions {
     pub detail: ImportDetail,
@@ -157,6 +160,10 @@ pub async fn import_repository(
         commits_per_second: 0.0,
     });
     store.finish_sync(repository.id, &refs, is_shallow).await?;
+    if new_commits >= ANALYZE_AFTER {
+        // A bulk load changes the data's shape; let the query planner see it.
+        store.analyze().await?;
+    }
     let repository = store.repository_by_name(name).await?;
     progress(&ImportProgress {
         phase: ImportPhase::Done,

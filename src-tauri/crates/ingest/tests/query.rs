@@ -33,6 +33,7 @@ async fn all_hashes(store: &dyn Store, filter: &Filter, sort_by: &str, order: &s
         assert!(result.commits.len() <= page as usize);
         total.get_or_insert(result.total);
         assert_eq!(Some(result.total), total, "the total does not change between pages");
+        assert!(!result.total_is_lower_bound, "the test repository is under the count cap");
         hashes.extend(result.commits.into_iter().map(|c| c.hash));
         match result.next_cursor {
             Some(next) => cursor = Some(next),

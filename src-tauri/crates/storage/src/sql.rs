@@ -532,7 +532,11 @@ macro_rules! impl_sql_store {
                 let more = rows.len() as i64 > compiled.limit;
                 rows.truncate(compiled.limit as usize);
 
-                let count_sql = format!("SELECT COUNT(*) {from} WHERE {}", compiled.filter_sql);
+                let count_sql = format!(
+                    "SELECT COUNT(*) FROM (SELECT 1 {from} WHERE {} LIMIT {}) capped",
+                    compiled.filter_sql,
+                    $crate::query::model::COUNT_CAP + 1
+                );
                 let mut count = sqlx::query_as::<_, (i64,)>(&count_sql);
                 for bind in &compiled.binds[..compiled.filter_binds] {
                     count = match bind {
@@ -540,7 +544,9 @@ macro_rules! impl_sql_store {
                         Bind::Int(value) => count.bind(*value),
                     };
                 }
-                let (total,) = count.fetch_one(&self.pool).await?;
+                let (counted,) = count.fetch_one(&self.pool).await?;
+                let total_is_lower_bound = counted > $crate::query::model::COUNT_CAP;
+                let total = counted.min($crate::query::model::COUNT_CAP);
 
                 let ids: Vec<i64> = rows.iter().map(|r| r.id()).collect();
                 let mut parents = self.parents_of_many(&ids).await?;
@@ -559,7 +565,7 @@ macro_rules! impl_sql_store {
                     )),
                     _ => None,
                 };
-                Ok($crate::query::CommitPage { commits, total, next_cursor })
+                Ok($crate::query::CommitPage { commits, total, total_is_lower_bound, next_cursor })
             }
 
             async fn save_query(
@@ -740,6 +746,11 @@ macro_rules! impl_sql_store {
                 audit(&mut *tx, "repository.sync", "repository", Some(&repository_id.to_string()), Some(&format!("{} refs", refs.len())))
                     .await?;
                 tx.commit().await?;
+                Ok(())
+            }
+
+            async fn analyze(&self) -> $crate::error::Result<()> {
+                sqlx::query("ANALYZE").execute(&self.pool).await?;
                 Ok(())
             }
 

@@ -66,6 +66,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// goes, its commits stay), and the repository's last sync time and shallow flag are set.
     async fn finish_sync(&self, repository_id: i64, refs: &[GitRef], is_shallow: bool) -> Result<()>;
 
+    /// Refreshes the planner's statistics (`ANALYZE`), after a bulk load.
+    async fn analyze(&self) -> Result<()>;
+
     /// The newest audit log entries first.
     async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>>;
     /// Every migration this build knows, and whether the database has it.

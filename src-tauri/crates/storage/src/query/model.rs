@@ -65,14 +65,18 @@ pub struct CommitQuery {
 #[ts(export)]
 pub struct CommitPage {
     pub commits: Vec<Commit>,
-    /// How many commits match in all.
+    /// How many commits match in all — or, when `total_is_lower_bound`, at least this many
+    /// (counting stops at `COUNT_CAP` so a page stays fast on a large store).
     #[ts(type = "number")]
     pub total: i64,
+    pub total_is_lower_bound: bool,
     /// Pass as `options.cursor` for the next page; `None` on the last page.
     pub next_cursor: Option<String>,
 }
 
 pub const DEFAULT_LIMIT: u32 = 50;
+/// Counting matches stops here; beyond it the total is reported as a lower bound.
+pub const COUNT_CAP: i64 = 10_000;
 pub const MAX_LIMIT: u32 = 1000;
 pub const MAX_DEPTH: usize = 16;
 pub const MAX_IN_VALUES: usize = 1000;
