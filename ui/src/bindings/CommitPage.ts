@@ -6,9 +6,10 @@ import type { Commit } from "./Commit";
  */
 export type CommitPage = { commits: Array<Commit>, 
 /**
- * How many commits match in all.
+ * How many commits match in all — or, when `total_is_lower_bound`, at least this many
+ * (counting stops at `COUNT_CAP` so a page stays fast on a large store).
  */
-total: number, 
+total: number, total_is_lower_bound: boolean, 
 /**
  * Pass as `options.cursor` for the next page; `None` on the last page.
  */
