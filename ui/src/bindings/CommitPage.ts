@@ -7,7 +7,7 @@ import type { Commit } from "./Commit";
 export type CommitPage = { commits: Array<Commit>, 
 /**
  * How many commits match in all — or, when `total_is_lower_bound`, at least this many
- * (counting stops at `COUNT_CAP` so a page stays fast on a large store).
+ * (counting stops past `COUNT_CAP` = 1,000 so a page stays fast on a large store).
  */
 total: number, total_is_lower_bound: boolean, 
 /**

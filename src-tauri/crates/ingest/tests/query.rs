@@ -18,6 +18,7 @@ async fn all_hashes(store: &dyn Store, filter: &Filter, sort_by: &str, order: &s
     let mut hashes = Vec::new();
     let mut cursor = None;
     let mut total = None;
+    let mut lower_bound = false;
     loop {
         let query = CommitQuery {
             filter: Some(filter.clone()),
@@ -33,7 +34,7 @@ async fn all_hashes(store: &dyn Store, filter: &Filter, sort_by: &str, order: &s
         assert!(result.commits.len() <= page as usize);
         total.get_or_insert(result.total);
         assert_eq!(Some(result.total), total, "the total does not change between pages");
-        assert!(!result.total_is_lower_bound, "the test repository is under the count cap");
+        lower_bound = result.total_is_lower_bound;
         hashes.extend(result.commits.into_iter().map(|c| c.hash));
         match result.next_cursor {
             Some(next) => cursor = Some(next),
@@ -41,7 +42,12 @@ async fn all_hashes(store: &dyn Store, filter: &Filter, sort_by: &str, order: &s
         }
     }
     let total = total.unwrap();
-    assert_eq!(hashes.len() as i64, total, "{filter:?}: pages add up to the total");
+    if lower_bound {
+        assert_eq!(total, 1000, "{filter:?}: counting stops at the cap");
+        assert!(hashes.len() as i64 > total, "{filter:?}: a lower bound is below the real count");
+    } else {
+        assert_eq!(hashes.len() as i64, total, "{filter:?}: pages add up to the total");
+    }
     (hashes, total)
 }
 

@@ -66,7 +66,7 @@ pub struct CommitQuery {
 pub struct CommitPage {
     pub commits: Vec<Commit>,
     /// How many commits match in all — or, when `total_is_lower_bound`, at least this many
-    /// (counting stops at `COUNT_CAP` so a page stays fast on a large store).
+    /// (counting stops past `COUNT_CAP` = 1,000 so a page stays fast on a large store).
     #[ts(type = "number")]
     pub total: i64,
     pub total_is_lower_bound: bool,
@@ -76,7 +76,7 @@ pub struct CommitPage {
 
 pub const DEFAULT_LIMIT: u32 = 50;
 /// Counting matches stops here; beyond it the total is reported as a lower bound.
-pub const COUNT_CAP: i64 = 10_000;
+pub const COUNT_CAP: i64 = 1_000;
 pub const MAX_LIMIT: u32 = 1000;
 pub const MAX_DEPTH: usize = 16;
 pub const MAX_IN_VALUES: usize = 1000;
