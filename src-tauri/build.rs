@@ -3,6 +3,14 @@ fn main() {
     println!("cargo:rerun-if-changed=src-tauri/capabilities");
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")
-        .app_manifest(tauri_build::AppManifest::new().commands(&["store_info", "list_repositories"]));
+        .app_manifest(tauri_build::AppManifest::new().commands(&[
+            "store_info",
+            "list_repositories",
+            "import_repository",
+            "cancel_import",
+            "query_commits",
+            "search_commits",
+            "get_commit",
+        ]));
     tauri_build::try_build(attributes).expect("tauri build script failed");
 }

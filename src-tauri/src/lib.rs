@@ -18,7 +18,16 @@ pub fn run() {
             app.manage(state);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![commands::store_info, commands::list_repositories])
+        .plugin(tauri_plugin_dialog::init())
+        .invoke_handler(tauri::generate_handler![
+            commands::store_info,
+            commands::list_repositories,
+            commands::import_repository,
+            commands::cancel_import,
+            commands::query_commits,
+            commands::search_commits,
+            commands::get_commit,
+        ])
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("error while running RepoVault");
 }

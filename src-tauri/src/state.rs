@@ -1,14 +1,29 @@
 //! What the app holds while it runs: the open store, or the reason it could not be opened (shown
-//! in the window instead of a blank screen).
+//! in the window instead of a blank screen), and the cancel token of the running import.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
+use repovault_ingest::CancelToken;
 use repovault_storage::{open_store, ErrorPayload, Store, StoreConfig};
 
 pub struct AppState {
     pub data_dir: PathBuf,
     pub store: Result<Arc<dyn Store>, ErrorPayload>,
+    /// The import that is running, if any (one at a time).
+    import: Mutex<Option<CancelToken>>,
+}
+
+/// Marks an import as running until it is dropped (also when the command's future is dropped).
+pub struct ImportSlot<'a> {
+    state: &'a AppState,
+    pub cancel: CancelToken,
+}
+
+impl Drop for ImportSlot<'_> {
+    fn drop(&mut self) {
+        *self.state.import_lock() = None;
+    }
 }
 
 impl AppState {
@@ -26,10 +41,40 @@ impl AppState {
         if let Err(err) = &store {
             tracing::error!(code = err.code(), "cannot open the store: {err}");
         }
-        AppState { data_dir, store: store.map_err(|e| e.payload()) }
+        AppState { data_dir, store: store.map_err(|e| e.payload()), import: Mutex::new(None) }
     }
 
     pub fn store(&self) -> Result<&Arc<dyn Store>, ErrorPayload> {
         self.store.as_ref().map_err(Clone::clone)
+    }
+
+    fn import_lock(&self) -> MutexGuard<'_, Option<CancelToken>> {
+        // A panic while holding this lock leaves nothing half-written: the value is just a token.
+        self.import.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Claims the import slot, or says that another import is running.
+    pub fn begin_import(&self) -> Result<ImportSlot<'_>, ErrorPayload> {
+        let mut slot = self.import_lock();
+        if slot.is_some() {
+            return Err(ErrorPayload {
+                code: "busy".into(),
+                message: "another import is running; wait for it to finish or cancel it first".into(),
+            });
+        }
+        let cancel = CancelToken::default();
+        *slot = Some(cancel.clone());
+        Ok(ImportSlot { state: self, cancel })
+    }
+
+    /// Cancels the running import; false when none is running.
+    pub fn cancel_import(&self) -> bool {
+        match self.import_lock().as_ref() {
+            Some(token) => {
+                token.cancel();
+                true
+            }
+            None => false,
+        }
     }
 }

@@ -5,9 +5,11 @@ import type { ErrorPayload } from "./bindings/ErrorPayload";
 import type { Repository } from "./bindings/Repository";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { Header } from "./components/Header";
-import { Sidebar } from "./components/Sidebar";
+import { HistoryPage } from "./components/HistoryPage";
+import { Sidebar, type PageId } from "./components/Sidebar";
 import { RepositoriesPage } from "./components/RepositoriesPage";
 import { dedupeErrors, normalizeError } from "./errors";
+import { useImport } from "./useImport";
 
 /** What a screen knows about one piece of data loaded from the backend. */
 export type Loadable<T> =
@@ -25,6 +27,9 @@ export function App() {
   const [info, setInfo] = useState<Loadable<AppInfo>>({ status: "loading" });
   const [repos, setRepos] = useState<Loadable<Repository[]>>({ status: "loading" });
   const [busy, setBusy] = useState(false);
+  const [page, setPage] = useState<PageId>("repositories");
+  // The repository the History page shows (by name); null for all of them.
+  const [historyRepo, setHistoryRepo] = useState<string | null>(null);
   // Only the newest refresh may write its answers (an older, slower one is ignored).
   const generation = useRef(0);
 
@@ -42,16 +47,18 @@ export function App() {
     void refresh();
   }, [refresh]);
 
+  const importer = useImport(useCallback(() => void refresh(), [refresh]));
+
   const errors = dedupeErrors(
     [info, repos].flatMap((item) => (item.status === "error" ? [item.error] : [])),
   );
 
   return (
     <div className="shell">
-      <Sidebar />
+      <Sidebar active={page} onNavigate={setPage} />
       <div className="main">
         <Header info={info} />
-        <main className="content" id="content">
+        <main className={`content${page === "history" ? " content--fill" : ""}`} id="content">
           {errors.length > 0 && (
             <div className="banners">
               {errors.map((error) => (
@@ -59,7 +66,20 @@ export function App() {
               ))}
             </div>
           )}
-          <RepositoriesPage repos={repos} busy={busy} onRefresh={() => void refresh()} />
+          {page === "repositories" ? (
+            <RepositoriesPage
+              repos={repos}
+              busy={busy}
+              onRefresh={() => void refresh()}
+              importer={importer}
+              onOpenHistory={(name) => {
+                setHistoryRepo(name);
+                setPage("history");
+              }}
+            />
+          ) : (
+            <HistoryPage repos={repos} repository={historyRepo} onRepositoryChange={setHistoryRepo} />
+          )}
         </main>
       </div>
     </div>

@@ -6,8 +6,14 @@
  * A failed command rejects with a `CommandError` carrying `{code, message}` — the backend's own
  * `ErrorPayload` when it sent one, otherwise a normalised form (see `normalizeError`).
  */
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 
+import type { CommitPage } from "./bindings/CommitPage";
+import type { CommitQuery } from "./bindings/CommitQuery";
+import type { CommitWithChanges } from "./bindings/CommitWithChanges";
+import type { ImportProgress } from "./bindings/ImportProgress";
+import type { ImportReport } from "./bindings/ImportReport";
+import type { QueryOptions } from "./bindings/QueryOptions";
 import type { Repository } from "./bindings/Repository";
 import type { StoreInfo } from "./bindings/StoreInfo";
 import { CommandError, normalizeError } from "./errors";
@@ -25,6 +31,17 @@ export type NoArgs = Record<string, never>;
 export interface Commands {
   store_info: { args: NoArgs; result: AppInfo };
   list_repositories: { args: NoArgs; result: Repository[] };
+  /** Imports or syncs the repository folder `path`; `name` defaults to the folder name. */
+  import_repository: {
+    args: { path: string; name: string | null; onProgress: Channel<ImportProgress> };
+    result: ImportReport;
+  };
+  /** Cancels the running import; resolves to whether one was running. */
+  cancel_import: { args: NoArgs; result: boolean };
+  query_commits: { args: { query: CommitQuery }; result: CommitPage };
+  /** The search-box syntax, optionally limited to one repository (by name). */
+  search_commits: { args: { text: string; options: QueryOptions; repository: string | null }; result: CommitPage };
+  get_commit: { args: { repositoryId: number; hash: string }; result: CommitWithChanges };
 }
 
 export type CommandName = keyof Commands;
@@ -46,4 +63,12 @@ export async function call<K extends CommandName>(command: K, ...args: ArgsParam
 export const api = {
   storeInfo: () => call("store_info"),
   listRepositories: () => call("list_repositories"),
+  /** Progress messages arrive through `onProgress` until the returned promise settles. */
+  importRepository: (path: string, name: string | null, onProgress: (progress: ImportProgress) => void) =>
+    call("import_repository", { path, name, onProgress: new Channel<ImportProgress>(onProgress) }),
+  cancelImport: () => call("cancel_import"),
+  queryCommits: (query: CommitQuery) => call("query_commits", { query }),
+  searchCommits: (text: string, options: QueryOptions, repository: string | null) =>
+    call("search_commits", { text, options, repository }),
+  getCommit: (repositoryId: number, hash: string) => call("get_commit", { repositoryId, hash }),
 };

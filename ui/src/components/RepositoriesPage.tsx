@@ -1,11 +1,15 @@
 import type { Loadable } from "../App";
 import type { Repository } from "../bindings/Repository";
+import type { Importer } from "../useImport";
+import { AddRepository } from "./AddRepository";
 import { RepositoryTable } from "./RepositoryTable";
 
 interface Props {
   repos: Loadable<Repository[]>;
   busy: boolean;
   onRefresh: () => void;
+  importer: Importer;
+  onOpenHistory: (repository: string) => void;
 }
 
 function summary(repos: Loadable<Repository[]>): string {
@@ -19,7 +23,7 @@ function summary(repos: Loadable<Repository[]>): string {
   }
 }
 
-export function RepositoriesPage({ repos, busy, onRefresh }: Props) {
+export function RepositoriesPage({ repos, busy, onRefresh, importer, onOpenHistory }: Props) {
   return (
     <section className="page" aria-labelledby="page-title">
       <div className="page__head">
@@ -43,12 +47,14 @@ export function RepositoriesPage({ repos, busy, onRefresh }: Props) {
           {busy ? "Refreshing…" : "Refresh"}
         </button>
       </div>
-      <RepositoriesBody repos={repos} />
+      {/* Importing needs the store: without it the banner above says what to fix first. */}
+      {repos.status !== "error" && <AddRepository importer={importer} />}
+      <RepositoriesBody repos={repos} importer={importer} onOpenHistory={onOpenHistory} />
     </section>
   );
 }
 
-function RepositoriesBody({ repos }: { repos: Loadable<Repository[]> }) {
+function RepositoriesBody({ repos, importer, onOpenHistory }: Omit<Props, "busy" | "onRefresh">) {
   switch (repos.status) {
     case "loading":
       return (
@@ -69,11 +75,21 @@ function RepositoriesBody({ repos }: { repos: Loadable<Repository[]> }) {
           <div className="empty" data-testid="empty-state">
             <p className="empty__title">No repositories yet.</p>
             <p>
-              Import one with <code>repovault-cli import PATH</code>, then press Refresh.
+              Add one above with its folder, or import one with <code>repovault-cli import PATH</code> and press
+              Refresh.
             </p>
           </div>
         );
       }
-      return <RepositoryTable repos={repos.data} />;
+      return (
+        <RepositoryTable
+          repos={repos.data}
+          importing={importer.running}
+          onSync={(repo) => {
+            if (repo.path !== null) void importer.start(repo.path, repo.name);
+          }}
+          onOpenHistory={(repo) => onOpenHistory(repo.name)}
+        />
+      );
   }
 }

@@ -8,7 +8,15 @@ import { formatCount, formatUnixSeconds, isoFromUnixSeconds } from "../format";
  * The repository list. Rows are focusable with a roving tab stop: Tab enters the table at one row,
  * Up/Down (and Home/End, PageUp/PageDown) move between rows.
  */
-export function RepositoryTable({ repos }: { repos: readonly Repository[] }) {
+interface Props {
+  repos: readonly Repository[];
+  /** An import is running: Sync waits for it. */
+  importing?: boolean;
+  onSync?: (repo: Repository) => void;
+  onOpenHistory?: (repo: Repository) => void;
+}
+
+export function RepositoryTable({ repos, importing = false, onSync, onOpenHistory }: Props) {
   const [active, setActive] = useState(0);
   const rows = useRef<(HTMLTableRowElement | null)[]>([]);
   const tabStop = Math.min(active, repos.length - 1);
@@ -36,6 +44,9 @@ export function RepositoryTable({ repos }: { repos: readonly Repository[] }) {
               Commits
             </th>
             <th scope="col">Last sync</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody onKeyDown={onKeyDown}>
@@ -69,6 +80,38 @@ export function RepositoryTable({ repos }: { repos: readonly Repository[] }) {
                     <time dateTime={iso} title={iso}>
                       {formatUnixSeconds(repo.last_synced_at)}
                     </time>
+                  )}
+                </td>
+                <td className="actions">
+                  {onOpenHistory !== undefined && (
+                    <button
+                      type="button"
+                      className="button button--small"
+                      data-testid="repo-history"
+                      onClick={() => onOpenHistory(repo)}
+                    >
+                      History
+                    </button>
+                  )}
+                  {onSync !== undefined && (
+                    <button
+                      type="button"
+                      className="button button--small"
+                      data-testid="repo-sync"
+                      aria-disabled={importing || repo.path === null}
+                      title={
+                        repo.path === null
+                          ? "Stored from push events: there is no folder to sync from"
+                          : importing
+                            ? "Another import is running"
+                            : `Import what is new in ${repo.path}`
+                      }
+                      onClick={() => {
+                        if (!importing && repo.path !== null) onSync(repo);
+                      }}
+                    >
+                      Sync
+                    </button>
                   )}
                 </td>
               </tr>

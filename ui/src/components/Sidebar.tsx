@@ -6,14 +6,21 @@ interface NavItem {
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { id: "repositories", label: "Repositories", ready: true },
-  { id: "history", label: "History", ready: false },
+  { id: "history", label: "History", ready: true },
   { id: "analyses", label: "Analyses", ready: false },
   { id: "backups", label: "Backups", ready: false },
   { id: "settings", label: "Settings", ready: false },
 ];
 
-/** Left navigation. Only Repositories exists yet; the rest are visible but disabled. */
-export function Sidebar({ active = "repositories" }: { active?: string }) {
+export type PageId = "repositories" | "history";
+
+interface Props {
+  active?: string;
+  onNavigate?: (page: PageId) => void;
+}
+
+/** Left navigation. Repositories and History exist; the rest are visible but disabled. */
+export function Sidebar({ active = "repositories", onNavigate }: Props) {
   return (
     <aside className="sidebar">
       <div className="brand">
@@ -34,6 +41,9 @@ export function Sidebar({ active = "repositories" }: { active?: string }) {
                   data-testid={`nav-${item.id}`}
                   aria-current={current ? "page" : undefined}
                   disabled={!item.ready}
+                  onClick={() => {
+                    if (item.ready && (item.id === "repositories" || item.id === "history")) onNavigate?.(item.id);
+                  }}
                   title={item.ready ? undefined : `${item.label} is coming soon`}
                 >
                   <span>{item.label}</span>

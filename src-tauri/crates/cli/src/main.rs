@@ -377,9 +377,7 @@ fn is_export_file(path: &Path) -> bool {
 
 /// The folder's name, for `import PATH` without `--name`.
 fn default_name(path: &Path) -> Result<String, StoreError> {
-    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let name = canonical.file_name().map(|n| n.to_string_lossy().trim_end_matches(".git").to_string());
-    name.filter(|n| !n.is_empty())
+    repovault_ingest::default_repository_name(path)
         .ok_or_else(|| StoreError::validation("name", "cannot derive a name from the path; pass --name"))
 }
 

@@ -15,4 +15,4 @@ pub use error::IngestError;
 pub use import::{
     import_repository, CancelToken, ImportDetail, ImportOptions, ImportPhase, ImportProgress, ImportReport,
 };
-pub use repo::RefFilter;
+pub use repo::{default_repository_name, RefFilter};

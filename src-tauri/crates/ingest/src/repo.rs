@@ -50,6 +50,18 @@ fn glob_match(pattern: &str, text: &str) -> bool {
     true
 }
 
+/// The name a repository gets from its folder: `/src/demo`, `/src/demo/.git` and `/src/demo.git`
+/// all give `demo`.
+pub fn default_repository_name(path: &Path) -> Option<String> {
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut name = path.file_name()?.to_string_lossy().into_owned();
+    if name == ".git" {
+        name = path.parent()?.file_name()?.to_string_lossy().into_owned();
+    }
+    let name = name.strip_suffix(".git").filter(|n| !n.is_empty()).unwrap_or(&name);
+    Some(name.to_string())
+}
+
 pub fn open(path: &Path) -> Result<gix::ThreadSafeRepository, IngestError> {
     if !path.exists() {
         return Err(IngestError::NotARepository {
@@ -131,6 +143,16 @@ pub fn commits_to_import(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_name_is_the_folder_name() {
+        assert_eq!(default_repository_name(Path::new("/nonexistent/src/demo")).as_deref(), Some("demo"));
+        assert_eq!(default_repository_name(Path::new("/nonexistent/src/demo/")).as_deref(), Some("demo"));
+        assert_eq!(default_repository_name(Path::new("/nonexistent/src/demo/.git")).as_deref(), Some("demo"));
+        assert_eq!(default_repository_name(Path::new("/nonexistent/src/demo.git")).as_deref(), Some("demo"));
+        assert_eq!(default_repository_name(Path::new("/nonexistent/.git.git")).as_deref(), Some(".git"));
+        assert_eq!(default_repository_name(Path::new("/")), None);
+    }
 
     #[test]
     fn globs_match_like_ref_patterns() {

@@ -18,7 +18,7 @@ async fn all_hashes(store: &dyn Store, filter: &Filter, sort_by: &str, order: &s
     let mut hashes = Vec::new();
     let mut cursor = None;
     let mut total = None;
-    let mut lower_bound = false;
+    let mut lower_bound;
     loop {
         let query = CommitQuery {
             filter: Some(filter.clone()),

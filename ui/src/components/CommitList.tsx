@@ -1,0 +1,134 @@
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useRef, type RefObject } from "react";
+
+import type { Commit } from "../bindings/Commit";
+import type { ErrorPayload } from "../bindings/ErrorPayload";
+import { formatChurn, summaryLine } from "../commitPages";
+import { formatUnixSeconds, isoFromUnixSeconds } from "../format";
+
+/** Every row has this height (px), so the list never measures rows. */
+export const ROW_HEIGHT = 30;
+
+interface Props {
+  rows: readonly Commit[];
+  /** More pages may follow: a status row sits after the last commit. */
+  hasMore: boolean;
+  loading: boolean;
+  /** The last page request failed (shown in the status row, with Retry). */
+  error: ErrorPayload | null;
+  selected: number | null;
+  onRowClick: (index: number) => void;
+  /** The index of the last row rendered, so the page can fetch the next page in time. */
+  onRendered: (lastIndex: number) => void;
+  onRetry: () => void;
+  listRef: RefObject<HTMLDivElement | null>;
+}
+
+export const rowId = (index: number) => `commit-row-${index}`;
+
+/**
+ * The commit list, virtualised: only the rows in view (plus a margin) exist in the DOM, so it
+ * stays smooth with hundreds of thousands of commits. Only loaded commits have rows: the list
+ * grows as pages arrive, so there are never blank placeholder rows.
+ */
+export function CommitList({ rows, hasMore, loading, error, selected, onRowClick, onRendered, onRetry, listRef }: Props) {
+  const count = rows.length + (hasMore || error !== null ? 1 : 0);
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => listRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 15,
+    initialRect: { width: 900, height: 600 },
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.length === 0 ? -1 : items[items.length - 1]!.index;
+
+  useEffect(() => {
+    onRendered(lastIndex);
+  }, [lastIndex, onRendered]);
+
+  // Keep the selected row in view (keyboard movement).
+  const scrolledTo = useRef<number | null>(null);
+  useEffect(() => {
+    if (selected === null || selected === scrolledTo.current) return;
+    scrolledTo.current = selected;
+    virtualizer.scrollToIndex(selected, { align: "auto" });
+  }, [selected, virtualizer]);
+
+  return (
+    <div className="commit-list">
+      <div className="commit-list__head commit-grid" aria-hidden="true">
+        <span>Hash</span>
+        <span>Summary</span>
+        <span>Author</span>
+        <span>Date</span>
+        <span className="num">+/−</span>
+      </div>
+      <div
+        ref={listRef}
+        className="commit-list__scroll"
+        role="listbox"
+        aria-label="Commits"
+        tabIndex={0}
+        data-testid="commit-list"
+        aria-activedescendant={selected === null || selected >= rows.length ? undefined : rowId(selected)}
+      >
+        <div className="commit-list__canvas" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const commit = rows[item.index];
+            const style = { transform: `translateY(${item.start}px)`, height: ROW_HEIGHT };
+            if (commit === undefined) {
+              return (
+                <div key="status" className="commit-row commit-row--status" style={style} data-testid="commit-list-status">
+                  {error !== null ? (
+                    <>
+                      <span className="commit-row__error">Could not load more commits: {error.message}</span>
+                      <button type="button" className="button button--small" onClick={onRetry}>
+                        Retry
+                      </button>
+                    </>
+                  ) : (
+                    <span className="muted">{loading ? "Loading more commits…" : "More commits below…"}</span>
+                  )}
+                </div>
+              );
+            }
+            const churn = formatChurn(commit.totals.total_additions, commit.totals.total_deletions);
+            const time = commit.committer.time;
+            const isSelected = item.index === selected;
+            return (
+              <div
+                key={commit.id}
+                id={rowId(item.index)}
+                role="option"
+                aria-selected={isSelected}
+                className={`commit-row commit-grid${isSelected ? " commit-row--selected" : ""}`}
+                style={style}
+                data-testid="commit-row"
+                data-index={item.index}
+                data-hash={commit.hash}
+                onClick={() => onRowClick(item.index)}
+              >
+                <span className="commit-row__hash" data-testid="commit-hash">
+                  {commit.hash.slice(0, 8)}
+                </span>
+                <span className="commit-row__summary" data-testid="commit-summary" title={summaryLine(commit.message)}>
+                  <span>{summaryLine(commit.message)}</span>
+                </span>
+                <span className="commit-row__author" data-testid="commit-author" title={commit.author.email}>
+                  <span>{commit.author.name}</span>
+                </span>
+                <time className="commit-row__date" dateTime={isoFromUnixSeconds(time)} data-testid="commit-date">
+                  {formatUnixSeconds(time)}
+                </time>
+                <span className="num commit-row__churn" data-testid="commit-churn">
+                  <span className="added">{churn.added}</span> <span className="removed">{churn.removed}</span>
+                </span>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

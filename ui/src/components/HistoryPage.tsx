@@ -1,0 +1,247 @@
+import { useCallback, useEffect, useId, useReducer, useRef, useState, type FormEvent } from "react";
+
+import { api } from "../api";
+import type { Loadable } from "../App";
+import type { CommitPage } from "../bindings/CommitPage";
+import type { Repository } from "../bindings/Repository";
+import { emptyList, listReducer, matchingTotal, needsMore, pageRequest, type PageRequest } from "../commitPages";
+import { normalizeError } from "../errors";
+import { formatCount } from "../format";
+import { NAV_START, navClick, navKey, navOpenCommit, openCommit, type CommitRef, type NavState } from "../historyNav";
+import { CommitList, ROW_HEIGHT } from "./CommitList";
+import { CommitView } from "./CommitView";
+import { ErrorBanner } from "./ErrorBanner";
+
+interface Props {
+  repos: Loadable<Repository[]>;
+  /** The repository shown (by name), or null for all. */
+  repository: string | null;
+  onRepositoryChange: (name: string | null) => void;
+}
+
+function fetchPage(request: PageRequest): Promise<CommitPage> {
+  return request.command === "query_commits"
+    ? api.queryCommits(request.query)
+    : api.searchCommits(request.text, request.options, request.repository);
+}
+
+function isEditable(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+}
+
+const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End"]);
+
+/**
+ * History: the commits of one repository (or all), newest first, page by page as the list scrolls;
+ * a search box with the search syntax; the selected commit's details below the list.
+ * Keys: `/` search, ↑/↓ or k/j move, Enter open, Esc close.
+ */
+export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
+  const [searchInput, setSearchInput] = useState("");
+  const [search, setSearch] = useState("");
+  const [list, dispatch] = useReducer(listReducer, -1, emptyList);
+  const [lastRendered, setLastRendered] = useState(-1);
+  const [nav, setNav] = useState<NavState>(NAV_START);
+  const generation = useRef(0);
+  const listRef = useRef<HTMLDivElement | null>(null);
+  const searchRef = useRef<HTMLInputElement | null>(null);
+  const searchId = useId();
+
+  // A new question: a new generation, an empty list, nothing selected.
+  useEffect(() => {
+    const key = ++generation.current;
+    dispatch({ type: "reset", key });
+    setNav(NAV_START);
+    setLastRendered(-1);
+  }, [repository, search]);
+
+  // The next page, when the list nears its end (and the first one).
+  useEffect(() => {
+    if (list.key !== generation.current || !needsMore(list, lastRendered)) return;
+    const { key, cursor: after } = list;
+    dispatch({ type: "request", key });
+    fetchPage(pageRequest({ repository, search }, after)).then(
+      (page) => dispatch({ type: "loaded", key, after, page }),
+      (error: unknown) => dispatch({ type: "failed", key, error: normalizeError(error) }),
+    );
+  }, [list, lastRendered, repository, search]);
+
+  // The keyboard handler reads the newest state through refs, so it is installed once.
+  const navRef = useRef(nav);
+  navRef.current = nav;
+  const countRef = useRef(0);
+  countRef.current = list.rows.length;
+
+  useEffect(() => {
+    function onKeyDown(event: KeyboardEvent) {
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+      const target = event.target instanceof HTMLElement ? event.target : null;
+      if (isEditable(target)) return;
+      if (event.key === "/") {
+        event.preventDefault();
+        searchRef.current?.focus();
+        searchRef.current?.select();
+        return;
+      }
+      // Buttons and links keep Enter and Space; the commit pane keeps its scrolling keys.
+      if (target?.closest("button, a") != null && (event.key === "Enter" || event.key === " ")) return;
+      if (target?.closest("[data-nav-scope='detail']") != null && SCROLL_KEYS.has(event.key)) return;
+      const pageSize = Math.max(1, Math.floor((listRef.current?.clientHeight ?? 300) / ROW_HEIGHT) - 1);
+      const next = navKey(navRef.current, event.key, countRef.current, pageSize);
+      if (next === null) return;
+      event.preventDefault();
+      if (event.key === "Escape" && target?.closest("[data-nav-scope='detail']") != null) listRef.current?.focus();
+      // Keys may come faster than renders (a held key): the next one starts from this state.
+      navRef.current = next;
+      setNav(next);
+    }
+    document.addEventListener("keydown", onKeyDown);
+    return () => document.removeEventListener("keydown", onKeyDown);
+  }, []);
+
+  const onRendered = useCallback((index: number) => setLastRendered(index), []);
+
+  function runSearch(event: FormEvent) {
+    event.preventDefault();
+    if (searchInput.trim() === search.trim()) {
+      // The same question again: ask again (new commits may have been imported).
+      const key = ++generation.current;
+      dispatch({ type: "reset", key });
+      setNav(NAV_START);
+      setLastRendered(-1);
+    }
+    setSearch(searchInput);
+  }
+
+  const open = openCommit(nav, (index) => {
+    const commit = list.rows[index];
+    return commit === undefined ? undefined : { repositoryId: commit.repository_id, hash: commit.hash };
+  });
+
+  function openParent(parent: CommitRef) {
+    const index = list.rows.findIndex((c) => c.hash === parent.hash && c.repository_id === parent.repositoryId);
+    setNav((state) => navOpenCommit(state, parent, index === -1 ? null : index));
+  }
+
+  const repoNames = repos.status === "ok" ? repos.data.map((r) => r.name) : [];
+  if (repository !== null && !repoNames.includes(repository)) repoNames.unshift(repository);
+  const firstPageError = list.error !== null && list.rows.length === 0 ? list.error : null;
+  const total = matchingTotal(list);
+
+  return (
+    <section className="page history" aria-labelledby="page-title">
+      <div className="page__head history__head">
+        <div>
+          <h1 id="page-title">History</h1>
+          <p
+            className="page__summary"
+            data-testid="history-summary"
+            data-total={total?.count}
+            data-total-at-least={total?.atLeast}
+          >
+            {total === null
+              ? firstPageError !== null
+                ? "No answer"
+                : "Loading…"
+              : total.atLeast
+                ? `${formatCount(total.count)}+ commits`
+                : total.count === 1
+                  ? "1 commit"
+                  : `${formatCount(total.count)} commits`}
+          </p>
+        </div>
+        <div className="history__tools">
+          <label className="visually-hidden" htmlFor={`${searchId}-repo`}>
+            Repository
+          </label>
+          <select
+            id={`${searchId}-repo`}
+            className="input select"
+            data-testid="history-repo"
+            value={repository ?? ""}
+            onChange={(e) => onRepositoryChange(e.target.value === "" ? null : e.target.value)}
+          >
+            <option value="">All repositories</option>
+            {repoNames.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+          <form className="search" role="search" onSubmit={runSearch}>
+            <label className="visually-hidden" htmlFor={searchId}>
+              Search commits
+            </label>
+            <input
+              id={searchId}
+              ref={searchRef}
+              className="input input--mono search__input"
+              data-testid="history-search"
+              type="search"
+              value={searchInput}
+              onChange={(e) => setSearchInput(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === "ArrowDown" || e.key === "Escape") {
+                  e.preventDefault();
+                  listRef.current?.focus();
+                  if (e.key === "ArrowDown" && nav.selected === null && list.rows.length > 0) {
+                    setNav({ selected: 0, open: nav.open, pinned: null });
+                  }
+                }
+              }}
+              placeholder='author:alice path:src/ after:2024-01-01 "fix crash"   ( / )'
+              spellCheck={false}
+              autoComplete="off"
+            />
+            <button type="submit" className="button" data-testid="history-search-run">
+              Search
+            </button>
+          </form>
+        </div>
+      </div>
+      {firstPageError !== null && (
+        <div className="banners">
+          <ErrorBanner
+            error={firstPageError}
+            title={firstPageError.code === "query" ? "The search could not be understood" : "Could not load commits"}
+          />
+        </div>
+      )}
+      <div className={`history__body${open !== null ? " history__body--split" : ""}`}>
+        {firstPageError !== null ? null : list.total === 0 ? (
+          <div className="empty" data-testid="history-empty">
+            <p className="empty__title">No commits.</p>
+            <p>{search.trim() === "" ? "Import a repository on the Repositories page." : "Nothing matches this search."}</p>
+          </div>
+        ) : (
+          <CommitList
+            rows={list.rows}
+            hasMore={!list.complete && firstPageError === null}
+            loading={list.loading}
+            error={firstPageError === null ? list.error : null}
+            selected={nav.selected}
+            onRowClick={(index) => {
+              setNav((state) => navClick(state, index));
+              listRef.current?.focus();
+            }}
+            onRendered={onRendered}
+            onRetry={() => dispatch({ type: "retry", key: list.key })}
+            listRef={listRef}
+          />
+        )}
+        {open !== null && (
+          <CommitView
+            key={`${open.repositoryId}:${open.hash}`}
+            target={open}
+            onOpenParent={openParent}
+            onClose={() => {
+              setNav((state) => ({ ...state, open: false, pinned: null }));
+              listRef.current?.focus();
+            }}
+          />
+        )}
+      </div>
+    </section>
+  );
+}

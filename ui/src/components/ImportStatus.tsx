@@ -1,0 +1,89 @@
+import { describeReport, PHASE_LABELS, progressCount, progressFraction, progressRate } from "../importProgress";
+import type { Importer } from "../useImport";
+import { ErrorBanner } from "./ErrorBanner";
+
+/** The running import's progress bar (phase, done/total, rate, Cancel) or how the last one ended. */
+export function ImportStatus({ importer }: { importer: Importer }) {
+  const { state } = importer;
+  switch (state.status) {
+    case "idle":
+      return null;
+    case "running": {
+      const fraction = progressFraction(state.progress);
+      const phase = state.progress === null ? "Starting" : PHASE_LABELS[state.progress.phase];
+      const count = progressCount(state.progress);
+      const rate = progressRate(state.progress);
+      return (
+        <div className="import-progress" data-testid="import-progress" aria-live="polite">
+          <div className="import-progress__head">
+            <span className="import-progress__what">
+              <strong data-testid="import-phase">{state.cancelling ? "Cancelling…" : phase}</strong>
+              <span className="path muted" title={state.path}>
+                <span>{state.name ?? state.path}</span>
+              </span>
+            </span>
+            <span className="import-progress__figures">
+              <span data-testid="import-count">{count}</span>
+              {rate !== "" && <span data-testid="import-rate">{rate}</span>}
+            </span>
+            <button
+              type="button"
+              className="button button--small"
+              data-testid="import-cancel"
+              aria-disabled={state.cancelling}
+              onClick={() => {
+                if (!state.cancelling) void importer.cancel();
+              }}
+            >
+              Cancel
+            </button>
+          </div>
+          <div
+            className={`progress${fraction === null ? " progress--indeterminate" : ""}`}
+            role="progressbar"
+            aria-label="Import progress"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            {...(fraction === null ? {} : { "aria-valuenow": Math.round(fraction * 100) })}
+          >
+            <div className="progress__bar" style={fraction === null ? undefined : { width: `${fraction * 100}%` }} />
+          </div>
+        </div>
+      );
+    }
+    case "done":
+      return (
+        <div className="notice" data-testid="import-result" role="status">
+          <span data-testid="import-result-text">{describeReport(state.report)}</span>
+          <button type="button" className="button button--small" onClick={importer.dismiss}>
+            Dismiss
+          </button>
+        </div>
+      );
+    case "failed":
+      if (state.error.code === "cancelled") {
+        // Asked for by the user: a notice, not an error.
+        return (
+          <div className="notice notice--muted" data-testid="import-error" data-error-code="cancelled" role="status">
+            <span>
+              <strong>Import cancelled.</strong>{" "}
+              <span data-testid="error-message">
+                Everything stored so far is kept; Sync (or Import again) continues where it stopped.
+              </span>
+            </span>
+            <button type="button" className="button button--small" onClick={importer.dismiss}>
+              Dismiss
+            </button>
+          </div>
+        );
+      }
+      return (
+        <div className="import-failed" data-testid="import-error" data-error-code={state.error.code}>
+          <ErrorBanner error={state.error} title="Import failed" />
+          <button type="button" className="button button--small" onClick={importer.dismiss}>
+            Dismiss
+          </button>
+        </div>
+      );
+  }
+}

@@ -1,0 +1,293 @@
+import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+
+import type { Commit } from "./bindings/Commit";
+import type { CommitWithChanges } from "./bindings/CommitWithChanges";
+import type { FileChange } from "./bindings/FileChange";
+
+const invoke = vi.hoisted(() => vi.fn());
+vi.mock("@tauri-apps/api/core", () => ({ invoke, Channel: class {} }));
+
+import { App } from "./App";
+import { DiffView } from "./components/DiffView";
+
+const INFO = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 1, blob_store: "blobs" } };
+const REPO = { id: 1, workspace: "default", name: "demo", path: "/src/demo", created_at: 0, last_synced_at: 1, commit_count: 450, is_shallow: false };
+const TOTAL = 450;
+
+function commit(i: number, author = i % 3 === 0 ? "Alice Kim" : "Bob Lee"): Commit {
+  const who = { name: author, email: `${author.split(" ")[0]!.toLowerCase()}@example.com`, time: 1_700_000_000 - i * 60, tz_offset_minutes: 0 };
+  return {
+    id: i + 1,
+    repository_id: 1,
+    hash: (i + 1).toString(16).padStart(40, "a"),
+    parents: [(i + 2).toString(16).padStart(40, "a")],
+    author: who,
+    committer: who,
+    message: `Change number ${i}\n\nBody ${i}`,
+    pusher: null,
+    commit_count: null,
+    raw_author: null,
+    raw_committer: null,
+    totals: { total_additions: i, total_deletions: 1, files_changed: 1 },
+    stored_at: 0,
+  };
+}
+
+const ALL = Array.from({ length: TOTAL }, (_, i) => commit(i));
+
+function change(id: number, extra: Partial<FileChange>): FileChange {
+  return { id, path: `src/f${id}.rs`, old_path: null, kind: "modified", is_binary: false, is_submodule: false, additions: 1, deletions: 1, diff_size: null, diff: null, ...extra };
+}
+
+function details(hash: string): CommitWithChanges {
+  const c = ALL.find((x) => x.hash === hash) ?? { ...commit(999), hash };
+  return {
+    commit: c,
+    changes: [
+      change(1, { diff: "@@ -1,2 +1,2 @@\n fn a() {}\n-old\n+new\n" }),
+      change(2, { path: "logo.png", kind: "added", is_binary: true, additions: null, deletions: null }),
+    ],
+  };
+}
+
+type Args = Record<string, unknown>;
+
+/** A backend with keyset pages over ALL (cursor = index of the next row) and a search for alice. */
+function backend(overrides: Record<string, (args: Args) => Promise<unknown>> = {}) {
+  const answers: Record<string, (args: Args) => Promise<unknown>> = {
+    store_info: () => Promise.resolve(INFO),
+    list_repositories: () => Promise.resolve([REPO]),
+    query_commits: (args) => {
+      const options = (args["query"] as { options: { limit: number; cursor?: string } }).options;
+      return Promise.resolve(pageOf(ALL, options));
+    },
+    search_commits: (args) => {
+      const options = args["options"] as { limit: number; cursor?: string };
+      if (args["text"] === "colour:blue") return Promise.reject({ code: "query", message: 'query error: unknown search key "colour"' });
+      return Promise.resolve(pageOf(ALL.filter((c) => c.author.name === "Alice Kim"), options));
+    },
+    get_commit: (args) => Promise.resolve(details(args["hash"] as string)),
+    ...overrides,
+  };
+  invoke.mockImplementation((command: string, args: Args) => {
+    const answer = answers[command];
+    return answer ? answer(args) : Promise.reject(`unexpected command ${command}`);
+  });
+}
+
+function pageOf(rows: Commit[], options: { limit: number; cursor?: string }) {
+  const from = options.cursor === undefined ? 0 : Number(options.cursor);
+  const end = from + options.limit;
+  const capped = rows.length > 400; // like the backend's COUNT_CAP, scaled down
+  return {
+    commits: rows.slice(from, end),
+    total: Math.min(rows.length, 400),
+    total_is_lower_bound: capped,
+    next_cursor: end < rows.length ? String(end) : null,
+  };
+}
+
+const calls = (command: string) => invoke.mock.calls.filter(([c]) => c === command).map(([, args]) => args as Args);
+const rows = () => screen.queryAllByTestId("commit-row");
+const selected = () => rows().filter((r) => r.getAttribute("aria-selected") === "true").map((r) => Number(r.dataset["index"]));
+
+async function flush() {
+  await act(async () => {
+    await new Promise((r) => setTimeout(r, 0));
+  });
+}
+
+async function openHistory() {
+  await act(async () => {
+    render(<App />);
+  });
+  await act(async () => {
+    fireEvent.click(screen.getByTestId("nav-history"));
+  });
+  await flush();
+}
+
+// The virtual list measures its scroll box; jsdom has no layout, so give boxes a size.
+const sizes = { clientHeight: 600, clientWidth: 900, offsetHeight: 600, offsetWidth: 900 };
+const saved = new Map<string, PropertyDescriptor | undefined>();
+beforeAll(() => {
+  for (const [key, value] of Object.entries(sizes)) {
+    saved.set(key, Object.getOwnPropertyDescriptor(HTMLElement.prototype, key));
+    Object.defineProperty(HTMLElement.prototype, key, { configurable: true, get: () => value });
+  }
+});
+afterAll(() => {
+  for (const [key, descriptor] of saved) {
+    if (descriptor !== undefined) Object.defineProperty(HTMLElement.prototype, key, descriptor);
+  }
+});
+
+describe("History page", () => {
+  beforeEach(() => {
+    invoke.mockReset();
+  });
+  afterEach(cleanup);
+
+  it("asks for the first page, shows the total and renders only the rows in view", async () => {
+    backend();
+    await openHistory();
+    expect(calls("query_commits")).toEqual([{ query: { options: { limit: 200 } } }]);
+    expect(screen.getByTestId("history-summary").textContent).toBe("400+ commits");
+    const shown = rows();
+    expect(shown.length).toBeGreaterThanOrEqual(20);
+    expect(shown.length).toBeLessThan(200);
+    expect(within(shown[0]!).getByTestId("commit-hash").textContent).toBe(ALL[0]!.hash.slice(0, 8));
+    expect(within(shown[0]!).getByTestId("commit-summary").textContent).toBe("Change number 0");
+    expect(within(shown[1]!).getByTestId("commit-churn").textContent).toBe("+1 −1");
+  });
+
+  it("fetches the next page with the cursor as the list scrolls near its end, and stops at the last", async () => {
+    backend();
+    await openHistory();
+    const list = screen.getByTestId("commit-list");
+    await act(async () => {
+      list.scrollTop = 150 * 30;
+      fireEvent.scroll(list);
+    });
+    await flush();
+    expect(calls("query_commits").map((a) => (a["query"] as { options: unknown }).options)).toEqual([
+      { limit: 200 },
+      { limit: 200, cursor: "200" },
+    ]);
+    await act(async () => {
+      list.scrollTop = 390 * 30;
+      fireEvent.scroll(list);
+    });
+    await flush();
+    expect(calls("query_commits")).toHaveLength(3);
+    await act(async () => {
+      list.scrollTop = TOTAL * 30;
+      fireEvent.scroll(list);
+    });
+    await flush();
+    expect(calls("query_commits")).toHaveLength(3);
+    const indexes = rows().map((r) => Number(r.dataset["index"]));
+    expect(indexes).toContain(TOTAL - 1);
+    // The backend's count was capped (400+); with every page here the count is exact.
+    expect(screen.getByTestId("history-summary").textContent).toBe("450 commits");
+    expect(screen.queryByTestId("commit-list-status")).toBeNull();
+  });
+
+  it("moves with j/k and the arrows, opens with Enter and closes with Esc", async () => {
+    backend();
+    await openHistory();
+    const list = screen.getByTestId("commit-list");
+    for (const key of ["j", "j", "j", "k", "ArrowDown", "ArrowUp"]) fireEvent.keyDown(list, { key });
+    await flush();
+    expect(selected()).toEqual([1]);
+    expect(screen.queryByTestId("commit-view")).toBeNull();
+
+    fireEvent.keyDown(list, { key: "Enter" });
+    await flush();
+    expect(calls("get_commit")).toEqual([{ repositoryId: 1, hash: ALL[1]!.hash }]);
+    expect(screen.getByTestId("commit-full-hash").textContent).toBe(ALL[1]!.hash);
+    expect(screen.getByTestId("commit-title").textContent).toBe("Change number 1");
+    expect(screen.getAllByTestId("diff-line").map((l) => l.dataset["kind"])).toEqual(["hunk", "context", "del", "add"]);
+    expect(screen.getByTestId("binary-marker").textContent).toBe("binary");
+
+    fireEvent.keyDown(list, { key: "j" });
+    await flush();
+    expect(screen.getByTestId("commit-view").dataset["hash"]).toBe(ALL[2]!.hash);
+
+    fireEvent.keyDown(list, { key: "Escape" });
+    await flush();
+    expect(screen.queryByTestId("commit-view")).toBeNull();
+    expect(selected()).toEqual([2]);
+  });
+
+  it("opens a parent from the commit view", async () => {
+    backend();
+    await openHistory();
+    await act(async () => {
+      fireEvent.click(rows()[0]!);
+    });
+    await flush();
+    const parent = screen.getByTestId("commit-parent");
+    expect(parent.dataset["hash"]).toBe(ALL[1]!.hash);
+    await act(async () => {
+      fireEvent.click(parent);
+    });
+    await flush();
+    expect(screen.getByTestId("commit-view").dataset["hash"]).toBe(ALL[1]!.hash);
+    expect(selected()).toEqual([1]);
+  });
+
+  it("`/` focuses the search box; Enter runs the search; a bad search shows a readable error", async () => {
+    backend();
+    await openHistory();
+    fireEvent.keyDown(screen.getByTestId("commit-list"), { key: "/" });
+    const search = screen.getByTestId("history-search");
+    expect(document.activeElement).toBe(search);
+
+    fireEvent.change(search, { target: { value: "author:alice" } });
+    await act(async () => {
+      fireEvent.submit(search.closest("form")!);
+    });
+    await flush();
+    expect(calls("search_commits")).toEqual([{ text: "author:alice", options: { limit: 200 }, repository: null }]);
+    expect(screen.getByTestId("history-summary").textContent).toBe("150 commits");
+    const authors = rows().map((r) => within(r).getByTestId("commit-author").textContent);
+    expect(authors.length).toBeGreaterThan(0);
+    expect(new Set(authors)).toEqual(new Set(["Alice Kim"]));
+
+    fireEvent.change(search, { target: { value: "colour:blue" } });
+    await act(async () => {
+      fireEvent.submit(search.closest("form")!);
+    });
+    await flush();
+    const banner = screen.getByTestId("error-banner");
+    expect(within(banner).getByTestId("error-code").textContent).toBe("query");
+    expect(within(banner).getByTestId("error-message").textContent).toBe('query error: unknown search key "colour"');
+    expect(rows()).toHaveLength(0);
+  });
+
+  it("limits the list to the repository chosen in the selector", async () => {
+    backend();
+    await openHistory();
+    await act(async () => {
+      fireEvent.change(screen.getByTestId("history-repo"), { target: { value: "demo" } });
+    });
+    await flush();
+    expect(calls("query_commits").at(-1)).toEqual({
+      query: { filter: { field: "repository", op: "eq", value: "demo" }, options: { limit: 200 } },
+    });
+  });
+});
+
+describe("DiffView", () => {
+  afterEach(cleanup);
+
+  it("pages a very large diff with Show more", () => {
+    const body = Array.from({ length: 4999 }, (_, i) => `+line ${i}`).join("\n");
+    const diff = `@@ -0,0 +1,4999 @@\n${body}\n`;
+    render(<DiffView changes={[change(1, { diff, additions: 4999, deletions: 0 })]} />);
+    expect(screen.getAllByTestId("diff-line")).toHaveLength(2000);
+    fireEvent.click(screen.getByTestId("diff-more"));
+    expect(screen.getAllByTestId("diff-line")).toHaveLength(4000);
+    expect(screen.getByTestId("diff-more").textContent).toBe("Show 1,000 more lines");
+    fireEvent.click(screen.getByTestId("diff-more"));
+    expect(screen.getAllByTestId("diff-line")).toHaveLength(5000);
+    expect(screen.queryByTestId("diff-more")).toBeNull();
+    expect(screen.getAllByTestId("diff-line").at(-1)!.textContent).toBe("4999+line 4998");
+  });
+
+  it("holds later files back once the commit's budget is spent", () => {
+    const big = (n: number) => `@@ -1,${n} +1,${n} @@\n${Array.from({ length: n - 1 }, () => " x").join("\n")}\n`;
+    render(
+      <DiffView
+        changes={[change(1, { diff: big(2000) }), change(2, { diff: big(2000) }), change(3, { diff: big(10) })]}
+      />,
+    );
+    expect(screen.getAllByTestId("diff-line")).toHaveLength(4000);
+    const third = screen.getAllByTestId("file-diff")[2]!;
+    expect(within(third).queryAllByTestId("diff-line")).toHaveLength(0);
+    fireEvent.click(within(third).getByTestId("diff-more"));
+    expect(within(third).getAllByTestId("diff-line")).toHaveLength(10);
+  });
+});
