@@ -3,6 +3,7 @@
 
 mod output;
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -103,6 +104,13 @@ enum Command {
         all: bool,
         #[command(flatten)]
         import: ImportArgs,
+    },
+    /// Remove a repository and everything stored for it (the folder on disk is not touched).
+    Remove {
+        name: String,
+        /// Do not ask for confirmation (required when not on a terminal).
+        #[arg(long)]
+        yes: bool,
     },
     /// Store the commits of a push-event JSON payload.
     IngestEvent {
@@ -271,6 +279,13 @@ async fn execute(command: &Command, store: &dyn Store, out: &Output) -> Result<(
             };
             out.commit(&store.get_commit_by_hash(repository_id, hash).await?, !stat);
         }
+        Command::Remove { name, yes } => {
+            let repository = store.repository_by_name(name).await?;
+            let question = format!("Remove {name} and its {} commits from RepoVault?", repository.commit_count);
+            confirm(&question, *yes)?;
+            let removed = store.delete_repository(name).await?;
+            out.removed(name, removed);
+        }
         Command::Query { filter, page } => {
             let filter: Filter = serde_json::from_str(filter)
                 .map_err(|e| StoreError::Query(format!("the filter is not valid JSON for the filter model: {e}")))?;
@@ -368,6 +383,23 @@ async fn execute(command: &Command, store: &dyn Store, out: &Output) -> Result<(
         }
     }
     Ok(())
+}
+
+/// Destructive commands ask on a terminal and need `--yes` otherwise.
+fn confirm(question: &str, yes: bool) -> Result<(), StoreError> {
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(StoreError::validation("yes", format!("{question} Pass --yes to confirm when not on a terminal")));
+    }
+    eprint!("{question} [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    match answer.trim() {
+        "y" | "Y" | "yes" => Ok(()),
+        _ => Err(StoreError::validation("yes", "not confirmed; nothing was removed")),
+    }
 }
 
 /// A file written by `export` (JSON or NDJSON), rather than a repository folder.

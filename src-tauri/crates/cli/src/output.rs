@@ -46,6 +46,13 @@ impl Output {
         bar
     }
 
+    pub fn removed(&self, name: &str, commits: i64) {
+        if self.json {
+            return self.print_json(&serde_json::json!({ "removed": name, "commits": commits }));
+        }
+        println!("removed {name} and its {commits} commits");
+    }
+
     pub fn exported(&self, count: u64, file: &std::path::Path) {
         if self.json {
             return self.print_json(&serde_json::json!({ "exported": count, "file": file }));

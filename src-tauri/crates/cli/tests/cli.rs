@@ -274,3 +274,16 @@ fn csv_export_is_rfc4180_with_exactly_the_matching_rows() {
     assert_eq!(&first[additions], "", "unknown line counts are empty, not zero");
     assert!(!dir.path().join("out.partial").exists());
 }
+
+#[test]
+fn remove_needs_yes_off_a_terminal() {
+    let dir = with_event();
+    let data = dir.path().join("data");
+    let out = cli(&data, &["remove", "demo"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Pass --yes"));
+    assert_eq!(ok_json(&data, &["--json", "repos"])[0]["commit_count"], 2, "nothing removed without --yes");
+    let removed = ok_json(&data, &["--json", "remove", "demo", "--yes"]);
+    assert_eq!(removed["commits"], 2);
+    assert_eq!(ok_json(&data, &["--json", "repos"]), serde_json::json!([]));
+}

@@ -81,6 +81,11 @@ async fn refresh_search(conn: &mut sqlx::PgConnection, commit_ids: &[i64]) -> Re
     Ok(())
 }
 
+/// The search vector lives on the commit row, so deleting the commits removes it.
+async fn forget_search(_conn: &mut sqlx::PgConnection, _repository_id: i64) -> Result<()> {
+    Ok(())
+}
+
 impl_sql_store!(PgStore, sqlx::Postgres);
 
 #[cfg(test)]

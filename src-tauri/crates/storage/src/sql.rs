@@ -389,6 +389,24 @@ macro_rules! impl_sql_store {
                     .ok_or_else(|| $crate::error::StoreError::not_found(format!("repository {name:?}")))
             }
 
+            async fn delete_repository(&self, name: &str) -> $crate::error::Result<i64> {
+                let repository = self.repository_by_name(name).await?;
+                let mut tx = self.pool.begin().await?;
+                forget_search(&mut *tx, repository.id).await?;
+                sqlx::query("DELETE FROM repositories WHERE id = $1").bind(repository.id).execute(&mut *tx).await?;
+                sqlx::query(
+                    "DELETE FROM diff_blobs WHERE NOT EXISTS \
+                     (SELECT 1 FROM file_changes f WHERE f.diff_blob_id = diff_blobs.id)",
+                )
+                .execute(&mut *tx)
+                .await?;
+                let detail = format!("{} ({} commits)", repository.name, repository.commit_count);
+                audit(&mut *tx, "repository.delete", "repository", Some(&repository.id.to_string()), Some(&detail))
+                    .await?;
+                tx.commit().await?;
+                Ok(repository.commit_count)
+            }
+
             async fn repositories(&self) -> $crate::error::Result<Vec<$crate::model::Repository>> {
                 let sql = format!("{} ORDER BY r.name", $crate::sql::REPOSITORY_SELECT);
                 let rows: Vec<$crate::sql::RepositoryRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;

@@ -95,4 +95,13 @@ async fn refresh_search(conn: &mut sqlx::SqliteConnection, commit_ids: &[i64]) -
     Ok(())
 }
 
+/// Drops a repository's commits from the full-text table (a virtual table has no cascade).
+async fn forget_search(conn: &mut sqlx::SqliteConnection, repository_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM commit_search WHERE rowid IN (SELECT id FROM commits WHERE repository_id = $1)")
+        .bind(repository_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 impl_sql_store!(SqliteStore, sqlx::Sqlite);

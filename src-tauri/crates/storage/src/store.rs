@@ -22,6 +22,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// The repository called `name`, created in `workspace` (made if missing) when it does not exist.
     async fn ensure_repository(&self, workspace: &str, name: &str, path: Option<&str>) -> Result<Repository>;
     async fn repository_by_name(&self, name: &str) -> Result<Repository>;
+    /// Removes a repository with its refs, commits, file changes and the diff texts no other
+    /// commit uses; returns how many commits went. Large diffs stay in the blob store.
+    async fn delete_repository(&self, name: &str) -> Result<i64>;
     /// Every repository with its commit count, by name.
     async fn repositories(&self) -> Result<Vec<Repository>>;
 

@@ -43,6 +43,7 @@ conformance!(
     refs_are_replaced_by_each_sync,
     raw_identities_and_non_utf8_bytes_are_kept,
     saved_queries_are_kept_renamed_and_deleted,
+    deleting_a_repository_removes_its_rows_and_no_other,
 );
 
 /// Large diffs on each backend × each blob store.
@@ -542,4 +543,45 @@ async fn saved_queries_are_kept_renamed_and_deleted(t: TestStore) {
     assert_eq!(t.store.delete_saved_query("ours").await.unwrap_err().code(), "not_found");
     let names: Vec<_> = t.store.saved_queries().await.unwrap().into_iter().map(|q| q.name).collect();
     assert_eq!(names, ["merges"]);
+}
+
+async fn deleting_a_repository_removes_its_rows_and_no_other(t: TestStore) {
+    use repovault_storage::query::{parse_search, CommitQuery};
+    let demo = repo(&t).await;
+    let other = t.store.ensure_repository("default", "other", None).await.unwrap().id;
+    let shared = b"@@ -1 +1 @@\n-shared\n+diff\n".as_slice();
+    let own = b"@@ -1 +1 @@\n-only\n+demo\n".as_slice();
+    let mut in_demo = commit(&hash_of(1), &[], 1_700_000_000, "unicorn in demo");
+    in_demo.parents = vec![hash_of(9)];
+    t.store.store_commit(demo, &in_demo, &[change("a.rs", 1, 1, Some(shared)), change("b.rs", 1, 1, Some(own))]).await;
+    t.store
+        .store_commit(
+            other,
+            &commit(&hash_of(2), &[], 1_700_000_000, "unicorn elsewhere"),
+            &[change("a.rs", 1, 1, Some(shared))],
+        )
+        .await;
+    t.store
+        .finish_sync(
+            demo,
+            &[GitRef { name: "refs/heads/main".into(), kind: RefKind::Branch, target: hash_of(1) }],
+            false,
+        )
+        .await
+        .unwrap();
+
+    assert_eq!(t.store.delete_repository("demo").await.unwrap(), 1);
+    assert_eq!(t.store.repository_by_name("demo").await.unwrap_err().code(), "not_found");
+    for (table, left) in [("commits", 1), ("commit_parents", 0), ("file_changes", 1), ("refs", 0), ("diff_blobs", 1)] {
+        assert_eq!(t.raw_count(&format!("SELECT COUNT(*) FROM {table}")).await, left, "{table}");
+    }
+    let found = t
+        .store
+        .query_commits(&CommitQuery { filter: Some(parse_search("unicorn").unwrap()), ..Default::default() })
+        .await
+        .unwrap();
+    let hashes: Vec<_> = found.commits.iter().map(|c| c.hash.clone()).collect();
+    assert_eq!(hashes, vec![hash_of(2)], "the full-text index forgets the deleted commits");
+    assert_eq!(t.store.audit_log(1).await.unwrap()[0].action, "repository.delete");
+    assert_eq!(t.store.delete_repository("demo").await.unwrap_err().code(), "not_found");
 }
