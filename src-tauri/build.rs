@@ -11,6 +11,8 @@ fn main() {
             "query_commits",
             "search_commits",
             "get_commit",
+            "export_commits",
+            "remove_repository",
         ]));
     tauri_build::try_build(attributes).expect("tauri build script failed");
 }

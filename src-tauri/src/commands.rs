@@ -9,6 +9,7 @@ use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
 
+use crate::export_file;
 use crate::state::AppState;
 
 type CommandResult<T> = Result<T, ErrorPayload>;
@@ -87,12 +88,72 @@ pub async fn search_commits(
     options: QueryOptions,
     repository: Option<String>,
 ) -> CommandResult<CommitPage> {
-    let mut filter = query::parse_search(&text).map_err(|e| e.payload())?;
-    if let Some(repository) = repository {
-        filter = Filter::And(vec![Filter::condition("repository", "eq", repository), filter]);
-    }
-    let query = CommitQuery { filter: Some(filter), options };
+    let repository = repository.map(|name| Filter::condition("repository", "eq", name));
+    let query = CommitQuery { filter: Some(search_filter(repository, &text)?), options };
     state.store()?.query_commits(&query).await.map_err(|e| e.payload())
+}
+
+/// `base` narrowed by the search-box syntax: what `search_commits` lists and `export_commits`
+/// writes for the same screen.
+fn search_filter(base: Option<Filter>, text: &str) -> CommandResult<Filter> {
+    let search = query::parse_search(text).map_err(|e| e.payload())?;
+    Ok(match base {
+        Some(base) => Filter::And(vec![base, search]),
+        None => search,
+    })
+}
+
+/// Export progress: commits written so far and how many match (`total` may be a lower bound).
+#[derive(Clone, Serialize)]
+pub struct ExportProgress {
+    written: u64,
+    total: i64,
+}
+
+/// Writes every commit the History list shows — `query`, narrowed by the search-box `search` when
+/// given — to `path` as `format` (`csv`, `json`, `ndjson`), through `PATH.partial`. Returns how
+/// many commits were written.
+#[tauri::command]
+pub async fn export_commits(
+    state: State<'_, AppState>,
+    query: CommitQuery,
+    search: Option<String>,
+    format: String,
+    path: String,
+    on_progress: Channel<ExportProgress>,
+) -> CommandResult<u64> {
+    let store = state.store()?.clone();
+    let format = export_file::parse_format(&format)?;
+    let path = PathBuf::from(path.trim());
+    if path.as_os_str().is_empty() {
+        return Err(validation("path", "choose a file to export to"));
+    }
+    let query = match search.filter(|text| !text.trim().is_empty()) {
+        Some(text) => CommitQuery { filter: Some(search_filter(query.filter, &text)?), options: query.options },
+        None => query,
+    };
+    // The exporter writes through a `dyn Write` across awaits (not `Send`), so it runs on a
+    // blocking thread that drives it on the app's runtime.
+    let export = move || {
+        let mut file = export_file::PartialFile::create(&path)?;
+        let progress = |written: u64, total: i64| {
+            let _ = on_progress.send(ExportProgress { written, total });
+        };
+        let written = tauri::async_runtime::block_on(repovault_export::export_commits(
+            store.as_ref(),
+            &query,
+            format,
+            file.writer(),
+            &progress,
+        ))
+        .map_err(|e| e.payload())?;
+        file.finish()?;
+        Ok(written)
+    };
+    tauri::async_runtime::spawn_blocking(export).await.map_err(|e| ErrorPayload {
+        code: "internal".into(),
+        message: format!("the export stopped unexpectedly: {e}"),
+    })?
 }
 
 #[tauri::command]
@@ -102,6 +163,19 @@ pub async fn get_commit(
     hash: String,
 ) -> CommandResult<CommitWithChanges> {
     state.store()?.get_commit_by_hash(Some(repository_id), hash.trim()).await.map_err(|e| e.payload())
+}
+
+/// Removes a repository and everything stored about it (not its folder on disk); returns how many
+/// commits went. Waits for no import: while one runs it answers `busy`.
+#[tauri::command]
+pub async fn remove_repository(state: State<'_, AppState>, name: String) -> CommandResult<i64> {
+    let store = state.store()?.clone();
+    // Holding the import slot keeps an import from starting while the rows go.
+    let _slot = state.begin_import().map_err(|mut busy| {
+        busy.message = "an import is running; wait for it to finish or cancel it before removing a repository".into();
+        busy
+    })?;
+    store.delete_repository(&name).await.map_err(|e| e.payload())
 }
 
 fn validation(field: &str, reason: &str) -> ErrorPayload {

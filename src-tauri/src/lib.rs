@@ -2,6 +2,7 @@
 //! errors to `{code, message}`. No SQL or git here.
 
 mod commands;
+mod export_file;
 mod state;
 
 use tauri::Manager;
@@ -27,6 +28,8 @@ pub fn run() {
             commands::query_commits,
             commands::search_commits,
             commands::get_commit,
+            commands::export_commits,
+            commands::remove_repository,
         ])
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("error while running RepoVault");

@@ -8,6 +8,7 @@ import { Header } from "./components/Header";
 import { HistoryPage } from "./components/HistoryPage";
 import { Sidebar, type PageId } from "./components/Sidebar";
 import { RepositoriesPage } from "./components/RepositoriesPage";
+import { SettingsPage } from "./components/SettingsPage";
 import { dedupeErrors, normalizeError } from "./errors";
 import { useImport } from "./useImport";
 
@@ -76,9 +77,15 @@ export function App() {
                 setHistoryRepo(name);
                 setPage("history");
               }}
+              onRemoved={(name) => {
+                if (historyRepo === name) setHistoryRepo(null);
+                void refresh();
+              }}
             />
-          ) : (
+          ) : page === "history" ? (
             <HistoryPage repos={repos} repository={historyRepo} onRepositoryChange={setHistoryRepo} />
+          ) : (
+            <SettingsPage info={info} />
           )}
         </main>
       </div>

@@ -24,6 +24,12 @@ import { CommandError, normalizeError } from "./errors";
  */
 export type AppInfo = { data_dir: string; store: StoreInfo };
 
+/** Progress of `export_commits` (declared by hand like `AppInfo`): `total` may be a lower bound. */
+export type ExportProgress = { written: number; total: number };
+
+/** Formats `export_commits` writes. */
+export type ExportFormat = "csv" | "json" | "ndjson";
+
 /** A command that takes no arguments. */
 export type NoArgs = Record<string, never>;
 
@@ -42,6 +48,16 @@ export interface Commands {
   /** The search-box syntax, optionally limited to one repository (by name). */
   search_commits: { args: { text: string; options: QueryOptions; repository: string | null }; result: CommitPage };
   get_commit: { args: { repositoryId: number; hash: string }; result: CommitWithChanges };
+  /**
+   * Writes the commits of `query`, narrowed by the search-box text `search` when given, to the file
+   * `path`; resolves to how many were written.
+   */
+  export_commits: {
+    args: { query: CommitQuery; search: string | null; format: ExportFormat; path: string; onProgress: Channel<ExportProgress> };
+    result: number;
+  };
+  /** Removes a repository and what is stored about it (not its folder); resolves to the commits removed. */
+  remove_repository: { args: { name: string }; result: number };
 }
 
 export type CommandName = keyof Commands;
@@ -71,4 +87,11 @@ export const api = {
   searchCommits: (text: string, options: QueryOptions, repository: string | null) =>
     call("search_commits", { text, options, repository }),
   getCommit: (repositoryId: number, hash: string) => call("get_commit", { repositoryId, hash }),
+  exportCommits: (
+    request: { query: CommitQuery; search: string | null },
+    format: ExportFormat,
+    path: string,
+    onProgress: (progress: ExportProgress) => void,
+  ) => call("export_commits", { ...request, format, path, onProgress: new Channel<ExportProgress>(onProgress) }),
+  removeRepository: (name: string) => call("remove_repository", { name }),
 };

@@ -32,14 +32,23 @@ export type PageRequest =
 export function pageRequest(source: CommitSource, cursor: string | null, limit = PAGE_SIZE): PageRequest {
   const options: QueryOptions = cursor === null ? { limit } : { limit, cursor };
   const search = source.search.trim();
-  if (search === "") {
-    const query: CommitQuery =
-      source.repository === null
-        ? { options }
-        : { filter: { field: "repository", op: "eq", value: source.repository }, options };
-    return { command: "query_commits", query };
-  }
+  if (search === "") return { command: "query_commits", query: repositoryQuery(source.repository, options) };
   return { command: "search_commits", text: search, options, repository: source.repository };
+}
+
+/** Every commit (of one repository, by name, when given). */
+function repositoryQuery(repository: string | null, options: QueryOptions): CommitQuery {
+  return repository === null ? { options } : { filter: { field: "repository", op: "eq", value: repository }, options };
+}
+
+/**
+ * What `export_commits` needs to write exactly the list `source` shows: the repository's query,
+ * and the search text (parsed by the backend as `search_commits` does) when there is one. The
+ * exporter pages and orders by itself, so no paging options.
+ */
+export function exportRequest(source: CommitSource): { query: CommitQuery; search: string | null } {
+  const search = source.search.trim();
+  return { query: repositoryQuery(source.repository, {}), search: search === "" ? null : search };
 }
 
 export interface ListState {

@@ -4,6 +4,10 @@ import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import "./styles.css";
+import { applyTheme, loadTheme } from "./theme";
+
+// Before the first render, so a chosen theme never flashes the other one.
+applyTheme(loadTheme());
 
 const root = document.getElementById("root");
 if (root === null) {

@@ -8,9 +8,11 @@ import { emptyList, listReducer, matchingTotal, needsMore, pageRequest, type Pag
 import { normalizeError } from "../errors";
 import { formatCount } from "../format";
 import { NAV_START, navClick, navKey, navOpenCommit, openCommit, type CommitRef, type NavState } from "../historyNav";
+import { useExport } from "../useExport";
 import { CommitList, ROW_HEIGHT } from "./CommitList";
 import { CommitView } from "./CommitView";
 import { ErrorBanner } from "./ErrorBanner";
+import { ExportStatus } from "./ExportStatus";
 
 interface Props {
   repos: Loadable<Repository[]>;
@@ -128,6 +130,10 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
   if (repository !== null && !repoNames.includes(repository)) repoNames.unshift(repository);
   const firstPageError = list.error !== null && list.rows.length === 0 ? list.error : null;
   const total = matchingTotal(list);
+  const exporter = useExport();
+  const exporting = exporter.state.status === "running";
+  // Exported is what is listed: nothing before the first answer, after an error or with no rows.
+  const nothingToExport = list.total === null || list.total === 0 || firstPageError !== null;
 
   return (
     <section className="page history" aria-labelledby="page-title">
@@ -198,8 +204,27 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
               Search
             </button>
           </form>
+          <button
+            type="button"
+            className="button"
+            data-testid="history-export"
+            // aria-disabled rather than disabled: a disabled button drops keyboard focus.
+            aria-disabled={nothingToExport || exporting}
+            aria-busy={exporting}
+            title={nothingToExport ? "Nothing to export" : "Export the commits listed here as CSV, JSON or NDJSON"}
+            onClick={() => {
+              if (!nothingToExport && !exporting) void exporter.start({ repository, search });
+            }}
+          >
+            {exporting ? "Exporting…" : "Export…"}
+          </button>
         </div>
       </div>
+      {exporter.state.status !== "idle" && (
+        <div className="banners">
+          <ExportStatus state={exporter.state} lowerBound={total?.atLeast ?? false} onDismiss={exporter.dismiss} />
+        </div>
+      )}
       {firstPageError !== null && (
         <div className="banners">
           <ErrorBanner

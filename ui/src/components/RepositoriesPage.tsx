@@ -1,7 +1,15 @@
+import { useState } from "react";
+
+import { api } from "../api";
 import type { Loadable } from "../App";
+import type { ErrorPayload } from "../bindings/ErrorPayload";
+import { normalizeError } from "../errors";
+import { removedText, removeMessage } from "../removeRepository";
 import type { Repository } from "../bindings/Repository";
 import type { Importer } from "../useImport";
 import { AddRepository } from "./AddRepository";
+import { ConfirmDialog } from "./ConfirmDialog";
+import { ErrorBanner } from "./ErrorBanner";
 import { RepositoryTable } from "./RepositoryTable";
 
 interface Props {
@@ -10,7 +18,16 @@ interface Props {
   onRefresh: () => void;
   importer: Importer;
   onOpenHistory: (repository: string) => void;
+  /** A repository was removed (the caller refreshes the lists). */
+  onRemoved: (repository: string) => void;
 }
+
+type Removal =
+  | { status: "idle" }
+  | { status: "confirm"; repo: Repository }
+  | { status: "running"; repo: Repository }
+  | { status: "done"; name: string; count: number }
+  | { status: "failed"; name: string; error: ErrorPayload };
 
 function summary(repos: Loadable<Repository[]>): string {
   switch (repos.status) {
@@ -23,7 +40,21 @@ function summary(repos: Loadable<Repository[]>): string {
   }
 }
 
-export function RepositoriesPage({ repos, busy, onRefresh, importer, onOpenHistory }: Props) {
+export function RepositoriesPage({ repos, busy, onRefresh, importer, onOpenHistory, onRemoved }: Props) {
+  const [removal, setRemoval] = useState<Removal>({ status: "idle" });
+
+  async function remove(repo: Repository) {
+    setRemoval({ status: "running", repo });
+    try {
+      const count = await api.removeRepository(repo.name);
+      setRemoval({ status: "done", name: repo.name, count });
+      onRemoved(repo.name);
+    } catch (error) {
+      setRemoval({ status: "failed", name: repo.name, error: normalizeError(error) });
+    }
+  }
+
+  const asking = removal.status === "confirm" || removal.status === "running" ? removal.repo : null;
   return (
     <section className="page" aria-labelledby="page-title">
       <div className="page__head">
@@ -49,12 +80,50 @@ export function RepositoriesPage({ repos, busy, onRefresh, importer, onOpenHisto
       </div>
       {/* Importing needs the store: without it the banner above says what to fix first. */}
       {repos.status !== "error" && <AddRepository importer={importer} />}
-      <RepositoriesBody repos={repos} importer={importer} onOpenHistory={onOpenHistory} />
+      {removal.status === "done" && (
+        <div className="banners">
+          <div className="notice" role="status" data-testid="remove-result">
+            <span>{removedText(removal.name, removal.count)}</span>
+            <button type="button" className="button button--small" onClick={() => setRemoval({ status: "idle" })}>
+              Dismiss
+            </button>
+          </div>
+        </div>
+      )}
+      {removal.status === "failed" && (
+        <div className="banners import-failed" data-testid="remove-error">
+          <ErrorBanner error={removal.error} title={`Could not remove ${removal.name}`} />
+          <button type="button" className="button button--small" onClick={() => setRemoval({ status: "idle" })}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      <RepositoriesBody
+        repos={repos}
+        importer={importer}
+        onOpenHistory={onOpenHistory}
+        onRemove={(repo) => setRemoval({ status: "confirm", repo })}
+      />
+      {asking !== null && (
+        <ConfirmDialog
+          title={`Remove ${asking.name}?`}
+          message={removeMessage(asking.name, asking.commit_count, asking.path !== null)}
+          confirmLabel={removal.status === "running" ? "Removing…" : "Remove"}
+          busy={removal.status === "running"}
+          onConfirm={() => void remove(asking)}
+          onCancel={() => setRemoval({ status: "idle" })}
+        />
+      )}
     </section>
   );
 }
 
-function RepositoriesBody({ repos, importer, onOpenHistory }: Omit<Props, "busy" | "onRefresh">) {
+function RepositoriesBody({
+  repos,
+  importer,
+  onOpenHistory,
+  onRemove,
+}: Pick<Props, "repos" | "importer" | "onOpenHistory"> & { onRemove: (repo: Repository) => void }) {
   switch (repos.status) {
     case "loading":
       return (
@@ -89,6 +158,7 @@ function RepositoriesBody({ repos, importer, onOpenHistory }: Omit<Props, "busy"
             if (repo.path !== null) void importer.start(repo.path, repo.name);
           }}
           onOpenHistory={(repo) => onOpenHistory(repo.name)}
+          onRemove={onRemove}
         />
       );
   }

@@ -14,9 +14,11 @@ interface Props {
   importing?: boolean;
   onSync?: (repo: Repository) => void;
   onOpenHistory?: (repo: Repository) => void;
+  /** Asks to remove a repository (the caller confirms first). */
+  onRemove?: (repo: Repository) => void;
 }
 
-export function RepositoryTable({ repos, importing = false, onSync, onOpenHistory }: Props) {
+export function RepositoryTable({ repos, importing = false, onSync, onOpenHistory, onRemove }: Props) {
   const [active, setActive] = useState(0);
   const rows = useRef<(HTMLTableRowElement | null)[]>([]);
   const tabStop = Math.min(active, repos.length - 1);
@@ -111,6 +113,20 @@ export function RepositoryTable({ repos, importing = false, onSync, onOpenHistor
                       }}
                     >
                       Sync
+                    </button>
+                  )}
+                  {onRemove !== undefined && (
+                    <button
+                      type="button"
+                      className="button button--small"
+                      data-testid="repo-remove"
+                      aria-disabled={importing}
+                      title={importing ? "An import is running" : `Remove ${repo.name} from RepoVault`}
+                      onClick={() => {
+                        if (!importing) onRemove(repo);
+                      }}
+                    >
+                      Remove
                     </button>
                   )}
                 </td>

@@ -9,17 +9,21 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { id: "history", label: "History", ready: true },
   { id: "analyses", label: "Analyses", ready: false },
   { id: "backups", label: "Backups", ready: false },
-  { id: "settings", label: "Settings", ready: false },
+  { id: "settings", label: "Settings", ready: true },
 ];
 
-export type PageId = "repositories" | "history";
+export type PageId = "repositories" | "history" | "settings";
+
+function isPageId(id: string): id is PageId {
+  return id === "repositories" || id === "history" || id === "settings";
+}
 
 interface Props {
   active?: string;
   onNavigate?: (page: PageId) => void;
 }
 
-/** Left navigation. Repositories and History exist; the rest are visible but disabled. */
+/** Left navigation. Repositories, History and Settings exist; the rest are visible but disabled. */
 export function Sidebar({ active = "repositories", onNavigate }: Props) {
   return (
     <aside className="sidebar">
@@ -42,7 +46,7 @@ export function Sidebar({ active = "repositories", onNavigate }: Props) {
                   aria-current={current ? "page" : undefined}
                   disabled={!item.ready}
                   onClick={() => {
-                    if (item.ready && (item.id === "repositories" || item.id === "history")) onNavigate?.(item.id);
+                    if (item.ready && isPageId(item.id)) onNavigate?.(item.id);
                   }}
                   title={item.ready ? undefined : `${item.label} is coming soon`}
                 >
