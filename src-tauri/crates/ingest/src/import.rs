@@ -207,7 +207,8 @@ async fn write_commits(
     let next = Arc::new(AtomicUsize::new(0));
     // Workers stop taking commits when the writer fails or the import is cancelled.
     let stop = CancelToken::default();
-    let (sender, mut receiver) = tokio::sync::mpsc::channel(batch_size * 2);
+    // Room for one batch in flight: enough to keep the writer busy, bounded for memory.
+    let (sender, mut receiver) = tokio::sync::mpsc::channel(batch_size);
     let detail = options.detail;
     let mut workers = Vec::new();
     for _ in 0..options.workers.max(1) {
