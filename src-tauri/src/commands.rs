@@ -135,7 +135,7 @@ pub async fn export_commits(
     // The exporter writes through a `dyn Write` across awaits (not `Send`), so it runs on a
     // blocking thread that drives it on the app's runtime.
     let export = move || {
-        let mut file = export_file::PartialFile::create(&path)?;
+        let mut file = export_file::create(&path)?;
         let progress = |written: u64, total: i64| {
             let _ = on_progress.send(ExportProgress { written, total });
         };
@@ -147,7 +147,7 @@ pub async fn export_commits(
             &progress,
         ))
         .map_err(|e| e.payload())?;
-        file.finish()?;
+        export_file::finish(file)?;
         Ok(written)
     };
     tauri::async_runtime::spawn_blocking(export).await.map_err(|e| ErrorPayload {

@@ -332,30 +332,20 @@ async fn execute(command: &Command, store: &dyn Store, out: &Output) -> Result<(
                 Format::Json => ExportFormat::Json,
                 Format::Ndjson => ExportFormat::Ndjson,
             };
-            // Written next to the target and renamed into place, so a failed export leaves no half file.
-            let partial = file.with_extension("partial");
-            let created = std::fs::File::create(&partial)
-                .map_err(|e| StoreError::validation("out", format!("cannot create {}: {e}", partial.display())))?;
-            let mut writer = std::io::BufWriter::new(created);
+            // Written beside the target and renamed into place, so a failed export leaves no half file.
+            let mut partial = repovault_export::PartialFile::create(file)
+                .map_err(|e| StoreError::validation("out", e.to_string()))?;
             let query = CommitQuery { filter, ..CommitQuery::default() };
             let bar = out.progress_bar();
-            let result = repovault_export::export_commits(store, &query, format, &mut writer, &|done, total| {
+            let count = repovault_export::export_commits(store, &query, format, partial.writer(), &|done, total| {
                 bar.set_length(total.max(0) as u64);
                 bar.set_position(done);
             })
             .await;
             bar.finish_and_clear();
-            drop(writer);
-            match result {
-                Ok(count) => {
-                    std::fs::rename(&partial, file).map_err(StoreError::from)?;
-                    out.exported(count, file);
-                }
-                Err(err) => {
-                    let _ = std::fs::remove_file(&partial);
-                    return Err(err.into());
-                }
-            }
+            let count = count?;
+            partial.finish().map_err(StoreError::from)?;
+            out.exported(count, file);
         }
         Command::Import { path, name, import } => {
             let name = match name {

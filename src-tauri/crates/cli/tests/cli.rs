@@ -272,7 +272,7 @@ fn csv_export_is_rfc4180_with_exactly_the_matching_rows() {
     assert_eq!(&first[0], "tricky");
     let additions = headers.iter().position(|h| h == "additions").unwrap();
     assert_eq!(&first[additions], "", "unknown line counts are empty, not zero");
-    assert!(!dir.path().join("out.partial").exists());
+    assert!(!dir.path().join("out.csv.partial").exists());
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! page by page so memory stays flat however many commits there are; and the JSON/NDJSON form read
 //! back into a store. JSON and NDJSON are lossless: bytes that are not UTF-8 travel as base64.
 
+mod file;
 mod record;
 
 use std::io::{BufRead, Write};
@@ -9,6 +10,7 @@ use std::io::{BufRead, Write};
 use repovault_storage::query::{CommitQuery, QueryOptions};
 use repovault_storage::{CommitBatchItem, Store, StoreError};
 
+pub use file::{partial_path, PartialFile};
 pub use record::{ExportHeader, ExportRecord};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
