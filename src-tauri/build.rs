@@ -13,6 +13,17 @@ fn main() {
             "get_commit",
             "export_commits",
             "remove_repository",
+            "get_commit_stat",
+            "get_file_diff",
+            "parse_search",
+            "list_saved_queries",
+            "save_query",
+            "rename_saved_query",
+            "delete_saved_query",
+            "list_refs",
+            "get_settings",
+            "test_connection",
+            "save_database_url",
         ]));
     tauri_build::try_build(attributes).expect("tauri build script failed");
 }

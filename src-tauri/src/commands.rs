@@ -3,19 +3,22 @@
 use std::path::PathBuf;
 
 use repovault_ingest::{ImportOptions, ImportProgress, ImportReport};
-use repovault_storage::query::{self, CommitPage, CommitQuery, Filter, QueryOptions};
-use repovault_storage::{CommitWithChanges, ErrorPayload, Repository, StoreInfo};
+use repovault_storage::query::{self, CommitPage, CommitQuery, Filter, QueryOptions, SavedQuery};
+use repovault_storage::{open_store, CommitWithChanges, ErrorPayload, GitRef, Repository, StoreConfig, StoreInfo};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
+use ts_rs::TS;
 
 use crate::export_file;
+use crate::settings::Settings;
 use crate::state::AppState;
 
 type CommandResult<T> = Result<T, ErrorPayload>;
 
-/// `store_info`'s answer (declared by hand in ui/src/api.ts as `AppInfo`).
-#[derive(Serialize)]
+/// `store_info`'s answer: where the data lives and which store is open.
+#[derive(Serialize, TS)]
+#[ts(export)]
 pub struct AppInfo {
     data_dir: String,
     store: StoreInfo,
@@ -40,7 +43,7 @@ pub async fn import_repository(
     name: Option<String>,
     on_progress: Channel<ImportProgress>,
 ) -> CommandResult<ImportReport> {
-    let store = state.store()?.clone();
+    let store = state.store()?;
     let path = PathBuf::from(path.trim());
     if path.as_os_str().is_empty() {
         return Err(validation("path", "enter the folder of a git repository"));
@@ -104,9 +107,12 @@ fn search_filter(base: Option<Filter>, text: &str) -> CommandResult<Filter> {
 }
 
 /// Export progress: commits written so far and how many match (`total` may be a lower bound).
-#[derive(Clone, Serialize)]
+#[derive(Clone, Serialize, TS)]
+#[ts(export)]
 pub struct ExportProgress {
+    #[ts(type = "number")]
     written: u64,
+    #[ts(type = "number")]
     total: i64,
 }
 
@@ -122,7 +128,7 @@ pub async fn export_commits(
     path: String,
     on_progress: Channel<ExportProgress>,
 ) -> CommandResult<u64> {
-    let store = state.store()?.clone();
+    let store = state.store()?;
     let format = export_file::parse_format(&format)?;
     let path = PathBuf::from(path.trim());
     if path.as_os_str().is_empty() {
@@ -156,6 +162,113 @@ pub async fn export_commits(
     })?
 }
 
+/// A commit with its file list but without the diff texts; `get_file_diff` reads one file's diff.
+#[tauri::command]
+pub async fn get_commit_stat(
+    state: State<'_, AppState>,
+    repository_id: i64,
+    hash: String,
+) -> CommandResult<CommitWithChanges> {
+    state.store()?.get_commit_stat(Some(repository_id), hash.trim()).await.map_err(|e| e.payload())
+}
+
+/// One file's diff text (lossy UTF-8 for display), or null when the change has none (binary).
+#[tauri::command]
+pub async fn get_file_diff(state: State<'_, AppState>, file_change_id: i64) -> CommandResult<Option<String>> {
+    let bytes = state.store()?.diff_bytes(file_change_id).await.map_err(|e| e.payload())?;
+    Ok(bytes
+        .map(|bytes| String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())))
+}
+
+/// The search-box syntax compiled to the filter model (the filter builder shows the same filter).
+#[tauri::command]
+pub fn parse_search(text: String) -> CommandResult<Filter> {
+    query::parse_search(&text).map_err(|e| e.payload())
+}
+
+#[tauri::command]
+pub async fn list_saved_queries(state: State<'_, AppState>) -> CommandResult<Vec<SavedQuery>> {
+    state.store()?.saved_queries().await.map_err(|e| e.payload())
+}
+
+/// Saves `filter` under `name`, replacing a saved query of that name.
+#[tauri::command]
+pub async fn save_query(state: State<'_, AppState>, name: String, filter: Filter) -> CommandResult<SavedQuery> {
+    state.store()?.save_query(name.trim(), &filter).await.map_err(|e| e.payload())
+}
+
+#[tauri::command]
+pub async fn rename_saved_query(
+    state: State<'_, AppState>,
+    name: String,
+    new_name: String,
+) -> CommandResult<SavedQuery> {
+    state.store()?.rename_saved_query(&name, new_name.trim()).await.map_err(|e| e.payload())
+}
+
+#[tauri::command]
+pub async fn delete_saved_query(state: State<'_, AppState>, name: String) -> CommandResult<()> {
+    state.store()?.delete_saved_query(&name).await.map_err(|e| e.payload())
+}
+
+/// Branches and tags of a repository (for the branch selector).
+#[tauri::command]
+pub async fn list_refs(state: State<'_, AppState>, repository_id: i64) -> CommandResult<Vec<GitRef>> {
+    state.store()?.refs(repository_id).await.map_err(|e| e.payload())
+}
+
+/// The settings screen's view: the data folder and the database URL in effect.
+#[derive(Serialize, TS)]
+#[ts(export)]
+pub struct AppSettings {
+    data_dir: String,
+    /// The saved URL, or null for the embedded SQLite file in the data folder.
+    database_url: Option<String>,
+    /// Set when `DATABASE_URL` in the environment overrides the saved URL.
+    database_url_from_env: bool,
+}
+
+#[tauri::command]
+pub fn get_settings(state: State<'_, AppState>) -> AppSettings {
+    AppSettings {
+        data_dir: state.data_dir.display().to_string(),
+        database_url: Settings::load(&state.data_dir).database_url,
+        database_url_from_env: state.env_database_url.is_some(),
+    }
+}
+
+/// Opens the database at `url` (null or empty: the embedded SQLite file) without changing it and
+/// describes it; the settings screen's "Test connection".
+#[tauri::command]
+pub async fn test_connection(state: State<'_, AppState>, url: Option<String>) -> CommandResult<StoreInfo> {
+    let mut config =
+        StoreConfig::for_data_dir(&state.data_dir, url.as_deref().map(str::trim)).map_err(|e| e.payload())?;
+    config.apply_migrations = false;
+    let open = tokio::time::timeout(std::time::Duration::from_secs(10), open_store(&config));
+    let store = open
+        .await
+        .map_err(|_| ErrorPayload {
+            code: "timeout".into(),
+            message: "no answer from the database within 10 s".into(),
+        })?
+        .map_err(|e| e.payload())?;
+    let info = store.info();
+    store.close().await;
+    Ok(info)
+}
+
+/// Saves the database URL (null or empty: the embedded SQLite file) after checking that it opens,
+/// then switches the app to it.
+#[tauri::command]
+pub async fn save_database_url(state: State<'_, AppState>, url: Option<String>) -> CommandResult<AppInfo> {
+    let url = url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
+    test_connection(state.clone(), url.clone()).await?;
+    let _slot = state.begin_import()?;
+    Settings { database_url: url }.save(&state.data_dir)?;
+    let store = state.reopen().await?;
+    Ok(AppInfo { data_dir: state.data_dir.display().to_string(), store: store.info() })
+}
+
 #[tauri::command]
 pub async fn get_commit(
     state: State<'_, AppState>,
@@ -169,7 +282,7 @@ pub async fn get_commit(
 /// commits went. Waits for no import: while one runs it answers `busy`.
 #[tauri::command]
 pub async fn remove_repository(state: State<'_, AppState>, name: String) -> CommandResult<i64> {
-    let store = state.store()?.clone();
+    let store = state.store()?;
     // Holding the import slot keeps an import from starting while the rows go.
     let _slot = state.begin_import().map_err(|mut busy| {
         busy.message = "an import is running; wait for it to finish or cancel it before removing a repository".into();

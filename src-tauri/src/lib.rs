@@ -3,6 +3,7 @@
 
 mod commands;
 mod export_file;
+mod settings;
 mod state;
 
 use tauri::Manager;
@@ -30,6 +31,17 @@ pub fn run() {
             commands::get_commit,
             commands::export_commits,
             commands::remove_repository,
+            commands::get_commit_stat,
+            commands::get_file_diff,
+            commands::parse_search,
+            commands::list_saved_queries,
+            commands::save_query,
+            commands::rename_saved_query,
+            commands::delete_saved_query,
+            commands::list_refs,
+            commands::get_settings,
+            commands::test_connection,
+            commands::save_database_url,
         ])
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("error while running RepoVault");

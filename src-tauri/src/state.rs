@@ -1,15 +1,22 @@
-//! What the app holds while it runs: the open store, or the reason it could not be opened (shown
-//! in the window instead of a blank screen), and the cancel token of the running import.
+//! What the app holds while it runs: the open store (or the reason it could not be opened, shown
+//! in the window instead of a blank screen), the settings it was opened with, and the cancel token
+//! of the running import. The store can be swapped (a new database URL, a restore).
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use repovault_ingest::CancelToken;
 use repovault_storage::{open_store, ErrorPayload, Store, StoreConfig};
 
+use crate::settings::Settings;
+
+type OpenStore = Result<Arc<dyn Store>, ErrorPayload>;
+
 pub struct AppState {
     pub data_dir: PathBuf,
-    pub store: Result<Arc<dyn Store>, ErrorPayload>,
+    /// `DATABASE_URL` from the environment, which wins over the settings file.
+    pub env_database_url: Option<String>,
+    store: RwLock<OpenStore>,
     /// The import that is running, if any (one at a time).
     import: Mutex<Option<CancelToken>>,
 }
@@ -28,24 +35,61 @@ impl Drop for ImportSlot<'_> {
 
 impl AppState {
     /// Same defaults as the CLI: `REPOVAULT_DATA_DIR` or the user's data folder, and
-    /// `DATABASE_URL` or `repovault.db` inside it.
+    /// `DATABASE_URL`, else the URL saved in the settings, else `repovault.db` inside the folder.
     pub async fn open_from_env() -> AppState {
         let data_dir = std::env::var_os("REPOVAULT_DATA_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(repovault_storage::default_data_dir);
-        let url = std::env::var("DATABASE_URL").ok();
-        let store = match StoreConfig::for_data_dir(&data_dir, url.as_deref()) {
+        let env_database_url = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty());
+        let state = AppState {
+            data_dir,
+            env_database_url,
+            store: RwLock::new(Err(ErrorPayload { code: "starting".into(), message: "opening the store".into() })),
+            import: Mutex::new(None),
+        };
+        let store = state.open_configured().await;
+        *state.store_lock_mut() = store;
+        state
+    }
+
+    /// The database URL in effect: the environment's, else the saved one (None = the default file).
+    pub fn database_url(&self) -> Option<String> {
+        self.env_database_url.clone().or_else(|| Settings::load(&self.data_dir).database_url)
+    }
+
+    async fn open_configured(&self) -> OpenStore {
+        let url = self.database_url();
+        let store = match StoreConfig::for_data_dir(&self.data_dir, url.as_deref()) {
             Ok(config) => open_store(&config).await,
             Err(err) => Err(err),
         };
         if let Err(err) = &store {
             tracing::error!(code = err.code(), "cannot open the store: {err}");
         }
-        AppState { data_dir, store: store.map_err(|e| e.payload()), import: Mutex::new(None) }
+        store.map_err(|e| e.payload())
     }
 
-    pub fn store(&self) -> Result<&Arc<dyn Store>, ErrorPayload> {
-        self.store.as_ref().map_err(Clone::clone)
+    /// Closes the current store and opens the configured one again (after the settings changed).
+    pub async fn reopen(&self) -> OpenStore {
+        let old = std::mem::replace(
+            &mut *self.store_lock_mut(),
+            Err(ErrorPayload { code: "starting".into(), message: "reopening the store".into() }),
+        );
+        if let Ok(old) = old {
+            old.close().await;
+        }
+        let store = self.open_configured().await;
+        *self.store_lock_mut() = store.clone();
+        store
+    }
+
+    pub fn store(&self) -> OpenStore {
+        self.store.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    fn store_lock_mut(&self) -> std::sync::RwLockWriteGuard<'_, OpenStore> {
+        // Only whole values are written under this lock, so a poisoned one is still consistent.
+        self.store.write().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn import_lock(&self) -> MutexGuard<'_, Option<CancelToken>> {

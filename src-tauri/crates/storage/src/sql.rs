@@ -224,8 +224,8 @@ impl FileChangeRow {
         decode_diff(sha256, &compressed).map(Some)
     }
 
-    pub(crate) async fn into_file_change(self, blobs: &BlobStore) -> Result<FileChange> {
-        let diff = self.diff_bytes(blobs).await?;
+    pub(crate) async fn into_file_change(self, blobs: &BlobStore, with_diff: bool) -> Result<FileChange> {
+        let diff = if with_diff { self.diff_bytes(blobs).await? } else { None };
         let kind = ChangeKind::parse(&self.change_kind)
             .ok_or_else(|| StoreError::Query(format!("unknown change kind {:?}", self.change_kind)))?;
         Ok(FileChange {
@@ -450,50 +450,15 @@ macro_rules! impl_sql_store {
                 repository_id: Option<i64>,
                 hash: &str,
             ) -> $crate::error::Result<$crate::model::CommitWithChanges> {
-                use $crate::error::StoreError;
-                let prefix = $crate::validate::hash_prefix("hash", hash)?;
-                let (low, high) = $crate::sql::prefix_range(&prefix);
-                let sql = format!(
-                    "SELECT {} FROM commits c WHERE c.hash >= $1 AND c.hash < $2 \
-                     AND ($3 IS NULL OR c.repository_id = $3) ORDER BY c.hash, c.repository_id LIMIT 11",
-                    $crate::sql::COMMIT_COLUMNS
-                );
-                let mut rows: Vec<$crate::sql::CommitRow> = sqlx::query_as(&sql)
-                    .bind(&low)
-                    .bind(&high)
-                    .bind(repository_id)
-                    .fetch_all(&self.pool)
-                    .await?;
-                if rows.is_empty() {
-                    return Err(StoreError::not_found(format!("commit {prefix}")));
-                }
-                if rows.len() > 1 {
-                    let same_hash = rows.iter().all(|r| r.hash() == rows[0].hash());
-                    let candidates = rows
-                        .iter()
-                        .take(10)
-                        .map(|r| {
-                            if same_hash {
-                                format!("{} in repository {}", r.hash(), r.repository_id())
-                            } else {
-                                r.hash().to_string()
-                            }
-                        })
-                        .collect();
-                    return Err(StoreError::AmbiguousPrefix { prefix, candidates });
-                }
-                let row = rows.pop().expect("one row");
-                let commit_id = row.id();
-                let parents = self.parents_of(commit_id).await?;
-                let commit = row.into_commit(parents);
-                let sql = format!("{} WHERE fc.commit_id = $1 ORDER BY fc.position", $crate::sql::FILE_CHANGE_SELECT);
-                let change_rows: Vec<$crate::sql::FileChangeRow> =
-                    sqlx::query_as(&sql).bind(commit_id).fetch_all(&self.pool).await?;
-                let mut changes = Vec::with_capacity(change_rows.len());
-                for change in change_rows {
-                    changes.push(change.into_file_change(&self.blobs).await?);
-                }
-                Ok($crate::model::CommitWithChanges { commit, changes })
+                self.commit_by_hash(repository_id, hash, true).await
+            }
+
+            async fn get_commit_stat(
+                &self,
+                repository_id: Option<i64>,
+                hash: &str,
+            ) -> $crate::error::Result<$crate::model::CommitWithChanges> {
+                self.commit_by_hash(repository_id, hash, false).await
             }
 
             async fn recent_commits(
@@ -828,6 +793,60 @@ macro_rules! impl_sql_store {
                 }
                 store.info.schema_version = applied_versions(&store.pool).await?.into_iter().max().unwrap_or(0);
                 Ok(store)
+            }
+
+            /// A commit by full hash or unique prefix with its file changes; the diff texts only
+            /// when `with_diffs` (the app loads them per file, so a huge diff costs nothing until opened).
+            async fn commit_by_hash(
+                &self,
+                repository_id: Option<i64>,
+                hash: &str,
+                with_diffs: bool,
+            ) -> $crate::error::Result<$crate::model::CommitWithChanges> {
+                use $crate::error::StoreError;
+                let prefix = $crate::validate::hash_prefix("hash", hash)?;
+                let (low, high) = $crate::sql::prefix_range(&prefix);
+                let sql = format!(
+                    "SELECT {} FROM commits c WHERE c.hash >= $1 AND c.hash < $2 \
+                     AND ($3 IS NULL OR c.repository_id = $3) ORDER BY c.hash, c.repository_id LIMIT 11",
+                    $crate::sql::COMMIT_COLUMNS
+                );
+                let mut rows: Vec<$crate::sql::CommitRow> = sqlx::query_as(&sql)
+                    .bind(&low)
+                    .bind(&high)
+                    .bind(repository_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                if rows.is_empty() {
+                    return Err(StoreError::not_found(format!("commit {prefix}")));
+                }
+                if rows.len() > 1 {
+                    let same_hash = rows.iter().all(|r| r.hash() == rows[0].hash());
+                    let candidates = rows
+                        .iter()
+                        .take(10)
+                        .map(|r| {
+                            if same_hash {
+                                format!("{} in repository {}", r.hash(), r.repository_id())
+                            } else {
+                                r.hash().to_string()
+                            }
+                        })
+                        .collect();
+                    return Err(StoreError::AmbiguousPrefix { prefix, candidates });
+                }
+                let row = rows.pop().expect("one row");
+                let commit_id = row.id();
+                let parents = self.parents_of(commit_id).await?;
+                let commit = row.into_commit(parents);
+                let sql = format!("{} WHERE fc.commit_id = $1 ORDER BY fc.position", $crate::sql::FILE_CHANGE_SELECT);
+                let change_rows: Vec<$crate::sql::FileChangeRow> =
+                    sqlx::query_as(&sql).bind(commit_id).fetch_all(&self.pool).await?;
+                let mut changes = Vec::with_capacity(change_rows.len());
+                for change in change_rows {
+                    changes.push(change.into_file_change(&self.blobs, with_diffs).await?);
+                }
+                Ok($crate::model::CommitWithChanges { commit, changes })
             }
 
             async fn saved_query(&self, name: &str) -> $crate::error::Result<$crate::query::SavedQuery> {

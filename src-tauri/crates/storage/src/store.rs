@@ -45,6 +45,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// A commit by full hash or unique prefix (at least 4 hex characters), with its file changes
     /// and their diff texts. `repository_id` narrows the search to one repository.
     async fn get_commit_by_hash(&self, repository_id: Option<i64>, hash: &str) -> Result<CommitWithChanges>;
+    /// Like `get_commit_by_hash` without the diff texts (`diff` is `None`, `diff_size` is kept);
+    /// read them one file at a time with `diff_bytes`.
+    async fn get_commit_stat(&self, repository_id: Option<i64>, hash: &str) -> Result<CommitWithChanges>;
     /// The newest commits of a repository by commit time, at most `limit` (capped at `MAX_PAGE`).
     async fn recent_commits(&self, repository_id: i64, limit: u32) -> Result<Vec<Commit>>;
     /// Commits matching a filter, a page at a time, with the total count.

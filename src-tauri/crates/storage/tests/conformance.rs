@@ -5,7 +5,8 @@ mod common;
 
 use common::*;
 use repovault_storage::{
-    open_store, ChangeKind, GitRef, Identity, NewFileChange, RefKind, StorageStatus, StoreError, INLINE_DIFF_LIMIT,
+    open_store, ChangeKind, CommitWithChanges, GitRef, Identity, NewFileChange, RefKind, StorageStatus, StoreError,
+    INLINE_DIFF_LIMIT,
 };
 
 /// Generates one `#[tokio::test]` per backend for each contract function.
@@ -297,6 +298,14 @@ async fn large_diffs_go_to_the_blob_store(t: TestStore, blobs: Blobs) {
     assert_eq!(t.store.diff_bytes(big.id).await.unwrap().unwrap(), large, "never truncated, byte for byte");
     let edge = found.changes.iter().find(|c| c.path == "edge.txt").unwrap();
     assert_eq!(edge.diff.as_deref().map(str::len), Some(INLINE_DIFF_LIMIT));
+
+    // The stat view lists the same files with their sizes and reads no diff text.
+    let stat = t.store.get_commit_stat(None, &hash_of(5)).await.unwrap();
+    assert_eq!(stat.commit, found.commit);
+    let sizes =
+        |c: &CommitWithChanges| c.changes.iter().map(|f| (f.id, f.path.clone(), f.diff_size)).collect::<Vec<_>>();
+    assert_eq!(sizes(&stat), sizes(&found));
+    assert!(stat.changes.iter().all(|f| f.diff.is_none()), "{stat:?}");
 
     // A second store on the same blob store reads it back too.
     let reopened = open_store(&t.config).await.unwrap();
