@@ -153,6 +153,9 @@ async fn the_same_questions_get_the_same_answers_on_both_backends_and_from_git()
         (and(vec![c("text", "match", json!("backup")), c("author", "like", json!("%bob%"))]), None),
         (not(c("text", "match", json!("web"))), None),
         (parse_search(r#"restore "in src" -merge:yes"#).unwrap(), None),
+        (c("branch", "eq", json!("main")), None),
+        (and(vec![c("branch", "ne", json!("main")), c("author", "like", json!("%a%"))]), None),
+        (parse_search("branch:main fix").unwrap(), None),
     ];
     assert!(cases.len() >= 50);
 
@@ -261,5 +264,62 @@ async fn full_text_search_finds_whole_words_and_follows_imports() {
             .await
             .unwrap_err();
         assert!(err.to_string().contains("words to search for"), "{err}");
+    }
+}
+
+fn rev_list(repo: &Path, rev: &str) -> BTreeSet<String> {
+    git_text(repo, &["rev-list", rev]).lines().map(str::to_string).collect()
+}
+
+async fn branch_hashes(store: &dyn Store, filter: Filter) -> BTreeSet<String> {
+    all_hashes(store, &filter, "date", "desc", 500).await.0.into_iter().collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn branch_queries_match_git_rev_list_and_follow_ref_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    make_repo(&repo, 600);
+    let refs = git_text(&repo, &["for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/tags"]);
+    let topic = refs.lines().find(|r| r.starts_with("topic-")).expect("the fixture has topic branches").to_string();
+    let tag = "v0.9".to_string();
+    git(&repo, &["tag", "-a", "-m", "an annotated tag", &tag, &format!("{topic}~3")]);
+    for engine in [Engine::Sqlite, Engine::Postgres] {
+        let t = fresh_store(engine).await;
+        t.import(&repo, &ImportOptions::default()).await.unwrap();
+        let store = t.store.as_ref();
+        for name in ["main", topic.as_str(), tag.as_str()] {
+            let ours = branch_hashes(store, c("branch", "eq", json!(name))).await;
+            assert_eq!(ours, rev_list(&repo, name), "{engine:?} branch {name}");
+            let full = if name == tag { format!("refs/tags/{name}") } else { format!("refs/heads/{name}") };
+            assert_eq!(branch_hashes(store, c("branch", "eq", json!(full))).await, ours, "full ref names work too");
+        }
+        let both = branch_hashes(store, c("branch", "in", json!(["main", topic]))).await;
+        assert_eq!(both, &rev_list(&repo, "main") | &rev_list(&repo, &topic));
+        let only_topic =
+            branch_hashes(store, and(vec![c("branch", "eq", json!(topic)), not(c("branch", "eq", json!("main")))]))
+                .await;
+        assert_eq!(only_topic, git_text(&repo, &["rev-list", &topic, "^main"]).lines().map(str::to_string).collect());
+        let err = store
+            .query_commits(&CommitQuery {
+                filter: Some(c("branch", "eq", json!("no-such-branch"))),
+                ..Default::default()
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "query");
+        assert!(err.to_string().contains("no branch or tag named \"no-such-branch\""), "{err}");
+
+        // The branch moves: the next query sees the new commit (the stored reach is recomputed).
+        git(&repo, &["checkout", "-q", "main"]);
+        std::fs::write(repo.join("moved.txt"), format!("{engine:?}\n")).unwrap();
+        git(&repo, &["add", "-A"]);
+        git(&repo, &["commit", "-q", "-m", "Move main"]);
+        t.import(&repo, &ImportOptions::default()).await.unwrap();
+        let moved = branch_hashes(store, c("branch", "eq", json!("main"))).await;
+        assert_eq!(moved, rev_list(&repo, "main"));
+        assert!(moved.contains(&git_text(&repo, &["rev-parse", "HEAD"])));
+        // The topic branch did not move: its rows are reused as they are.
+        assert_eq!(branch_hashes(store, c("branch", "eq", json!(topic))).await, rev_list(&repo, &topic));
     }
 }

@@ -491,6 +491,7 @@ macro_rules! impl_sql_store {
             ) -> $crate::error::Result<$crate::query::CommitPage> {
                 use $crate::query::Bind;
                 let compiled = $crate::query::compile::compile(query, self.info.backend)?;
+                self.ensure_reach(&compiled.branches).await?;
                 let from = "FROM commits c JOIN repositories r ON r.id = c.repository_id \
                             JOIN workspaces w ON w.id = r.workspace_id";
                 let n = compiled.binds.len();
@@ -713,10 +714,25 @@ macro_rules! impl_sql_store {
                 if updated.rows_affected() == 0 {
                     return Err($crate::error::StoreError::not_found(format!("repository {repository_id}")));
                 }
-                sqlx::query("DELETE FROM refs WHERE repository_id = $1").bind(repository_id).execute(&mut *tx).await?;
+                // Refs are updated in place, not replaced, so the reachable commits computed for a
+                // ref that did not move stay valid (see `ensure_reach`).
+                let stored: Vec<(String,)> = sqlx::query_as("SELECT name FROM refs WHERE repository_id = $1")
+                    .bind(repository_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let current: std::collections::HashSet<&str> = refs.iter().map(|r| r.name.as_str()).collect();
+                for (gone,) in stored.iter().filter(|(name,)| !current.contains(name.as_str())) {
+                    sqlx::query("DELETE FROM refs WHERE repository_id = $1 AND name = $2")
+                        .bind(repository_id)
+                        .bind(gone)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 for r in refs {
                     sqlx::query(
-                        "INSERT INTO refs (repository_id, name, kind, target_hash, updated_at) VALUES ($1, $2, $3, $4, $5)",
+                        "INSERT INTO refs (repository_id, name, kind, target_hash, updated_at) VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (repository_id, name) DO UPDATE SET kind = excluded.kind, \
+                         target_hash = excluded.target_hash, updated_at = excluded.updated_at",
                     )
                     .bind(repository_id)
                     .bind(&r.name)
@@ -847,6 +863,56 @@ macro_rules! impl_sql_store {
                     changes.push(change.into_file_change(&self.blobs, with_diffs).await?);
                 }
                 Ok($crate::model::CommitWithChanges { commit, changes })
+            }
+
+            /// Computes the commits reachable from each named branch or tag whose rows are missing or
+            /// older than the ref's target: a walk over the stored parents, once per ref move, so
+            /// `branch` queries are joins. A name no repository has is an error, not an empty list.
+            async fn ensure_reach(&self, names: &[String]) -> $crate::error::Result<()> {
+                for name in names {
+                    let full = $crate::query::compile::ref_names(name);
+                    let other = full.last().expect("at least one name");
+                    let refs: Vec<(i64, i64, String, Option<String>)> = sqlx::query_as(
+                        "SELECT id, repository_id, target_hash, reach_target FROM refs WHERE name = $1 OR name = $2",
+                    )
+                    .bind(&full[0])
+                    .bind(other)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    if refs.is_empty() {
+                        return Err($crate::error::StoreError::Query(format!(
+                            "no branch or tag named {name:?} in the stored repositories"
+                        )));
+                    }
+                    for (ref_id, repository_id, target, reach_target) in refs {
+                        if reach_target.as_deref() == Some(target.as_str()) {
+                            continue;
+                        }
+                        let mut tx = self.pool.begin().await?;
+                        sqlx::query("DELETE FROM ref_reach WHERE ref_id = $1").bind(ref_id).execute(&mut *tx).await?;
+                        sqlx::query(
+                            "WITH RECURSIVE walk(id) AS ( \
+                               SELECT id FROM commits WHERE repository_id = $2 AND hash = $3 \
+                               UNION \
+                               SELECT pc.id FROM walk JOIN commit_parents p ON p.commit_id = walk.id \
+                               JOIN commits pc ON pc.repository_id = $2 AND pc.hash = p.parent_hash) \
+                             INSERT INTO ref_reach (ref_id, commit_id) SELECT $1, id FROM walk WHERE TRUE \
+                             ON CONFLICT DO NOTHING",
+                        )
+                        .bind(ref_id)
+                        .bind(repository_id)
+                        .bind(&target)
+                        .execute(&mut *tx)
+                        .await?;
+                        sqlx::query("UPDATE refs SET reach_target = $2 WHERE id = $1 AND target_hash = $2")
+                            .bind(ref_id)
+                            .bind(&target)
+                            .execute(&mut *tx)
+                            .await?;
+                        tx.commit().await?;
+                    }
+                }
+                Ok(())
             }
 
             async fn saved_query(&self, name: &str) -> $crate::error::Result<$crate::query::SavedQuery> {

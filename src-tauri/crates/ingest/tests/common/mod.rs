@@ -48,6 +48,7 @@ pub fn git_text(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(git(dir, args)).unwrap().trim().to_string()
 }
 
+#[derive(Debug, Clone, Copy)]
 pub enum Engine {
     Sqlite,
     Postgres,

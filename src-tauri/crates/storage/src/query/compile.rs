@@ -31,6 +31,9 @@ pub struct CompiledQuery {
     /// The sort expression, read back to build the next cursor.
     pub sort_sql: String,
     pub sort_is_text: bool,
+    /// Branch or tag names the filter uses: their reachable commits must be computed (see
+    /// `ref_reach`) before the query runs.
+    pub branches: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +46,8 @@ enum Kind {
     Bool,
     /// Full-text: words or a phrase in the message or the changed paths.
     Words,
+    /// Reachable from a branch or tag.
+    Branch,
 }
 
 const TEXT_OPS: &[&str] = &["eq", "ne", "in", "not_in", "like"];
@@ -51,6 +56,7 @@ const HASH_OPS: &[&str] = &["eq", "ne", "in", "not_in"];
 const ORDERED_OPS: &[&str] = &["eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in"];
 const BOOL_OPS: &[&str] = &["eq", "ne"];
 const WORDS_OPS: &[&str] = &["match"];
+const BRANCH_OPS: &[&str] = &["eq", "ne", "in", "not_in"];
 
 /// Field name → its type and the columns it reads (a field over two columns matches either).
 fn field(name: &str) -> Option<(Kind, &'static [&'static str])> {
@@ -70,6 +76,7 @@ fn field(name: &str) -> Option<(Kind, &'static [&'static str])> {
         "files_changed" => (Kind::Int, &["c.files_changed"]),
         "merge" => (Kind::Bool, &["c.parent_count"]),
         "text" => (Kind::Words, &["c.id"]),
+        "branch" => (Kind::Branch, &["c.id"]),
         _ => return None,
     })
 }
@@ -89,6 +96,7 @@ pub const FIELDS: &[&str] = &[
     "files_changed",
     "merge",
     "text",
+    "branch",
 ];
 
 const SORTS: &[&str] = &["date", "author_date", "additions", "deletions", "files_changed", "author", "hash"];
@@ -98,7 +106,7 @@ fn invalid(problem: String) -> StoreError {
 }
 
 pub fn compile(query: &CommitQuery, backend: Backend) -> Result<CompiledQuery> {
-    let mut compiler = Compiler { binds: Vec::new(), backend };
+    let mut compiler = Compiler { binds: Vec::new(), backend, branches: Vec::new() };
     let filter_sql = match &query.filter {
         Some(filter) => compiler.filter(filter, 1)?,
         None => "TRUE".to_string(),
@@ -152,6 +160,7 @@ pub fn compile(query: &CommitQuery, backend: Backend) -> Result<CompiledQuery> {
         offset: i64::from(options.offset.unwrap_or(0)),
         sort_sql: sort_sql.to_string(),
         sort_is_text,
+        branches: compiler.branches,
     })
 }
 
@@ -179,6 +188,7 @@ fn decode_cursor(cursor: &str, text: bool) -> Result<(Bind, String, i64)> {
 struct Compiler {
     binds: Vec<Bind>,
     backend: Backend,
+    branches: Vec<String>,
 }
 
 impl Compiler {
@@ -215,6 +225,7 @@ impl Compiler {
             Kind::Int | Kind::Date => ORDERED_OPS,
             Kind::Bool => BOOL_OPS,
             Kind::Words => WORDS_OPS,
+            Kind::Branch => BRANCH_OPS,
         };
         if !ops.contains(&c.op.as_str()) {
             return Err(invalid(format!(
@@ -271,6 +282,21 @@ impl Compiler {
                 }
             };
         }
+        if kind == Kind::Branch {
+            let mut names = Vec::new();
+            for bind in binds {
+                let Bind::Text(name) = bind else { unreachable!("branches bind as text") };
+                self.branches.push(name.clone());
+                for full in ref_names(name) {
+                    names.push(self.bind(Bind::Text(full)));
+                }
+            }
+            return format!(
+                "{column} IN (SELECT rr.commit_id FROM ref_reach rr JOIN refs rf ON rf.id = rr.ref_id \
+                 WHERE rf.name IN ({}))",
+                names.join(", ")
+            );
+        }
         if kind == Kind::Hash {
             // A hash matches by prefix, as an index range.
             let ranges: Vec<String> = binds
@@ -323,6 +349,12 @@ impl Compiler {
     fn value(&self, kind: Kind, field: &str, op: &str, value: &Value) -> Result<Bind> {
         let wrong = |expected: &str| invalid(format!("{field} {op} needs {expected}, got {value}"));
         match kind {
+            Kind::Branch => {
+                let text = value.as_str().map(str::trim).filter(|t| !t.is_empty());
+                let text = text.ok_or_else(|| wrong("a branch or tag name"))?;
+                crate::validate::no_nul(field, text)?;
+                Ok(Bind::Text(text.to_string()))
+            }
             Kind::Text | Kind::Path => {
                 let text = value.as_str().ok_or_else(|| wrong("a string"))?;
                 crate::validate::no_nul(field, text)?;
@@ -366,6 +398,17 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Date => "date field",
         Kind::Bool => "true/false field",
         Kind::Words => "full-text field",
+        Kind::Branch => "branch or tag name",
+    }
+}
+
+/// The full ref names a `branch` value stands for: itself when it is one (`refs/...`), otherwise
+/// the branch and the tag of that name.
+pub fn ref_names(name: &str) -> Vec<String> {
+    if name.starts_with("refs/") {
+        vec![name.to_string()]
+    } else {
+        vec![format!("refs/heads/{name}"), format!("refs/tags/{name}")]
     }
 }
 

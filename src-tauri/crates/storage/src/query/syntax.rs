@@ -5,7 +5,8 @@
 //! - `key:value` conditions (`key:"two words"` for spaces); a leading `-` negates one.
 //! - keys: `author`, `committer` (name or e-mail contains the value, any case), `message`
 //!   (contains), `path` (a glob when it has `*`, `?` or `[`, otherwise a prefix), `repo`, `hash`
-//!   (prefix), `after`/`since` and `before`/`until` (commit date), `merge` (`yes`/`no`).
+//!   (prefix), `after`/`since` and `before`/`until` (commit date), `merge` (`yes`/`no`),
+//!   `branch` (reachable from that branch or tag).
 //! - bare words and quoted phrases go to full-text search over messages and changed paths: each
 //!   word (or phrase, words in order) must appear as a whole word, in any case.
 
@@ -13,7 +14,7 @@ use super::model::Filter;
 use crate::error::{Result, StoreError};
 
 pub const KEYS: &[&str] =
-    &["author", "committer", "message", "path", "repo", "hash", "after", "since", "before", "until", "merge"];
+    &["author", "committer", "message", "path", "repo", "hash", "after", "since", "before", "until", "merge", "branch"];
 
 pub fn parse_search(input: &str) -> Result<Filter> {
     let mut conditions = Vec::new();
@@ -42,6 +43,7 @@ fn key_condition(key: &str, value: &str) -> Result<Filter> {
         "path" => Filter::condition("path", "like", format!("{value}%")),
         "repo" => Filter::condition("repository", "eq", value),
         "hash" => Filter::condition("hash", "eq", value),
+        "branch" => Filter::condition("branch", "eq", value),
         "after" | "since" => Filter::condition("date", "gte", value),
         "before" | "until" => Filter::condition("date", "lt", value),
         "merge" => match value {
