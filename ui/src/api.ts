@@ -8,24 +8,23 @@
  */
 import { Channel, invoke } from "@tauri-apps/api/core";
 
+import type { AppInfo } from "./bindings/AppInfo";
+import type { AppSettings } from "./bindings/AppSettings";
 import type { CommitPage } from "./bindings/CommitPage";
 import type { CommitQuery } from "./bindings/CommitQuery";
 import type { CommitWithChanges } from "./bindings/CommitWithChanges";
+import type { ExportProgress } from "./bindings/ExportProgress";
+import type { Filter } from "./bindings/Filter";
+import type { GitRef } from "./bindings/GitRef";
 import type { ImportProgress } from "./bindings/ImportProgress";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { QueryOptions } from "./bindings/QueryOptions";
 import type { Repository } from "./bindings/Repository";
+import type { SavedQuery } from "./bindings/SavedQuery";
 import type { StoreInfo } from "./bindings/StoreInfo";
 import { CommandError, normalizeError } from "./errors";
 
-/**
- * Result of `store_info`. Declared by hand because the Rust `AppInfo` (src-tauri/src/commands.rs)
- * does not derive ts-rs yet; replace with the generated `bindings/AppInfo` once it does.
- */
-export type AppInfo = { data_dir: string; store: StoreInfo };
-
-/** Progress of `export_commits` (declared by hand like `AppInfo`): `total` may be a lower bound. */
-export type ExportProgress = { written: number; total: number };
+export type { AppInfo, ExportProgress };
 
 /** Formats `export_commits` writes. */
 export type ExportFormat = "csv" | "json" | "ndjson";
@@ -48,6 +47,24 @@ export interface Commands {
   /** The search-box syntax, optionally limited to one repository (by name). */
   search_commits: { args: { text: string; options: QueryOptions; repository: string | null }; result: CommitPage };
   get_commit: { args: { repositoryId: number; hash: string }; result: CommitWithChanges };
+  /** Like `get_commit`, but every change's `diff` is null (`diff_size` is kept). */
+  get_commit_stat: { args: { repositoryId: number; hash: string }; result: CommitWithChanges };
+  /** One file change's diff text, or null when it has none (binary, submodule). */
+  get_file_diff: { args: { fileChangeId: number }; result: string | null };
+  /** The search-box syntax compiled to the filter model (the backend owns the syntax). */
+  parse_search: { args: { text: string }; result: Filter };
+  list_saved_queries: { args: NoArgs; result: SavedQuery[] };
+  /** Saves `filter` under `name`, replacing a saved query of that name. */
+  save_query: { args: { name: string; filter: Filter }; result: SavedQuery };
+  rename_saved_query: { args: { name: string; newName: string }; result: SavedQuery };
+  delete_saved_query: { args: { name: string }; result: null };
+  /** Branches and tags of a repository. */
+  list_refs: { args: { repositoryId: number }; result: GitRef[] };
+  get_settings: { args: NoArgs; result: AppSettings };
+  /** Opens the database at `url` (null: the embedded SQLite file) without switching to it. */
+  test_connection: { args: { url: string | null }; result: StoreInfo };
+  /** Saves the database URL and switches the app to that store. */
+  save_database_url: { args: { url: string | null }; result: AppInfo };
   /**
    * Writes the commits of `query`, narrowed by the search-box text `search` when given, to the file
    * `path`; resolves to how many were written.
@@ -87,6 +104,17 @@ export const api = {
   searchCommits: (text: string, options: QueryOptions, repository: string | null) =>
     call("search_commits", { text, options, repository }),
   getCommit: (repositoryId: number, hash: string) => call("get_commit", { repositoryId, hash }),
+  getCommitStat: (repositoryId: number, hash: string) => call("get_commit_stat", { repositoryId, hash }),
+  getFileDiff: (fileChangeId: number) => call("get_file_diff", { fileChangeId }),
+  parseSearch: (text: string) => call("parse_search", { text }),
+  listSavedQueries: () => call("list_saved_queries"),
+  saveQuery: (name: string, filter: Filter) => call("save_query", { name, filter }),
+  renameSavedQuery: (name: string, newName: string) => call("rename_saved_query", { name, newName }),
+  deleteSavedQuery: (name: string) => call("delete_saved_query", { name }),
+  listRefs: (repositoryId: number) => call("list_refs", { repositoryId }),
+  getSettings: () => call("get_settings"),
+  testConnection: (url: string | null) => call("test_connection", { url }),
+  saveDatabaseUrl: (url: string | null) => call("save_database_url", { url }),
   exportCommits: (
     request: { query: CommitQuery; search: string | null },
     format: ExportFormat,

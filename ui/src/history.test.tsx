@@ -9,7 +9,6 @@ const invoke = vi.hoisted(() => vi.fn());
 vi.mock("@tauri-apps/api/core", () => ({ invoke, Channel: class {} }));
 
 import { App } from "./App";
-import { DiffView } from "./components/DiffView";
 
 const INFO = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 1, blob_store: "blobs" } };
 const REPO = { id: 1, workspace: "default", name: "demo", path: "/src/demo", created_at: 0, last_synced_at: 1, commit_count: 450, is_shallow: false };
@@ -45,11 +44,13 @@ function details(hash: string): CommitWithChanges {
   return {
     commit: c,
     changes: [
-      change(1, { diff: "@@ -1,2 +1,2 @@\n fn a() {}\n-old\n+new\n" }),
+      change(1, { diff_size: 36 }),
       change(2, { path: "logo.png", kind: "added", is_binary: true, additions: null, deletions: null }),
     ],
   };
 }
+
+const DIFFS: Record<number, string> = { 1: "@@ -1,2 +1,2 @@\n fn a() {}\n-old\n+new\n" };
 
 type Args = Record<string, unknown>;
 
@@ -67,7 +68,8 @@ function backend(overrides: Record<string, (args: Args) => Promise<unknown>> = {
       if (args["text"] === "colour:blue") return Promise.reject({ code: "query", message: 'query error: unknown search key "colour"' });
       return Promise.resolve(pageOf(ALL.filter((c) => c.author.name === "Alice Kim"), options));
     },
-    get_commit: (args) => Promise.resolve(details(args["hash"] as string)),
+    get_commit_stat: (args) => Promise.resolve(details(args["hash"] as string)),
+    get_file_diff: (args) => Promise.resolve(DIFFS[args["fileChangeId"] as number] ?? null),
     ...overrides,
   };
   invoke.mockImplementation((command: string, args: Args) => {
@@ -185,7 +187,7 @@ describe("History page", () => {
 
     fireEvent.keyDown(list, { key: "Enter" });
     await flush();
-    expect(calls("get_commit")).toEqual([{ repositoryId: 1, hash: ALL[1]!.hash }]);
+    expect(calls("get_commit_stat")).toEqual([{ repositoryId: 1, hash: ALL[1]!.hash }]);
     expect(screen.getByTestId("commit-full-hash").textContent).toBe(ALL[1]!.hash);
     expect(screen.getByTestId("commit-title").textContent).toBe("Change number 1");
     expect(screen.getAllByTestId("diff-line").map((l) => l.dataset["kind"])).toEqual(["hunk", "context", "del", "add"]);
@@ -257,37 +259,5 @@ describe("History page", () => {
     expect(calls("query_commits").at(-1)).toEqual({
       query: { filter: { field: "repository", op: "eq", value: "demo" }, options: { limit: 200 } },
     });
-  });
-});
-
-describe("DiffView", () => {
-  afterEach(cleanup);
-
-  it("pages a very large diff with Show more", () => {
-    const body = Array.from({ length: 4999 }, (_, i) => `+line ${i}`).join("\n");
-    const diff = `@@ -0,0 +1,4999 @@\n${body}\n`;
-    render(<DiffView changes={[change(1, { diff, additions: 4999, deletions: 0 })]} />);
-    expect(screen.getAllByTestId("diff-line")).toHaveLength(2000);
-    fireEvent.click(screen.getByTestId("diff-more"));
-    expect(screen.getAllByTestId("diff-line")).toHaveLength(4000);
-    expect(screen.getByTestId("diff-more").textContent).toBe("Show 1,000 more lines");
-    fireEvent.click(screen.getByTestId("diff-more"));
-    expect(screen.getAllByTestId("diff-line")).toHaveLength(5000);
-    expect(screen.queryByTestId("diff-more")).toBeNull();
-    expect(screen.getAllByTestId("diff-line").at(-1)!.textContent).toBe("4999+line 4998");
-  });
-
-  it("holds later files back once the commit's budget is spent", () => {
-    const big = (n: number) => `@@ -1,${n} +1,${n} @@\n${Array.from({ length: n - 1 }, () => " x").join("\n")}\n`;
-    render(
-      <DiffView
-        changes={[change(1, { diff: big(2000) }), change(2, { diff: big(2000) }), change(3, { diff: big(10) })]}
-      />,
-    );
-    expect(screen.getAllByTestId("diff-line")).toHaveLength(4000);
-    const third = screen.getAllByTestId("file-diff")[2]!;
-    expect(within(third).queryAllByTestId("diff-line")).toHaveLength(0);
-    fireEvent.click(within(third).getByTestId("diff-more"));
-    expect(within(third).getAllByTestId("diff-line")).toHaveLength(10);
   });
 });

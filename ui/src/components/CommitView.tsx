@@ -9,8 +9,11 @@ import { formatChurn, summaryLine } from "../commitPages";
 import { normalizeError } from "../errors";
 import { formatUnixSeconds, isoFromUnixSeconds } from "../format";
 import type { CommitRef } from "../historyNav";
-import { DiffView, fileAnchor, KIND_LETTERS } from "./DiffView";
+import { loadDiffMode, saveDiffMode, type DiffMode } from "../diffMode";
+import { DiffModeToggle } from "./DiffModeToggle";
+import { DiffView } from "./DiffView";
 import { ErrorBanner } from "./ErrorBanner";
+import { FileList } from "./FileList";
 
 interface Props {
   target: CommitRef;
@@ -18,13 +21,16 @@ interface Props {
   onClose: () => void;
 }
 
-/** One commit: message, hash (with copy), people, parents, changed files and their diffs. */
+/**
+ * One commit: message, hash (with copy), people, parents, changed files and their diffs. The
+ * commit comes without diff texts (`get_commit_stat`); each file's diff loads on its own.
+ */
 export function CommitView({ target, onOpenParent, onClose }: Props) {
   const [commit, setCommit] = useState<Loadable<CommitWithChanges>>({ status: "loading" });
 
   useEffect(() => {
     let live = true;
-    api.getCommit(target.repositoryId, target.hash).then(
+    api.getCommitStat(target.repositoryId, target.hash).then(
       (data) => live && setCommit({ status: "ok", data }),
       (error: unknown) => live && setCommit({ status: "error", error: normalizeError(error) }),
     );
@@ -77,6 +83,11 @@ function Person({ who, testId }: { who: Signature; testId: string }) {
 function CommitDetails({ data, onOpenParent }: { data: CommitWithChanges; onOpenParent: (parent: CommitRef) => void }) {
   const { commit, changes } = data;
   const [copied, setCopied] = useState<"yes" | "no" | null>(null);
+  const [mode, setMode] = useState<DiffMode>(() => loadDiffMode());
+  function chooseMode(next: DiffMode) {
+    setMode(next);
+    saveDiffMode(next);
+  }
   const summary = summaryLine(commit.message);
   const body = commit.message.slice(commit.message.indexOf("\n") + 1).trim();
   const hasBody = commit.message.includes("\n") && body !== "";
@@ -143,33 +154,12 @@ function CommitDetails({ data, onOpenParent }: { data: CommitWithChanges; onOpen
           <span className="added">{totals.added}</span> <span className="removed">{totals.removed}</span>
         </dd>
       </dl>
-      <h3 className="section-title">Files</h3>
-      <ul className="file-list" data-testid="file-list">
-        {changes.map((change, index) => {
-          const churn = formatChurn(change.additions, change.deletions);
-          return (
-            <li key={change.id} data-testid="file-row">
-              <span className={`kind kind--${change.kind}`} title={change.kind}>
-                {KIND_LETTERS[change.kind]}
-              </span>
-              <a className="file-list__path" href={`#${fileAnchor(index)}`} onClick={(e) => {
-                e.preventDefault();
-                document.getElementById(fileAnchor(index))?.scrollIntoView({ block: "start" });
-              }}>
-                {change.old_path !== null && change.old_path !== change.path ? `${change.old_path} → ${change.path}` : change.path}
-              </a>
-              {change.is_binary ? (
-                <span className="badge badge--muted">binary</span>
-              ) : (
-                <span className="num">
-                  <span className="added">{churn.added}</span> <span className="removed">{churn.removed}</span>
-                </span>
-              )}
-            </li>
-          );
-        })}
-      </ul>
-      <DiffView changes={changes} />
+      <div className="commit-view__files-head">
+        <h3 className="section-title">Files</h3>
+        <DiffModeToggle mode={mode} onChange={chooseMode} />
+      </div>
+      <FileList changes={changes} />
+      <DiffView changes={changes} mode={mode} />
     </>
   );
 }
