@@ -10,7 +10,8 @@ limit?: number, offset?: number,
  */
 cursor?: string, 
 /**
- * `date` (default), `author_date`, `additions`, `deletions`, `files_changed`, `author`, `hash`.
+ * `date` (default), `author_date`, `additions`, `deletions`, `files_changed`, `author`, `hash`,
+ * or `relevance` (best full-text match first; needs a full-text condition).
  */
 sort_by?: string, 
 /**

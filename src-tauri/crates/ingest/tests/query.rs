@@ -323,3 +323,72 @@ async fn branch_queries_match_git_rev_list_and_follow_ref_moves() {
         assert_eq!(branch_hashes(store, c("branch", "eq", json!(topic))).await, rev_list(&repo, &topic));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn full_text_results_rank_by_relevance_and_carry_highlighted_snippets() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("ranked");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    let messages = [
+        "Tidy the build scripts",
+        "Cache the cache: cache it",
+        "Document the cache for the new contributors of the project",
+        "Unrelated change to the readme",
+        "Rework logging\n\nThe cache now logs its misses.",
+    ];
+    for (i, message) in messages.iter().enumerate() {
+        std::fs::write(repo.join(format!("file{i}.txt")), format!("{i}\n")).unwrap();
+        git(&repo, &["add", "-A"]);
+        git(&repo, &["commit", "-q", "-m", message]);
+    }
+    for engine in [Engine::Sqlite, Engine::Postgres] {
+        let t = fresh_store(engine).await;
+        t.import(&repo, &ImportOptions::default()).await.unwrap();
+        let query = |limit: u32| CommitQuery {
+            filter: Some(parse_search("cache").unwrap()),
+            options: QueryOptions { limit: Some(limit), sort_by: Some("relevance".into()), ..QueryOptions::default() },
+        };
+        let page = t.store.query_commits(&query(10)).await.unwrap();
+        let found: Vec<&str> = page.commits.iter().map(|c| c.message.lines().next().unwrap()).collect();
+        assert_eq!(found.len(), 3, "{engine:?}: {found:?}");
+        assert_eq!(
+            found[0],
+            messages[1].lines().next().unwrap(),
+            "{engine:?}: the commit that says cache most ranks first"
+        );
+        // Paging by relevance visits every match once.
+        let (paged, total) =
+            all_hashes(t.store.as_ref(), &parse_search("cache").unwrap(), "relevance", "desc", 1).await;
+        assert_eq!(total, 3);
+        assert_eq!(paged, page.commits.iter().map(|c| c.hash.clone()).collect::<Vec<_>>(), "{engine:?}");
+
+        // Every result has its snippet, with the searched word marked.
+        assert_eq!(page.snippets.len(), 3, "{engine:?}");
+        for snippet in &page.snippets {
+            let hits: Vec<&str> = snippet.parts.iter().filter(|p| p.hit).map(|p| p.text.as_str()).collect();
+            assert!(!hits.is_empty() && hits.iter().all(|h| h.eq_ignore_ascii_case("cache")), "{snippet:?}");
+        }
+        let logging = page.commits.iter().find(|c| c.message.starts_with("Rework")).unwrap();
+        let text: String = page
+            .snippets
+            .iter()
+            .find(|s| s.commit_id == logging.id)
+            .unwrap()
+            .parts
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect();
+        assert_eq!(text, "Rework logging The cache now logs its misses.");
+
+        // No snippets without full-text search; relevance needs one.
+        let plain = CommitQuery { filter: Some(parse_search("author:tess").unwrap()), ..CommitQuery::default() };
+        assert!(t.store.query_commits(&plain).await.unwrap().snippets.is_empty());
+        let no_text = CommitQuery {
+            options: QueryOptions { sort_by: Some("relevance".into()), ..QueryOptions::default() },
+            ..plain
+        };
+        let err = t.store.query_commits(&no_text).await.unwrap_err();
+        assert!(err.to_string().contains("relevance needs a full-text condition"), "{err}");
+    }
+}

@@ -45,6 +45,9 @@ pub(crate) struct CommitRow {
     raw_author_email: Option<String>,
     raw_committer_name: Option<String>,
     raw_committer_email: Option<String>,
+    /// A computed sort value (the full-text rank) when the query selects one.
+    #[sqlx(default)]
+    pub(crate) sort_key: Option<i64>,
 }
 
 fn identity(name: Option<String>, email: Option<String>) -> Option<Identity> {
@@ -495,8 +498,9 @@ macro_rules! impl_sql_store {
                 let from = "FROM commits c JOIN repositories r ON r.id = c.repository_id \
                             JOIN workspaces w ON w.id = r.workspace_id";
                 let n = compiled.binds.len();
+                let sort_key = if compiled.sort_is_rank { compiled.sort_sql.as_str() } else { "CAST(NULL AS BIGINT)" };
                 let sql = format!(
-                    "SELECT {} {from} WHERE {} AND {} ORDER BY {} LIMIT ${} OFFSET ${}",
+                    "SELECT {}, {sort_key} AS sort_key {from} WHERE {} AND {} ORDER BY {} LIMIT ${} OFFSET ${}",
                     $crate::sql::COMMIT_COLUMNS,
                     compiled.filter_sql,
                     compiled.cursor_sql,
@@ -533,6 +537,7 @@ macro_rules! impl_sql_store {
                 let total = counted.min($crate::query::model::COUNT_CAP);
 
                 let ids: Vec<i64> = rows.iter().map(|r| r.id()).collect();
+                let last_sort_key = rows.last().and_then(|r| r.sort_key);
                 let mut parents = self.parents_of_many(&ids).await?;
                 let commits: Vec<$crate::model::Commit> = rows
                     .into_iter()
@@ -542,14 +547,29 @@ macro_rules! impl_sql_store {
                     })
                     .collect();
                 let next_cursor = match commits.last() {
-                    Some(last) if more => Some($crate::query::compile::encode_cursor(
-                        &$crate::query::sort_value(query.options.sort_by.as_deref(), last),
-                        &last.hash,
-                        last.id,
-                    )),
+                    Some(last) if more => {
+                        let value = if compiled.sort_is_rank {
+                            Bind::Int(last_sort_key.unwrap_or(0))
+                        } else {
+                            $crate::query::sort_value(query.options.sort_by.as_deref(), last)
+                        };
+                        Some($crate::query::compile::encode_cursor(&value, &last.hash, last.id))
+                    }
                     _ => None,
                 };
-                Ok($crate::query::CommitPage { commits, total, total_is_lower_bound, next_cursor })
+                let snippets = if compiled.search_terms.is_empty() {
+                    Vec::new()
+                } else {
+                    commits
+                        .iter()
+                        .map(|c| $crate::query::Snippet {
+                            commit_id: c.id,
+                            parts: $crate::query::snippet::snippet(&c.message, &compiled.search_terms),
+                        })
+                        .filter(|s| !s.parts.is_empty())
+                        .collect()
+                };
+                Ok($crate::query::CommitPage { commits, total, total_is_lower_bound, next_cursor, snippets })
             }
 
             async fn save_query(

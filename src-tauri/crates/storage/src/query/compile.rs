@@ -34,6 +34,11 @@ pub struct CompiledQuery {
     /// Branch or tag names the filter uses: their reachable commits must be computed (see
     /// `ref_reach`) before the query runs.
     pub branches: Vec<String>,
+    /// The words and phrases of the full-text conditions that must match (not negated), for
+    /// highlighting them in the results.
+    pub search_terms: Vec<String>,
+    /// The sort value is a computed rank, read back from the `sort_key` column of the page query.
+    pub sort_is_rank: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,14 +104,38 @@ pub const FIELDS: &[&str] = &[
     "branch",
 ];
 
-const SORTS: &[&str] = &["date", "author_date", "additions", "deletions", "files_changed", "author", "hash"];
+const SORTS: &[&str] =
+    &["date", "author_date", "additions", "deletions", "files_changed", "author", "hash", "relevance"];
+
+/// How well a commit matches the placeholder of a full-text condition, as a whole number (higher
+/// is better) so that it pages with the same keyset cursor as the other sorts. SQLite ranks with
+/// FTS5's BM25, PostgreSQL with `ts_rank`; the two orders are alike, not identical.
+fn rank_sql(backend: Backend, placeholder: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!(
+            "COALESCE((SELECT CAST(-bm25(commit_search) * 1000000 AS INTEGER) FROM commit_search \
+             WHERE commit_search MATCH {placeholder} AND rowid = c.id), 0)"
+        ),
+        Backend::Postgres => format!(
+            "CAST(ts_rank(c.search, phraseto_tsquery('simple', translate({placeholder}, '/._-', '    '))) \
+             * 1000000 AS BIGINT)"
+        ),
+    }
+}
 
 fn invalid(problem: String) -> StoreError {
     StoreError::Query(problem)
 }
 
 pub fn compile(query: &CommitQuery, backend: Backend) -> Result<CompiledQuery> {
-    let mut compiler = Compiler { binds: Vec::new(), backend, branches: Vec::new() };
+    let mut compiler = Compiler {
+        binds: Vec::new(),
+        backend,
+        branches: Vec::new(),
+        search_terms: Vec::new(),
+        ranked_terms: None,
+        negated: false,
+    };
     let filter_sql = match &query.filter {
         Some(filter) => compiler.filter(filter, 1)?,
         None => "TRUE".to_string(),
@@ -118,7 +147,17 @@ pub fn compile(query: &CommitQuery, backend: Backend) -> Result<CompiledQuery> {
         return Err(invalid(format!("limit must be between 1 and {MAX_LIMIT}, got {limit}")));
     }
     let sort_by = options.sort_by.as_deref().unwrap_or("date");
+    let relevance;
     let (sort_sql, sort_is_text) = match sort_by {
+        "relevance" => {
+            let Some(terms) = compiler.ranked_terms.clone() else {
+                return Err(invalid(
+                    "sort_by relevance needs a full-text condition (a `text` field or words in the search box)".into(),
+                ));
+            };
+            relevance = rank_sql(backend, &terms);
+            (relevance.as_str(), false)
+        }
         "date" => ("c.committer_time", false),
         "author_date" => ("c.author_time", false),
         "additions" => ("COALESCE(c.total_additions, -1)", false),
@@ -161,6 +200,8 @@ pub fn compile(query: &CommitQuery, backend: Backend) -> Result<CompiledQuery> {
         sort_sql: sort_sql.to_string(),
         sort_is_text,
         branches: compiler.branches,
+        search_terms: compiler.search_terms,
+        sort_is_rank: sort_by == "relevance",
     })
 }
 
@@ -189,6 +230,11 @@ struct Compiler {
     binds: Vec<Bind>,
     backend: Backend,
     branches: Vec<String>,
+    search_terms: Vec<String>,
+    /// The placeholder of the first full-text condition that must match: what `relevance` ranks by.
+    ranked_terms: Option<String>,
+    /// Inside an odd number of `not`s.
+    negated: bool,
 }
 
 impl Compiler {
@@ -210,7 +256,12 @@ impl Compiler {
                 let parts: Result<Vec<String>> = parts.iter().map(|p| self.filter(p, depth + 1)).collect();
                 Ok(format!("({})", parts?.join(joiner)))
             }
-            Filter::Not(inner) => Ok(format!("NOT {}", self.filter(inner, depth + 1)?)),
+            Filter::Not(inner) => {
+                self.negated = !self.negated;
+                let inner = self.filter(inner, depth + 1);
+                self.negated = !self.negated;
+                Ok(format!("NOT {}", inner?))
+            }
             Filter::Condition(condition) => self.condition(condition),
         }
     }
@@ -273,6 +324,9 @@ impl Compiler {
         }
         if kind == Kind::Words {
             let p = self.bind(binds[0].clone());
+            if !self.negated {
+                self.ranked_terms.get_or_insert_with(|| p.clone());
+            }
             return match self.backend {
                 Backend::Sqlite => {
                     format!("{column} IN (SELECT rowid FROM commit_search WHERE commit_search MATCH {p})")
@@ -346,7 +400,7 @@ impl Compiler {
         }
     }
 
-    fn value(&self, kind: Kind, field: &str, op: &str, value: &Value) -> Result<Bind> {
+    fn value(&mut self, kind: Kind, field: &str, op: &str, value: &Value) -> Result<Bind> {
         let wrong = |expected: &str| invalid(format!("{field} {op} needs {expected}, got {value}"));
         match kind {
             Kind::Branch => {
@@ -376,6 +430,9 @@ impl Compiler {
                 let text = value.as_str().filter(|t| t.chars().any(char::is_alphanumeric));
                 let text = text.ok_or_else(|| wrong("words to search for"))?;
                 crate::validate::no_nul(field, text)?;
+                if !self.negated {
+                    self.search_terms.push(text.to_string());
+                }
                 Ok(Bind::Text(match self.backend {
                     // One FTS5 phrase: the words in order; quotes inside are doubled.
                     Backend::Sqlite => format!("\"{}\"", text.replace('"', "\"\"")),

@@ -3,10 +3,12 @@
 
 pub mod compile;
 pub mod model;
+pub mod snippet;
 pub mod syntax;
 
 pub use compile::{parse_date, Bind, CompiledQuery, FIELDS};
 pub use model::{CommitPage, CommitQuery, Condition, Filter, QueryOptions, SavedQuery};
+pub use snippet::{Snippet, SnippetPart};
 pub use syntax::parse_search;
 
 use crate::model::Commit;

@@ -45,7 +45,8 @@ pub struct QueryOptions {
     pub offset: Option<u32>,
     /// Continue after the last row of a previous page (keyset paging: stable under inserts).
     pub cursor: Option<String>,
-    /// `date` (default), `author_date`, `additions`, `deletions`, `files_changed`, `author`, `hash`.
+    /// `date` (default), `author_date`, `additions`, `deletions`, `files_changed`, `author`, `hash`,
+    /// or `relevance` (best full-text match first; needs a full-text condition).
     pub sort_by: Option<String>,
     /// `desc` (default) or `asc`.
     pub sort_order: Option<String>,
@@ -72,6 +73,10 @@ pub struct CommitPage {
     pub total_is_lower_bound: bool,
     /// Pass as `options.cursor` for the next page; `None` on the last page.
     pub next_cursor: Option<String>,
+    /// For full-text searches: the message around the searched-for words, per commit on the page
+    /// (none for a commit that matched by a changed path only).
+    #[serde(default)]
+    pub snippets: Vec<super::snippet::Snippet>,
 }
 
 pub const DEFAULT_LIMIT: u32 = 50;
