@@ -2,6 +2,7 @@
 //! programs; exit code 0 on success, otherwise 1 with a one-line error on stderr.
 
 mod output;
+mod saved;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -105,6 +106,11 @@ enum Command {
         #[command(flatten)]
         import: ImportArgs,
     },
+    /// Saved queries: list, save, rename, delete, run.
+    Saved {
+        #[command(subcommand)]
+        action: saved::SavedAction,
+    },
     /// Remove a repository and everything stored for it (the folder on disk is not touched).
     Remove {
         name: String,
@@ -125,7 +131,7 @@ enum Command {
 }
 
 #[derive(clap::Args)]
-struct PageArgs {
+pub(crate) struct PageArgs {
     #[arg(long, default_value_t = 50)]
     limit: u32,
     #[arg(long)]
@@ -133,7 +139,7 @@ struct PageArgs {
     /// The cursor printed with the previous page.
     #[arg(long)]
     cursor: Option<String>,
-    /// date, author_date, additions, deletions, files_changed, author or hash.
+    /// date, author_date, additions, deletions, files_changed, author, hash or relevance (full-text searches).
     #[arg(long)]
     sort_by: Option<String>,
     /// desc or asc.
@@ -142,7 +148,7 @@ struct PageArgs {
 }
 
 impl PageArgs {
-    fn query(&self, filter: Filter) -> CommitQuery {
+    pub(crate) fn query(&self, filter: Filter) -> CommitQuery {
         CommitQuery {
             filter: Some(filter),
             options: QueryOptions {
@@ -279,6 +285,7 @@ async fn execute(command: &Command, store: &dyn Store, out: &Output) -> Result<(
             };
             out.commit(&store.get_commit_by_hash(repository_id, hash).await?, !stat);
         }
+        Command::Saved { action } => saved::run(action, store, out).await?,
         Command::Remove { name, yes } => {
             let repository = store.repository_by_name(name).await?;
             let question = format!("Remove {name} and its {} commits from RepoVault?", repository.commit_count);
@@ -376,7 +383,7 @@ async fn execute(command: &Command, store: &dyn Store, out: &Output) -> Result<(
 }
 
 /// Destructive commands ask on a terminal and need `--yes` otherwise.
-fn confirm(question: &str, yes: bool) -> Result<(), StoreError> {
+pub(crate) fn confirm(question: &str, yes: bool) -> Result<(), StoreError> {
     if yes {
         return Ok(());
     }

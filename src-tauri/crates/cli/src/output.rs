@@ -8,7 +8,7 @@ use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use repovault_ingest::{ImportPhase, ImportProgress, ImportReport};
-use repovault_storage::query::CommitPage;
+use repovault_storage::query::{CommitPage, SavedQuery, Snippet};
 use serde::Serialize;
 
 pub struct Output {
@@ -44,6 +44,27 @@ impl Output {
                 .progress_chars("=> "),
         );
         bar
+    }
+
+    pub fn saved_queries(&self, saved: &[SavedQuery]) {
+        if self.json {
+            return self.print_json(saved);
+        }
+        if saved.is_empty() {
+            println!("no saved queries; save one with `repovault-cli saved save NAME --search TEXT`");
+            return;
+        }
+        for query in saved {
+            let filter = serde_json::to_string(&query.filter).expect("filters serialise");
+            println!("{:<24} {:<20} {filter}", query.name, format_utc(query.updated_at));
+        }
+    }
+
+    pub fn saved_query(&self, query: &SavedQuery) {
+        if self.json {
+            return self.print_json(query);
+        }
+        println!("saved {}", query.name);
     }
 
     pub fn removed(&self, name: &str, commits: i64) {
@@ -111,6 +132,12 @@ impl Output {
         if self.json {
             return self.print_json(commits);
         }
+        self.commit_rows(commits, &[]);
+    }
+
+    /// One line per commit; under it, for a full-text search, the message around the found words
+    /// (marked with « »).
+    fn commit_rows(&self, commits: &[Commit], snippets: &[Snippet]) {
         for c in commits {
             let summary = c.message.lines().next().unwrap_or_default();
             println!(
@@ -121,6 +148,14 @@ impl Output {
                 counted("+", c.totals.total_additions),
                 counted("-", c.totals.total_deletions),
             );
+            if let Some(snippet) = snippets.iter().find(|s| s.commit_id == c.id) {
+                let text: String = snippet
+                    .parts
+                    .iter()
+                    .map(|p| if p.hit { format!("«{}»", p.text) } else { p.text.clone() })
+                    .collect();
+                println!("              {text}");
+            }
         }
     }
 
@@ -128,7 +163,7 @@ impl Output {
         if self.json {
             return self.print_json(page);
         }
-        self.commits(&page.commits);
+        self.commit_rows(&page.commits, &page.snippets);
         let plus = if page.total_is_lower_bound { "+" } else { "" };
         println!("{} of {}{plus} matching commits", page.commits.len(), page.total);
         if let Some(cursor) = &page.next_cursor {

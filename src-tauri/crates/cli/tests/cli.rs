@@ -287,3 +287,45 @@ fn remove_needs_yes_off_a_terminal() {
     assert_eq!(removed["commits"], 2);
     assert_eq!(ok_json(&data, &["--json", "repos"]), serde_json::json!([]));
 }
+
+#[test]
+fn saved_queries_are_saved_run_renamed_and_deleted() {
+    let dir = with_event();
+    let data = dir.path().join("data");
+    let saved = ok_json(&data, &["--json", "saved", "save", "crashes", "--search", "crash author:alice"]);
+    assert_eq!(saved["name"], "crashes");
+    let filter = serde_json::json!({"field": "author", "op": "eq", "value": "Bob"});
+    ok_json(&data, &["--json", "saved", "save", "bob", "--filter", &filter.to_string()]);
+    let listed = ok_json(&data, &["--json", "saved", "list"]);
+    let names: Vec<_> = listed.as_array().unwrap().iter().map(|q| q["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["bob", "crashes"]);
+
+    let page = ok_json(&data, &["--json", "saved", "run", "crashes"]);
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["commits"][0]["hash"], "0123456789abcdef0123456789abcdef01234567");
+    let hits: Vec<_> = page["snippets"][0]["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["hit"] == true)
+        .map(|p| p["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(hits, ["crash"], "the searched word is marked in the snippet");
+    let human = cli(&data, &["search", "crash"]);
+    assert!(String::from_utf8_lossy(&human.stdout).contains("Fix the «crash»"), "{human:?}");
+
+    ok_json(&data, &["--json", "saved", "rename", "bob", "bobs"]);
+    let run = ok_json(&data, &["--json", "saved", "run", "bobs"]);
+    assert_eq!(run["commits"][0]["hash"], "1123456789abcdef0123456789abcdef01234567");
+
+    let refused = cli(&data, &["saved", "delete", "bobs"]);
+    assert!(!refused.status.success(), "deleting needs --yes off a terminal");
+    let left = ok_json(&data, &["--json", "saved", "delete", "bobs", "--yes"]);
+    assert_eq!(left.as_array().unwrap().len(), 1);
+
+    let unknown = cli(&data, &["saved", "run", "nope"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("saved query \"nope\""));
+    let bad = cli(&data, &["saved", "save", "x", "--filter", r#"{"field":"colour","op":"eq","value":1}"#]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown field \"colour\""), "{bad:?}");
+}
