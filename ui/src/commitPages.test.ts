@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { Commit } from "./bindings/Commit";
 import type { CommitPage } from "./bindings/CommitPage";
+import type { Filter } from "./bindings/Filter";
 import {
   emptyList,
   formatChurn,
@@ -35,39 +36,34 @@ function commit(id: number): Commit {
 }
 
 function page(ids: number[], total: number, next: string | null, atLeast = false): CommitPage {
-  return { commits: ids.map(commit), total, total_is_lower_bound: atLeast, next_cursor: next };
+  return { commits: ids.map(commit), total, total_is_lower_bound: atLeast, next_cursor: next, snippets: [] };
 }
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 
 describe("pageRequest", () => {
-  it("lists every commit through query_commits when the search is empty", () => {
-    expect(pageRequest({ repository: null, search: "  " }, null)).toEqual({
-      command: "query_commits",
-      query: { options: { limit: PAGE_SIZE } },
+  const alice: Filter = { and: [{ field: "author", op: "like", value: "%alice%" }] };
+
+  it("lists every commit when there is no filter (or an empty one)", () => {
+    expect(pageRequest({ repository: null, branch: null, filter: null }, null)).toEqual({ options: { limit: PAGE_SIZE } });
+    expect(pageRequest({ repository: null, branch: null, filter: { and: [] } }, null)).toEqual({ options: { limit: PAGE_SIZE } });
+  });
+
+  it("limits the list to the repository by name and passes the cursor", () => {
+    expect(pageRequest({ repository: "demo", branch: null, filter: null }, "c1", 50)).toEqual({
+      filter: { field: "repository", op: "eq", value: "demo" },
+      options: { limit: 50, cursor: "c1" },
     });
   });
 
-  it("limits query_commits to the repository by name and passes the cursor", () => {
-    expect(pageRequest({ repository: "demo", search: "" }, "c1", 50)).toEqual({
-      command: "query_commits",
-      query: { filter: { field: "repository", op: "eq", value: "demo" }, options: { limit: 50, cursor: "c1" } },
-    });
-  });
-
-  it("sends a search to search_commits, trimmed, with the repository", () => {
-    expect(pageRequest({ repository: "demo", search: " author:alice " }, "c2")).toEqual({
-      command: "search_commits",
-      text: "author:alice",
+  it("joins repository, branch and filter with and", () => {
+    expect(pageRequest({ repository: "demo", branch: "main", filter: alice }, "c2")).toEqual({
+      filter: {
+        and: [{ field: "repository", op: "eq", value: "demo" }, { field: "branch", op: "eq", value: "main" }, alice],
+      },
       options: { limit: PAGE_SIZE, cursor: "c2" },
-      repository: "demo",
     });
-    expect(pageRequest({ repository: null, search: "fix" }, null)).toEqual({
-      command: "search_commits",
-      text: "fix",
-      options: { limit: PAGE_SIZE },
-      repository: null,
-    });
+    expect(pageRequest({ repository: null, branch: null, filter: alice }, null)).toEqual({ filter: alice, options: { limit: PAGE_SIZE } });
   });
 });
 

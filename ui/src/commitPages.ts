@@ -6,6 +6,7 @@ import type { Commit } from "./bindings/Commit";
 import type { CommitPage } from "./bindings/CommitPage";
 import type { CommitQuery } from "./bindings/CommitQuery";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
+import type { Filter } from "./bindings/Filter";
 import type { QueryOptions } from "./bindings/QueryOptions";
 
 /** Rows per request. */
@@ -13,42 +14,50 @@ export const PAGE_SIZE = 200;
 /** The next page is asked for when the last rendered row is this close to the end of the list. */
 export const PREFETCH_ROWS = 100;
 
-/** What the list shows: the commits of one repository (by name) or of all, and a search text. */
+/**
+ * What the list shows: the commits of one repository (by name) or of all, reachable from one
+ * branch or tag (by short name) or from any, matching a filter (null: every commit). The search
+ * box and the filter builder both produce the filter.
+ */
 export interface CommitSource {
   repository: string | null;
-  search: string;
+  branch: string | null;
+  filter: Filter | null;
 }
 
-/** One page request, as the command and the arguments it takes. */
-export type PageRequest =
-  | { command: "query_commits"; query: CommitQuery }
-  | { command: "search_commits"; text: string; options: QueryOptions; repository: string | null };
+/** An `and` with nothing in it: no condition at all. */
+function isEmpty(filter: Filter | null): boolean {
+  return filter === null || ("and" in filter && filter.and.length === 0);
+}
 
 /**
- * The request for the page after `cursor` (null: the first page). An empty search lists every
- * commit (of the repository) through `query_commits`; otherwise the search-box syntax goes to
- * `search_commits`. Newest first (the backend's default order).
+ * The whole filter of a source: the repository and branch conditions and the filter, joined by
+ * `and` (a lone condition as it is); undefined for no condition.
  */
-export function pageRequest(source: CommitSource, cursor: string | null, limit = PAGE_SIZE): PageRequest {
-  const options: QueryOptions = cursor === null ? { limit } : { limit, cursor };
-  const search = source.search.trim();
-  if (search === "") return { command: "query_commits", query: repositoryQuery(source.repository, options) };
-  return { command: "search_commits", text: search, options, repository: source.repository };
+export function sourceFilter(source: CommitSource): Filter | undefined {
+  const parts: Filter[] = [];
+  if (source.repository !== null) parts.push({ field: "repository", op: "eq", value: source.repository });
+  if (source.branch !== null) parts.push({ field: "branch", op: "eq", value: source.branch });
+  if (!isEmpty(source.filter) && source.filter !== null) parts.push(source.filter);
+  if (parts.length === 0) return undefined;
+  return parts.length === 1 ? parts[0] : { and: parts };
 }
 
-/** Every commit (of one repository, by name, when given). */
-function repositoryQuery(repository: string | null, options: QueryOptions): CommitQuery {
-  return repository === null ? { options } : { filter: { field: "repository", op: "eq", value: repository }, options };
+/** The query for the page after `cursor` (null: the first page), newest first (the default order). */
+export function pageRequest(source: CommitSource, cursor: string | null, limit = PAGE_SIZE): CommitQuery {
+  const options: QueryOptions = cursor === null ? { limit } : { limit, cursor };
+  const filter = sourceFilter(source);
+  return filter === undefined ? { options } : { filter, options };
 }
 
 /**
- * What `export_commits` needs to write exactly the list `source` shows: the repository's query,
- * and the search text (parsed by the backend as `search_commits` does) when there is one. The
- * exporter pages and orders by itself, so no paging options.
+ * What `export_commits` needs to write exactly the list `source` shows: the same filter. The
+ * exporter pages and orders by itself, so no paging options, and no search text (the filter
+ * already holds what the search box said).
  */
 export function exportRequest(source: CommitSource): { query: CommitQuery; search: string | null } {
-  const search = source.search.trim();
-  return { query: repositoryQuery(source.repository, {}), search: search === "" ? null : search };
+  const filter = sourceFilter(source);
+  return { query: filter === undefined ? { options: {} } : { filter, options: {} }, search: null };
 }
 
 export interface ListState {

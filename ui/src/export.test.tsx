@@ -25,7 +25,7 @@ const COMMIT = {
   pusher: null, commit_count: null, raw_author: null, raw_committer: null,
   totals: { total_additions: 1, total_deletions: 0, files_changed: 1 }, stored_at: 0,
 };
-const PAGE = { commits: [COMMIT], total: 1, total_is_lower_bound: false, next_cursor: null };
+const PAGE = { commits: [COMMIT], total: 1, total_is_lower_bound: false, next_cursor: null, snippets: [] };
 
 type Args = Record<string, unknown>;
 let exportAnswer: (args: Args) => Promise<unknown>;
@@ -42,8 +42,9 @@ beforeEach(() => {
       case "list_repositories":
         return Promise.resolve([REPO]);
       case "query_commits":
-      case "search_commits":
         return Promise.resolve(PAGE);
+      case "parse_search":
+        return Promise.resolve({ and: [{ field: "author", op: "like", value: "%alice%" }] });
       case "export_commits":
         return exportAnswer(args);
       default:
@@ -95,8 +96,11 @@ describe("Export on the History page", () => {
     );
     expect(exportCalls()).toEqual([
       {
-        query: { filter: { field: "repository", op: "eq", value: "demo" }, options: {} },
-        search: "author:alice",
+        query: {
+          filter: { and: [{ field: "repository", op: "eq", value: "demo" }, { and: [{ field: "author", op: "like", value: "%alice%" }] }] },
+          options: {},
+        },
+        search: null,
         format: "ndjson",
         path: "/tmp/out.ndjson",
         onProgress: expect.anything(),

@@ -21,22 +21,18 @@ describe("exportTarget", () => {
 
 describe("exportRequest", () => {
   it("exports what the list shows: every commit, or one repository's", () => {
-    expect(exportRequest({ repository: null, search: "" })).toEqual({ query: { options: {} }, search: null });
-    expect(exportRequest({ repository: "demo", search: "  " })).toEqual({
+    expect(exportRequest({ repository: null, branch: null, filter: null })).toEqual({ query: { options: {} }, search: null });
+    expect(exportRequest({ repository: "demo", branch: null, filter: { and: [] } })).toEqual({
       query: { filter: { field: "repository", op: "eq", value: "demo" }, options: {} },
       search: null,
     });
   });
 
-  it("sends the search text as the list's search_commits does, with the same repository filter", () => {
-    const source = { repository: "demo", search: " author:alice " };
+  it("sends the list's own filter (repository, branch and search together)", () => {
+    const source = { repository: "demo", branch: "v1.0", filter: { and: [{ field: "author", op: "like", value: "%alice%" }] } };
     const request = exportRequest(source);
-    expect(request.search).toBe("author:alice");
-    const page = pageRequest(source, null);
-    expect(page.command === "search_commits" && page.text).toBe(request.search);
-    // Without the search, the list's query and the export's filter are the same.
-    const plain = pageRequest({ ...source, search: "" }, null);
-    expect(plain.command === "query_commits" && plain.query.filter).toEqual(request.query.filter);
+    expect(request.search).toBeNull();
+    expect(request.query.filter).toEqual(pageRequest(source, null).filter);
   });
 });
 

@@ -60,13 +60,14 @@ function backend(overrides: Record<string, (args: Args) => Promise<unknown>> = {
     store_info: () => Promise.resolve(INFO),
     list_repositories: () => Promise.resolve([REPO]),
     query_commits: (args) => {
-      const options = (args["query"] as { options: { limit: number; cursor?: string } }).options;
-      return Promise.resolve(pageOf(ALL, options));
+      const query = args["query"] as { filter?: unknown; options: { limit: number; cursor?: string } };
+      const alice = JSON.stringify(query.filter ?? null).includes("%alice%");
+      return Promise.resolve(pageOf(alice ? ALL.filter((c) => c.author.name === "Alice Kim") : ALL, query.options));
     },
-    search_commits: (args) => {
-      const options = args["options"] as { limit: number; cursor?: string };
+    parse_search: (args) => {
       if (args["text"] === "colour:blue") return Promise.reject({ code: "query", message: 'query error: unknown search key "colour"' });
-      return Promise.resolve(pageOf(ALL.filter((c) => c.author.name === "Alice Kim"), options));
+      if (args["text"] === "author:alice") return Promise.resolve({ and: [{ field: "author", op: "like", value: "%alice%" }] });
+      return Promise.reject({ code: "query", message: `no fake parse for ${String(args["text"])}` });
     },
     get_commit_stat: (args) => Promise.resolve(details(args["hash"] as string)),
     get_file_diff: (args) => Promise.resolve(DIFFS[args["fileChangeId"] as number] ?? null),
@@ -87,6 +88,7 @@ function pageOf(rows: Commit[], options: { limit: number; cursor?: string }) {
     total: Math.min(rows.length, 400),
     total_is_lower_bound: capped,
     next_cursor: end < rows.length ? String(end) : null,
+    snippets: [],
   };
 }
 
@@ -232,7 +234,10 @@ describe("History page", () => {
       fireEvent.submit(search.closest("form")!);
     });
     await flush();
-    expect(calls("search_commits")).toEqual([{ text: "author:alice", options: { limit: 200 }, repository: null }]);
+    expect(calls("parse_search").at(-1)).toEqual({ text: "author:alice" });
+    expect(calls("query_commits").at(-1)).toEqual({
+      query: { filter: { and: [{ field: "author", op: "like", value: "%alice%" }] }, options: { limit: 200 } },
+    });
     expect(screen.getByTestId("history-summary").textContent).toBe("150 commits");
     const authors = rows().map((r) => within(r).getByTestId("commit-author").textContent);
     expect(authors.length).toBeGreaterThan(0);

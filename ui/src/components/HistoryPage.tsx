@@ -2,29 +2,27 @@ import { useCallback, useEffect, useId, useReducer, useRef, useState, type FormE
 
 import { api } from "../api";
 import type { Loadable } from "../App";
-import type { CommitPage } from "../bindings/CommitPage";
 import type { Repository } from "../bindings/Repository";
-import { emptyList, listReducer, matchingTotal, needsMore, pageRequest, type PageRequest } from "../commitPages";
+import { emptyList, listReducer, matchingTotal, needsMore, pageRequest } from "../commitPages";
 import { normalizeError } from "../errors";
+import { builderToFilter, sameFilter, withoutBlankRows } from "../filterBuilder";
 import { formatCount } from "../format";
 import { NAV_START, navClick, navKey, navOpenCommit, openCommit, type CommitRef, type NavState } from "../historyNav";
 import { useExport } from "../useExport";
+import { useFilterEditing } from "../useFilterEditing";
+import { BranchSelect } from "./BranchSelect";
 import { CommitList, ROW_HEIGHT } from "./CommitList";
 import { CommitView } from "./CommitView";
 import { ErrorBanner } from "./ErrorBanner";
 import { ExportStatus } from "./ExportStatus";
+import { FilterBuilder } from "./FilterBuilder";
+import { SavedQueries } from "./SavedQueries";
 
 interface Props {
   repos: Loadable<Repository[]>;
   /** The repository shown (by name), or null for all. */
   repository: string | null;
   onRepositoryChange: (name: string | null) => void;
-}
-
-function fetchPage(request: PageRequest): Promise<CommitPage> {
-  return request.command === "query_commits"
-    ? api.queryCommits(request.query)
-    : api.searchCommits(request.text, request.options, request.repository);
 }
 
 function isEditable(target: EventTarget | null): boolean {
@@ -35,13 +33,16 @@ function isEditable(target: EventTarget | null): boolean {
 const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End"]);
 
 /**
- * History: the commits of one repository (or all), newest first, page by page as the list scrolls;
- * a search box with the search syntax; the selected commit's details below the list.
+ * History: the commits of one repository (or all, of one branch or all), newest first, page by
+ * page as the list scrolls; a search box and a filter builder showing the same filter; saved
+ * queries; the selected commit's details below the list.
  * Keys: `/` search, ↑/↓ or k/j move, Enter open, Esc close.
  */
 export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
-  const [searchInput, setSearchInput] = useState("");
-  const [search, setSearch] = useState("");
+  const editing = useFilterEditing();
+  const { applied } = editing;
+  const [branch, setBranch] = useState<string | null>(null);
+  const [panel, setPanel] = useState<"filter" | "saved" | null>(null);
   const [list, dispatch] = useReducer(listReducer, -1, emptyList);
   const [lastRendered, setLastRendered] = useState(-1);
   const [nav, setNav] = useState<NavState>(NAV_START);
@@ -50,24 +51,35 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
   const searchRef = useRef<HTMLInputElement | null>(null);
   const searchId = useId();
 
-  // A new question: a new generation, an empty list, nothing selected.
+  // A branch belongs to one repository.
+  const [branchOf, setBranchOf] = useState(repository);
+  if (branchOf !== repository) {
+    setBranchOf(repository);
+    setBranch(null);
+  }
+
+  // A new question (every apply is one, even of the same filter: new commits may have come):
+  // a new generation, an empty list, nothing selected.
   useEffect(() => {
     const key = ++generation.current;
     dispatch({ type: "reset", key });
     setNav(NAV_START);
     setLastRendered(-1);
-  }, [repository, search]);
+  }, [repository, branch, applied]);
+
+  const filter = "filter" in applied ? applied.filter : null;
+  const appliedError = "error" in applied ? applied.error : null;
 
   // The next page, when the list nears its end (and the first one).
   useEffect(() => {
-    if (list.key !== generation.current || !needsMore(list, lastRendered)) return;
+    if (appliedError !== null || list.key !== generation.current || !needsMore(list, lastRendered)) return;
     const { key, cursor: after } = list;
     dispatch({ type: "request", key });
-    fetchPage(pageRequest({ repository, search }, after)).then(
+    api.queryCommits(pageRequest({ repository, branch, filter }, after)).then(
       (page) => dispatch({ type: "loaded", key, after, page }),
       (error: unknown) => dispatch({ type: "failed", key, error: normalizeError(error) }),
     );
-  }, [list, lastRendered, repository, search]);
+  }, [list, lastRendered, repository, branch, filter, appliedError]);
 
   // The keyboard handler reads the newest state through refs, so it is installed once.
   const navRef = useRef(nav);
@@ -106,14 +118,7 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
 
   function runSearch(event: FormEvent) {
     event.preventDefault();
-    if (searchInput.trim() === search.trim()) {
-      // The same question again: ask again (new commits may have been imported).
-      const key = ++generation.current;
-      dispatch({ type: "reset", key });
-      setNav(NAV_START);
-      setLastRendered(-1);
-    }
-    setSearch(searchInput);
+    void editing.submitText();
   }
 
   const open = openCommit(nav, (index) => {
@@ -128,7 +133,11 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
 
   const repoNames = repos.status === "ok" ? repos.data.map((r) => r.name) : [];
   if (repository !== null && !repoNames.includes(repository)) repoNames.unshift(repository);
-  const firstPageError = list.error !== null && list.rows.length === 0 ? list.error : null;
+  const repositoryId = repos.status === "ok" ? (repos.data.find((r) => r.name === repository)?.id ?? null) : null;
+  const firstPageError = appliedError ?? (list.error !== null && list.rows.length === 0 ? list.error : null);
+  const builderFilter = editing.builder === null ? filter : builderToFilter(withoutBlankRows(editing.builder)).filter;
+  const dirty = editing.builder !== null && !sameFilter(builderFilter, filter);
+  const conditionCount = editing.builder?.rows.length ?? 0;
   const total = matchingTotal(list);
   const exporter = useExport();
   const exporting = exporter.state.status === "running";
@@ -175,6 +184,7 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
               </option>
             ))}
           </select>
+          <BranchSelect repositoryId={repositoryId} value={branch} onChange={setBranch} />
           <form className="search" role="search" onSubmit={runSearch}>
             <label className="visually-hidden" htmlFor={searchId}>
               Search commits
@@ -185,8 +195,10 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
               className="input input--mono search__input"
               data-testid="history-search"
               type="search"
-              value={searchInput}
-              onChange={(e) => setSearchInput(e.target.value)}
+              value={editing.text}
+              onChange={(e) => editing.typeText(e.target.value)}
+              aria-invalid={editing.syntaxError !== null}
+              aria-describedby={editing.syntaxError !== null ? `${searchId}-syntax` : undefined}
               onKeyDown={(e) => {
                 if (e.key === "ArrowDown" || e.key === "Escape") {
                   e.preventDefault();
@@ -206,6 +218,26 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
           </form>
           <button
             type="button"
+            className={`button${panel === "filter" ? " button--active" : ""}`}
+            data-testid="history-filter-toggle"
+            aria-expanded={panel === "filter"}
+            title="Build the filter from conditions (the same filter as the search box)"
+            onClick={() => setPanel((p) => (p === "filter" ? null : "filter"))}
+          >
+            {conditionCount > 0 ? `Filter (${conditionCount})` : "Filter"}
+          </button>
+          <button
+            type="button"
+            className={`button${panel === "saved" ? " button--active" : ""}`}
+            data-testid="history-saved-toggle"
+            aria-expanded={panel === "saved"}
+            title="Save this filter under a name, or use a saved one"
+            onClick={() => setPanel((p) => (p === "saved" ? null : "saved"))}
+          >
+            Saved
+          </button>
+          <button
+            type="button"
             className="button"
             data-testid="history-export"
             // aria-disabled rather than disabled: a disabled button drops keyboard focus.
@@ -213,13 +245,36 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
             aria-busy={exporting}
             title={nothingToExport ? "Nothing to export" : "Export the commits listed here as CSV, JSON or NDJSON"}
             onClick={() => {
-              if (!nothingToExport && !exporting) void exporter.start({ repository, search });
+              if (!nothingToExport && !exporting) void exporter.start({ repository, branch, filter });
             }}
           >
             {exporting ? "Exporting…" : "Export…"}
           </button>
         </div>
       </div>
+      {editing.syntaxError !== null && (
+        <p id={`${searchId}-syntax`} className="history__syntax" data-testid="search-syntax" role="status">
+          {editing.syntaxError} — press Enter to search anyway, or fix the text.
+        </p>
+      )}
+      {panel === "filter" && (
+        <div className="history__panel">
+          <FilterBuilder
+            builder={editing.builder}
+            rowErrors={editing.rowErrors}
+            textNote={editing.textNote}
+            dirty={dirty}
+            onChange={editing.editBuilder}
+            onApply={() => editing.applyBuilder()}
+            onClear={editing.clear}
+          />
+        </div>
+      )}
+      {panel === "saved" && (
+        <div className="history__panel">
+          <SavedQueries current={appliedError === null && filter !== null && !sameFilter(filter, null) ? filter : null} onApply={editing.applyFilter} />
+        </div>
+      )}
       {exporter.state.status !== "idle" && (
         <div className="banners">
           <ExportStatus state={exporter.state} lowerBound={total?.atLeast ?? false} onDismiss={exporter.dismiss} />
@@ -237,7 +292,13 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
         {firstPageError !== null ? null : list.total === 0 ? (
           <div className="empty" data-testid="history-empty">
             <p className="empty__title">No commits.</p>
-            <p>{search.trim() === "" ? "Import a repository on the Repositories page." : "Nothing matches this search."}</p>
+            <p>
+              {filter === null || sameFilter(filter, null)
+                ? branch !== null
+                  ? "Nothing is reachable from this branch or tag. Choose All branches, or sync the repository."
+                  : "Import a repository on the Repositories page."
+                : "Nothing matches this filter. Change the search or the filter, or clear it."}
+            </p>
           </div>
         ) : (
           <CommitList
