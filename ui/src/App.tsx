@@ -85,7 +85,14 @@ export function App() {
           ) : page === "history" ? (
             <HistoryPage repos={repos} repository={historyRepo} onRepositoryChange={setHistoryRepo} />
           ) : (
-            <SettingsPage info={info} />
+            <SettingsPage
+              info={info}
+              onSwitched={(opened) => {
+                setInfo({ status: "ok", data: opened });
+                setHistoryRepo(null);
+                void refresh();
+              }}
+            />
           )}
         </main>
       </div>

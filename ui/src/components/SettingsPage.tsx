@@ -2,14 +2,17 @@ import { useState } from "react";
 
 import type { AppInfo } from "../api";
 import type { Loadable } from "../App";
+import { DatabaseSettings } from "./DatabaseSettings";
 import { applyTheme, loadTheme, saveTheme, THEMES, type Theme } from "../theme";
 
 interface Props {
   info: Loadable<AppInfo>;
+  /** The app switched to another database (Save and switch). */
+  onSwitched: (info: AppInfo) => void;
 }
 
-/** Settings: where the data lives (read-only; set by --data-dir / DATABASE_URL) and the theme. */
-export function SettingsPage({ info }: Props) {
+/** Settings: where the data lives, the database URL (tested, then switched to), and the theme. */
+export function SettingsPage({ info, onSwitched }: Props) {
   const [theme, setTheme] = useState<Theme>(() => loadTheme());
 
   function choose(next: Theme) {
@@ -41,11 +44,20 @@ export function SettingsPage({ info }: Props) {
           <dd className="mono" data-testid="settings-database">
             {value((d) => `${d.store.location} (${d.store.backend})`)}
           </dd>
+          <dt>Schema version</dt>
+          <dd className="mono" data-testid="settings-schema">
+            {value((d) => String(d.store.schema_version))}
+          </dd>
         </dl>
         <p className="muted settings__hint">
-          Set when the app starts: <code>--data-dir</code> or <code>REPOVAULT_DATA_DIR</code>, and{" "}
-          <code>--database-url</code> or <code>DATABASE_URL</code>.
+          The data folder is set when the app starts: <code>--data-dir</code> or <code>REPOVAULT_DATA_DIR</code>.
         </p>
+      </section>
+      <section className="settings__section" aria-labelledby="settings-db">
+        <h2 id="settings-db" className="section-title">
+          Database
+        </h2>
+        <DatabaseSettings info={info} onSwitched={onSwitched} />
       </section>
       <section className="settings__section" aria-labelledby="settings-theme">
         <h2 id="settings-theme" className="section-title">
