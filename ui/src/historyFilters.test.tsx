@@ -206,6 +206,25 @@ describe("filter builder and search box", () => {
   });
 });
 
+describe("keyboard", () => {
+  it("Enter in a condition's value applies the builder; Esc closes the panel", async () => {
+    await openHistory();
+    await click("history-filter-toggle");
+    await click("filter-add");
+    const value = screen.getByTestId("filter-row-value");
+    fireEvent.change(value, { target: { value: "%kim%" } });
+    await act(async () => {
+      fireEvent.submit(value.closest("form")!);
+    });
+    await wait();
+    expect(lastQueryFilter()).toEqual({ and: [{ field: "author", op: "like", value: "%kim%" }] });
+    fireEvent.keyDown(screen.getByTestId("commit-list"), { key: "Escape" });
+    await wait();
+    expect(screen.queryByTestId("filter-builder")).toBeNull();
+    expect(screen.getByTestId("history-filter-toggle").textContent).toBe("Filter (1)");
+  });
+});
+
 describe("saved queries", () => {
   it("saves the list's filter, applies, renames and deletes (after confirming)", async () => {
     await openHistory();

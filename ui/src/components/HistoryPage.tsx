@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useReducer, useRef, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useId, useReducer, useRef, useState } from "react";
 
 import { api } from "../api";
 import type { Loadable } from "../App";
@@ -17,6 +17,7 @@ import { ErrorBanner } from "./ErrorBanner";
 import { ExportStatus } from "./ExportStatus";
 import { FilterBuilder } from "./FilterBuilder";
 import { SavedQueries } from "./SavedQueries";
+import { SearchBox } from "./SearchBox";
 
 interface Props {
   repos: Loadable<Repository[]>;
@@ -86,6 +87,8 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
   navRef.current = nav;
   const countRef = useRef(0);
   countRef.current = list.rows.length;
+  const panelRef = useRef(panel);
+  panelRef.current = panel;
 
   useEffect(() => {
     function onKeyDown(event: KeyboardEvent) {
@@ -103,7 +106,14 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
       if (target?.closest("[data-nav-scope='detail']") != null && SCROLL_KEYS.has(event.key)) return;
       const pageSize = Math.max(1, Math.floor((listRef.current?.clientHeight ?? 300) / ROW_HEIGHT) - 1);
       const next = navKey(navRef.current, event.key, countRef.current, pageSize);
-      if (next === null) return;
+      if (next === null) {
+        // Esc with no commit open closes the filter or saved-queries panel.
+        if (event.key === "Escape" && panelRef.current !== null) {
+          event.preventDefault();
+          setPanel(null);
+        }
+        return;
+      }
       event.preventDefault();
       if (event.key === "Escape" && target?.closest("[data-nav-scope='detail']") != null) listRef.current?.focus();
       // Keys may come faster than renders (a held key): the next one starts from this state.
@@ -115,11 +125,6 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
   }, []);
 
   const onRendered = useCallback((index: number) => setLastRendered(index), []);
-
-  function runSearch(event: FormEvent) {
-    event.preventDefault();
-    void editing.submitText();
-  }
 
   const open = openCommit(nav, (index) => {
     const commit = list.rows[index];
@@ -185,37 +190,19 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
             ))}
           </select>
           <BranchSelect repositoryId={repositoryId} value={branch} onChange={setBranch} />
-          <form className="search" role="search" onSubmit={runSearch}>
-            <label className="visually-hidden" htmlFor={searchId}>
-              Search commits
-            </label>
-            <input
-              id={searchId}
-              ref={searchRef}
-              className="input input--mono search__input"
-              data-testid="history-search"
-              type="search"
-              value={editing.text}
-              onChange={(e) => editing.typeText(e.target.value)}
-              aria-invalid={editing.syntaxError !== null}
-              aria-describedby={editing.syntaxError !== null ? `${searchId}-syntax` : undefined}
-              onKeyDown={(e) => {
-                if (e.key === "ArrowDown" || e.key === "Escape") {
-                  e.preventDefault();
-                  listRef.current?.focus();
-                  if (e.key === "ArrowDown" && nav.selected === null && list.rows.length > 0) {
-                    setNav({ selected: 0, open: nav.open, pinned: null });
-                  }
-                }
-              }}
-              placeholder='author:alice path:src/ after:2024-01-01 "fix crash"   ( / )'
-              spellCheck={false}
-              autoComplete="off"
-            />
-            <button type="submit" className="button" data-testid="history-search-run">
-              Search
-            </button>
-          </form>
+          <SearchBox
+            text={editing.text}
+            syntaxError={editing.syntaxError}
+            inputRef={searchRef}
+            onType={editing.typeText}
+            onSubmit={() => void editing.submitText()}
+            onLeave={(key) => {
+              listRef.current?.focus();
+              if (key === "ArrowDown" && nav.selected === null && list.rows.length > 0) {
+                setNav({ selected: 0, open: nav.open, pinned: null });
+              }
+            }}
+          />
           <button
             type="button"
             className={`button${panel === "filter" ? " button--active" : ""}`}
@@ -253,7 +240,7 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
         </div>
       </div>
       {editing.syntaxError !== null && (
-        <p id={`${searchId}-syntax`} className="history__syntax" data-testid="search-syntax" role="status">
+        <p className="history__syntax" data-testid="search-syntax" role="status">
           {editing.syntaxError} — press Enter to search anyway, or fix the text.
         </p>
       )}
