@@ -178,7 +178,7 @@ describe("filter builder and search box", () => {
     fireEvent.change(within(second()).getByTestId("filter-row-value"), { target: { value: "10" } });
     expect(screen.queryByTestId("filter-row-error")).toBeNull();
     expect(screen.getByTestId("filter-text-note").textContent).toContain("additions gte 10 has no search-box form");
-    expect(searchBox().value).toBe("-author:bob");
+    expect(searchBox().value).toBe("");
 
     fireEvent.click(screen.getByTestId("filter-combinator-or"));
     expect(screen.getByTestId("filter-text-note").textContent).toContain("cannot show “or”");
@@ -270,6 +270,38 @@ describe("saved queries", () => {
     expect(calls("delete_saved_query")).toEqual([{ name: "Alice" }]);
     expect(screen.queryByTestId("saved-item")).toBeNull();
     expect(screen.getByTestId("saved-empty")).toBeTruthy();
+  });
+
+  it("applies a saved filter the search box cannot show, and says so", async () => {
+    const either: Filter = { or: [{ field: "author", op: "like", value: "%a%" }, { field: "additions", op: "gt", value: 5 }] };
+    saved = [{ id: 3, name: "either", filter: either, created_at: 0, updated_at: 0 }];
+    await openHistory();
+    fireEvent.change(searchBox(), { target: { value: "author:alice" } });
+    await click("history-saved-toggle");
+    expect(screen.getByTestId("saved-item").textContent).toContain("(built filter: the search box joins conditions with “and”; it cannot show “or”)");
+    await click("saved-apply");
+    expect(lastQueryFilter()).toEqual(either);
+    expect(searchBox().value).toBe("");
+    expect(screen.getByTestId("search-text-note").textContent).toContain("cannot show “or”");
+    await click("history-filter-toggle");
+    expect(rowsOf().map((r) => r.field)).toEqual(["author", "additions"]);
+    expect((screen.getByTestId("filter-combinator-or") as HTMLInputElement).checked).toBe(true);
+  });
+
+  it("applies a nested saved filter as it is, and the builder says it cannot show it", async () => {
+    const nested: Filter = { and: [{ field: "merge", op: "eq", value: false }, { or: [{ field: "author", op: "like", value: "%a%" }, { field: "author", op: "like", value: "%b%" }] }] };
+    saved = [{ id: 4, name: "nested", filter: nested, created_at: 0, updated_at: 0 }];
+    await openHistory();
+    await click("history-saved-toggle");
+    await click("saved-apply");
+    expect(lastQueryFilter()).toEqual(nested);
+    expect(screen.getByTestId("search-text-note").textContent).toContain("nested groups");
+    await click("history-filter-toggle");
+    expect(screen.getByTestId("filter-nested")).toBeTruthy();
+    await click("filter-start-over");
+    expect(rowsOf()).toHaveLength(1);
+    // Nothing runs until Apply: the list still shows the nested filter.
+    expect(lastQueryFilter()).toEqual(nested);
   });
 
   it("shows a failed change as a readable error", async () => {

@@ -26,7 +26,7 @@ export interface FilterEditing {
   builder: Builder | null;
   /** Problems of builder rows, by row id (rows still blank are left out until they get a value). */
   rowErrors: Map<number, string>;
-  /** Why the search box cannot show the builder's filter, when it cannot. */
+  /** Why the search box cannot show the builder's filter, when it cannot (the box is then empty). */
   textNote: string | null;
   /** The backend's reading of the text as typed, when it cannot parse it (before Enter). */
   syntaxError: string | null;
@@ -70,12 +70,8 @@ export function useFilterEditing(): FilterEditing {
   const showFilter = useCallback((filter: Filter | null) => {
     setBuilder(filterToBuilder(filter));
     const written = filterToSearchText(filter);
-    if (written.ok) {
-      setText(written.text);
-      setTextNote(null);
-    } else {
-      setTextNote(written.reason);
-    }
+    setText(written.ok ? written.text : "");
+    setTextNote(written.ok ? null : written.reason);
     setSyntaxError(null);
   }, []);
 
@@ -137,13 +133,10 @@ export function useFilterEditing(): FilterEditing {
       setSyntaxError(null);
       const { filter, errors } = builderToFilter(withoutBlankRows(next));
       if (errors.size > 0) return;
+      // The box always shows the builder's filter, or nothing and a note saying why.
       const written = filterToSearchText(filter);
-      if (written.ok) {
-        setText(written.text);
-        setTextNote(null);
-      } else {
-        setTextNote(written.reason);
-      }
+      setText(written.ok ? written.text : "");
+      setTextNote(written.ok ? null : written.reason);
     },
     [cancelParse],
   );

@@ -244,6 +244,11 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
           {editing.syntaxError} — press Enter to search anyway, or fix the text.
         </p>
       )}
+      {editing.textNote !== null && panel !== "filter" && (
+        <p className="history__syntax history__syntax--note" data-testid="search-text-note" role="status">
+          The search box cannot show this filter ({editing.textNote}); open Filter to see or change it.
+        </p>
+      )}
       {panel === "filter" && (
         <div className="history__panel">
           <FilterBuilder
