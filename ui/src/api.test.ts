@@ -30,4 +30,22 @@ describe("call", () => {
     invoke.mockRejectedValueOnce("command store_info not found");
     await expect(call("store_info")).rejects.toMatchObject({ code: "unknown", message: "command store_info not found" });
   });
+
+  it("sends the new commands' arguments in camelCase, as Tauri maps them to Rust's snake_case", async () => {
+    invoke.mockResolvedValue(null);
+    await api.getCommitStat(3, "abcd");
+    await api.getFileDiff(42);
+    await api.renameSavedQuery("old", "new");
+    await api.listRefs(7);
+    await api.testConnection(null);
+    await api.saveDatabaseUrl("postgres://db/x");
+    expect(invoke.mock.calls).toEqual([
+      ["get_commit_stat", { repositoryId: 3, hash: "abcd" }],
+      ["get_file_diff", { fileChangeId: 42 }],
+      ["rename_saved_query", { name: "old", newName: "new" }],
+      ["list_refs", { repositoryId: 7 }],
+      ["test_connection", { url: null }],
+      ["save_database_url", { url: "postgres://db/x" }],
+    ]);
+  });
 });
