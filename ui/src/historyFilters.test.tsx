@@ -177,11 +177,11 @@ describe("filter builder and search box", () => {
 
     fireEvent.change(within(second()).getByTestId("filter-row-value"), { target: { value: "10" } });
     expect(screen.queryByTestId("filter-row-error")).toBeNull();
-    expect(screen.getByTestId("filter-text-note").textContent).toContain("additions gte 10 has no search-box form");
+    expect(screen.getByTestId("filter-text-note").textContent).toBe("The search box cannot show the condition additions gte 10. It stays empty; Apply runs the filter from here.");
     expect(searchBox().value).toBe("");
 
     fireEvent.click(screen.getByTestId("filter-combinator-or"));
-    expect(screen.getByTestId("filter-text-note").textContent).toContain("cannot show “or”");
+    expect(screen.getByTestId("filter-text-note").textContent).toContain("cannot show conditions joined by “or”");
     await click("filter-apply");
     expect(lastQueryFilter()).toEqual({
       or: [{ not: { field: "author", op: "like", value: "%bob%" } }, { field: "additions", op: "gte", value: 10 }],
@@ -278,11 +278,13 @@ describe("saved queries", () => {
     await openHistory();
     fireEvent.change(searchBox(), { target: { value: "author:alice" } });
     await click("history-saved-toggle");
-    expect(screen.getByTestId("saved-item").textContent).toContain("(built filter: the search box joins conditions with “and”; it cannot show “or”)");
+    expect(screen.getByTestId("saved-item").textContent).toContain("(built filter with conditions joined by “or” (it joins them by “and”))");
     await click("saved-apply");
     expect(lastQueryFilter()).toEqual(either);
     expect(searchBox().value).toBe("");
-    expect(screen.getByTestId("search-text-note").textContent).toContain("cannot show “or”");
+    expect(screen.getByTestId("search-text-note").textContent).toBe(
+      "The search box cannot show conditions joined by “or” (it joins them by “and”). Open Filter to see or change the filter.",
+    );
     await click("history-filter-toggle");
     expect(rowsOf().map((r) => r.field)).toEqual(["author", "additions"]);
     expect((screen.getByTestId("filter-combinator-or") as HTMLInputElement).checked).toBe(true);
@@ -295,7 +297,7 @@ describe("saved queries", () => {
     await click("history-saved-toggle");
     await click("saved-apply");
     expect(lastQueryFilter()).toEqual(nested);
-    expect(screen.getByTestId("search-text-note").textContent).toContain("nested groups");
+    expect(screen.getByTestId("search-text-note").textContent).toBe("The search box cannot show nested groups. Open Filter to see or change the filter.");
     await click("history-filter-toggle");
     expect(screen.getByTestId("filter-nested")).toBeTruthy();
     await click("filter-start-over");

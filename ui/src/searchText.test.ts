@@ -60,11 +60,11 @@ describe("filterToSearchText", () => {
 
   it("says why an or, a nested group or an empty or has no text form", () => {
     expect(text({ or: [c("author", "like", "%a%"), c("path", "glob", "*.md")] })).toBe(
-      "!the search box joins conditions with “and”; it cannot show “or”",
+      "!conditions joined by “or” (it joins them by “and”)",
     );
-    expect(text({ and: [{ and: [c("author", "like", "%a%")] }] })).toBe("!the search box cannot show nested groups");
-    expect(text({ not: { or: [c("author", "like", "%a%")] } })).toBe("!the search box cannot show nested groups");
-    expect(text({ or: [] })).toMatch(/^!an empty “or” matches nothing/);
+    expect(text({ and: [{ and: [c("author", "like", "%a%")] }] })).toBe("!nested groups");
+    expect(text({ not: { or: [c("author", "like", "%a%")] } })).toBe("!nested groups");
+    expect(text({ or: [] })).toBe("!an empty “or”, which matches nothing");
   });
 
   it("refuses conditions the syntax cannot write, naming them", () => {
@@ -83,11 +83,11 @@ describe("filterToSearchText", () => {
       c("author", "like", '%say "hi"%'),
       c("text", "match", 'say "hi"'),
     ];
-    for (const filter of cannot) expect(text({ and: [filter] })).toMatch(/^!.* has no search-box form$/);
-    expect(text({ and: [c("additions", "gt", 10)] })).toBe('!additions gt 10 has no search-box form');
+    for (const filter of cannot) expect(text({ and: [filter] })).toMatch(/^!the condition /);
+    expect(text({ and: [c("additions", "gt", 10)] })).toBe('!the condition additions gt 10');
   });
 
   it("refuses a negated phrase (the syntax reads -\"a b\" as the phrase \"-a b\")", () => {
-    expect(text({ and: [{ not: c("text", "match", "fix crash") }] })).toBe('!the search box cannot negate the phrase "fix crash"');
+    expect(text({ and: [{ not: c("text", "match", "fix crash") }] })).toBe('!the negated phrase "fix crash" (-"…" searches for a phrase starting with -)');
   });
 });

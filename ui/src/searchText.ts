@@ -19,6 +19,7 @@
 import type { Condition } from "./bindings/Condition";
 import type { Filter } from "./bindings/Filter";
 
+/** The text, or what in the filter has no text form, as a noun phrase ("conditions joined by “or”"). */
 export type SearchText = { ok: true; text: string } | { ok: false; reason: string };
 
 const SPACE = /\s/u;
@@ -52,7 +53,7 @@ function wrapped(value: string, prefix: string, suffix: string): string | null {
 
 /** One condition as a token (without the negation), or why it has none. */
 function token(c: Condition, negated: boolean): { ok: true; text: string } | { ok: false; reason: string } {
-  const cannot = { ok: false as const, reason: `${describe(c)} has no search-box form` };
+  const cannot = { ok: false as const, reason: `the condition ${describe(c)}` };
   const value = c.value;
   let text: string | null = null;
   if (typeof value === "string") {
@@ -90,7 +91,7 @@ function token(c: Condition, negated: boolean): { ok: true; text: string } | { o
       case "text match":
         text = words(value, negated);
         if (text === null && negated && !value.includes('"')) {
-          return { ok: false, reason: `the search box cannot negate the phrase "${value}"` };
+          return { ok: false, reason: `the negated phrase "${value}" (-"…" searches for a phrase starting with -)` };
         }
         break;
     }
@@ -111,8 +112,8 @@ export function filterToSearchText(filter: Filter | null): SearchText {
         ok: false,
         reason:
           filter.or.length === 0
-            ? "an empty “or” matches nothing and has no search-box form"
-            : "the search box joins conditions with “and”; it cannot show “or”",
+            ? "an empty “or”, which matches nothing"
+            : "conditions joined by “or” (it joins them by “and”)",
       };
     }
     parts = filter.or;
@@ -126,7 +127,7 @@ export function filterToSearchText(filter: Filter | null): SearchText {
       inner = inner.not;
     }
     if (!("field" in inner)) {
-      return { ok: false, reason: "the search box cannot show nested groups" };
+      return { ok: false, reason: "nested groups" };
     }
     const result = token(inner, negated);
     if (!result.ok) return result;

@@ -85,7 +85,7 @@ export function FilterBuilder({ builder, rowErrors, textNote, dirty, onChange, o
       )}
       {textNote !== null && (
         <p className="filter-builder__note filter-builder__note--warn" data-testid="filter-text-note" role="status">
-          The search box cannot show this filter: {textNote}. It stays empty; Apply runs the filter from here.
+          The search box cannot show {textNote}. It stays empty; Apply runs the filter from here.
         </p>
       )}
       <div className="filter-builder__actions">

@@ -239,14 +239,14 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
           </button>
         </div>
       </div>
-      {editing.syntaxError !== null && (
+      {editing.syntaxError !== null && appliedError === null && (
         <p className="history__syntax" data-testid="search-syntax" role="status">
-          {editing.syntaxError} — press Enter to search anyway, or fix the text.
+          Not understood yet: {editing.syntaxError}
         </p>
       )}
       {editing.textNote !== null && panel !== "filter" && (
         <p className="history__syntax history__syntax--note" data-testid="search-text-note" role="status">
-          The search box cannot show this filter ({editing.textNote}); open Filter to see or change it.
+          The search box cannot show {editing.textNote}. Open Filter to see or change the filter.
         </p>
       )}
       {panel === "filter" && (

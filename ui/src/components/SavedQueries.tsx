@@ -19,7 +19,7 @@ interface Props {
 /** How a saved filter reads: its search-box text, or a note that it has none. */
 function describe(filter: Filter): string {
   const text = filterToSearchText(filter);
-  return text.ok ? (text.text === "" ? "(every commit)" : text.text) : `(built filter: ${text.reason})`;
+  return text.ok ? (text.text === "" ? "(every commit)" : text.text) : `(built filter with ${text.reason})`;
 }
 
 /** Saved queries: save the list's filter under a name; apply, rename or delete one. */
