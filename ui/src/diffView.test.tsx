@@ -118,6 +118,19 @@ describe("DiffView", () => {
     expect(large!.querySelector(".hljs-keyword")).toBeNull();
   });
 
+  it("collapses and expands a file; a collapsed file does not load until expanded", async () => {
+    diffs[1] = () => Promise.resolve(SMALL);
+    render(<DiffView changes={[change(1, {})]} />);
+    await flush();
+    expect(screen.getAllByTestId("diff-line")).toHaveLength(4);
+    fireEvent.click(screen.getByTestId("diff-collapse"));
+    expect(screen.queryAllByTestId("diff-line")).toHaveLength(0);
+    expect(screen.getByTestId("diff-collapse").getAttribute("aria-expanded")).toBe("false");
+    fireEvent.click(screen.getByTestId("diff-collapse"));
+    expect(screen.getAllByTestId("diff-line")).toHaveLength(4);
+    expect(fileCalls()).toEqual([1]);
+  });
+
   it("shows a file's error with Retry", async () => {
     let fail = true;
     diffs[1] = () => (fail ? Promise.reject({ code: "storage", message: "blob missing" }) : Promise.resolve(SMALL));

@@ -60,9 +60,11 @@ function hasDiffText(change: FileChange): boolean {
   return change.diff !== null || (change.diff_size !== null && !change.is_binary);
 }
 
-/** The change's diff text: the one it carries, or fetched once `wanted`. */
-function useDiffText(change: FileChange, wanted: boolean): Loadable<string | null> & { retry: () => void } {
+/** The change's diff text: the one it carries, or fetched the first time it is `wanted` (then kept). */
+function useDiffText(change: FileChange, wantedNow: boolean): Loadable<string | null> & { retry: () => void } {
   const [attempt, setAttempt] = useState(0);
+  const [wanted, setWanted] = useState(wantedNow);
+  if (wantedNow && !wanted) setWanted(true);
   const [state, setState] = useState<Loadable<string | null>>(
     change.diff !== null ? { status: "ok", data: change.diff } : { status: "loading" },
   );
@@ -83,10 +85,11 @@ function useDiffText(change: FileChange, wanted: boolean): Loadable<string | nul
 
 const FileDiff = memo(function FileDiff({ index, change, mode }: { index: number; change: FileChange; mode: DiffMode }) {
   const ref = useRef<HTMLElement | null>(null);
+  const [open, setOpen] = useState(true);
   const fetchable = hasDiffText(change);
   const seen = useSeenOnce(ref, index < EAGER_FILES, ".commit-view__scroll");
-  const text = useDiffText(change, fetchable && seen);
-  const state = !fetchable ? "none" : text.status === "ok" ? "ready" : text.status === "error" ? "error" : seen ? "loading" : "idle";
+  const text = useDiffText(change, fetchable && seen && open);
+  const state = !fetchable ? "none" : text.status === "ok" ? "ready" : text.status === "error" ? "error" : seen && open ? "loading" : "idle";
   const path = change.old_path !== null && change.old_path !== change.path ? `${change.old_path} → ${change.path}` : change.path;
   return (
     <section className="file-diff" id={fileAnchor(index)} ref={ref} data-testid="file-diff" data-path={change.path} data-state={state}>
@@ -101,8 +104,20 @@ const FileDiff = memo(function FileDiff({ index, change, mode }: { index: number
         {change.diff_size !== null && change.diff_size > HIGHLIGHT_MAX_BYTES && (
           <span className="muted file-diff__size">{formatBytes(change.diff_size)}</span>
         )}
+        {fetchable && (
+          <button
+            type="button"
+            className="button button--small file-diff__toggle"
+            data-testid="diff-collapse"
+            aria-expanded={open}
+            title={open ? "Hide this file's diff" : "Show this file's diff"}
+            onClick={() => setOpen((o) => !o)}
+          >
+            {open ? "Collapse" : "Expand"}
+          </button>
+        )}
       </header>
-      {!fetchable || (text.status === "ok" && text.data === null) ? (
+      {fetchable && !open ? null : !fetchable || (text.status === "ok" && text.data === null) ? (
         <p className="file-diff__note">{emptyReason(change)}</p>
       ) : text.status === "error" ? (
         <div className="file-diff__error">
