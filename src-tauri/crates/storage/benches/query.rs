@@ -73,6 +73,16 @@ fn main() {
             vec!["-i", "--author=bob", "--grep=\\bfix\\b"],
         ),
         (
+            "full text: cache, by relevance",
+            {
+                let mut q = page(parse_search("cache").unwrap());
+                q.options.sort_by = Some("relevance".into());
+                q
+            },
+            vec![],
+        ),
+        ("branch main, author alice", page(parse_search("branch:main author:alice").unwrap()), vec![]),
+        (
             "additions > 100, by additions",
             {
                 let mut q = page(Filter::condition("additions", "gt", 100));

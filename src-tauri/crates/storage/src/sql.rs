@@ -500,8 +500,9 @@ macro_rules! impl_sql_store {
                 let n = compiled.binds.len();
                 let sort_key = if compiled.sort_is_rank { compiled.sort_sql.as_str() } else { "CAST(NULL AS BIGINT)" };
                 let sql = format!(
-                    "SELECT {}, {sort_key} AS sort_key {from} WHERE {} AND {} ORDER BY {} LIMIT ${} OFFSET ${}",
+                    "SELECT {}, {sort_key} AS sort_key {from} {} WHERE {} AND {} ORDER BY {} LIMIT ${} OFFSET ${}",
                     $crate::sql::COMMIT_COLUMNS,
+                    compiled.join_sql,
                     compiled.filter_sql,
                     compiled.cursor_sql,
                     compiled.order_sql,
@@ -515,11 +516,6 @@ macro_rules! impl_sql_store {
                         Bind::Int(value) => page.bind(*value),
                     };
                 }
-                // One row more than asked tells whether another page follows.
-                let mut rows = page.bind(compiled.limit + 1).bind(compiled.offset).fetch_all(&self.pool).await?;
-                let more = rows.len() as i64 > compiled.limit;
-                rows.truncate(compiled.limit as usize);
-
                 let count_sql = format!(
                     "SELECT COUNT(*) FROM (SELECT 1 {from} WHERE {} LIMIT {}) capped",
                     compiled.filter_sql,
@@ -532,7 +528,14 @@ macro_rules! impl_sql_store {
                         Bind::Int(value) => count.bind(*value),
                     };
                 }
-                let (counted,) = count.fetch_one(&self.pool).await?;
+                // The page and the (capped) count run at once on two pooled connections: a page
+                // costs the slower of the two, not their sum. One row more than asked tells whether
+                // another page follows.
+                let page = page.bind(compiled.limit + 1).bind(compiled.offset).fetch_all(&self.pool);
+                let (rows, counted) = futures::future::join(page, count.fetch_one(&self.pool)).await;
+                let (mut rows, (counted,)) = (rows?, counted?);
+                let more = rows.len() as i64 > compiled.limit;
+                rows.truncate(compiled.limit as usize);
                 let total_is_lower_bound = counted > $crate::query::model::COUNT_CAP;
                 let total = counted.min($crate::query::model::COUNT_CAP);
 

@@ -39,6 +39,8 @@ pub struct CompiledQuery {
     pub search_terms: Vec<String>,
     /// The sort value is a computed rank, read back from the `sort_key` column of the page query.
     pub sort_is_rank: bool,
+    /// Joined after `FROM commits c …` in the page query (the full-text ranks on SQLite).
+    pub join_sql: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,17 +110,25 @@ const SORTS: &[&str] =
     &["date", "author_date", "additions", "deletions", "files_changed", "author", "hash", "relevance"];
 
 /// How well a commit matches the placeholder of a full-text condition, as a whole number (higher
-/// is better) so that it pages with the same keyset cursor as the other sorts. SQLite ranks with
-/// FTS5's BM25, PostgreSQL with `ts_rank`; the two orders are alike, not identical.
-fn rank_sql(backend: Backend, placeholder: &str) -> String {
+/// is better) so that it pages with the same keyset cursor as the other sorts: a join to add to the
+/// page query and the rank expression. SQLite ranks every match with FTS5's BM25 in one pass (a
+/// correlated `bm25()` per row would run the search once per row); PostgreSQL computes `ts_rank`
+/// from each row's own vector. The two orders are alike, not identical.
+fn rank_sql(backend: Backend, placeholder: &str) -> (String, String) {
     match backend {
-        Backend::Sqlite => format!(
-            "COALESCE((SELECT CAST(-bm25(commit_search) * 1000000 AS INTEGER) FROM commit_search \
-             WHERE commit_search MATCH {placeholder} AND rowid = c.id), 0)"
+        Backend::Sqlite => (
+            format!(
+                "LEFT JOIN (SELECT rowid AS ranked_id, CAST(-bm25(commit_search) * 1000000 AS INTEGER) AS rank \
+                 FROM commit_search WHERE commit_search MATCH {placeholder}) ranks ON ranks.ranked_id = c.id"
+            ),
+            "COALESCE(ranks.rank, 0)".into(),
         ),
-        Backend::Postgres => format!(
-            "CAST(ts_rank(c.search, phraseto_tsquery('simple', translate({placeholder}, '/._-', '    '))) \
-             * 1000000 AS BIGINT)"
+        Backend::Postgres => (
+            String::new(),
+            format!(
+                "CAST(ts_rank(c.search, phraseto_tsquery('simple', translate({placeholder}, '/._-', '    '))) \
+                 * 1000000 AS BIGINT)"
+            ),
         ),
     }
 }
@@ -147,6 +157,7 @@ pub fn compile(query: &CommitQuery, backend: Backend) -> Result<CompiledQuery> {
         return Err(invalid(format!("limit must be between 1 and {MAX_LIMIT}, got {limit}")));
     }
     let sort_by = options.sort_by.as_deref().unwrap_or("date");
+    let mut join_sql = String::new();
     let relevance;
     let (sort_sql, sort_is_text) = match sort_by {
         "relevance" => {
@@ -155,7 +166,9 @@ pub fn compile(query: &CommitQuery, backend: Backend) -> Result<CompiledQuery> {
                     "sort_by relevance needs a full-text condition (a `text` field or words in the search box)".into(),
                 ));
             };
-            relevance = rank_sql(backend, &terms);
+            let (join, rank) = rank_sql(backend, &terms);
+            join_sql = join;
+            relevance = rank;
             (relevance.as_str(), false)
         }
         "date" => ("c.committer_time", false),
@@ -202,6 +215,7 @@ pub fn compile(query: &CommitQuery, backend: Backend) -> Result<CompiledQuery> {
         branches: compiler.branches,
         search_terms: compiler.search_terms,
         sort_is_rank: sort_by == "relevance",
+        join_sql,
     })
 }
 
@@ -345,9 +359,11 @@ impl Compiler {
                     names.push(self.bind(Bind::Text(full)));
                 }
             }
+            // A probe of the reach table's primary key per candidate commit: the scan in sort
+            // order stops after a page, where an `IN (SELECT …)` would first list every commit.
             return format!(
-                "{column} IN (SELECT rr.commit_id FROM ref_reach rr JOIN refs rf ON rf.id = rr.ref_id \
-                 WHERE rf.name IN ({}))",
+                "EXISTS (SELECT 1 FROM ref_reach rr WHERE rr.commit_id = {column} AND rr.ref_id IN \
+                 (SELECT rf.id FROM refs rf WHERE rf.name IN ({})))",
                 names.join(", ")
             );
         }
