@@ -1,0 +1,110 @@
+//! `manifest.json`: what a backup holds and how to check it. It is the last entry of the archive,
+//! written after every other entry was hashed.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Bumped when the archive layout changes in a way an older reader could misread.
+pub const FORMAT_VERSION: u32 = 1;
+pub const MANIFEST_NAME: &str = "manifest.json";
+pub const DATABASE_NAME: &str = "database.sqlite";
+pub const BLOBS_PREFIX: &str = "blobs/";
+/// A manifest larger than this is not ours; it is never read whole.
+pub const MANIFEST_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Why a backup was made; retention treats every kind alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum BackupKind {
+    Manual,
+    Scheduled,
+    Automatic,
+    Emergency,
+}
+
+impl BackupKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackupKind::Manual => "manual",
+            BackupKind::Scheduled => "scheduled",
+            BackupKind::Automatic => "automatic",
+            BackupKind::Emergency => "emergency",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<BackupKind> {
+        match text {
+            "manual" => Some(BackupKind::Manual),
+            "scheduled" => Some(BackupKind::Scheduled),
+            "automatic" => Some(BackupKind::Automatic),
+            "emergency" => Some(BackupKind::Emergency),
+            _ => None,
+        }
+    }
+}
+
+/// The backend the data was read from (the snapshot inside is always SQLite).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum SourceBackend {
+    Sqlite,
+    Postgres,
+}
+
+/// One archive entry: its name, uncompressed size and sha256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ManifestEntry {
+    pub name: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// Rows in one app table of the snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TableCount {
+    pub table: String,
+    #[ts(type = "number")]
+    pub rows: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Manifest {
+    pub format_version: u32,
+    pub app_version: String,
+    /// The newest applied migration of the snapshot.
+    #[ts(type = "number")]
+    pub schema_version: i64,
+    pub kind: BackupKind,
+    /// Free text: what caused it ("before restore", a schedule's name, …).
+    pub trigger: String,
+    pub source_backend: SourceBackend,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    #[ts(type = "number")]
+    pub duration_ms: u64,
+    /// False when the blobs live in an S3 bucket, which a backup does not copy.
+    pub blobs_included: bool,
+    pub row_counts: Vec<TableCount>,
+    pub entries: Vec<ManifestEntry>,
+}
+
+impl Manifest {
+    pub fn entry(&self, name: &str) -> Option<&ManifestEntry> {
+        self.entries.iter().find(|e| e.name == name)
+    }
+
+    pub fn rows(&self, table: &str) -> Option<i64> {
+        self.row_counts.iter().find(|c| c.table == table).map(|c| c.rows)
+    }
+
+    /// Total uncompressed bytes of every entry.
+    pub fn total_size(&self) -> u64 {
+        self.entries.iter().map(|e| e.size).sum()
+    }
+}

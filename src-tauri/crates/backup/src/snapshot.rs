@@ -1,0 +1,171 @@
+//! The SQLite side of a snapshot: a consistent copy with `VACUUM INTO`, its integrity check, its
+//! schema version and the row counts of the app's tables.
+
+use std::path::Path;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use sqlx::{ConnectOptions, Connection};
+
+use crate::error::{BackupError, Result};
+use crate::manifest::TableCount;
+use crate::progress::CancelToken;
+
+/// A connection of our own on a SQLite file (never creating it). It changes no setting of the
+/// file (journal mode stays what the store chose).
+pub(crate) async fn connect(path: &Path, read_only: bool) -> Result<SqliteConnection> {
+    if !path.exists() {
+        return Err(BackupError::NotFound { what: format!("database {}", path.display()) });
+    }
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(read_only)
+        .foreign_keys(false)
+        .busy_timeout(Duration::from_secs(30))
+        .disable_statement_logging();
+    Ok(options.connect().await?)
+}
+
+/// Lets `cancel` interrupt a long statement (VACUUM, integrity_check) on this connection.
+async fn interrupt_on_cancel(conn: &mut SqliteConnection, cancel: &CancelToken) -> Result<()> {
+    let token = cancel.clone();
+    conn.lock_handle().await?.set_progress_handler(100_000, move || !token.is_cancelled());
+    Ok(())
+}
+
+fn cancelled_or(err: sqlx::Error, cancel: &CancelToken) -> BackupError {
+    if cancel.is_cancelled() {
+        BackupError::Cancelled
+    } else {
+        err.into()
+    }
+}
+
+/// Copies the database at `source` into the new file `target` in one read transaction, so the
+/// copy is consistent while other connections keep writing.
+pub(crate) async fn vacuum_into(source: &Path, target: &Path, cancel: &CancelToken) -> Result<()> {
+    let mut conn = connect(source, false).await?;
+    interrupt_on_cancel(&mut conn, cancel).await?;
+    let result = sqlx::query("VACUUM INTO $1").bind(target.to_string_lossy().as_ref()).execute(&mut conn).await;
+    conn.close().await.ok();
+    result.map_err(|e| cancelled_or(e, cancel))?;
+    Ok(())
+}
+
+/// `PRAGMA integrity_check`: an empty list when the file is sound, otherwise SQLite's findings.
+pub(crate) async fn integrity_problems(path: &Path, cancel: &CancelToken) -> Result<Vec<String>> {
+    let mut conn = match connect(path, false).await {
+        Ok(conn) => conn,
+        Err(BackupError::Store(err)) => return Ok(vec![format!("the database cannot be opened: {err}")]),
+        Err(err) => return Err(err),
+    };
+    interrupt_on_cancel(&mut conn, cancel).await?;
+    let rows: std::result::Result<Vec<(String,)>, _> =
+        sqlx::query_as("PRAGMA integrity_check(20)").fetch_all(&mut conn).await;
+    conn.close().await.ok();
+    match rows {
+        Ok(rows) if rows.len() == 1 && rows[0].0 == "ok" => Ok(Vec::new()),
+        Ok(rows) => Ok(rows.into_iter().map(|(r,)| format!("integrity check: {r}")).collect()),
+        Err(_) if cancel.is_cancelled() => Err(BackupError::Cancelled),
+        Err(err) => Ok(vec![format!("integrity check failed: {err}")]),
+    }
+}
+
+/// The newest successfully applied migration (0 for a database without any).
+pub(crate) async fn schema_version(conn: &mut SqliteConnection) -> Result<i64> {
+    let table: Option<(String,)> =
+        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
+            .fetch_optional(&mut *conn)
+            .await?;
+    if table.is_none() {
+        return Ok(0);
+    }
+    let (version,): (Option<i64>,) =
+        sqlx::query_as("SELECT MAX(version) FROM _sqlx_migrations WHERE success").fetch_one(&mut *conn).await?;
+    Ok(version.unwrap_or(0))
+}
+
+/// The app's own tables, parents before children (foreign-key order): everything but SQLite's
+/// internals, sqlx's migration table, and full-text virtual tables with their shadow tables.
+pub(crate) async fn app_tables(conn: &mut SqliteConnection) -> Result<Vec<String>> {
+    let rows: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .fetch_all(&mut *conn)
+            .await?;
+    let virtual_tables: Vec<String> = rows
+        .iter()
+        .filter(|(_, sql)| sql.as_deref().is_some_and(|s| s.to_ascii_uppercase().starts_with("CREATE VIRTUAL TABLE")))
+        .map(|(name, _)| name.clone())
+        .collect();
+    let tables: Vec<String> = rows
+        .into_iter()
+        .map(|(name, _)| name)
+        .filter(|name| {
+            !name.starts_with("sqlite_")
+                && name != "_sqlx_migrations"
+                && !virtual_tables.iter().any(|v| name == v || name.starts_with(&format!("{v}_")))
+        })
+        .collect();
+    let mut parents = std::collections::HashMap::new();
+    for table in &tables {
+        let refs: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list($1)")
+            .bind(table)
+            .fetch_all(&mut *conn)
+            .await?;
+        parents.insert(table.clone(), refs.into_iter().map(|(t,)| t).filter(|t| t != table).collect::<Vec<_>>());
+    }
+    // Depth-first topological order; the names are sorted, so the order is stable.
+    let mut ordered = Vec::with_capacity(tables.len());
+    fn visit(
+        t: &str,
+        parents: &std::collections::HashMap<String, Vec<String>>,
+        out: &mut Vec<String>,
+        stack: &mut Vec<String>,
+    ) {
+        if out.iter().any(|o| o == t) || stack.iter().any(|s| s == t) {
+            return;
+        }
+        stack.push(t.to_string());
+        for p in parents.get(t).into_iter().flatten() {
+            if parents.contains_key(p) {
+                visit(p, parents, out, stack);
+            }
+        }
+        stack.pop();
+        out.push(t.to_string());
+    }
+    for table in &tables {
+        visit(table, &parents, &mut ordered, &mut Vec::new());
+    }
+    Ok(ordered)
+}
+
+pub(crate) async fn row_counts(conn: &mut SqliteConnection, tables: &[String]) -> Result<Vec<TableCount>> {
+    let mut counts = Vec::with_capacity(tables.len());
+    for table in tables {
+        let (rows,): (i64,) =
+            sqlx::query_as(&format!("SELECT COUNT(*) FROM {}", quote(table))).fetch_one(&mut *conn).await?;
+        counts.push(TableCount { table: table.clone(), rows });
+    }
+    Ok(counts)
+}
+
+/// A SQL identifier in double quotes (table names come from the schema, never from users).
+pub(crate) fn quote(identifier: &str) -> String {
+    format!("\"{}\"", identifier.replace('"', "\"\""))
+}
+
+/// What a snapshot file holds, read once for the manifest and again when it is verified.
+pub(crate) struct SnapshotFacts {
+    pub schema_version: i64,
+    pub row_counts: Vec<TableCount>,
+}
+
+pub(crate) async fn facts(path: &Path) -> Result<SnapshotFacts> {
+    let mut conn = connect(path, false).await?;
+    let schema_version = schema_version(&mut conn).await?;
+    let tables = app_tables(&mut conn).await?;
+    let row_counts = row_counts(&mut conn, &tables).await?;
+    conn.close().await.ok();
+    Ok(SnapshotFacts { schema_version, row_counts })
+}

@@ -1,0 +1,149 @@
+//! Verifying a backup without restoring it: the seal, every entry's sha256 against the manifest,
+//! `PRAGMA integrity_check` on the extracted snapshot, and its row counts against the manifest.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::archive;
+use crate::catalog::{Leftovers, ENCRYPTED_SUFFIX, PARTIAL_SUFFIX};
+use crate::crypto;
+use crate::error::{BackupError, Result};
+use crate::manifest::{Manifest, DATABASE_NAME};
+use crate::progress::{CancelToken, ProgressFn};
+use crate::snapshot;
+
+/// Every problem found in one backup (none: it can be trusted).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VerifyReport {
+    pub path: String,
+    pub ok: bool,
+    pub problems: Vec<String>,
+    pub manifest: Option<Manifest>,
+    #[ts(type = "number")]
+    pub duration_ms: u64,
+}
+
+/// Checks one backup; problems are reported, not raised. Errors are for what prevents checking at
+/// all: a missing file, a missing or wrong password, cancellation.
+pub async fn verify(
+    path: &Path,
+    password: Option<&str>,
+    progress: ProgressFn,
+    cancel: CancelToken,
+) -> Result<VerifyReport> {
+    let started = Instant::now();
+    if !path.is_file() {
+        return Err(BackupError::NotFound { what: format!("backup {}", path.display()) });
+    }
+    let work = tempfile::Builder::new()
+        .prefix(".repovault-verify-")
+        .tempdir_in(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))
+        .map_err(|e| BackupError::Io(format!("cannot make a work folder: {e}")))?;
+    let (file, password, workdir, progress2, cancel2) =
+        (path.to_path_buf(), password.map(str::to_string), work.path().to_path_buf(), progress.clone(), cancel.clone());
+    let (mut problems, manifest) =
+        tokio::task::spawn_blocking(move || check_archive(&file, password.as_deref(), &workdir, &progress2, &cancel2))
+            .await
+            .map_err(|e| BackupError::Io(format!("the check stopped: {e}")))??;
+    if let Some(manifest) = &manifest {
+        let database = work.path().join(DATABASE_NAME);
+        if problems.is_empty() && database.is_file() {
+            problems.extend(check_snapshot(&database, manifest, &cancel).await?);
+        }
+    }
+    Ok(VerifyReport {
+        path: path.display().to_string(),
+        ok: problems.is_empty(),
+        problems,
+        manifest,
+        duration_ms: started.elapsed().as_millis() as u64,
+    })
+}
+
+/// Seal and entries; the database is extracted into `workdir` for the snapshot checks.
+pub(crate) fn check_archive(
+    path: &Path,
+    password: Option<&str>,
+    workdir: &Path,
+    progress: &ProgressFn,
+    cancel: &CancelToken,
+) -> Result<(Vec<String>, Option<Manifest>)> {
+    let mut leftovers = Leftovers::default();
+    let plain = if path.to_string_lossy().ends_with(ENCRYPTED_SUFFIX) {
+        let password = password.ok_or(BackupError::PasswordRequired)?;
+        let plain = workdir.join(format!("decrypted.zip{PARTIAL_SUFFIX}"));
+        leftovers.add(plain.clone());
+        match crypto::decrypt(path, &plain, password, cancel) {
+            Ok(()) => plain,
+            Err(BackupError::Damaged { reason, .. }) => return Ok((vec![reason], None)),
+            Err(err) => return Err(err),
+        }
+    } else {
+        path.to_path_buf()
+    };
+    let mut problems = Vec::new();
+    match archive::check_seal(&plain, progress, cancel) {
+        Ok(()) => {}
+        Err(BackupError::Damaged { reason, .. }) => problems.push(reason),
+        Err(err) => return Err(err),
+    }
+    let mut open = match archive::open(&plain) {
+        Ok(open) => open,
+        Err(err @ (BackupError::Damaged { .. } | BackupError::Hostile { .. })) => {
+            problems.push(err.to_string());
+            return Ok((problems, None));
+        }
+        Err(err) => return Err(err),
+    };
+    problems.extend(open.check_entries(Some(workdir), false, progress, cancel)?);
+    Ok((problems, Some(open.manifest)))
+}
+
+/// Integrity check of an extracted snapshot and its row counts and schema version against the
+/// manifest.
+pub(crate) async fn check_snapshot(database: &Path, manifest: &Manifest, cancel: &CancelToken) -> Result<Vec<String>> {
+    let mut problems = snapshot::integrity_problems(database, cancel).await?;
+    if !problems.is_empty() {
+        return Ok(problems);
+    }
+    let facts = match snapshot::facts(database).await {
+        Ok(facts) => facts,
+        Err(err) => return Ok(vec![format!("the snapshot cannot be read: {err}")]),
+    };
+    if facts.schema_version != manifest.schema_version {
+        problems.push(format!(
+            "the snapshot has schema version {} but the manifest says {}",
+            facts.schema_version, manifest.schema_version
+        ));
+    }
+    for expected in &manifest.row_counts {
+        match facts.row_counts.iter().find(|c| c.table == expected.table) {
+            Some(found) if found.rows == expected.rows => {}
+            Some(found) => problems.push(format!(
+                "table {} has {} rows but the manifest says {}",
+                expected.table, found.rows, expected.rows
+            )),
+            None => problems.push(format!("table {} is missing from the snapshot", expected.table)),
+        }
+    }
+    for found in &facts.row_counts {
+        if manifest.rows(&found.table).is_none() {
+            problems.push(format!("table {} is not in the manifest", found.table));
+        }
+    }
+    Ok(problems)
+}
+
+/// A staging or work folder path next to `anchor`, unique for this process and time.
+pub(crate) fn sibling_work_dir(anchor: &Path, label: &str) -> PathBuf {
+    let parent = anchor.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    parent.join(format!(
+        ".repovault-{label}-{}-{}{PARTIAL_SUFFIX}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+    ))
+}
