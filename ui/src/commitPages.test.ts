@@ -82,6 +82,15 @@ describe("listReducer", () => {
     expect(state).toMatchObject({ total: 5, cursor: null, complete: true, loading: false });
   });
 
+  it("keeps the snippets of full-text results by commit id, page after page", () => {
+    const hit = (commit_id: number, word: string) => ({ commit_id, parts: [{ text: "fix the ", hit: false }, { text: word, hit: true }] });
+    let state = listReducer(emptyList(1), { type: "loaded", key: 1, after: null, page: { ...page([1, 2], 3, "c2"), snippets: [hit(1, "crash")] } });
+    state = listReducer(state, { type: "loaded", key: 1, after: "c2", page: { ...page([3], 3, null), snippets: [hit(3, "Crash"), { commit_id: 4, parts: [] }] } });
+    expect(Object.keys(state.snippets)).toEqual(["1", "3"]);
+    expect(state.snippets[3]![1]).toEqual({ text: "Crash", hit: true });
+    expect(listReducer(state, { type: "reset", key: 2 }).snippets).toEqual({});
+  });
+
   it("drops answers to an older question", () => {
     let state = listReducer(emptyList(0), { type: "reset", key: 2 });
     state = listReducer(state, { type: "loaded", key: 1, after: null, page: page([9], 1, null) });

@@ -8,6 +8,7 @@ import type { CommitQuery } from "./bindings/CommitQuery";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
 import type { Filter } from "./bindings/Filter";
 import type { QueryOptions } from "./bindings/QueryOptions";
+import type { SnippetPart } from "./bindings/SnippetPart";
 
 /** Rows per request. */
 export const PAGE_SIZE = 200;
@@ -64,6 +65,8 @@ export interface ListState {
   /** Generation of the question; answers to an older one are dropped. */
   key: number;
   rows: Commit[];
+  /** For a full-text search: the message around the searched-for words, by commit id. */
+  snippets: Readonly<Record<number, SnippetPart[]>>;
   /** How many commits match in all (null until the first page arrives). */
   total: number | null;
   /** `total` is a floor: the backend stops counting at its cap on large stores. */
@@ -85,7 +88,7 @@ export type ListAction =
   | { type: "failed"; key: number; error: ErrorPayload };
 
 export function emptyList(key: number): ListState {
-  return { key, rows: [], total: null, totalIsLowerBound: false, cursor: null, complete: false, loading: false, error: null };
+  return { key, rows: [], snippets: {}, total: null, totalIsLowerBound: false, cursor: null, complete: false, loading: false, error: null };
 }
 
 export function listReducer(state: ListState, action: ListAction): ListState {
@@ -104,6 +107,7 @@ export function listReducer(state: ListState, action: ListAction): ListState {
       return {
         ...state,
         rows: action.page.commits.length === 0 ? state.rows : state.rows.concat(action.page.commits),
+        snippets: addSnippets(state.snippets, action.page),
         total: action.page.total,
         totalIsLowerBound: action.page.total_is_lower_bound,
         cursor: complete ? null : cursor,
@@ -115,6 +119,14 @@ export function listReducer(state: ListState, action: ListAction): ListState {
     case "failed":
       return { ...state, loading: false, error: action.error };
   }
+}
+
+function addSnippets(known: ListState["snippets"], page: CommitPage): ListState["snippets"] {
+  const snippets = page.snippets ?? [];
+  if (snippets.length === 0) return known;
+  const next: Record<number, SnippetPart[]> = { ...known };
+  for (const snippet of snippets) if (snippet.parts.length > 0) next[snippet.commit_id] = snippet.parts;
+  return next;
 }
 
 /**

@@ -35,6 +35,7 @@ function commit(i: number): Commit {
 
 type Args = Record<string, unknown>;
 let saved: SavedQuery[];
+let snippets: { commit_id: number; parts: { text: string; hit: boolean }[] }[];
 
 /** A fake of the backend's parser for the few texts these tests type. */
 const PARSED: Record<string, Filter> = {
@@ -45,6 +46,7 @@ const PARSED: Record<string, Filter> = {
 beforeEach(() => {
   invoke.mockReset();
   saved = [];
+  snippets = [];
   let nextId = 1;
   invoke.mockImplementation((command: string, args: Args) => {
     switch (command) {
@@ -53,7 +55,7 @@ beforeEach(() => {
       case "list_repositories":
         return Promise.resolve([REPO]);
       case "query_commits":
-        return Promise.resolve({ commits: [commit(0), commit(1), commit(2)], total: 3, total_is_lower_bound: false, next_cursor: null, snippets: [] });
+        return Promise.resolve({ commits: [commit(0), commit(1), commit(2)], total: 3, total_is_lower_bound: false, next_cursor: null, snippets });
       case "parse_search": {
         const parsed = PARSED[args["text"] as string];
         return parsed ? Promise.resolve(parsed) : Promise.reject({ code: "query", message: 'query error: unknown search key "colour"' });
@@ -222,6 +224,18 @@ describe("keyboard", () => {
     await wait();
     expect(screen.queryByTestId("filter-builder")).toBeNull();
     expect(screen.getByTestId("history-filter-toggle").textContent).toBe("Filter (1)");
+  });
+});
+
+describe("full-text results", () => {
+  it("show the message around the searched-for words, marked", async () => {
+    snippets = [{ commit_id: 2, parts: [{ text: "…tune the ", hit: false }, { text: "parser", hit: true }] }];
+    await openHistory();
+    const snippet = screen.getByTestId("commit-snippet");
+    expect(snippet.closest('[data-testid="commit-row"]')!.getAttribute("data-index")).toBe("1");
+    expect(snippet.textContent).toBe("…tune the parser");
+    expect(snippet.querySelector("mark")!.textContent).toBe("parser");
+    expect(screen.getAllByTestId("commit-snippet")).toHaveLength(1);
   });
 });
 

@@ -3,6 +3,7 @@ import { useEffect, useRef, type RefObject } from "react";
 
 import type { Commit } from "../bindings/Commit";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
+import type { SnippetPart } from "../bindings/SnippetPart";
 import { formatChurn, summaryLine } from "../commitPages";
 import { formatUnixSeconds, isoFromUnixSeconds } from "../format";
 
@@ -11,6 +12,8 @@ export const ROW_HEIGHT = 30;
 
 interface Props {
   rows: readonly Commit[];
+  /** Full-text results: the message around the searched-for words, by commit id. */
+  snippets?: Readonly<Record<number, readonly SnippetPart[]>>;
   /** More pages may follow: a status row sits after the last commit. */
   hasMore: boolean;
   loading: boolean;
@@ -31,7 +34,7 @@ export const rowId = (index: number) => `commit-row-${index}`;
  * stays smooth with hundreds of thousands of commits. Only loaded commits have rows: the list
  * grows as pages arrive, so there are never blank placeholder rows.
  */
-export function CommitList({ rows, hasMore, loading, error, selected, onRowClick, onRendered, onRetry, listRef }: Props) {
+export function CommitList({ rows, snippets = {}, hasMore, loading, error, selected, onRowClick, onRendered, onRetry, listRef }: Props) {
   const count = rows.length + (hasMore || error !== null ? 1 : 0);
   const virtualizer = useVirtualizer({
     count,
@@ -114,6 +117,7 @@ export function CommitList({ rows, hasMore, loading, error, selected, onRowClick
                 </span>
                 <span className="commit-row__summary" data-testid="commit-summary" title={summaryLine(commit.message)}>
                   <span>{summaryLine(commit.message)}</span>
+                  {snippets[commit.id] !== undefined && <Snippet parts={snippets[commit.id]!} />}
                 </span>
                 <span className="commit-row__author" data-testid="commit-author" title={commit.author.email}>
                   <span>{commit.author.name}</span>
@@ -130,5 +134,14 @@ export function CommitList({ rows, hasMore, loading, error, selected, onRowClick
         </div>
       </div>
     </div>
+  );
+}
+
+/** The message around the searched-for words, the words marked. */
+function Snippet({ parts }: { parts: readonly SnippetPart[] }) {
+  return (
+    <span className="commit-row__snippet" data-testid="commit-snippet">
+      {parts.map((part, i) => (part.hit ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
+    </span>
   );
 }

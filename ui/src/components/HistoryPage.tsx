@@ -295,6 +295,7 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
         ) : (
           <CommitList
             rows={list.rows}
+            snippets={list.snippets}
             hasMore={!list.complete && firstPageError === null}
             loading={list.loading}
             error={firstPageError === null ? list.error : null}
