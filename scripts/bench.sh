@@ -3,6 +3,7 @@
 #   scripts/bench.sh store [--commits N] [--batch B]   store_commit throughput, SQLite and PostgreSQL
 #   scripts/bench.sh import [REPO] [--commits N]         full import and sync against git log -p
 #   scripts/bench.sh query                               query latency on a 100,000-commit store, against git log
+#   scripts/bench.sh ui                                  the app window on that store: first page, scrolling, a 5 MB diff
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --for-tests
@@ -13,21 +14,42 @@ trap 'scripts/services.sh stop "$services"' EXIT
 scripts/services.sh start "$services"
 # shellcheck disable=SC1091
 source "$services/env"
+# The generated 100,000-commit repository and its SQLite store, made once and cached.
+large_store() {
+  cargo build --quiet --release -p repovault-cli
+  cache="$HOME/.cache/repovault/bench"
+  repo="$cache/generated-100000"
+  [ -d "$repo" ] || python3 tests/fixtures/make-repo.py "$repo" --commits 100000 >/dev/null
+  store="$cache/store-100000"
+  [ -f "$store/repovault.db" ] || target/release/repovault-cli --data-dir "$store" import "$repo" --name bench
+}
 case "$which" in
   store) cargo bench --quiet -p repovault-storage --bench store_commit -- "$@" ;;
   import)
     cargo build --quiet --release -p repovault-cli
     python3 scripts/bench_import.py "$@" ;;
   query)
-    cargo build --quiet --release -p repovault-cli
-    cache="$HOME/.cache/repovault/bench"
-    repo="$cache/generated-100000"
-    [ -d "$repo" ] || python3 tests/fixtures/make-repo.py "$repo" --commits 100000 >/dev/null
-    store="$cache/store-100000"
-    [ -f "$store/repovault.db" ] || target/release/repovault-cli --data-dir "$store" import "$repo" --name bench
+    large_store
     pg="${REPOVAULT_TEST_POSTGRES_URL%/*}/bench"
     psql "$REPOVAULT_TEST_POSTGRES_URL" -qc "CREATE DATABASE bench"
     target/release/repovault-cli --data-dir "$store" --database-url "$pg" import "$repo" --name bench >/dev/null
     cargo bench --quiet -p repovault-storage --bench query -- --repo "$repo" --sqlite "$store/repovault.db" --postgres "$pg" "$@" ;;
-  *) echo "unknown benchmark $which (known: store, import, query)" >&2; exit 2 ;;
+  ui)
+    # The release app on a copy of the 100k store plus one commit with a 5 MB diff.
+    large_store
+    work="$(mktemp -d /tmp/repovault-ui-bench.XXXXXX)"
+    cp -r "$store" "$work/data"
+    big="$work/big-diff"
+    git init -q -b main "$big"
+    python3 -c "import sys; sys.stdout.write(''.join(f'line {i:07d} of a generated file that is five megabytes long\n' for i in range(80000)))" >"$big/big.txt"
+    git -C "$big" add big.txt
+    git -C "$big" -c user.name=Bench -c user.email=bench@example.com commit -q -m "A 5 MB file"
+    target/release/repovault-cli --data-dir "$work/data" import "$big" --name big-diff >/dev/null
+    (cd ui && npm run build --silent)
+    cargo build --quiet --release --bins
+    REPOVAULT_APP="$PWD/target/release/repovault" REPOVAULT_CLI="$PWD/target/release/repovault-cli" \
+      REPOVAULT_BENCH_DATA_DIR="$work/data" REPOVAULT_BENCH_BIG_DIFF_HASH="$(git -C "$big" rev-parse HEAD)" \
+      tests/e2e/run.sh perf.bench.mjs
+    rm -rf "$work" ;;
+  *) echo "unknown benchmark $which (known: store, import, query, ui)" >&2; exit 2 ;;
 esac

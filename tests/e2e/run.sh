@@ -20,12 +20,14 @@ cd "$HERE"
 
 die() { echo "e2e: $*" >&2; exit 2; }
 
-for bin in "$ROOT/target/debug/repovault" "$ROOT/target/debug/repovault-cli"; do
+# REPOVAULT_APP / REPOVAULT_CLI point at other builds (scripts/bench.sh ui uses release ones).
+APP_BIN="${REPOVAULT_APP:-$ROOT/target/debug/repovault}"
+for bin in "$APP_BIN" "${REPOVAULT_CLI:-$ROOT/target/debug/repovault-cli}"; do
   [[ -x "$bin" ]] || die "$bin is missing: build the UI (cd ui && npm ci && npm run build) and run cargo build first"
 done
 [[ -f "$ROOT/ui/dist/index.html" ]] || die "ui/dist is missing: cd ui && npm ci && npm run build (before cargo build)"
-if [[ -n "$(find "$ROOT/ui/dist" -newer "$ROOT/target/debug/repovault" -print -quit)" ]]; then
-  die "ui/dist is newer than target/debug/repovault, which embeds it: run cargo build again"
+if [[ -n "$(find "$ROOT/ui/dist" -newer "$APP_BIN" -print -quit)" ]]; then
+  die "ui/dist is newer than $APP_BIN, which embeds it: run cargo build again"
 fi
 
 if [[ -z "${TAURI_DRIVER:-}" ]]; then
@@ -57,7 +59,12 @@ export NO_AT_BRIDGE=1
 export RUST_LOG="${RUST_LOG:-warn}"
 
 # Run the tests in the background of this shell so that an interrupt still ends them.
-xvfb-run -a -s "-screen 0 1280x900x24" dbus-run-session -- npm test &
+# Arguments name other test files to run instead of the suite (scripts/bench.sh ui).
+if [[ $# -gt 0 ]]; then
+  xvfb-run -a -s "-screen 0 1280x900x24" dbus-run-session -- node --test --test-concurrency=1 --test-timeout=900000 "$@" &
+else
+  xvfb-run -a -s "-screen 0 1280x900x24" dbus-run-session -- npm test &
+fi
 tests_pid=$!
 cleanup() {
   if kill -0 "$tests_pid" 2>/dev/null; then
