@@ -55,7 +55,7 @@ pub enum SourceBackend {
 
 /// One archive entry: its name, uncompressed size and sha256.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, rename = "BackupManifestEntry")]
 pub struct ManifestEntry {
     pub name: String,
     #[ts(type = "number")]
@@ -73,7 +73,7 @@ pub struct TableCount {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, rename = "BackupManifest")]
 pub struct Manifest {
     pub format_version: u32,
     pub app_version: String,

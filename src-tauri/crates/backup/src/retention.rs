@@ -117,3 +117,99 @@ pub fn prune(folders: &[PathBuf], policy: &RetentionPolicy, dry_run: bool) -> Re
     }
     Ok(all)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ten backups, newest first: two on Sun 22 Nov, two on the 21st, one on the 20th, one on Mon
+    /// 16 Nov (same ISO week as the 22nd), one on Sun 15 Nov (the week before), then 1 Nov, 31 Oct,
+    /// 15 Sep.
+    const TIMES: [&str; 10] = [
+        "2026-11-22T10:00:00Z",
+        "2026-11-22T08:00:00Z",
+        "2026-11-21T23:00:00Z",
+        "2026-11-21T01:00:00Z",
+        "2026-11-20T12:00:00Z",
+        "2026-11-16T12:00:00Z",
+        "2026-11-15T12:00:00Z",
+        "2026-11-01T12:00:00Z",
+        "2026-10-31T12:00:00Z",
+        "2026-09-15T12:00:00Z",
+    ];
+
+    fn backups() -> Vec<BackupInfo> {
+        // Shuffled on purpose: the plan sorts by time.
+        [3, 0, 9, 5, 1, 7, 2, 8, 4, 6]
+            .iter()
+            .map(|&i| BackupInfo {
+                path: format!("/b/{i}.zip"),
+                name: format!("b{i}.zip"),
+                destination: "/b".into(),
+                size: 1,
+                encrypted: false,
+                created_at: TIMES[i].to_string(),
+                kind: Some(if i % 3 == 0 { BackupKind::Automatic } else { BackupKind::Scheduled }),
+                trigger: None,
+                manifest: None,
+                damaged: None,
+            })
+            .collect()
+    }
+
+    fn kept(policy: RetentionPolicy) -> Vec<usize> {
+        plan(&backups(), &policy)
+            .iter()
+            .filter(|d| d.keep)
+            .map(|d| TIMES.iter().position(|t| *t == d.backup.created_at).unwrap())
+            .collect()
+    }
+
+    use crate::manifest::BackupKind;
+
+    #[test]
+    fn keep_last_keeps_the_newest_n() {
+        assert_eq!(kept(RetentionPolicy { keep_last: Some(3), ..Default::default() }), [0, 1, 2]);
+    }
+
+    #[test]
+    fn keep_daily_keeps_the_newest_of_each_of_the_last_n_days() {
+        assert_eq!(kept(RetentionPolicy { keep_daily: Some(3), ..Default::default() }), [0, 2, 4]);
+        assert_eq!(kept(RetentionPolicy { keep_daily: Some(100), ..Default::default() }), [0, 2, 4, 5, 6, 7, 8, 9]);
+    }
+
+    #[test]
+    fn keep_weekly_uses_iso_weeks() {
+        assert_eq!(kept(RetentionPolicy { keep_weekly: Some(2), ..Default::default() }), [0, 6]);
+        assert_eq!(kept(RetentionPolicy { keep_weekly: Some(4), ..Default::default() }), [0, 6, 7, 9]);
+    }
+
+    #[test]
+    fn keep_monthly_keeps_the_newest_of_each_month() {
+        assert_eq!(kept(RetentionPolicy { keep_monthly: Some(3), ..Default::default() }), [0, 8, 9]);
+        assert_eq!(kept(RetentionPolicy { keep_monthly: Some(1), ..Default::default() }), [0]);
+    }
+
+    #[test]
+    fn rules_combine_and_say_why() {
+        let policy = RetentionPolicy { keep_last: Some(1), keep_daily: Some(2), keep_monthly: Some(2), ..Default::default() };
+        assert_eq!(kept(policy.clone()), [0, 2, 8]);
+        let decisions = plan(&backups(), &policy);
+        assert_eq!(decisions[0].reasons, ["last 1/1", "daily 2026-11-22", "monthly 2026-11"]);
+        assert_eq!(decisions[2].reasons, ["daily 2026-11-21"]);
+        assert_eq!(decisions[8].reasons, ["monthly 2026-10"]);
+        assert_eq!(decisions[1].reasons, ["no rule keeps it"]);
+        assert!(!decisions[1].keep);
+        assert!(RetentionPolicy::default().is_empty());
+    }
+
+    #[test]
+    fn a_backup_of_unknown_time_is_kept() {
+        let mut all = backups();
+        all[0].created_at = String::new();
+        let decisions = plan(&all, &RetentionPolicy { keep_last: Some(1), ..Default::default() });
+        let unknown = decisions.iter().find(|d| d.backup.created_at.is_empty()).unwrap();
+        assert!(unknown.keep);
+        assert_eq!(decisions.iter().filter(|d| d.keep).count(), 2);
+    }
+}

@@ -488,3 +488,61 @@ pub(crate) async fn replace_all_in_sqlite(path: &Path, schedules: &[Schedule]) -
     pool.close().await;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+    }
+
+    fn berlin(expression: &str) -> ScheduleSpec {
+        ScheduleSpec::Cron { expression: expression.into(), timezone: Some("Europe/Berlin".into()) }
+    }
+
+    #[test]
+    fn intervals_count_from_the_given_time() {
+        let spec = ScheduleSpec::Interval { seconds: 90 };
+        assert_eq!(next_run(&spec, utc("2026-11-22T10:00:00Z")).unwrap(), utc("2026-11-22T10:01:30Z"));
+        assert!(next_run(&ScheduleSpec::Interval { seconds: 0 }, Utc::now()).is_err());
+    }
+
+    #[test]
+    fn cron_runs_at_local_wall_clock_time_across_daylight_saving_changes() {
+        let daily = berlin("0 3 * * *");
+        // Winter (CET, UTC+1), then the spring-forward night of 29 March 2026 (CEST, UTC+2).
+        assert_eq!(next_run(&daily, utc("2026-03-27T12:00:00Z")).unwrap(), utc("2026-03-28T02:00:00Z"));
+        assert_eq!(next_run(&daily, utc("2026-03-28T02:00:00Z")).unwrap(), utc("2026-03-29T01:00:00Z"));
+        // Fall back on 25 October 2026: 03:00 local is 02:00 UTC again.
+        assert_eq!(next_run(&daily, utc("2026-10-24T12:00:00Z")).unwrap(), utc("2026-10-25T02:00:00Z"));
+        assert_eq!(
+            preview(&daily, utc("2026-03-27T12:00:00Z"), 3).unwrap(),
+            ["2026-03-28T02:00:00.000Z", "2026-03-29T01:00:00.000Z", "2026-03-30T01:00:00.000Z"]
+        );
+    }
+
+    #[test]
+    fn a_time_skipped_by_spring_forward_runs_once_right_after_the_gap() {
+        let spec = berlin("30 2 * * *");
+        let first = next_run(&spec, utc("2026-03-28T12:00:00Z")).unwrap();
+        assert_eq!(first, utc("2026-03-29T01:00:00Z"), "02:30 does not exist that night; 03:00 CEST is the first instant after");
+        assert_eq!(next_run(&spec, first).unwrap(), utc("2026-03-30T00:30:00Z"));
+    }
+
+    #[test]
+    fn a_time_repeated_by_fall_back_runs_once() {
+        let spec = berlin("30 2 * * *");
+        let first = next_run(&spec, utc("2026-10-24T12:00:00Z")).unwrap();
+        assert_eq!(first, utc("2026-10-25T00:30:00Z"), "the first 02:30 (CEST)");
+        assert_eq!(next_run(&spec, first).unwrap(), utc("2026-10-26T01:30:00Z"), "not again at the second 02:30");
+    }
+
+    #[test]
+    fn bad_expressions_and_zones_are_validation_errors() {
+        assert_eq!(validate(&berlin("61 * * * *")).unwrap_err().code(), "validation");
+        let spec = ScheduleSpec::Cron { expression: "0 3 * * *".into(), timezone: Some("Mars/Olympus".into()) };
+        assert_eq!(validate(&spec).unwrap_err().code(), "validation");
+        assert!(validate(&ScheduleSpec::Cron { expression: "@daily".into(), timezone: None }).is_ok());
+    }
+}
