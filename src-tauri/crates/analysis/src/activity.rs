@@ -1,0 +1,136 @@
+//! Activity over time: commits per day, ISO week and month, and an hour × weekday heatmap — all in
+//! the author's own time zone (the stored `author_tz_offset`), so 9 am means 9 am where they were.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::db::Db;
+use crate::error::Result;
+use crate::params::{local_time_sql, Scope, SHIFT_DAYS};
+
+/// Commits and lines in one period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ActivityBucket {
+    /// `2024-03-01` (day), `2024-W09` (ISO week), `2024-03` (month).
+    pub period: String,
+    #[ts(type = "number")]
+    pub commits: i64,
+    #[ts(type = "number")]
+    pub additions: i64,
+    #[ts(type = "number")]
+    pub deletions: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ActivityReport {
+    /// Days with at least one commit, oldest first (empty days are left out).
+    pub days: Vec<ActivityBucket>,
+    pub weeks: Vec<ActivityBucket>,
+    pub months: Vec<ActivityBucket>,
+    /// `heatmap[weekday][hour]`: commits by local weekday (0 = Monday … 6 = Sunday) and hour (0–23).
+    #[ts(type = "Array<Array<number>>")]
+    pub heatmap: Vec<Vec<i64>>,
+    #[ts(type = "number")]
+    pub total_commits: i64,
+}
+
+pub(crate) async fn activity(db: &Db, scope: &Scope) -> Result<ActivityReport> {
+    let local = local_time_sql();
+    let sql = scope.sql(
+        &format!(
+            "{local} / 86400, COUNT(*), CAST(COALESCE(SUM(c.total_additions), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(c.total_deletions), 0) AS BIGINT)"
+        ),
+        "",
+        "",
+        "GROUP BY 1 ORDER BY 1",
+    );
+    let days: Vec<(i64, i64, i64, i64)> = db.fetch_all(&sql, &scope.binds).await?;
+    // Hour of the week from Monday 00:00: the shift is whole weeks, and 1970-01-01 was a Thursday
+    // (3 days after a Monday).
+    let sql = scope.sql(&format!("(({local} + 259200) / 3600) % 168, COUNT(*)"), "", "", "GROUP BY 1");
+    let hours: Vec<(i64, i64)> = db.fetch_all(&sql, &scope.binds).await?;
+    Ok(summarise(days, hours))
+}
+
+fn date_of(shifted_day: i64) -> NaiveDate {
+    let days_since_epoch = shifted_day - SHIFT_DAYS;
+    NaiveDate::from_num_days_from_ce_opt(719_163 + days_since_epoch as i32).unwrap_or_default()
+}
+
+fn summarise(days: Vec<(i64, i64, i64, i64)>, hours: Vec<(i64, i64)>) -> ActivityReport {
+    let mut weeks: BTreeMap<(i32, u32), ActivityBucket> = BTreeMap::new();
+    let mut months: BTreeMap<(i32, u32), ActivityBucket> = BTreeMap::new();
+    let mut out_days = Vec::with_capacity(days.len());
+    let mut total_commits = 0;
+    for (day, commits, additions, deletions) in days {
+        let date = date_of(day);
+        total_commits += commits;
+        let add = |bucket: &mut ActivityBucket| {
+            bucket.commits += commits;
+            bucket.additions += additions;
+            bucket.deletions += deletions;
+        };
+        let mut bucket = ActivityBucket { period: date.format("%Y-%m-%d").to_string(), ..Default::default() };
+        add(&mut bucket);
+        out_days.push(bucket);
+        let week = date.iso_week();
+        add(weeks.entry((week.year(), week.week())).or_insert_with(|| ActivityBucket {
+            period: format!("{}-W{:02}", week.year(), week.week()),
+            ..Default::default()
+        }));
+        add(months.entry((date.year(), date.month())).or_insert_with(|| ActivityBucket {
+            period: format!("{}-{:02}", date.year(), date.month()),
+            ..Default::default()
+        }));
+    }
+    let mut heatmap = vec![vec![0i64; 24]; 7];
+    for (hour_of_week, commits) in hours {
+        let h = hour_of_week.rem_euclid(168) as usize;
+        heatmap[h / 24][h % 24] += commits;
+    }
+    ActivityReport {
+        days: out_days,
+        weeks: weeks.into_values().collect(),
+        months: months.into_values().collect(),
+        heatmap,
+        total_commits,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::TIME_SHIFT;
+
+    fn shifted_day(unix: i64) -> i64 {
+        (unix + TIME_SHIFT) / 86_400
+    }
+
+    #[test]
+    fn days_map_back_to_dates_before_and_after_1970() {
+        // 2024-03-01T12:00:00Z and 1969-12-31T23:00:00Z.
+        assert_eq!(date_of(shifted_day(1_709_294_400)).to_string(), "2024-03-01");
+        assert_eq!(date_of(shifted_day(-3_600)).to_string(), "1969-12-31");
+        assert_eq!(date_of(shifted_day(0)).to_string(), "1970-01-01");
+    }
+
+    #[test]
+    fn weeks_months_and_heatmap() {
+        // 2024-01-01 was a Monday (ISO week 1), 2023-12-31 a Sunday (ISO week 52 of 2023).
+        let monday = shifted_day(1_704_067_200);
+        let report = summarise(vec![(monday - 1, 1, 5, 0), (monday, 2, 1, 1)], vec![(9, 2), (6 * 24 + 23, 1)]);
+        let weeks: Vec<_> = report.weeks.iter().map(|w| (w.period.as_str(), w.commits)).collect();
+        assert_eq!(weeks, vec![("2023-W52", 1), ("2024-W01", 2)]);
+        let months: Vec<_> = report.months.iter().map(|w| (w.period.as_str(), w.additions)).collect();
+        assert_eq!(months, vec![("2023-12", 5), ("2024-01", 1)]);
+        assert_eq!(report.heatmap[0][9], 2);
+        assert_eq!(report.heatmap[6][23], 1);
+        assert_eq!(report.total_commits, 3);
+    }
+}

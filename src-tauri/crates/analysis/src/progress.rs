@@ -1,0 +1,65 @@
+//! Progress reports and cancellation for long analyses (like the import's).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// How far an analysis is: a phase and done/total in that phase's units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AnalysisProgress {
+    pub phase: String,
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
+/// The callback that receives progress (called from worker threads too).
+#[derive(Clone)]
+pub struct Progress(Arc<dyn Fn(AnalysisProgress) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
+impl Progress {
+    pub fn new(callback: impl Fn(AnalysisProgress) + Send + Sync + 'static) -> Progress {
+        Progress(Arc::new(callback))
+    }
+
+    /// Progress nobody watches.
+    pub fn none() -> Progress {
+        Progress::new(|_| {})
+    }
+
+    pub fn report(&self, phase: &str, done: u64, total: u64) {
+        (self.0)(AnalysisProgress { phase: phase.to_string(), done, total });
+    }
+}
+
+/// Set it to stop a running analysis; it ends with `cancelled` at the next check.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(pub Arc<AtomicBool>);
+
+impl CancelToken {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn check(&self) -> crate::error::Result<()> {
+        if self.is_cancelled() {
+            Err(crate::error::AnalysisError::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+}
