@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { api, type AppInfo } from "./api";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
 import type { Repository } from "./bindings/Repository";
+import { BackupsPage } from "./components/BackupsPage";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { Header } from "./components/Header";
 import { HistoryPage } from "./components/HistoryPage";
@@ -11,6 +12,7 @@ import { RepositoriesPage } from "./components/RepositoriesPage";
 import { SettingsPage } from "./components/SettingsPage";
 import { dedupeErrors, normalizeError } from "./errors";
 import { useImport } from "./useImport";
+import { useScheduleRuns } from "./useScheduleRuns";
 
 /** What a screen knows about one piece of data loaded from the backend. */
 export type Loadable<T> =
@@ -49,6 +51,14 @@ export function App() {
   }, [refresh]);
 
   const importer = useImport(useCallback(() => void refresh(), [refresh]));
+  const scheduleRuns = useScheduleRuns();
+
+  // After the store was swapped (another database, a restore) every screen's data is reloaded:
+  // the lists here, and History, which loads afresh when it is shown next.
+  const storeReplaced = useCallback(() => {
+    setHistoryRepo(null);
+    void refresh();
+  }, [refresh]);
 
   const errors = dedupeErrors(
     [info, repos].flatMap((item) => (item.status === "error" ? [item.error] : [])),
@@ -56,7 +66,7 @@ export function App() {
 
   return (
     <div className="shell">
-      <Sidebar active={page} onNavigate={setPage} />
+      <Sidebar active={page} onNavigate={setPage} alerts={{ backups: scheduleRuns.failures.length }} />
       <div className="main">
         <Header info={info} />
         <main className={`content${page === "history" ? " content--fill" : ""}`} id="content">
@@ -84,13 +94,14 @@ export function App() {
             />
           ) : page === "history" ? (
             <HistoryPage repos={repos} repository={historyRepo} onRepositoryChange={setHistoryRepo} />
+          ) : page === "backups" ? (
+            <BackupsPage scheduleRuns={scheduleRuns} onRestored={storeReplaced} />
           ) : (
             <SettingsPage
               info={info}
               onSwitched={(opened) => {
                 setInfo({ status: "ok", data: opened });
-                setHistoryRepo(null);
-                void refresh();
+                storeReplaced();
               }}
             />
           )}

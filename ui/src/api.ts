@@ -7,21 +7,35 @@
  * `ErrorPayload` when it sent one, otherwise a normalised form (see `normalizeError`).
  */
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AppSettings } from "./bindings/AppSettings";
+import type { BackupInfo } from "./bindings/BackupInfo";
+import type { BackupProgress } from "./bindings/BackupProgress";
+import type { BackupSettings } from "./bindings/BackupSettings";
 import type { CommitPage } from "./bindings/CommitPage";
 import type { CommitQuery } from "./bindings/CommitQuery";
 import type { CommitWithChanges } from "./bindings/CommitWithChanges";
+import type { CreateReport } from "./bindings/CreateReport";
 import type { ExportProgress } from "./bindings/ExportProgress";
 import type { Filter } from "./bindings/Filter";
+import type { NewSchedule } from "./bindings/NewSchedule";
 import type { GitRef } from "./bindings/GitRef";
 import type { ImportProgress } from "./bindings/ImportProgress";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { QueryOptions } from "./bindings/QueryOptions";
 import type { Repository } from "./bindings/Repository";
+import type { RestorePreview } from "./bindings/RestorePreview";
+import type { RestoreReport } from "./bindings/RestoreReport";
+import type { RetentionDecision } from "./bindings/RetentionDecision";
+import type { RetentionPolicy } from "./bindings/RetentionPolicy";
 import type { SavedQuery } from "./bindings/SavedQuery";
+import type { Schedule } from "./bindings/Schedule";
+import type { ScheduleRun } from "./bindings/ScheduleRun";
+import type { ScheduleSpec } from "./bindings/ScheduleSpec";
 import type { StoreInfo } from "./bindings/StoreInfo";
+import type { VerifyReport } from "./bindings/VerifyReport";
 import { CommandError, normalizeError } from "./errors";
 
 export type { AppInfo, ExportProgress };
@@ -75,6 +89,35 @@ export interface Commands {
   };
   /** Removes a repository and what is stored about it (not its folder); resolves to the commits removed. */
   remove_repository: { args: { name: string }; result: number };
+  /** Where manual backups go and what retention keeps. */
+  get_backup_settings: { args: NoArgs; result: BackupSettings };
+  /** Saves them; a bad destination or a policy that keeps nothing is a `validation` error. */
+  save_backup_settings: { args: { settings: BackupSettings }; result: BackupSettings };
+  /** Every backup in every destination, newest first (damaged ones included, marked). */
+  list_backups: { args: NoArgs; result: BackupInfo[] };
+  /** A manual backup into every enabled destination (encrypted when a password is given). */
+  create_backup: { args: { password: string | null; onProgress: Channel<BackupProgress> }; result: CreateReport };
+  /** Cancels the running backup job; resolves to whether one was running. */
+  cancel_backup: { args: NoArgs; result: boolean };
+  verify_backup: { args: { path: string; password: string | null; onProgress: Channel<BackupProgress> }; result: VerifyReport };
+  delete_backup: { args: { path: string }; result: null };
+  /** What a restore of `path` would replace, and where the safety backup goes. */
+  preview_restore: { args: { path: string }; result: RestorePreview };
+  /** Restores `path` over the current data (a safety backup first); the store is reopened. */
+  restore_backup: { args: { path: string; password: string | null; onProgress: Channel<BackupProgress> }; result: RestoreReport };
+  /** Retention over the destinations; with `dryRun` nothing is removed. */
+  prune_backups: { args: { policy: RetentionPolicy; dryRun: boolean }; result: RetentionDecision[] };
+  list_schedules: { args: NoArgs; result: Schedule[] };
+  add_schedule: { args: { schedule: NewSchedule }; result: Schedule };
+  remove_schedule: { args: { name: string }; result: null };
+  /** The next `count` (default 5) run times, RFC 3339 UTC; a bad expression is a `validation` error. */
+  preview_schedule: { args: { spec: ScheduleSpec; count: number | null }; result: string[] };
+}
+
+/** Events the backend emits, with their payloads. */
+export interface Events {
+  /** A scheduled backup ran (in the app's own scheduler), successfully or not. */
+  "backup-schedule-ran": ScheduleRun;
 }
 
 export type CommandName = keyof Commands;
@@ -122,4 +165,29 @@ export const api = {
     onProgress: (progress: ExportProgress) => void,
   ) => call("export_commits", { ...request, format, path, onProgress: new Channel<ExportProgress>(onProgress) }),
   removeRepository: (name: string) => call("remove_repository", { name }),
+  getBackupSettings: () => call("get_backup_settings"),
+  saveBackupSettings: (settings: BackupSettings) => call("save_backup_settings", { settings }),
+  listBackups: () => call("list_backups"),
+  createBackup: (password: string | null, onProgress: (progress: BackupProgress) => void) =>
+    call("create_backup", { password, onProgress: new Channel<BackupProgress>(onProgress) }),
+  cancelBackup: () => call("cancel_backup"),
+  verifyBackup: (path: string, password: string | null, onProgress: (progress: BackupProgress) => void) =>
+    call("verify_backup", { path, password, onProgress: new Channel<BackupProgress>(onProgress) }),
+  deleteBackup: (path: string) => call("delete_backup", { path }),
+  previewRestore: (path: string) => call("preview_restore", { path }),
+  restoreBackup: (path: string, password: string | null, onProgress: (progress: BackupProgress) => void) =>
+    call("restore_backup", { path, password, onProgress: new Channel<BackupProgress>(onProgress) }),
+  pruneBackups: (policy: RetentionPolicy, dryRun: boolean) => call("prune_backups", { policy, dryRun }),
+  listSchedules: () => call("list_schedules"),
+  addSchedule: (schedule: NewSchedule) => call("add_schedule", { schedule }),
+  removeSchedule: (name: string) => call("remove_schedule", { name }),
+  previewSchedule: (spec: ScheduleSpec, count: number | null) => call("preview_schedule", { spec, count }),
 };
+
+/**
+ * Listens to a backend event; resolves to the function that stops listening. Outside the app
+ * (no Tauri runtime, e.g. in unit tests) it rejects; callers treat that as "no events".
+ */
+export function onEvent<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<UnlistenFn> {
+  return listen<Events[E]>(event, (e) => handler(e.payload));
+}

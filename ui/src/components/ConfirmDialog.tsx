@@ -1,8 +1,12 @@
-import { useEffect, useId, useRef, type KeyboardEvent } from "react";
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from "react";
+
+const FOCUSABLE = 'button, input, select, textarea, a[href], [tabindex]:not([tabindex="-1"])';
 
 interface Props {
   title: string;
   message: string;
+  /** More to read or fill in, between the message and the buttons (a table, a password field). */
+  children?: ReactNode;
   confirmLabel: string;
   /** The confirmed action runs: both buttons wait. */
   busy?: boolean;
@@ -12,9 +16,10 @@ interface Props {
 
 /**
  * A modal confirmation. Cancel has the focus first (the safe choice); Esc or a click outside
- * cancels; Tab stays between the two buttons; focus goes back where it was when it closes.
+ * cancels; Tab stays inside the dialog (between the buttons and any field in it); focus goes back
+ * where it was when it closes.
  */
-export function ConfirmDialog({ title, message, confirmLabel, busy = false, onConfirm, onCancel }: Props) {
+export function ConfirmDialog({ title, message, children, confirmLabel, busy = false, onConfirm, onCancel }: Props) {
   const id = useId();
   const cancelRef = useRef<HTMLButtonElement | null>(null);
   const confirmRef = useRef<HTMLButtonElement | null>(null);
@@ -42,7 +47,10 @@ export function ConfirmDialog({ title, message, confirmLabel, busy = false, onCo
   function trapTab(event: KeyboardEvent<HTMLDivElement>) {
     if (event.key !== "Tab") return;
     event.preventDefault();
-    const next = document.activeElement === cancelRef.current ? confirmRef.current : cancelRef.current;
+    const items = [...event.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)];
+    const at = items.indexOf(document.activeElement as HTMLElement);
+    const step = event.shiftKey ? -1 : 1;
+    const next = at === -1 ? cancelRef.current : items[(at + step + items.length) % items.length];
     next?.focus();
   }
 
@@ -69,6 +77,7 @@ export function ConfirmDialog({ title, message, confirmLabel, busy = false, onCo
         <p id={`${id}-message`} className="dialog__message" data-testid="confirm-message">
           {message}
         </p>
+        {children}
         <div className="dialog__actions">
           <button
             type="button"

@@ -1,0 +1,51 @@
+import type { BackupProgress } from "../bindings/BackupProgress";
+import { backupFraction, PHASE_LABELS } from "../backupRules";
+
+interface Props {
+  /** What runs: "Creating a backup", "Verifying …", "Restoring …". */
+  label: string;
+  progress: BackupProgress | null;
+  cancelling?: boolean;
+  /** Shows a Cancel button when given. */
+  onCancel?: () => void;
+  testId?: string;
+}
+
+/** A running backup job: its phase, a progress bar and (for create and verify) Cancel. */
+export function BackupProgressBar({ label, progress, cancelling = false, onCancel, testId = "backup-progress" }: Props) {
+  const fraction = backupFraction(progress);
+  const phase = cancelling ? "Cancelling…" : progress === null ? "Starting" : PHASE_LABELS[progress.phase];
+  return (
+    <div className="import-progress" data-testid={testId} aria-live="polite">
+      <div className="import-progress__head">
+        <span className="import-progress__what">
+          <strong data-testid="backup-phase">{phase}</strong>
+          <span className="muted">{label}</span>
+        </span>
+        {onCancel !== undefined && (
+          <button
+            type="button"
+            className="button button--small"
+            data-testid="backup-cancel"
+            aria-disabled={cancelling}
+            onClick={() => {
+              if (!cancelling) onCancel();
+            }}
+          >
+            Cancel
+          </button>
+        )}
+      </div>
+      <div
+        className={`progress${fraction === null ? " progress--indeterminate" : ""}`}
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        {...(fraction === null ? {} : { "aria-valuenow": Math.round(fraction * 100) })}
+      >
+        <div className="progress__bar" style={fraction === null ? undefined : { width: `${fraction * 100}%` }} />
+      </div>
+    </div>
+  );
+}
