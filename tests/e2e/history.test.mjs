@@ -213,6 +213,17 @@ test("add a repository by path, import it with progress, then browse, search, op
       timeoutMsg: "the copy button did not answer",
     });
     assert.equal(await browser.$(byTestId("copy-hash")).getText(), "Copied");
+    // Diff lines load per file after the commit's metadata: wait until the files in view have
+    // theirs (at least one ready, none still loading) before reading them.
+    await browser.waitUntil(
+      () =>
+        browser.execute(
+          () =>
+            document.querySelector('[data-testid="file-diff"][data-state="ready"]') !== null &&
+            document.querySelector('[data-testid="file-diff"][data-state="loading"]') === null,
+        ),
+      { timeout: UI_TIMEOUT_MS, timeoutMsg: "no file's diff lines loaded" },
+    );
     const kinds = await browser.execute(() =>
       [...document.querySelectorAll('[data-testid="diff-line"]')].map((l) => l.getAttribute("data-kind")),
     );
