@@ -9,6 +9,7 @@ import type { ErrorPayload } from "./bindings/ErrorPayload";
 import type { Filter } from "./bindings/Filter";
 import type { QueryOptions } from "./bindings/QueryOptions";
 import type { SnippetPart } from "./bindings/SnippetPart";
+import { DEFAULT_SORT, effectiveSort, sortOptions, type Sort } from "./historySort";
 
 /** Rows per request. */
 export const PAGE_SIZE = 200;
@@ -44,9 +45,13 @@ export function sourceFilter(source: CommitSource): Filter | undefined {
   return parts.length === 1 ? parts[0] : { and: parts };
 }
 
-/** The query for the page after `cursor` (null: the first page), newest first (the default order). */
-export function pageRequest(source: CommitSource, cursor: string | null, limit = PAGE_SIZE): CommitQuery {
-  const options: QueryOptions = cursor === null ? { limit } : { limit, cursor };
+/**
+ * The query for the page after `cursor` (null: the first page), in the order `sort` (default:
+ * newest first; a relevance sort without a full-text condition falls back to it).
+ */
+export function pageRequest(source: CommitSource, cursor: string | null, limit = PAGE_SIZE, sort: Sort = DEFAULT_SORT): CommitQuery {
+  const order = sortOptions(effectiveSort(sort, source.filter));
+  const options: QueryOptions = cursor === null ? { limit, ...order } : { limit, cursor, ...order };
   const filter = sourceFilter(source);
   return filter === undefined ? { options } : { filter, options };
 }

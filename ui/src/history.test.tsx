@@ -67,6 +67,7 @@ function backend(overrides: Record<string, (args: Args) => Promise<unknown>> = {
     parse_search: (args) => {
       if (args["text"] === "colour:blue") return Promise.reject({ code: "query", message: 'query error: unknown search key "colour"' });
       if (args["text"] === "author:alice") return Promise.resolve({ and: [{ field: "author", op: "like", value: "%alice%" }] });
+      if (args["text"] === "crash") return Promise.resolve({ and: [{ field: "text", op: "eq", value: "crash" }] });
       return Promise.reject({ code: "query", message: `no fake parse for ${String(args["text"])}` });
     },
     get_commit_stat: (args) => Promise.resolve(details(args["hash"] as string)),
@@ -252,6 +253,52 @@ describe("History page", () => {
     expect(within(banner).getByTestId("error-code").textContent).toBe("query");
     expect(within(banner).getByTestId("error-message").textContent).toBe('query error: unknown search key "colour"');
     expect(rows()).toHaveLength(0);
+  });
+
+  it("sorts the list; relevance only with words to search", async () => {
+    backend();
+    await openHistory();
+    const sort = screen.getByTestId("history-sort") as HTMLSelectElement;
+    const relevance = () => [...sort.options].find((o) => o.value === "relevance")!;
+    expect(sort.value).toBe("date");
+    expect(relevance().disabled).toBe(true);
+
+    await act(async () => {
+      fireEvent.change(sort, { target: { value: "additions" } });
+    });
+    await flush();
+    expect(calls("query_commits").at(-1)).toEqual({ query: { options: { limit: 200, sort_by: "additions", sort_order: "desc" } } });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("history-sort-order"));
+    });
+    await flush();
+    expect(calls("query_commits").at(-1)).toEqual({ query: { options: { limit: 200, sort_by: "additions", sort_order: "asc" } } });
+
+    const search = screen.getByTestId("history-search");
+    fireEvent.change(search, { target: { value: "crash" } });
+    await act(async () => {
+      fireEvent.submit(search.closest("form")!);
+    });
+    await flush();
+    expect(relevance().disabled).toBe(false);
+    await act(async () => {
+      fireEvent.change(sort, { target: { value: "relevance" } });
+    });
+    await flush();
+    expect(calls("query_commits").at(-1)).toEqual({
+      query: { filter: { and: [{ field: "text", op: "eq", value: "crash" }] }, options: { limit: 200, sort_by: "relevance", sort_order: "desc" } },
+    });
+
+    // Without words again, the list goes back to the default order.
+    fireEvent.change(search, { target: { value: "author:alice" } });
+    await act(async () => {
+      fireEvent.submit(search.closest("form")!);
+    });
+    await flush();
+    expect(sort.value).toBe("date");
+    expect(calls("query_commits").at(-1)).toEqual({
+      query: { filter: { and: [{ field: "author", op: "like", value: "%alice%" }] }, options: { limit: 200 } },
+    });
   });
 
   it("limits the list to the repository chosen in the selector", async () => {

@@ -3,10 +3,11 @@ import { useCallback, useEffect, useId, useReducer, useRef, useState } from "rea
 import { api } from "../api";
 import type { Loadable } from "../App";
 import type { Repository } from "../bindings/Repository";
-import { emptyList, listReducer, matchingTotal, needsMore, pageRequest } from "../commitPages";
+import { emptyList, listReducer, matchingTotal, needsMore, PAGE_SIZE, pageRequest } from "../commitPages";
 import { normalizeError } from "../errors";
 import { builderToFilter, sameFilter, withoutBlankRows } from "../filterBuilder";
 import { formatCount } from "../format";
+import { DEFAULT_SORT, effectiveSort, hasFullText, type Sort } from "../historySort";
 import { NAV_START, navClick, navKey, navOpenCommit, openCommit, type CommitRef, type NavState } from "../historyNav";
 import { useExport } from "../useExport";
 import { useFilterEditing } from "../useFilterEditing";
@@ -18,6 +19,7 @@ import { ExportStatus } from "./ExportStatus";
 import { FilterBuilder } from "./FilterBuilder";
 import { SavedQueries } from "./SavedQueries";
 import { SearchBox } from "./SearchBox";
+import { SortSelect } from "./SortSelect";
 
 interface Props {
   repos: Loadable<Repository[]>;
@@ -44,6 +46,7 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
   const { applied } = editing;
   const [branch, setBranch] = useState<string | null>(null);
   const [panel, setPanel] = useState<"filter" | "saved" | null>(null);
+  const [sortChoice, setSortChoice] = useState<Sort>(DEFAULT_SORT);
   const [list, dispatch] = useReducer(listReducer, -1, emptyList);
   const [lastRendered, setLastRendered] = useState(-1);
   const [nav, setNav] = useState<NavState>(NAV_START);
@@ -61,26 +64,31 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
 
   // A new question (every apply is one, even of the same filter: new commits may have come):
   // a new generation, an empty list, nothing selected.
+  const filter = "filter" in applied ? applied.filter : null;
+  const appliedError = "error" in applied ? applied.error : null;
+  // Relevance needs words to rank by; without them the list is in the default order.
+  const sort = effectiveSort(sortChoice, filter);
+  const sortKey = `${sort.by}:${sort.order}`;
+
   useEffect(() => {
     const key = ++generation.current;
     dispatch({ type: "reset", key });
     setNav(NAV_START);
     setLastRendered(-1);
-  }, [repository, branch, applied]);
-
-  const filter = "filter" in applied ? applied.filter : null;
-  const appliedError = "error" in applied ? applied.error : null;
+  }, [repository, branch, applied, sortKey]);
 
   // The next page, when the list nears its end (and the first one).
   useEffect(() => {
     if (appliedError !== null || list.key !== generation.current || !needsMore(list, lastRendered)) return;
     const { key, cursor: after } = list;
     dispatch({ type: "request", key });
-    api.queryCommits(pageRequest({ repository, branch, filter }, after)).then(
+    api.queryCommits(pageRequest({ repository, branch, filter }, after, PAGE_SIZE, sort)).then(
       (page) => dispatch({ type: "loaded", key, after, page }),
       (error: unknown) => dispatch({ type: "failed", key, error: normalizeError(error) }),
     );
-  }, [list, lastRendered, repository, branch, filter, appliedError]);
+    // `sort` changes only with `sortKey`, which also resets the list (a new generation) first.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- sortKey stands for sort
+  }, [list, lastRendered, repository, branch, filter, appliedError, sortKey]);
 
   // The keyboard handler reads the newest state through refs, so it is installed once.
   const navRef = useRef(nav);
@@ -203,6 +211,7 @@ export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
               }
             }}
           />
+          <SortSelect value={sort} fullText={hasFullText(filter)} onChange={setSortChoice} />
           <button
             type="button"
             className={`button${panel === "filter" ? " button--active" : ""}`}
