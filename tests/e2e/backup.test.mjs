@@ -139,6 +139,9 @@ test("create a backup, change the data, restore it through the dialog and see th
       timeout: UI_TIMEOUT_MS,
       timeoutMsg: "the safety backup is not listed",
     });
+    const safetyRow = (await backupRows(browser)).find((r) => r.path !== backup.path);
+    assert.equal(safetyRow.kind, "Automatic", "the safety backup is an automatic one");
+    assert.ok(restoredText.includes(safetyRow.path), `the result names the safety backup ${safetyRow.path}`);
     await screenshot(t, browser, "restore-done");
 
     // --- The old data is back on the Repositories page ---
