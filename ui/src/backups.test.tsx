@@ -308,4 +308,102 @@ describe("Backups page", () => {
     expect(calls("prune_backups")[0]).toEqual({ policy: { keep_last: 0, keep_daily: 7, keep_weekly: null, keep_monthly: null }, dryRun: true });
     expect(screen.getByTestId("retention-preview-result").getAttribute("data-count")).toBe("1");
   });
+
+  it("adds a daily schedule with the destinations and retention, and lists its last error prominently", async () => {
+    let schedules: unknown[] = [];
+    backend({
+      list_schedules: () => Promise.resolve(schedules),
+      add_schedule: (args) => {
+        schedules = [
+          {
+            id: 1,
+            name: "daily",
+            spec: (args["schedule"] as { spec: unknown }).spec,
+            destinations: [],
+            retention: null,
+            enabled: true,
+            next_run_at: "2026-03-02T02:00:00.000Z",
+            last_run_at: "2026-03-01T02:00:00.000Z",
+            last_result: "failed",
+            last_duration_ms: 20,
+            last_error: "cannot write /data/backups: disk full",
+            last_backup: null,
+            created_at: "2026-02-01T00:00:00.000Z",
+          },
+        ];
+        return Promise.resolve(schedules[0]);
+      },
+    });
+    await openBackups();
+    expect(screen.getByTestId("schedules-empty").textContent).toMatch(/Add one below/);
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("schedule-add"));
+    });
+    const added = calls("add_schedule")[0]?.["schedule"] as Record<string, unknown>;
+    expect(added["name"]).toBe("daily");
+    expect(added["spec"]).toMatchObject({ type: "cron", expression: "0 3 * * *" });
+    expect(added["destinations"]).toEqual([{ path: "/data/backups", enabled: true }]);
+    expect(added["retention"]).toEqual({ keep_last: 10, keep_daily: null, keep_weekly: null, keep_monthly: null });
+    const row = screen.getByTestId("schedule-row");
+    expect(row.getAttribute("data-failed")).toBe("true");
+    expect(within(row).getByTestId("schedule-error").textContent).toContain("disk full");
+  });
+
+  it("deletes a backup only after its confirmation", async () => {
+    backups = [backupInfo()];
+    backend({
+      delete_backup: () => {
+        backups = [];
+        return Promise.resolve(null);
+      },
+    });
+    await openBackups();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("backup-delete"));
+    });
+    expect(screen.getByTestId("confirm-message").textContent).toContain("deleted from /data/backups");
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("confirm-cancel"));
+    });
+    expect(calls("delete_backup")).toHaveLength(0);
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("backup-delete"));
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("confirm-ok"));
+    });
+    expect(calls("delete_backup")).toEqual([{ path: "/data/backups/repovault-20260301T100000Z-manual.zip" }]);
+    expect(screen.getByTestId("backups-empty")).toBeTruthy();
+  });
+
+  it("adds a destination by path, toggles one and saves them", async () => {
+    backend({ save_backup_settings: (args) => Promise.resolve(args["settings"]) });
+    await openBackups();
+    fireEvent.change(screen.getByTestId("destination-path"), { target: { value: "relative/dir" } });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("destination-add"));
+    });
+    expect(screen.getByTestId("destinations-problem").textContent).toMatch(/not an absolute folder path/);
+    await act(async () => {
+      fireEvent.click(within(screen.getAllByTestId("destination-row")[1]!).getByTestId("destination-remove"));
+    });
+    fireEvent.change(screen.getByTestId("destination-path"), { target: { value: "/mnt/archive" } });
+    await act(async () => {
+      fireEvent.submit(screen.getByTestId("destination-path").closest("form")!);
+    });
+    await act(async () => {
+      fireEvent.click(within(screen.getAllByTestId("destination-row")[0]!).getByTestId("destination-enabled"));
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("destinations-save"));
+    });
+    expect(calls("save_backup_settings")[0]?.["settings"]).toEqual({
+      destinations: [
+        { path: "/data/backups", enabled: false },
+        { path: "/mnt/archive", enabled: true },
+      ],
+      retention: { keep_last: 10, keep_daily: null, keep_weekly: null, keep_monthly: null },
+    });
+    expect(screen.getByTestId("destinations-saved")).toBeTruthy();
+  });
 });

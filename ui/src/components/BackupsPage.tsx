@@ -163,6 +163,8 @@ export function BackupsPage({ scheduleRuns, onRestored }: Props) {
       setAsking(null);
       setOutcome({ kind: "notice", testId: "restore-result", text: restoredText(report) });
       onRestored(report);
+      // The schedules live in the store that was just swapped.
+      void loadSchedules();
     } catch (e) {
       setAsking(null);
       setOutcome({

@@ -23,7 +23,9 @@ export function DestinationsSection({ settings, onSaved }: Props) {
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [saved, setSaved] = useState(false);
 
-  useEffect(() => setList(settings.destinations), [settings.destinations]);
+  // Newly saved destinations replace the list (saving the retention does not reset edits here).
+  const savedKey = JSON.stringify(settings.destinations);
+  useEffect(() => setList(JSON.parse(savedKey) as Destination[]), [savedKey]);
 
   const changed = !sameDestinations(list, settings.destinations);
   const problem = destinationsProblem(list);

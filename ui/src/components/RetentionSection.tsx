@@ -34,7 +34,9 @@ export function RetentionSection({ settings, busy, onSaved, onPruned }: Props) {
   const [confirming, setConfirming] = useState(false);
   const check = parseRetention(form);
 
-  useEffect(() => setForm(retentionForm(settings.retention)), [settings.retention]);
+  // A newly saved policy fills the form (saving the destinations does not reset edits here).
+  const savedKey = JSON.stringify(settings.retention);
+  useEffect(() => setForm(retentionForm(JSON.parse(savedKey) as BackupSettings["retention"])), [savedKey]);
 
   async function preview() {
     if (!check.ok) return;
