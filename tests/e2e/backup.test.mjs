@@ -106,6 +106,7 @@ test("create a backup, change the data, restore it through the dialog and see th
     await browser.$(byTestId("nav-backups")).click();
     const backupRow = await browser.$(`${byTestId("backup-row")}[data-path="${backup.path}"]`);
     await backupRow.waitForExist({ timeout: UI_TIMEOUT_MS, timeoutMsg: "the backup is not listed any more" });
+    assert.equal(await backupRow.getAttribute("data-verified"), "verified", "the Verify result is remembered across pages");
     await backupRow.$(byTestId("backup-restore")).click();
     const dialog = await browser.$(byTestId("confirm-dialog"));
     await dialog.waitForExist({ timeout: UI_TIMEOUT_MS, timeoutMsg: "Restore did not ask first" });

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { api, type AppInfo } from "./api";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
 import type { Repository } from "./bindings/Repository";
-import { BackupsPage } from "./components/BackupsPage";
+import { BackupsPage, type Verifications } from "./components/BackupsPage";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { Header } from "./components/Header";
 import { HistoryPage } from "./components/HistoryPage";
@@ -52,6 +52,8 @@ export function App() {
 
   const importer = useImport(useCallback(() => void refresh(), [refresh]));
   const scheduleRuns = useScheduleRuns();
+  // Which backups were verified (and how) survives leaving the Backups page.
+  const [verifications, setVerifications] = useState<Verifications>({});
 
   // After the store was swapped (another database, a restore) every screen's data is reloaded:
   // the lists here, and History, which loads afresh when it is shown next.
@@ -95,7 +97,12 @@ export function App() {
           ) : page === "history" ? (
             <HistoryPage repos={repos} repository={historyRepo} onRepositoryChange={setHistoryRepo} />
           ) : page === "backups" ? (
-            <BackupsPage scheduleRuns={scheduleRuns} onRestored={storeReplaced} />
+            <BackupsPage
+              scheduleRuns={scheduleRuns}
+              verifications={verifications}
+              setVerifications={setVerifications}
+              onRestored={storeReplaced}
+            />
           ) : (
             <SettingsPage
               info={info}

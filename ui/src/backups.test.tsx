@@ -162,6 +162,15 @@ describe("Backups page", () => {
     expect(rows()[1]!.getAttribute("data-verified")).toBe("problems");
     expect(rows()[0]!.getAttribute("data-verified")).toBe("verified");
     expect(screen.getByTestId("backup-problems").textContent).toContain("sha256 differs");
+
+    // Remembered while the app runs, also after leaving the page.
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("nav-repositories"));
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("nav-backups"));
+    });
+    expect(rows().map((r) => r.getAttribute("data-verified"))).toEqual(["verified", "problems"]);
   });
 
   it("restores through a confirmation that compares counts, then reloads the app's data", async () => {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useState, type Dispatch, type SetStateAction } from "react";
 
 import { api } from "../api";
 import type { Loadable } from "../App";
@@ -23,8 +23,13 @@ import { RestoreDialog } from "./RestoreDialog";
 import { RetentionSection } from "./RetentionSection";
 import { SchedulesSection } from "./SchedulesSection";
 
+export type Verifications = Record<string, Verification>;
+
 interface Props {
   scheduleRuns: ScheduleRuns;
+  /** The last Verify of each backup (by path), kept by the app while it runs (across pages). */
+  verifications: Verifications;
+  setVerifications: Dispatch<SetStateAction<Verifications>>;
   /** A restore replaced the data: every screen reloads. */
   onRestored: (report: RestoreReport) => void;
 }
@@ -52,11 +57,10 @@ function restoredText(report: RestoreReport): string {
  * Backups: Create now, the list (verify, restore, delete), schedules, retention and destinations.
  * One backup job runs at a time; its progress shows where it was started.
  */
-export function BackupsPage({ scheduleRuns, onRestored }: Props) {
+export function BackupsPage({ scheduleRuns, verifications, setVerifications, onRestored }: Props) {
   const [backups, setBackups] = useState<Loadable<BackupInfo[]>>({ status: "loading" });
   const [settings, setSettings] = useState<Loadable<BackupSettings>>({ status: "loading" });
   const [schedules, setSchedules] = useState<Loadable<Schedule[]>>({ status: "loading" });
-  const [verifications, setVerifications] = useState<Record<string, Verification>>({});
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [asking, setAsking] = useState<Asking | null>(null);
   const [preparing, setPreparing] = useState<string | null>(null);
@@ -72,7 +76,7 @@ export function BackupsPage({ scheduleRuns, onRestored }: Props) {
       setBackups({ status: "error", error: normalizeError(e) });
     }
     setNow(new Date());
-  }, []);
+  }, [setVerifications]);
 
   const loadSchedules = useCallback(async () => {
     try {
