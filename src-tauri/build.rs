@@ -24,6 +24,20 @@ fn main() {
             "get_settings",
             "test_connection",
             "save_database_url",
+            "get_backup_settings",
+            "save_backup_settings",
+            "list_backups",
+            "create_backup",
+            "cancel_backup",
+            "verify_backup",
+            "delete_backup",
+            "preview_restore",
+            "restore_backup",
+            "prune_backups",
+            "list_schedules",
+            "add_schedule",
+            "remove_schedule",
+            "preview_schedule",
         ]));
     tauri_build::try_build(attributes).expect("tauri build script failed");
 }

@@ -264,7 +264,7 @@ pub async fn save_database_url(state: State<'_, AppState>, url: Option<String>) 
     let url = url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
     test_connection(state.clone(), url.clone()).await?;
     let _slot = state.begin_import()?;
-    Settings { database_url: url }.save(&state.data_dir)?;
+    Settings { database_url: url, ..Settings::load(&state.data_dir) }.save(&state.data_dir)?;
     let store = state.reopen().await?;
     Ok(AppInfo { data_dir: state.data_dir.display().to_string(), store: store.info() })
 }

@@ -1,6 +1,7 @@
 //! The desktop shell: opens the store, exposes the core through thin Tauri commands, and maps
 //! errors to `{code, message}`. No SQL or git here.
 
+mod backups;
 mod commands;
 mod export_file;
 mod settings;
@@ -18,6 +19,7 @@ pub fn run() {
         .setup(|app| {
             let state = tauri::async_runtime::block_on(state::AppState::open_from_env());
             app.manage(state);
+            backups::start_scheduler(app.handle().clone());
             Ok(())
         })
         .plugin(tauri_plugin_dialog::init())
@@ -42,6 +44,20 @@ pub fn run() {
             commands::get_settings,
             commands::test_connection,
             commands::save_database_url,
+            backups::get_backup_settings,
+            backups::save_backup_settings,
+            backups::list_backups,
+            backups::create_backup,
+            backups::cancel_backup,
+            backups::verify_backup,
+            backups::delete_backup,
+            backups::preview_restore,
+            backups::restore_backup,
+            backups::prune_backups,
+            backups::list_schedules,
+            backups::add_schedule,
+            backups::remove_schedule,
+            backups::preview_schedule,
         ])
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("error while running RepoVault");

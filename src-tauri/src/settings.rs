@@ -1,8 +1,10 @@
-//! The app's own settings, kept as `settings.json` in the data folder: today only the database URL
-//! (none = the embedded SQLite file). The theme lives in the webview's local storage.
+//! The app's own settings, kept as `settings.json` in the data folder: the database URL (none = the
+//! embedded SQLite file), the backup destinations and the retention policy of manual backups. The
+//! theme lives in the webview's local storage.
 
 use std::path::{Path, PathBuf};
 
+use repovault_backup::{Destination, RetentionPolicy};
 use repovault_storage::ErrorPayload;
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +12,11 @@ use serde::{Deserialize, Serialize};
 pub struct Settings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database_url: Option<String>,
+    /// None: the default, `<data dir>/backups`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_destinations: Option<Vec<Destination>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<RetentionPolicy>,
 }
 
 impl Settings {
@@ -28,6 +35,10 @@ impl Settings {
             }),
             Err(_) => Settings::default(),
         }
+    }
+
+    pub fn backup_destinations(&self, data_dir: &Path) -> Vec<Destination> {
+        self.backup_destinations.clone().unwrap_or_else(|| vec![repovault_backup::default_destination(data_dir)])
     }
 
     /// Writes the file through a temporary one, so a crash leaves the old or the new settings.

@@ -19,6 +19,20 @@ pub struct AppState {
     store: RwLock<OpenStore>,
     /// The import that is running, if any (one at a time).
     import: Mutex<Option<CancelToken>>,
+    /// The backup, restore or scheduled run that is running, if any (one at a time).
+    backup: Mutex<Option<repovault_backup::CancelToken>>,
+}
+
+/// Marks a backup or restore as running until it is dropped.
+pub struct BackupSlot<'a> {
+    state: &'a AppState,
+    pub cancel: repovault_backup::CancelToken,
+}
+
+impl Drop for BackupSlot<'_> {
+    fn drop(&mut self) {
+        *self.state.backup_lock() = None;
+    }
 }
 
 /// Marks an import as running until it is dropped (also when the command's future is dropped).
@@ -46,6 +60,7 @@ impl AppState {
             env_database_url,
             store: RwLock::new(Err(ErrorPayload { code: "starting".into(), message: "opening the store".into() })),
             import: Mutex::new(None),
+            backup: Mutex::new(None),
         };
         let store = state.open_configured().await;
         *state.store_lock_mut() = store;
@@ -57,30 +72,41 @@ impl AppState {
         self.env_database_url.clone().or_else(|| Settings::load(&self.data_dir).database_url)
     }
 
+    /// Where the store is (the database and blob store in effect), for work that opens its own
+    /// connections: backups.
+    pub fn store_config(&self) -> Result<StoreConfig, ErrorPayload> {
+        StoreConfig::for_data_dir(&self.data_dir, self.database_url().as_deref()).map_err(|e| e.payload())
+    }
+
     async fn open_configured(&self) -> OpenStore {
-        let url = self.database_url();
-        let store = match StoreConfig::for_data_dir(&self.data_dir, url.as_deref()) {
-            Ok(config) => open_store(&config).await,
+        let store = match self.store_config() {
+            Ok(config) => open_store(&config).await.map_err(|e| e.payload()),
             Err(err) => Err(err),
         };
         if let Err(err) = &store {
-            tracing::error!(code = err.code(), "cannot open the store: {err}");
+            tracing::error!(code = err.code, "cannot open the store: {}", err.message);
         }
-        store.map_err(|e| e.payload())
+        store
     }
 
     /// Closes the current store and opens the configured one again (after the settings changed).
     pub async fn reopen(&self) -> OpenStore {
+        self.close_store("reopening the store").await;
+        let store = self.open_configured().await;
+        *self.store_lock_mut() = store.clone();
+        store
+    }
+
+    /// Closes the store (every pooled connection); commands answer `unavailable` with `why` until
+    /// `reopen`. A restore needs the database closed before it swaps the files.
+    pub async fn close_store(&self, why: &str) {
         let old = std::mem::replace(
             &mut *self.store_lock_mut(),
-            Err(ErrorPayload { code: "starting".into(), message: "reopening the store".into() }),
+            Err(ErrorPayload { code: "unavailable".into(), message: format!("the store is closed: {why}") }),
         );
         if let Ok(old) = old {
             old.close().await;
         }
-        let store = self.open_configured().await;
-        *self.store_lock_mut() = store.clone();
-        store
     }
 
     pub fn store(&self) -> OpenStore {
@@ -109,6 +135,35 @@ impl AppState {
         let cancel = CancelToken::default();
         *slot = Some(cancel.clone());
         Ok(ImportSlot { state: self, cancel })
+    }
+
+    fn backup_lock(&self) -> MutexGuard<'_, Option<repovault_backup::CancelToken>> {
+        self.backup.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Claims the backup slot, or says that a backup or restore is running.
+    pub fn begin_backup(&self) -> Result<BackupSlot<'_>, ErrorPayload> {
+        let mut slot = self.backup_lock();
+        if slot.is_some() {
+            return Err(ErrorPayload {
+                code: "busy".into(),
+                message: "a backup or restore is running; wait for it to finish or cancel it first".into(),
+            });
+        }
+        let cancel = repovault_backup::CancelToken::new();
+        *slot = Some(cancel.clone());
+        Ok(BackupSlot { state: self, cancel })
+    }
+
+    /// Cancels the running backup or restore; false when none is running.
+    pub fn cancel_backup(&self) -> bool {
+        match self.backup_lock().as_ref() {
+            Some(token) => {
+                token.cancel();
+                true
+            }
+            None => false,
+        }
     }
 
     /// Cancels the running import; false when none is running.

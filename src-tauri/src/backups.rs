@@ -1,0 +1,307 @@
+//! Tauri commands of the Backups page and the in-app scheduler: thin calls into
+//! `repovault_backup`. A restore closes the store, swaps the data in and reopens it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use repovault_backup::{
+    BackupInfo, BackupKind, BackupProgress, BackupRequest, CreateReport, Destination, NewSchedule, RestoreOptions,
+    RestoreReport, RetentionDecision, RetentionPolicy, Schedule, ScheduleRun, ScheduleSpec, TableCount, VerifyReport,
+};
+use repovault_storage::ErrorPayload;
+use serde::{Deserialize, Serialize};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Emitter, Manager, State};
+use ts_rs::TS;
+
+use crate::settings::Settings;
+use crate::state::AppState;
+
+type CommandResult<T> = Result<T, ErrorPayload>;
+
+/// How often the app looks for scheduled backups that are due.
+const SCHEDULER_TICK: Duration = Duration::from_secs(30);
+
+/// Runs backup work on a blocking thread that drives it on the app's runtime. The backup crate's
+/// futures are not `Send` for every lifetime (a compiler limit around references held across
+/// awaits), which a command's future must be; a blocking thread needs no `Send` future.
+async fn off_thread<T, Fut>(work: impl FnOnce() -> Fut + Send + 'static) -> CommandResult<T>
+where
+    T: Send + 'static,
+    Fut: std::future::Future<Output = repovault_backup::Result<T>>,
+{
+    tauri::async_runtime::spawn_blocking(move || tauri::async_runtime::block_on(work()))
+        .await
+        .map_err(|e| ErrorPayload {
+            code: "internal".into(),
+            message: format!("the backup work stopped unexpectedly: {e}"),
+        })?
+        .map_err(|e| e.payload())
+}
+
+fn progress_to(channel: Channel<BackupProgress>) -> repovault_backup::ProgressFn {
+    // The window may have gone away; the work carries on regardless.
+    Arc::new(move |p| {
+        let _ = channel.send(p);
+    })
+}
+
+/// Every folder holding backups: the destinations of manual backups and of every schedule.
+async fn backup_folders(state: &AppState) -> Vec<PathBuf> {
+    let mut folders = repovault_backup::destinations::folders(&destinations(state));
+    if let Ok(config) = state.store_config() {
+        let schedules = off_thread(move || async move { repovault_backup::schedule::list(&config).await }).await;
+        for schedule in schedules.unwrap_or_default() {
+            folders.extend(repovault_backup::destinations::folders(&schedule.destinations));
+        }
+    }
+    folders.sort();
+    folders.dedup();
+    folders
+}
+
+fn destinations(state: &AppState) -> Vec<Destination> {
+    Settings::load(&state.data_dir).backup_destinations(&state.data_dir)
+}
+
+/// The Backups page's settings: where manual backups go and what retention keeps.
+#[derive(Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BackupSettings {
+    pub destinations: Vec<Destination>,
+    pub retention: RetentionPolicy,
+}
+
+#[tauri::command]
+pub fn get_backup_settings(state: State<'_, AppState>) -> BackupSettings {
+    let settings = Settings::load(&state.data_dir);
+    BackupSettings {
+        destinations: settings.backup_destinations(&state.data_dir),
+        retention: settings.retention.unwrap_or(RetentionPolicy { keep_last: Some(10), ..RetentionPolicy::default() }),
+    }
+}
+
+#[tauri::command]
+pub fn save_backup_settings(state: State<'_, AppState>, settings: BackupSettings) -> CommandResult<BackupSettings> {
+    if settings.destinations.iter().any(|d| d.path.trim().is_empty() || !Path::new(d.path.trim()).is_absolute()) {
+        return Err(validation("destinations", "each destination must be an absolute folder path"));
+    }
+    if !settings.destinations.iter().any(|d| d.enabled) {
+        return Err(validation("destinations", "enable at least one destination"));
+    }
+    if settings.retention.is_empty() {
+        return Err(validation("retention", "a policy that keeps nothing would delete every backup"));
+    }
+    Settings {
+        backup_destinations: Some(settings.destinations.clone()),
+        retention: Some(settings.retention.clone()),
+        ..Settings::load(&state.data_dir)
+    }
+    .save(&state.data_dir)?;
+    Ok(settings)
+}
+
+/// Every backup in every destination, newest first (damaged ones included, marked).
+#[tauri::command]
+pub async fn list_backups(state: State<'_, AppState>) -> CommandResult<Vec<BackupInfo>> {
+    let folders = backup_folders(&state).await;
+    let mut backups = repovault_backup::list(&folders).map_err(|e| e.payload())?;
+    backups.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    Ok(backups)
+}
+
+/// A manual backup into every enabled destination, with progress; `cancel_backup` stops it.
+#[tauri::command]
+pub async fn create_backup(
+    state: State<'_, AppState>,
+    password: Option<String>,
+    on_progress: Channel<BackupProgress>,
+) -> CommandResult<CreateReport> {
+    let config = state.store_config()?;
+    let slot = state.begin_backup()?;
+    let mut request = BackupRequest::new(BackupKind::Manual, "manual", destinations(&state));
+    request.password = password.filter(|p| !p.is_empty());
+    let (progress, cancel) = (progress_to(on_progress), slot.cancel.clone());
+    off_thread(move || async move { repovault_backup::create(&config, &request, progress, cancel).await }).await
+}
+
+#[tauri::command]
+pub fn cancel_backup(state: State<'_, AppState>) -> bool {
+    state.cancel_backup()
+}
+
+#[tauri::command]
+pub async fn verify_backup(
+    state: State<'_, AppState>,
+    path: String,
+    password: Option<String>,
+    on_progress: Channel<BackupProgress>,
+) -> CommandResult<VerifyReport> {
+    let slot = state.begin_backup()?;
+    let path = known_backup(&state, &path).await?;
+    let (progress, cancel) = (progress_to(on_progress), slot.cancel.clone());
+    off_thread(move || async move {
+        repovault_backup::verify(&path, password.as_deref().filter(|p| !p.is_empty()), progress, cancel).await
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn delete_backup(state: State<'_, AppState>, path: String) -> CommandResult<()> {
+    let path = known_backup(&state, &path).await?;
+    repovault_backup::delete(&path).map_err(|e| e.payload())
+}
+
+/// What a restore would replace: the current counts beside the backup's, and where the safety
+/// backup of the current data goes.
+#[derive(Serialize, TS)]
+#[ts(export)]
+pub struct RestorePreview {
+    pub backup: BackupInfo,
+    pub current: Vec<TableCount>,
+    pub safety_backup_to: Vec<String>,
+}
+
+#[tauri::command]
+pub async fn preview_restore(state: State<'_, AppState>, path: String) -> CommandResult<RestorePreview> {
+    let path = known_backup(&state, &path).await?;
+    let store = state.store()?;
+    let repositories = store.repositories().await.map_err(|e| e.payload())?;
+    let saved = store.saved_queries().await.map_err(|e| e.payload())?;
+    let current = vec![
+        TableCount { table: "repositories".into(), rows: repositories.len() as i64 },
+        TableCount { table: "commits".into(), rows: repositories.iter().map(|r| r.commit_count).sum() },
+        TableCount { table: "saved_queries".into(), rows: saved.len() as i64 },
+    ];
+    let safety_backup_to = destinations(&state).into_iter().filter(|d| d.enabled).map(|d| d.path).collect();
+    Ok(RestorePreview { backup: repovault_backup::catalog::describe(&path), current, safety_backup_to })
+}
+
+/// Restores a backup over the current data: a safety backup of the current data first, the store
+/// closed while the files are swapped, then reopened. If anything fails the current data stays.
+#[tauri::command]
+pub async fn restore_backup(
+    state: State<'_, AppState>,
+    path: String,
+    password: Option<String>,
+    on_progress: Channel<BackupProgress>,
+) -> CommandResult<RestoreReport> {
+    let config = state.store_config()?;
+    let path = known_backup(&state, &path).await?;
+    let _import = state.begin_import().map_err(|mut busy| {
+        busy.message = "an import is running; wait for it to finish or cancel it before restoring".into();
+        busy
+    })?;
+    let slot = state.begin_backup()?;
+    let options =
+        RestoreOptions { password: password.filter(|p| !p.is_empty()), safety_destinations: destinations(&state) };
+    state.close_store("a restore is running").await;
+    let (progress, cancel) = (progress_to(on_progress), slot.cancel.clone());
+    let restored =
+        off_thread(move || async move { repovault_backup::restore(&path, &config, &options, progress, cancel).await })
+            .await;
+    let reopened = state.reopen().await;
+    let report = restored?;
+    reopened?;
+    Ok(report)
+}
+
+/// Retention over every destination: with `dry_run`, only what would go and why.
+#[tauri::command]
+pub async fn prune_backups(
+    state: State<'_, AppState>,
+    policy: RetentionPolicy,
+    dry_run: bool,
+) -> CommandResult<Vec<RetentionDecision>> {
+    let _slot = if dry_run { None } else { Some(state.begin_backup()?) };
+    let folders = repovault_backup::destinations::folders(&destinations(&state));
+    repovault_backup::retention::prune(&folders, &policy, dry_run).map_err(|e| e.payload())
+}
+
+#[tauri::command]
+pub async fn list_schedules(state: State<'_, AppState>) -> CommandResult<Vec<Schedule>> {
+    let config = state.store_config()?;
+    off_thread(move || async move { repovault_backup::schedule::list(&config).await }).await
+}
+
+#[tauri::command]
+pub async fn add_schedule(state: State<'_, AppState>, schedule: NewSchedule) -> CommandResult<Schedule> {
+    let config = state.store_config()?;
+    off_thread(move || async move { repovault_backup::schedule::add(&config, &schedule).await }).await
+}
+
+#[tauri::command]
+pub async fn remove_schedule(state: State<'_, AppState>, name: String) -> CommandResult<()> {
+    let config = state.store_config()?;
+    off_thread(move || async move { repovault_backup::schedule::remove(&config, &name).await }).await
+}
+
+/// The next `count` run times of a schedule (RFC 3339 UTC), or why the spec is wrong.
+#[tauri::command]
+pub fn preview_schedule(spec: ScheduleSpec, count: Option<usize>) -> CommandResult<Vec<String>> {
+    repovault_backup::schedule::preview(&spec, chrono::Utc::now(), count.unwrap_or(5).min(20)).map_err(|e| e.payload())
+}
+
+/// A path the caller names must be a backup in one of the known folders: the webview cannot
+/// point the backup code at arbitrary files.
+async fn known_backup(state: &AppState, path: &str) -> CommandResult<PathBuf> {
+    let path = PathBuf::from(path);
+    let folders = backup_folders(state).await;
+    let in_folder = path.parent().is_some_and(|parent| folders.iter().any(|f| f == parent));
+    let named = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| repovault_backup::parse_name(n).is_some());
+    if in_folder && named && path.is_file() {
+        Ok(path)
+    } else {
+        Err(ErrorPayload {
+            code: "not_found".into(),
+            message: format!("{} is not a backup in one of the destination folders", path.display()),
+        })
+    }
+}
+
+fn validation(field: &str, reason: &str) -> ErrorPayload {
+    ErrorPayload { code: "validation".into(), message: format!("invalid {field}: {reason}") }
+}
+
+/// At start: removes what interrupted backups left behind, then runs due schedules (missed runs
+/// are caught up once) every `SCHEDULER_TICK` while the app is open; each run's outcome goes to
+/// the window as a `backup-schedule-ran` event, so a failure is shown.
+pub fn start_scheduler(app: AppHandle) {
+    // A thread of its own that drives each tick on the app's runtime (see `off_thread`).
+    std::thread::spawn(move || tauri::async_runtime::block_on(scheduler_loop(app)));
+}
+
+async fn scheduler_loop(app: AppHandle) {
+    {
+        let state = app.state::<AppState>();
+        for folder in backup_folders(&state).await {
+            match repovault_backup::cleanup_partials(&folder) {
+                Ok(removed) if !removed.is_empty() => tracing::warn!("removed unfinished backups: {removed:?}"),
+                Ok(_) => {}
+                Err(err) => tracing::warn!("cannot clean {}: {err}", folder.display()),
+            }
+        }
+    }
+    loop {
+        run_due_schedules(&app, &app.state::<AppState>()).await;
+        tokio::time::sleep(SCHEDULER_TICK).await;
+    }
+}
+
+async fn run_due_schedules(app: &AppHandle, state: &AppState) {
+    let Ok(config) = state.store_config() else { return };
+    // A restore or a manual backup holds the slot; the schedule waits for the next tick.
+    let Ok(slot) = state.begin_backup() else { return };
+    match repovault_backup::schedule::run_due(&config, chrono::Utc::now(), slot.cancel.clone()).await {
+        Ok(runs) => {
+            for run in runs {
+                if run.error.is_some() {
+                    tracing::error!(schedule = run.schedule, "scheduled backup failed: {:?}", run.error);
+                }
+                let _ = app.emit::<ScheduleRun>("backup-schedule-ran", run);
+            }
+        }
+        Err(err) => tracing::warn!("cannot run scheduled backups: {err}"),
+    }
+}
