@@ -3,6 +3,7 @@
 #   scripts/bench.sh store [--commits N] [--batch B]   store_commit throughput, SQLite and PostgreSQL
 #   scripts/bench.sh import [REPO] [--commits N]         full import and sync against git log -p
 #   scripts/bench.sh query                               query latency on a 100,000-commit store, against git log
+#   scripts/bench.sh backup                              backup + verify of the 100,000-commit store, against VACUUM INTO + zip
 #   scripts/bench.sh ui                                  the app window on that store: first page, scrolling, a 5 MB diff
 set -euo pipefail
 cd "$(dirname "$0")/.."

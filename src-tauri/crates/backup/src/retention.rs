@@ -192,7 +192,8 @@ mod tests {
 
     #[test]
     fn rules_combine_and_say_why() {
-        let policy = RetentionPolicy { keep_last: Some(1), keep_daily: Some(2), keep_monthly: Some(2), ..Default::default() };
+        let policy =
+            RetentionPolicy { keep_last: Some(1), keep_daily: Some(2), keep_monthly: Some(2), ..Default::default() };
         assert_eq!(kept(policy.clone()), [0, 2, 8]);
         let decisions = plan(&backups(), &policy);
         assert_eq!(decisions[0].reasons, ["last 1/1", "daily 2026-11-22", "monthly 2026-11"]);

@@ -526,7 +526,11 @@ mod tests {
     fn a_time_skipped_by_spring_forward_runs_once_right_after_the_gap() {
         let spec = berlin("30 2 * * *");
         let first = next_run(&spec, utc("2026-03-28T12:00:00Z")).unwrap();
-        assert_eq!(first, utc("2026-03-29T01:00:00Z"), "02:30 does not exist that night; 03:00 CEST is the first instant after");
+        assert_eq!(
+            first,
+            utc("2026-03-29T01:00:00Z"),
+            "02:30 does not exist that night; 03:00 CEST is the first instant after"
+        );
         assert_eq!(next_run(&spec, first).unwrap(), utc("2026-03-30T00:30:00Z"));
     }
 

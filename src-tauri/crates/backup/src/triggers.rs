@@ -25,29 +25,37 @@ pub fn before_large_import(incoming: u64, stored: u64, threshold: u64) -> bool {
     stored > 0 && incoming > threshold
 }
 
-/// Whether the store has data and a pending migration: then a backup should come before
-/// migrating. A database that does not exist yet has nothing to protect.
+/// Whether the store has data and a migration this build knows but the database has not applied:
+/// then a backup should come before migrating. A database that does not exist yet has nothing to
+/// protect.
 pub async fn migration_pending(config: &StoreConfig) -> Result<bool> {
-    let latest = repovault_storage::schema::latest_version(match &config.database {
+    let migrator = match &config.database {
         DatabaseLocation::Sqlite(_) => &repovault_storage::sqlite::MIGRATOR,
         DatabaseLocation::Postgres(_) => &repovault_storage::postgres::MIGRATOR,
-    });
-    let current = match &config.database {
+    };
+    let query = "SELECT version FROM _sqlx_migrations WHERE success";
+    let applied: Vec<i64> = match &config.database {
         DatabaseLocation::Sqlite(path) => {
             if !path.exists() {
                 return Ok(false);
             }
             let mut conn = snapshot::connect(path, true).await?;
-            let v = snapshot::schema_version(&mut conn).await?;
+            if snapshot::schema_version(&mut conn).await? == 0 {
+                return Ok(false);
+            }
+            let rows: Vec<(i64,)> = sqlx::query_as(query).fetch_all(&mut conn).await?;
             sqlx::Connection::close(conn).await.ok();
-            v
+            rows.into_iter().map(|(v,)| v).collect()
         }
         DatabaseLocation::Postgres(url) => {
             let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(url).await?;
-            let v = portable::pg_schema_version(&mut conn).await?;
+            if portable::pg_schema_version(&mut conn).await? == 0 {
+                return Ok(false);
+            }
+            let rows: Vec<(i64,)> = sqlx::query_as(query).fetch_all(&mut conn).await?;
             sqlx::Connection::close(conn).await.ok();
-            v
+            rows.into_iter().map(|(v,)| v).collect()
         }
     };
-    Ok(current > 0 && current < latest)
+    Ok(migrator.iter().any(|m| !applied.contains(&m.version)))
 }

@@ -17,9 +17,14 @@ use repovault_backup::{
 use repovault_storage::{open_store, StoreConfig};
 
 async fn backup_of(config: &StoreConfig, dest: &Path, kind: BackupKind) -> PathBuf {
-    let report = create(config, &BackupRequest::new(kind, "test", vec![Destination::new(dest)]), no_progress(), CancelToken::new())
-        .await
-        .expect("backup");
+    let report = create(
+        config,
+        &BackupRequest::new(kind, "test", vec![Destination::new(dest)]),
+        no_progress(),
+        CancelToken::new(),
+    )
+    .await
+    .expect("backup");
     PathBuf::from(&report.written()[0].path)
 }
 
@@ -38,7 +43,10 @@ fn tree(dir: &Path) -> Vec<(String, String)> {
                 stack.push(p);
             } else {
                 let bytes = std::fs::read(&p).unwrap();
-                out.push((p.strip_prefix(dir).unwrap().display().to_string(), hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes))));
+                out.push((
+                    p.strip_prefix(dir).unwrap().display().to_string(),
+                    hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)),
+                ));
             }
         }
     }
@@ -64,7 +72,10 @@ async fn sqlite_round_trip_restores_the_old_data_after_a_safety_backup() {
     assert_eq!(manifest.kind, BackupKind::Manual);
     assert!(manifest.blobs_included);
     assert!(manifest.entries.iter().any(|e| e.name.starts_with("blobs/diffs/")), "large diffs are in the blob folder");
-    assert_eq!(manifest.schema_version, repovault_storage::schema::latest_version(&repovault_storage::sqlite::MIGRATOR));
+    assert_eq!(
+        manifest.schema_version,
+        repovault_storage::schema::latest_version(&repovault_storage::sqlite::MIGRATOR)
+    );
     let report = verify(&backup, None, no_progress(), CancelToken::new()).await.unwrap();
     assert!(report.ok, "{:?}", report.problems);
 
@@ -112,14 +123,16 @@ async fn restore_into_another_folder_leaves_the_current_data_alone() {
     let backup = backup_of(&ts.config, &ts.backups(), BackupKind::Manual).await;
     add_commits(ts.store.as_ref(), "alpha", 30, 40).await;
     let other = ts.dir.path().join("elsewhere");
-    let report = restore_into(&backup, &other, &RestoreOptions::default(), no_progress(), CancelToken::new()).await.unwrap();
+    let report =
+        restore_into(&backup, &other, &RestoreOptions::default(), no_progress(), CancelToken::new()).await.unwrap();
     assert!(report.safety_backup.is_none());
     let there = open_store(&sqlite_config(&other)).await.unwrap();
     assert_eq!(commit_count(there.as_ref()).await, 30);
     assert_eq!(commit_count(ts.store.as_ref()).await, 40);
     there.close().await;
     // A folder that already holds a database is refused.
-    let err = restore_into(&backup, &other, &RestoreOptions::default(), no_progress(), CancelToken::new()).await.unwrap_err();
+    let err =
+        restore_into(&backup, &other, &RestoreOptions::default(), no_progress(), CancelToken::new()).await.unwrap_err();
     assert_eq!(err.code(), "validation");
 }
 
@@ -144,11 +157,9 @@ async fn every_flipped_byte_is_detected_and_refused() {
         let report = verify(&damaged, None, no_progress(), CancelToken::new()).await.unwrap();
         assert!(!report.ok, "trial {trial}: a flip at byte {position} of {} went unnoticed", original.len());
         if trial % 10 == 0 {
-            let err = restore(&damaged, &ts.config, &options(&ts), no_progress(), CancelToken::new()).await.unwrap_err();
-            assert!(
-                matches!(err, BackupError::Damaged { .. } | BackupError::Hostile { .. }),
-                "trial {trial}: {err}"
-            );
+            let err =
+                restore(&damaged, &ts.config, &options(&ts), no_progress(), CancelToken::new()).await.unwrap_err();
+            assert!(matches!(err, BackupError::Damaged { .. } | BackupError::Hostile { .. }), "trial {trial}: {err}");
         }
     }
     assert_eq!(tree(&ts.data_dir()), data_before, "refused restores changed nothing");
@@ -203,12 +214,21 @@ async fn hostile_archives_are_refused_and_nothing_escapes_staging() {
     let hostile_dir = sandbox.join("hostile");
     std::fs::create_dir_all(&hostile_dir).unwrap();
     let payload = b"owned".to_vec();
-    let cases: Vec<(&str, Vec<(&str, Vec<u8>, u32)>, serde_json::Value)> = vec![
+    type Case<'a> = (&'a str, Vec<(&'a str, Vec<u8>, u32)>, serde_json::Value);
+    let cases: Vec<Case> = vec![
         ("parent", vec![("../evil", payload.clone(), 0o644)], serde_json::json!([entry("../evil", &payload)])),
-        ("blob-parent", vec![("blobs/../../evil", payload.clone(), 0o644)], serde_json::json!([entry("blobs/../../evil", &payload)])),
+        (
+            "blob-parent",
+            vec![("blobs/../../evil", payload.clone(), 0o644)],
+            serde_json::json!([entry("blobs/../../evil", &payload)]),
+        ),
         ("absolute", vec![("/tmp/evil", payload.clone(), 0o644)], serde_json::json!([entry("/tmp/evil", &payload)])),
         ("unexpected", vec![("evil.sh", payload.clone(), 0o755)], serde_json::json!([entry("evil.sh", &payload)])),
-        ("symlink", vec![("blobs/link", b"/etc/passwd".to_vec(), 0o120777)], serde_json::json!([entry("blobs/link", b"/etc/passwd")])),
+        (
+            "symlink",
+            vec![("blobs/link", b"/etc/passwd".to_vec(), 0o120777)],
+            serde_json::json!([entry("blobs/link", b"/etc/passwd")]),
+        ),
     ];
     for (label, entries, manifest) in cases {
         let path = hostile_dir.join(format!("repovault-20261122T101500Z-manual-{label}.zip"));
@@ -277,7 +297,11 @@ async fn hostile_archives_are_refused_and_nothing_escapes_staging() {
         }
     }
     assert_eq!(tree(&ts.data_dir()), data_before);
-    let staging: Vec<_> = std::fs::read_dir(ts.data_dir()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".repovault-")).collect();
+    let staging: Vec<_> = std::fs::read_dir(ts.data_dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".repovault-"))
+        .collect();
     assert!(staging.is_empty(), "staging folders are removed");
 }
 
@@ -289,7 +313,10 @@ async fn a_backup_of_a_newer_schema_is_refused() {
     let other = sqlite_store().await;
     other.store.close().await;
     {
-        let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!("sqlite://{}", other.db_path().display())).await.unwrap();
+        let mut conn =
+            <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!("sqlite://{}", other.db_path().display()))
+                .await
+                .unwrap();
         sqlx::query("INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) VALUES (29991231000000, 'future', CURRENT_TIMESTAMP, 1, x'00', 0)")
             .execute(&mut conn)
             .await
@@ -309,18 +336,29 @@ async fn an_older_schema_is_migrated_forward_on_restore() {
     std::fs::create_dir_all(old.join("blobs")).unwrap();
     {
         // A store at schema version 4 (before the backup schedules), made with the storage migrations.
-        let options = sqlx::sqlite::SqliteConnectOptions::new().filename(old.join("repovault.db")).create_if_missing(true);
+        let options =
+            sqlx::sqlite::SqliteConnectOptions::new().filename(old.join("repovault.db")).create_if_missing(true);
         let mut conn = sqlx::ConnectOptions::connect(&options).await.unwrap();
-        let migrations: Vec<_> = repovault_storage::sqlite::MIGRATOR.iter().filter(|m| m.version <= 20261122000004).cloned().collect();
-        let migrator = sqlx::migrate::Migrator { migrations: std::borrow::Cow::Owned(migrations), ignore_missing: false, locking: false, no_tx: false };
+        let migrations: Vec<_> =
+            repovault_storage::sqlite::MIGRATOR.iter().filter(|m| m.version <= 20261122000004).cloned().collect();
+        let migrator = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(migrations),
+            ignore_missing: false,
+            locking: false,
+            no_tx: false,
+        };
         migrator.run(&mut conn).await.unwrap();
-        sqlx::query("INSERT INTO repositories (workspace_id, name, created_at) VALUES (1, 'legacy', 0)").execute(&mut conn).await.unwrap();
+        sqlx::query("INSERT INTO repositories (workspace_id, name, created_at) VALUES (1, 'legacy', 0)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
     }
     let config = sqlite_config(&old);
     let backup = backup_of(&config, &dir.path().join("backups"), BackupKind::Automatic).await;
     assert_eq!(repovault_backup::catalog::describe(&backup).manifest.unwrap().schema_version, 20261122000004);
     let target = dir.path().join("new");
-    let report = restore_into(&backup, &target, &RestoreOptions::default(), no_progress(), CancelToken::new()).await.unwrap();
+    let report =
+        restore_into(&backup, &target, &RestoreOptions::default(), no_progress(), CancelToken::new()).await.unwrap();
     assert!(report.migrated.contains(&20261122000006), "{:?}", report.migrated);
     let store = open_store(&sqlite_config(&target)).await.unwrap();
     assert_eq!(store.repositories().await.unwrap()[0].name, "legacy");
@@ -362,7 +400,8 @@ async fn backups_taken_while_a_writer_inserts_all_restore_with_growing_counts() 
         assert!(commits >= last, "backup {i} has {commits} commits, the one before {last}");
         last = commits;
         let into = ts.dir.path().join(format!("restored-{i}"));
-        let restored = restore_into(backup, &into, &RestoreOptions::default(), no_progress(), CancelToken::new()).await.unwrap();
+        let restored =
+            restore_into(backup, &into, &RestoreOptions::default(), no_progress(), CancelToken::new()).await.unwrap();
         let store = open_store(&sqlite_config(&into)).await.unwrap();
         assert_eq!(commit_count(store.as_ref()).await, commits);
         assert_eq!(restored.row_counts.iter().find(|c| c.table == "commits").unwrap().rows, commits);
@@ -403,19 +442,33 @@ async fn a_failing_destination_is_reported_and_emergency_backups_go_everywhere()
         Destination::new(&good),
         Destination { path: disabled.display().to_string(), enabled: false },
     ];
-    let report = create(&ts.config, &BackupRequest::new(BackupKind::Manual, "test", destinations.clone()), no_progress(), CancelToken::new())
-        .await
-        .unwrap();
+    let report = create(
+        &ts.config,
+        &BackupRequest::new(BackupKind::Manual, "test", destinations.clone()),
+        no_progress(),
+        CancelToken::new(),
+    )
+    .await
+    .unwrap();
     assert_eq!(report.results.len(), 2);
     assert!(report.results[0].error.is_some() && report.results[0].backup.is_none());
     assert!(report.results[1].backup.is_some());
     assert!(!disabled.exists(), "a disabled destination gets nothing");
 
-    let report = create(&ts.config, &BackupRequest::new(BackupKind::Emergency, "emergency", destinations), no_progress(), CancelToken::new())
-        .await
-        .unwrap();
+    let report = create(
+        &ts.config,
+        &BackupRequest::new(BackupKind::Emergency, "emergency", destinations),
+        no_progress(),
+        CancelToken::new(),
+    )
+    .await
+    .unwrap();
     assert_eq!(report.written().len(), 2);
-    assert_eq!(list(&[disabled.clone()]).unwrap().len(), 1, "emergency backups reach disabled destinations too");
+    assert_eq!(
+        list(std::slice::from_ref(&disabled)).unwrap().len(),
+        1,
+        "emergency backups reach disabled destinations too"
+    );
     let copy = &list(&[disabled]).unwrap()[0];
     assert!(verify(Path::new(&copy.path), None, no_progress(), CancelToken::new()).await.unwrap().ok);
     // Two backups in the same second get distinct names.
@@ -506,7 +559,13 @@ async fn schedules_run_when_due_catch_up_once_and_survive_a_restore() {
     let next = chrono::DateTime::parse_from_rfc3339(stored.next_run_at.as_deref().unwrap()).unwrap().timestamp();
     assert_eq!(next, expected_next);
     for hour in 6..9 {
-        schedule::run_due(&ts.config, now + chrono::Duration::hours(hour) + chrono::Duration::seconds(1), CancelToken::new()).await.unwrap();
+        schedule::run_due(
+            &ts.config,
+            now + chrono::Duration::hours(hour) + chrono::Duration::seconds(1),
+            CancelToken::new(),
+        )
+        .await
+        .unwrap();
     }
     let kept = list(&[ts.backups()]).unwrap();
     assert_eq!(kept.len(), 2, "retention keep_last 2 ran after each backup");

@@ -1,6 +1,7 @@
 //! `repovault-cli`: RepoVault's core without a window. Human output by default, `--json` for
 //! programs; exit code 0 on success, otherwise 1 with a one-line error on stderr.
 
+mod backup;
 mod output;
 mod saved;
 
@@ -35,6 +36,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Backups: create, list, verify, restore, delete, prune, schedule.
+    #[command(subcommand)]
+    Backup(backup::BackupCommand),
     /// List stored repositories with their commit counts.
     Repos,
     /// Show the newest commits of a repository.
@@ -246,6 +250,8 @@ enum CliError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Ingest(#[from] IngestError),
+    #[error(transparent)]
+    Backup(#[from] repovault_backup::BackupError),
 }
 
 impl CliError {
@@ -253,6 +259,7 @@ impl CliError {
         match self {
             CliError::Store(err) => err.payload(),
             CliError::Ingest(err) => err.payload(),
+            CliError::Backup(err) => err.payload(),
         }
     }
 }
@@ -265,6 +272,14 @@ async fn open(cli: &Cli, apply_migrations: bool) -> Result<Arc<dyn Store>, Store
 }
 
 async fn run(cli: Cli, out: &Output) -> Result<(), CliError> {
+    if let Command::Backup(command) = &cli.command {
+        let context = backup::Context::new(cli.data_dir.clone(), cli.database_url.as_deref(), cli.json)?;
+        return Ok(backup::run(command, context).await?);
+    }
+    if let Command::Migrate { status: false } = &cli.command {
+        backup::before_migrate(backup::Context::new(cli.data_dir.clone(), cli.database_url.as_deref(), cli.json)?)
+            .await?;
+    }
     let store = open(&cli, !matches!(cli.command, Command::Migrate { .. })).await?;
     let result = execute(&cli.command, store.as_ref(), out).await;
     store.close().await;
@@ -273,6 +288,7 @@ async fn run(cli: Cli, out: &Output) -> Result<(), CliError> {
 
 async fn execute(command: &Command, store: &dyn Store, out: &Output) -> Result<(), CliError> {
     match command {
+        Command::Backup(_) => unreachable!("backup is dispatched in run()"),
         Command::Repos => out.repositories(&store.repositories().await?),
         Command::Log { repo, limit } => {
             let repository = pick_repository(store, repo.as_deref()).await?;

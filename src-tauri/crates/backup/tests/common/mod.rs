@@ -105,14 +105,14 @@ pub fn commit_item(n: u64) -> (NewCommit, Vec<NewFileChange>) {
     let commit = NewCommit {
         hash: hash_of(n),
         parents: if n == 0 { vec![] } else { vec![hash_of(n - 1)] },
-        author: signature(if n % 2 == 0 { "Alice" } else { "Bob" }, 1_700_000_000 + n as i64 * 60),
+        author: signature(if n.is_multiple_of(2) { "Alice" } else { "Bob" }, 1_700_000_000 + n as i64 * 60),
         committer: signature("Carol", 1_700_000_000 + n as i64 * 60 + 5),
         message: format!("Change number {n}: fix the cache path"),
         ..NewCommit::default()
     };
     let changes = (0..3)
         .map(|i| {
-            let text = if n % 25 == 0 && i == 0 {
+            let text = if n.is_multiple_of(25) && i == 0 {
                 let mut big = String::new();
                 for line in 0..30_000 {
                     big.push_str(&format!("+line {line} of the large diff of commit {n} {}\n", hash_of(n * 31 + line)));
@@ -155,13 +155,21 @@ pub async fn content(store: &dyn Store) -> Vec<String> {
             let page = store
                 .query_commits(&CommitQuery {
                     filter: Some(repovault_storage::query::Filter::condition("repository", "eq", repo.name.clone())),
-                    options: QueryOptions { limit: Some(1000), cursor: cursor.clone(), sort_order: Some("asc".into()), ..QueryOptions::default() },
+                    options: QueryOptions {
+                        limit: Some(1000),
+                        cursor: cursor.clone(),
+                        sort_order: Some("asc".into()),
+                        ..QueryOptions::default()
+                    },
                 })
                 .await
                 .unwrap();
             for commit in &page.commits {
                 let full = store.get_commit_by_hash(Some(repo.id), &commit.hash).await.unwrap();
-                out.push(format!("commit {} {} {} {:?}", commit.hash, commit.author.name, commit.message, commit.parents));
+                out.push(format!(
+                    "commit {} {} {} {:?}",
+                    commit.hash, commit.author.name, commit.message, commit.parents
+                ));
                 for change in &full.changes {
                     let bytes = store.diff_bytes(change.id).await.unwrap();
                     out.push(format!(

@@ -1,0 +1,277 @@
+//! `repovault-cli backup …` on a real SQLite store: create, list, verify, restore, delete, prune,
+//! schedules, `--json`, `--yes` off a terminal, and SIGKILL during creation.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_repovault-cli");
+
+const EVENT: &str = r#"{"ref":"refs/heads/main","pusher":{"name":"alice"},"repository":{"name":"demo"},
+ "commits":[
+  {"id":"0123456789abcdef0123456789abcdef01234567","message":"Fix the crash","timestamp":"2024-03-01T10:00:00+02:00",
+   "author":{"name":"Alice","email":"a@example.com"},"added":["a.rs"],"removed":[],"modified":["b.rs"]},
+  {"id":"1123456789abcdef0123456789abcdef01234567","message":"Second","timestamp":"2024-03-02T10:00:00-05:00",
+   "author":{"name":"Bob","email":"b@example.com"},"added":[],"removed":["a.rs"],"modified":[]}]}"#;
+
+const EVENT2: &str = r#"{"ref":"refs/heads/main","repository":{"name":"demo"},
+ "commits":[{"id":"2123456789abcdef0123456789abcdef01234567","message":"Third","timestamp":"2024-03-03T10:00:00Z",
+   "author":{"name":"Carol","email":"c@example.com"},"added":["c.rs"],"removed":[],"modified":[]}]}"#;
+
+fn cli(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("REPOVAULT_S3_BUCKET")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run repovault-cli")
+}
+
+fn ok_json(data_dir: &Path, args: &[&str]) -> serde_json::Value {
+    let out = cli(data_dir, args);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn ingest(dir: &Path, data: &Path, event: &str) {
+    let file = dir.join("event.json");
+    std::fs::write(&file, event).unwrap();
+    ok_json(data, &["--json", "ingest-event", file.to_str().unwrap()]);
+}
+
+fn commit_count(data: &Path) -> i64 {
+    let repos = ok_json(data, &["repos", "--json"]);
+    repos.as_array().unwrap().iter().map(|r| r["commit_count"].as_i64().unwrap()).sum()
+}
+
+#[test]
+fn create_list_verify_restore_delete_and_prune() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ingest(dir.path(), &data, EVENT);
+
+    let created = ok_json(&data, &["backup", "create", "--json"]);
+    let path = created["results"][0]["backup"]["path"].as_str().unwrap().to_string();
+    assert!(path.starts_with(data.join("backups").to_str().unwrap()), "default destination: {path}");
+    assert_eq!(created["manifest"]["kind"], "manual");
+    assert_eq!(created["manifest"]["source_backend"], "sqlite");
+    assert!(created["manifest"]["row_counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["table"] == "commits" && c["rows"] == 2));
+
+    let human = cli(&data, &["backup", "list"]);
+    assert!(human.status.success());
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.contains("2 commits") && text.contains("1 backups"), "{text}");
+
+    let verified = ok_json(&data, &["backup", "verify", &path, "--json"]);
+    assert_eq!(verified[0]["ok"], true);
+
+    ingest(dir.path(), &data, EVENT2);
+    assert_eq!(commit_count(&data), 3);
+
+    // Destructive commands need --yes off a terminal, and change nothing without it.
+    let refused = cli(&data, &["backup", "restore", &path]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--yes"));
+    assert_eq!(commit_count(&data), 3);
+
+    let restored = ok_json(&data, &["--json", "backup", "restore", &path, "--yes"]);
+    assert!(restored["safety_backup"].as_str().unwrap().contains("automatic"));
+    assert_eq!(commit_count(&data), 2);
+
+    // Restore into another folder.
+    let other = dir.path().join("other");
+    ok_json(&data, &["--json", "backup", "restore", &path, "--into", other.to_str().unwrap()]);
+    assert_eq!(commit_count(&other), 2);
+
+    let listed = ok_json(&data, &["backup", "list", "--json"]);
+    assert_eq!(listed.as_array().unwrap().len(), 2, "the backup and the safety backup");
+
+    let dry = ok_json(&data, &["backup", "prune", "--keep-last", "1", "--dry-run", "--json"]);
+    let removing: Vec<_> = dry.as_array().unwrap().iter().filter(|d| d["keep"] == false).collect();
+    assert_eq!(removing.len(), 1);
+    assert_eq!(ok_json(&data, &["backup", "list", "--json"]).as_array().unwrap().len(), 2, "a dry run removes nothing");
+    assert!(!cli(&data, &["backup", "prune", "--keep-last", "1"]).status.success(), "needs --yes");
+    ok_json(&data, &["backup", "prune", "--keep-last", "1", "--yes", "--json"]);
+    let left = ok_json(&data, &["backup", "list", "--json"]);
+    assert_eq!(left.as_array().unwrap().len(), 1);
+
+    let last = left[0]["path"].as_str().unwrap().to_string();
+    ok_json(&data, &["backup", "delete", &last, "--yes", "--json"]);
+    assert_eq!(ok_json(&data, &["backup", "list", "--json"]).as_array().unwrap().len(), 0);
+
+    // Errors are one line with a code.
+    let missing = cli(&data, &["backup", "verify", "/nonexistent/repovault-20260101T000000Z-manual.zip"]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).starts_with("error [not_found]"));
+}
+
+#[test]
+fn encrypted_backups_and_a_wrong_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ingest(dir.path(), &data, EVENT);
+    let out = Command::new(BIN)
+        .args(["--data-dir", data.to_str().unwrap(), "--json", "backup", "create", "--password-env", "RV_PW"])
+        .env("RV_PW", "s3cret")
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let created: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let path = created["results"][0]["backup"]["path"].as_str().unwrap().to_string();
+    assert!(path.ends_with(".zip.age"));
+    let wrong = Command::new(BIN)
+        .args(["--data-dir", data.to_str().unwrap(), "backup", "verify", &path, "--password-env", "RV_PW"])
+        .env("RV_PW", "nope")
+        .output()
+        .unwrap();
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("error [wrong_password]"));
+}
+
+#[test]
+fn schedules_add_list_run_and_remove() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ingest(dir.path(), &data, EVENT);
+    let added = ok_json(
+        &data,
+        &[
+            "--json",
+            "backup",
+            "schedule",
+            "add",
+            "nightly",
+            "--cron",
+            "0 3 * * *",
+            "--timezone",
+            "Europe/Berlin",
+            "--keep-daily",
+            "7",
+        ],
+    );
+    assert_eq!(added["next_runs"].as_array().unwrap().len(), 5);
+    let bad = cli(&data, &["backup", "schedule", "add", "broken", "--cron", "99 * * * *"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("error [validation]"));
+    ok_json(&data, &["--json", "backup", "schedule", "add", "often", "--every", "1"]);
+    std::thread::sleep(Duration::from_millis(1100));
+    let ran = cli(&data, &["--json", "backup", "schedule", "run", "--once"]);
+    assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
+    let run: serde_json::Value = serde_json::from_slice(&ran.stdout).unwrap();
+    assert_eq!(run["schedule"], "often");
+    assert_eq!(run["result"], "ok");
+    let schedules = ok_json(&data, &["--json", "backup", "schedule", "list"]);
+    let often = schedules.as_array().unwrap().iter().find(|s| s["name"] == "often").unwrap();
+    assert_eq!(often["last_result"], "ok");
+    let listed = ok_json(&data, &["backup", "list", "--json"]);
+    assert_eq!(listed[0]["kind"], "scheduled");
+    ok_json(&data, &["--json", "backup", "schedule", "remove", "often"]);
+    assert_eq!(ok_json(&data, &["--json", "backup", "schedule", "list"]).as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn migrate_takes_a_backup_when_migrations_are_pending() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ingest(dir.path(), &data, EVENT);
+    // Pretend the backup schedules migration is not applied yet.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", data.join("repovault.db").display()))
+            .await
+            .unwrap();
+        sqlx::raw_sql("DROP TABLE backup_schedules; DELETE FROM _sqlx_migrations WHERE version = 20261122000006;")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+    });
+    let out = cli(&data, &["migrate"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("before migrating"));
+    let listed = ok_json(&data, &["backup", "list", "--json"]);
+    assert_eq!(listed[0]["kind"], "automatic");
+    assert_eq!(listed[0]["trigger"], "before migration");
+    // Nothing pending any more: no second backup.
+    assert!(cli(&data, &["migrate"]).status.success());
+    assert_eq!(ok_json(&data, &["backup", "list", "--json"]).as_array().unwrap().len(), 1);
+}
+
+/// Fills a store with about 60 MB of poorly compressible rows so a backup takes a while.
+fn big_store(dir: &Path) -> PathBuf {
+    let data = dir.join("data");
+    ingest(dir, &data, EVENT);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", data.join("repovault.db").display())).await.unwrap();
+        sqlx::raw_sql(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 15000) \
+             INSERT INTO audit_log (at, action, entity, detail) SELECT i, 'filler', 'test', hex(randomblob(2000)) FROM n",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        conn.close().await.unwrap();
+    });
+    data
+}
+
+#[cfg(unix)]
+#[test]
+fn sigkill_during_creation_never_lists_a_partial_and_the_next_start_cleans_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = big_store(dir.path());
+    let backups = data.join("backups");
+    let mut rng = fastrand::Rng::with_seed(0xdead_beef);
+    let mut killed_with_partial = 0;
+    for round in 0..5 {
+        let mut child = Command::new(BIN)
+            .args(["--data-dir", data.to_str().unwrap(), "backup", "create"])
+            .env_remove("DATABASE_URL")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(rng.u64(50..2500)));
+        child.kill().unwrap(); // SIGKILL on unix
+        child.wait().unwrap();
+        let partials = std::fs::read_dir(&backups)
+            .map(|d| d.flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".partial")).count())
+            .unwrap_or(0);
+        if partials > 0 {
+            killed_with_partial += 1;
+        }
+        // Every listed backup is complete: a readable manifest that verifies.
+        let listed = ok_json(&data, &["backup", "list", "--json"]);
+        for info in listed.as_array().unwrap() {
+            assert!(info["damaged"].is_null(), "round {round}: {info}");
+            assert!(info["manifest"].is_object(), "round {round}: {info}");
+            assert!(info["name"].as_str().unwrap().ends_with(".zip"));
+        }
+        // That start (list) removed the leftovers.
+        let left: Vec<_> = std::fs::read_dir(&backups)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().to_string())
+                    .filter(|n| n.ends_with(".partial"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(left.is_empty(), "round {round}: {left:?}");
+    }
+    assert!(killed_with_partial > 0, "at least one kill landed while a backup was being written");
+    // And a backup that is left to finish verifies.
+    let created = ok_json(&data, &["--json", "backup", "create"]);
+    let path = created["results"][0]["backup"]["path"].as_str().unwrap().to_string();
+    assert_eq!(ok_json(&data, &["--json", "backup", "verify", &path])[0]["ok"], true);
+}
