@@ -52,5 +52,43 @@ case "$which" in
       REPOVAULT_BENCH_DATA_DIR="$work/data" REPOVAULT_BENCH_BIG_DIFF_HASH="$(git -C "$big" rev-parse HEAD)" \
       tests/e2e/run.sh perf.bench.mjs
     rm -rf "$work" ;;
-  *) echo "unknown benchmark $which (known: store, import, query, ui)" >&2; exit 2 ;;
+  backup)
+    # Backup + verify of the 100k store against a consistent copy (VACUUM INTO) zipped by the zip command.
+    command -v zip >/dev/null || { apt-get update -qq && apt-get install -y -qq zip >/dev/null; } 2>/dev/null \
+      || sudo apt-get install -y -qq zip >/dev/null
+    large_store
+    work="$(mktemp -d /tmp/repovault-bench-backup.XXXXXX)"
+    trap 'rm -rf "$work"; scripts/services.sh stop "$services"' EXIT
+    now() { date +%s.%N; }
+    cli=(target/release/repovault-cli --data-dir "$store")
+    t0=$(now)
+    python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("VACUUM INTO ?", (sys.argv[2],))' \
+      "$store/repovault.db" "$work/repovault.db"
+    t1=$(now)
+    (cd "$work" && ln -s "$store/blobs" blobs && zip -q -r "$work/baseline.zip" repovault.db blobs/)
+    t2=$(now)
+    rm -f "$work/repovault.db" "$work/blobs"
+    "${cli[@]}" backup create --dest "$work/ours" --json >"$work/created.json"
+    t3=$(now)
+    file="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["results"][0]["backup"]["path"])' "$work/created.json")"
+    "${cli[@]}" backup verify "$file" >/dev/null
+    t4=$(now)
+    python3 - "$t0" "$t1" "$t2" "$t3" "$t4" "$work/baseline.zip" "$file" "$store/repovault.db" <<'PY'
+import os, sys
+t0, t1, t2, t3, t4 = map(float, sys.argv[1:6])
+base, ours, db = sys.argv[6:9]
+mib = lambda p: os.path.getsize(p) / 2**20
+print(f"store: {mib(db):.0f} MiB database")
+print(f"{'':34} {'seconds':>8} {'archive MiB':>12}")
+print(f"{'VACUUM INTO':34} {t1 - t0:8.2f}")
+print(f"{'zip (default level)':34} {t2 - t1:8.2f} {mib(base):12.1f}")
+print(f"{'baseline total':34} {t2 - t0:8.2f}")
+print(f"{'repovault-cli backup create':34} {t3 - t2:8.2f} {mib(ours):12.1f}")
+print(f"{'repovault-cli backup verify':34} {t4 - t3:8.2f}")
+print(f"{'backup + verify':34} {t4 - t2:8.2f}")
+print(f"ratio (backup + verify) / (VACUUM INTO + zip): {(t4 - t2) / (t2 - t0):.2f}")
+print(f"ratio backup alone / (VACUUM INTO + zip):      {(t3 - t2) / (t2 - t0):.2f}")
+PY
+    ;;
+  *) echo "unknown benchmark $which (known: store, import, query, ui, backup)" >&2; exit 2 ;;
 esac
