@@ -1,6 +1,7 @@
 //! `repovault-cli`: RepoVault's core without a window. Human output by default, `--json` for
 //! programs; exit code 0 on success, otherwise 1 with a one-line error on stderr.
 
+mod analyze;
 mod backup;
 mod output;
 mod saved;
@@ -39,6 +40,9 @@ enum Command {
     /// Backups: create, list, verify, restore, delete, prune, schedule.
     #[command(subcommand)]
     Backup(backup::BackupCommand),
+    /// Run an analysis of a stored repository; the result is stored and reused while neither
+    /// the history nor the parameters changed.
+    Analyze(analyze::AnalyzeArgs),
     /// List stored repositories with their commit counts.
     Repos,
     /// Show the newest commits of a repository.
@@ -251,6 +255,8 @@ enum CliError {
     #[error(transparent)]
     Ingest(#[from] IngestError),
     #[error(transparent)]
+    Analysis(#[from] repovault_analysis::AnalysisError),
+    #[error(transparent)]
     Backup(#[from] repovault_backup::BackupError),
 }
 
@@ -259,6 +265,7 @@ impl CliError {
         match self {
             CliError::Store(err) => err.payload(),
             CliError::Ingest(err) => err.payload(),
+            CliError::Analysis(err) => err.payload(),
             CliError::Backup(err) => err.payload(),
         }
     }
@@ -281,6 +288,12 @@ async fn run(cli: Cli, out: &Output) -> Result<(), CliError> {
             .await?;
     }
     let store = open(&cli, !matches!(cli.command, Command::Migrate { .. })).await?;
+    if let Command::Analyze(args) = &cli.command {
+        let result = analyze::run(cli.data_dir.as_deref(), cli.database_url.as_deref(), store.clone(), args, cli.json);
+        let result = result.await;
+        store.close().await;
+        return Ok(result?);
+    }
     let result = execute(&cli.command, store.as_ref(), out).await;
     store.close().await;
     result
@@ -289,6 +302,7 @@ async fn run(cli: Cli, out: &Output) -> Result<(), CliError> {
 async fn execute(command: &Command, store: &dyn Store, out: &Output) -> Result<(), CliError> {
     match command {
         Command::Backup(_) => unreachable!("backup is dispatched in run()"),
+        Command::Analyze(_) => unreachable!("analyze is dispatched in run()"),
         Command::Repos => out.repositories(&store.repositories().await?),
         Command::Log { repo, limit } => {
             let repository = pick_repository(store, repo.as_deref()).await?;
