@@ -4,6 +4,7 @@
 #   scripts/bench.sh import [REPO] [--commits N]         full import and sync against git log -p
 #   scripts/bench.sh query                               query latency on a 100,000-commit store, against git log
 #   scripts/bench.sh backup                              backup + verify of the 100,000-commit store, against VACUUM INTO + zip
+#   scripts/bench.sh analysis [TREE]                     each analysis on that store (SQLite, PostgreSQL); tech spec + structure of a tree
 #   scripts/bench.sh ui                                  the app window on that store: first page, scrolling, a 5 MB diff
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +36,48 @@ case "$which" in
     psql "$REPOVAULT_TEST_POSTGRES_URL" -qc "CREATE DATABASE bench"
     target/release/repovault-cli --data-dir "$store" --database-url "$pg" import "$repo" --name bench >/dev/null
     cargo bench --quiet -p repovault-storage --bench query -- --repo "$repo" --sqlite "$store/repovault.db" --postgres "$pg" "$@" ;;
+  analysis)
+    # Each history analysis on a copy of the 100k store (opening a store applies this build's
+    # migrations), on SQLite and PostgreSQL; then tech spec + structure of TREE (a git repository)
+    # or of a generated 5,000-file one.
+    large_store
+    work="$(mktemp -d /tmp/repovault-bench-analysis.XXXXXX)"
+    trap 'rm -rf "$work"; scripts/services.sh stop "$services"' EXIT
+    cp "$store/repovault.db" "$work/repovault.db"
+    tree="${1:-$cache/tree-5000}"
+    [ -d "$tree" ] || python3 - "$tree" <<'PY'
+import os, random, subprocess, sys
+dest, rnd = sys.argv[1], random.Random(7)
+body = {
+    "rs": ("pub fn f{n}(x: u32) -> u32 {{\n    if x > {n} {{\n        for i in 0..x {{\n            if i % 7 == 0 {{ return i; }}\n        }}\n    }}\n    x\n}}\n\n", "pub struct S{n} {{ a: u32 }}\nimpl S{n} {{\n    pub fn get(&self) -> u32 {{ self.a }}\n}}\n\n"),
+    "py": ("def f{n}(x):\n    if x > {n}:\n        for i in range(x):\n            if i % 7 == 0:\n                return i\n    return x\n\n", "class C{n}:\n    def get(self):\n        return {n}\n\n"),
+    "ts": ("export function f{n}(x: number): number {{\n  if (x > {n}) {{\n    for (let i = 0; i < x; i++) {{ if (i % 7 === 0) {{ return i; }} }}\n  }}\n  return x;\n}}\n\n", "export class C{n} {{\n  get(): number {{ return {n}; }}\n}}\n\n"),
+    "go": ("func F{n}(x int) int {{\n\tif x > {n} {{\n\t\tfor i := 0; i < x; i++ {{\n\t\t\tif i%7 == 0 {{\n\t\t\t\treturn i\n\t\t\t}}\n\t\t}}\n\t}}\n\treturn x\n}}\n\n", "type S{n} struct{{ a int }}\n\nfunc (s S{n}) Get() int {{ return s.a }}\n\n"),
+    "java": ("  static int f{n}(int x) {{\n    if (x > {n}) {{\n      for (int i = 0; i < x; i++) {{ if (i % 7 == 0) {{ return i; }} }}\n    }}\n    return x;\n  }}\n\n", "  int get{n}() {{ return {n}; }}\n\n"),
+}
+for k in range(5000):
+    ext = rnd.choice(list(body) + ["md"])
+    path = os.path.join(dest, f"pkg{k % 50}", f"sub{k % 7}", f"file{k}.{ext}")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    parts = [body[ext][n % 2].format(n=n) for n in range(rnd.randint(5, 60))] if ext != "md" else ["Some text.\n"] * 40
+    text = "".join(parts)
+    if ext == "go": text = "package p\n\n" + text
+    if ext == "java": text = f"class File{k} {{\n" + text + "}\n"
+    open(path, "w").write(text)
+open(os.path.join(dest, "Cargo.toml"), "w").write('[package]\nname = "t"\n[dependencies]\nserde = "1"\n')
+open(os.path.join(dest, "package.json"), "w").write('{"dependencies": {"react": "^18"}}')
+subprocess.run(["git", "init", "-q", "-b", "main", dest], check=True)
+subprocess.run(["git", "-C", dest, "add", "-A"], check=True)
+subprocess.run(["git", "-C", dest, "-c", "user.name=Bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "tree"], check=True)
+PY
+    cargo build --quiet --release -p repovault-analysis --example analysis_bench
+    bench=target/release/examples/analysis_bench
+    [ -n "${CARGO_TARGET_DIR:-}" ] && bench="$CARGO_TARGET_DIR/release/examples/analysis_bench"
+    "$bench" --data-dir "$work" --repo bench --tree "$tree"
+    pg="${REPOVAULT_TEST_POSTGRES_URL%/*}/bench_analysis"
+    psql "$REPOVAULT_TEST_POSTGRES_URL" -qc "CREATE DATABASE bench_analysis"
+    target/release/repovault-cli --data-dir "$work" --database-url "$pg" import "$repo" --name bench --detail numstat >/dev/null
+    "$bench" --data-dir "$work" --database-url "$pg" --repo bench ;;
   ui)
     # The release app on a copy of the 100k store plus one commit with a 5 MB diff.
     large_store
@@ -90,5 +133,5 @@ print(f"ratio (backup + verify) / (VACUUM INTO + zip): {(t4 - t2) / (t2 - t0):.2
 print(f"ratio backup alone / (VACUUM INTO + zip):      {(t3 - t2) / (t2 - t0):.2f}")
 PY
     ;;
-  *) echo "unknown benchmark $which (known: store, import, query, ui, backup)" >&2; exit 2 ;;
+  *) echo "unknown benchmark $which (known: store, import, query, ui, backup, analysis)" >&2; exit 2 ;;
 esac
