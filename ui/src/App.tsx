@@ -3,6 +3,8 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { api, type AppInfo } from "./api";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
 import type { Repository } from "./bindings/Repository";
+import type { Filter } from "./bindings/Filter";
+import { AnalysesPage } from "./components/AnalysesPage";
 import { BackupsPage, type Verifications } from "./components/BackupsPage";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { Header } from "./components/Header";
@@ -33,6 +35,10 @@ export function App() {
   const [page, setPage] = useState<PageId>("repositories");
   // The repository the History page shows (by name); null for all of them.
   const [historyRepo, setHistoryRepo] = useState<string | null>(null);
+  // The filter History opens with when another page sends the user there (e.g. a file's commits).
+  const [historyFilter, setHistoryFilter] = useState<Filter | null>(null);
+  // The repository the Analyses page shows (kept while the user looks at other pages).
+  const [analysesRepo, setAnalysesRepo] = useState<string | null>(null);
   // Only the newest refresh may write its answers (an older, slower one is ignored).
   const generation = useRef(0);
 
@@ -59,6 +65,8 @@ export function App() {
   // the lists here, and History, which loads afresh when it is shown next.
   const storeReplaced = useCallback(() => {
     setHistoryRepo(null);
+    setHistoryFilter(null);
+    setAnalysesRepo(null);
     void refresh();
   }, [refresh]);
 
@@ -68,7 +76,13 @@ export function App() {
 
   return (
     <div className="shell">
-      <Sidebar active={page} onNavigate={setPage} alerts={{ backups: scheduleRuns.failures.length }} />
+      <Sidebar
+        active={page}
+        onNavigate={(next) => {
+          setHistoryFilter(null);
+          setPage(next);
+        }}
+        alerts={{ backups: scheduleRuns.failures.length }} />
       <div className="main">
         <Header info={info} />
         <main className={`content${page === "history" ? " content--fill" : ""}`} id="content">
@@ -87,15 +101,28 @@ export function App() {
               importer={importer}
               onOpenHistory={(name) => {
                 setHistoryRepo(name);
+                setHistoryFilter(null);
                 setPage("history");
               }}
               onRemoved={(name) => {
                 if (historyRepo === name) setHistoryRepo(null);
+                if (analysesRepo === name) setAnalysesRepo(null);
                 void refresh();
               }}
             />
           ) : page === "history" ? (
-            <HistoryPage repos={repos} repository={historyRepo} onRepositoryChange={setHistoryRepo} />
+            <HistoryPage repos={repos} repository={historyRepo} onRepositoryChange={setHistoryRepo} initialFilter={historyFilter} />
+          ) : page === "analyses" ? (
+            <AnalysesPage
+              repos={repos}
+              repository={analysesRepo}
+              onRepositoryChange={setAnalysesRepo}
+              onOpenPathHistory={(repository, path) => {
+                setHistoryRepo(repository);
+                setHistoryFilter({ field: "path", op: "eq", value: path });
+                setPage("history");
+              }}
+            />
           ) : page === "backups" ? (
             <BackupsPage
               scheduleRuns={scheduleRuns}

@@ -9,6 +9,9 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
+import type { AnalysisProgress } from "./bindings/AnalysisProgress";
+import type { AnalysisRequest } from "./bindings/AnalysisRequest";
+import type { AnalysisRun } from "./bindings/AnalysisRun";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AppSettings } from "./bindings/AppSettings";
 import type { BackupInfo } from "./bindings/BackupInfo";
@@ -112,6 +115,22 @@ export interface Commands {
   remove_schedule: { args: { name: string }; result: null };
   /** The next `count` (default 5) run times, RFC 3339 UTC; a bad expression is a `validation` error. */
   preview_schedule: { args: { spec: ScheduleSpec; count: number | null }; result: string[] };
+  /**
+   * Runs an analysis, or reuses its stored result when nothing changed (`reused`); a failed or
+   * cancelled run resolves to a run with `error` and its status.
+   */
+  run_analysis: { args: { request: AnalysisRequest; onProgress: Channel<AnalysisProgress> }; result: AnalysisRun };
+  /** Cancels the running analysis; resolves to whether one was running. */
+  cancel_analysis: { args: NoArgs; result: boolean };
+  /** A repository's stored runs, newest first, without their results (`limit` default 50). */
+  list_analysis_runs: { args: { repository: string; limit: number | null }; result: AnalysisRun[] };
+  /** One stored run with its result. */
+  get_analysis_run: { args: { runId: number }; result: AnalysisRun };
+  /**
+   * Writes a run's result to `path`: one of its tables (a field of `data` holding a list) as rows,
+   * or with `table` null and JSON the whole result; resolves to the rows written.
+   */
+  export_analysis: { args: { runId: number; table: string | null; format: ExportFormat; path: string }; result: number };
 }
 
 /** Events the backend emits, with their payloads. */
@@ -182,6 +201,13 @@ export const api = {
   addSchedule: (schedule: NewSchedule) => call("add_schedule", { schedule }),
   removeSchedule: (name: string) => call("remove_schedule", { name }),
   previewSchedule: (spec: ScheduleSpec, count: number | null) => call("preview_schedule", { spec, count }),
+  runAnalysis: (request: AnalysisRequest, onProgress: (progress: AnalysisProgress) => void) =>
+    call("run_analysis", { request, onProgress: new Channel<AnalysisProgress>(onProgress) }),
+  cancelAnalysis: () => call("cancel_analysis"),
+  listAnalysisRuns: (repository: string, limit: number | null) => call("list_analysis_runs", { repository, limit }),
+  getAnalysisRun: (runId: number) => call("get_analysis_run", { runId }),
+  exportAnalysis: (runId: number, table: string | null, format: ExportFormat, path: string) =>
+    call("export_analysis", { runId, table, format, path }),
 };
 
 /**

@@ -49,12 +49,14 @@ export interface FilterEditing {
  * builder through the backend's parser (`parse_search`, the only parser of the syntax); editing the
  * builder rewrites the box (`filterToSearchText`) or says why it cannot. Enter or Apply runs it.
  */
-export function useFilterEditing(): FilterEditing {
-  const [text, setText] = useState("");
-  const [builder, setBuilder] = useState<Builder | null>(EMPTY_BUILDER);
-  const [textNote, setTextNote] = useState<string | null>(null);
+export function useFilterEditing(initial: Filter | null = null): FilterEditing {
+  // A page opened with a filter (e.g. from a hotspot: that file's commits) starts with it applied.
+  const [start] = useState(() => (initial === null ? null : { filter: initial, written: filterToSearchText(initial) }));
+  const [text, setText] = useState(start !== null && start.written.ok ? start.written.text : "");
+  const [builder, setBuilder] = useState<Builder | null>(start === null ? EMPTY_BUILDER : filterToBuilder(start.filter));
+  const [textNote, setTextNote] = useState<string | null>(start !== null && !start.written.ok ? start.written.reason : null);
   const [syntaxError, setSyntaxError] = useState<string | null>(null);
-  const [applied, setApplied] = useState<Applied>({ filter: null });
+  const [applied, setApplied] = useState<Applied>({ filter: start?.filter ?? null });
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   // Only the newest parse may write its answer.
   const parseSeq = useRef(0);

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useReducer, useRef, useState } from "rea
 
 import { api } from "../api";
 import type { Loadable } from "../App";
+import type { Filter } from "../bindings/Filter";
 import type { Repository } from "../bindings/Repository";
 import { emptyList, listReducer, matchingTotal, needsMore, PAGE_SIZE, pageRequest } from "../commitPages";
 import { normalizeError } from "../errors";
@@ -26,6 +27,8 @@ interface Props {
   /** The repository shown (by name), or null for all. */
   repository: string | null;
   onRepositoryChange: (name: string | null) => void;
+  /** A filter the page opens with (e.g. one file's commits, from the Analyses page). */
+  initialFilter?: Filter | null;
 }
 
 function isEditable(target: EventTarget | null): boolean {
@@ -41,8 +44,8 @@ const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home
  * queries; the selected commit's details below the list.
  * Keys: `/` search, ↑/↓ or k/j move, Enter open, Esc close.
  */
-export function HistoryPage({ repos, repository, onRepositoryChange }: Props) {
-  const editing = useFilterEditing();
+export function HistoryPage({ repos, repository, onRepositoryChange, initialFilter = null }: Props) {
+  const editing = useFilterEditing(initialFilter);
   const { applied } = editing;
   const [branch, setBranch] = useState<string | null>(null);
   const [panel, setPanel] = useState<"filter" | "saved" | null>(null);

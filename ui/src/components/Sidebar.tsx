@@ -7,15 +7,15 @@ interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { id: "repositories", label: "Repositories", ready: true },
   { id: "history", label: "History", ready: true },
-  { id: "analyses", label: "Analyses", ready: false },
+  { id: "analyses", label: "Analyses", ready: true },
   { id: "backups", label: "Backups", ready: true },
   { id: "settings", label: "Settings", ready: true },
 ];
 
-export type PageId = "repositories" | "history" | "backups" | "settings";
+export type PageId = "repositories" | "history" | "analyses" | "backups" | "settings";
 
 function isPageId(id: string): id is PageId {
-  return id === "repositories" || id === "history" || id === "backups" || id === "settings";
+  return id === "repositories" || id === "history" || id === "analyses" || id === "backups" || id === "settings";
 }
 
 interface Props {
