@@ -38,6 +38,11 @@ fn main() {
             "add_schedule",
             "remove_schedule",
             "preview_schedule",
+            "run_analysis",
+            "cancel_analysis",
+            "list_analysis_runs",
+            "get_analysis_run",
+            "export_analysis",
         ]));
     tauri_build::try_build(attributes).expect("tauri build script failed");
 }

@@ -15,6 +15,7 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Emitter, Manager, State};
 use ts_rs::TS;
 
+use crate::blocking::off_thread;
 use crate::settings::Settings;
 use crate::state::AppState;
 
@@ -22,23 +23,6 @@ type CommandResult<T> = Result<T, ErrorPayload>;
 
 /// How often the app looks for scheduled backups that are due.
 const SCHEDULER_TICK: Duration = Duration::from_secs(30);
-
-/// Runs backup work on a blocking thread that drives it on the app's runtime. The backup crate's
-/// futures are not `Send` for every lifetime (a compiler limit around references held across
-/// awaits), which a command's future must be; a blocking thread needs no `Send` future.
-async fn off_thread<T, Fut>(work: impl FnOnce() -> Fut + Send + 'static) -> CommandResult<T>
-where
-    T: Send + 'static,
-    Fut: std::future::Future<Output = repovault_backup::Result<T>>,
-{
-    tauri::async_runtime::spawn_blocking(move || tauri::async_runtime::block_on(work()))
-        .await
-        .map_err(|e| ErrorPayload {
-            code: "internal".into(),
-            message: format!("the backup work stopped unexpectedly: {e}"),
-        })?
-        .map_err(|e| e.payload())
-}
 
 fn progress_to(channel: Channel<BackupProgress>) -> repovault_backup::ProgressFn {
     // The window may have gone away; the work carries on regardless.
@@ -119,7 +103,7 @@ pub async fn create_backup(
     on_progress: Channel<BackupProgress>,
 ) -> CommandResult<CreateReport> {
     let config = state.store_config()?;
-    let slot = state.begin_backup()?;
+    let slot = state.backup.begin()?;
     let mut request = BackupRequest::new(BackupKind::Manual, "manual", destinations(&state));
     request.password = password.filter(|p| !p.is_empty());
     let (progress, cancel) = (progress_to(on_progress), slot.cancel.clone());
@@ -128,7 +112,10 @@ pub async fn create_backup(
 
 #[tauri::command]
 pub fn cancel_backup(state: State<'_, AppState>) -> bool {
-    state.cancel_backup()
+    state.backup.running().is_some_and(|token| {
+        token.cancel();
+        true
+    })
 }
 
 #[tauri::command]
@@ -138,7 +125,7 @@ pub async fn verify_backup(
     password: Option<String>,
     on_progress: Channel<BackupProgress>,
 ) -> CommandResult<VerifyReport> {
-    let slot = state.begin_backup()?;
+    let slot = state.backup.begin()?;
     let path = known_backup(&state, &path).await?;
     let (progress, cancel) = (progress_to(on_progress), slot.cancel.clone());
     off_thread(move || async move {
@@ -189,11 +176,11 @@ pub async fn restore_backup(
 ) -> CommandResult<RestoreReport> {
     let config = state.store_config()?;
     let path = known_backup(&state, &path).await?;
-    let _import = state.begin_import().map_err(|mut busy| {
+    let _import = state.import.begin().map_err(|mut busy| {
         busy.message = "an import is running; wait for it to finish or cancel it before restoring".into();
         busy
     })?;
-    let slot = state.begin_backup()?;
+    let slot = state.backup.begin()?;
     let options =
         RestoreOptions { password: password.filter(|p| !p.is_empty()), safety_destinations: destinations(&state) };
     state.close_store("a restore is running").await;
@@ -214,7 +201,7 @@ pub async fn prune_backups(
     policy: RetentionPolicy,
     dry_run: bool,
 ) -> CommandResult<Vec<RetentionDecision>> {
-    let _slot = if dry_run { None } else { Some(state.begin_backup()?) };
+    let _slot = if dry_run { None } else { Some(state.backup.begin()?) };
     let folders = repovault_backup::destinations::folders(&destinations(&state));
     repovault_backup::retention::prune(&folders, &policy, dry_run).map_err(|e| e.payload())
 }
@@ -292,7 +279,7 @@ async fn scheduler_loop(app: AppHandle) {
 async fn run_due_schedules(app: &AppHandle, state: &AppState) {
     let Ok(config) = state.store_config() else { return };
     // A restore or a manual backup holds the slot; the schedule waits for the next tick.
-    let Ok(slot) = state.begin_backup() else { return };
+    let Ok(slot) = state.backup.begin() else { return };
     match repovault_backup::schedule::run_due(&config, chrono::Utc::now(), slot.cancel.clone()).await {
         Ok(runs) => {
             for run in runs {

@@ -53,7 +53,7 @@ pub async fn import_repository(
         None => repovault_ingest::default_repository_name(&path)
             .ok_or_else(|| validation("name", "cannot tell a name from the path; give one"))?,
     };
-    let slot = state.begin_import()?;
+    let slot = state.import.begin()?;
     let progress = |p: &ImportProgress| {
         // The window may have gone away; the import carries on regardless.
         let _ = on_progress.send(p.clone());
@@ -74,7 +74,10 @@ pub async fn import_repository(
 /// whether an import was running.
 #[tauri::command]
 pub fn cancel_import(state: State<'_, AppState>) -> bool {
-    state.cancel_import()
+    state.import.running().is_some_and(|token| {
+        token.cancel();
+        true
+    })
 }
 
 #[tauri::command]
@@ -263,7 +266,7 @@ pub async fn test_connection(state: State<'_, AppState>, url: Option<String>) ->
 pub async fn save_database_url(state: State<'_, AppState>, url: Option<String>) -> CommandResult<AppInfo> {
     let url = url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
     test_connection(state.clone(), url.clone()).await?;
-    let _slot = state.begin_import()?;
+    let _slot = state.import.begin()?;
     Settings { database_url: url, ..Settings::load(&state.data_dir) }.save(&state.data_dir)?;
     let store = state.reopen().await?;
     Ok(AppInfo { data_dir: state.data_dir.display().to_string(), store: store.info() })
@@ -284,7 +287,7 @@ pub async fn get_commit(
 pub async fn remove_repository(state: State<'_, AppState>, name: String) -> CommandResult<i64> {
     let store = state.store()?;
     // Holding the import slot keeps an import from starting while the rows go.
-    let _slot = state.begin_import().map_err(|mut busy| {
+    let _slot = state.import.begin().map_err(|mut busy| {
         busy.message = "an import is running; wait for it to finish or cancel it before removing a repository".into();
         busy
     })?;

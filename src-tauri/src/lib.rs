@@ -1,8 +1,11 @@
 //! The desktop shell: opens the store, exposes the core through thin Tauri commands, and maps
 //! errors to `{code, message}`. No SQL or git here.
 
+mod analyses;
 mod backups;
+mod blocking;
 mod commands;
+mod exclusive;
 mod export_file;
 mod settings;
 mod state;
@@ -58,6 +61,11 @@ pub fn run() {
             backups::add_schedule,
             backups::remove_schedule,
             backups::preview_schedule,
+            analyses::run_analysis,
+            analyses::cancel_analysis,
+            analyses::list_analysis_runs,
+            analyses::get_analysis_run,
+            analyses::export_analysis,
         ])
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("error while running RepoVault");

@@ -1,13 +1,13 @@
 //! What the app holds while it runs: the open store (or the reason it could not be opened, shown
-//! in the window instead of a blank screen), the settings it was opened with, and the cancel token
-//! of the running import. The store can be swapped (a new database URL, a restore).
+//! in the window instead of a blank screen), the settings it was opened with, and the long work
+//! that is running (see `Exclusive`). The store can be swapped (a new database URL, a restore).
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, RwLock};
 
-use repovault_ingest::CancelToken;
 use repovault_storage::{open_store, ErrorPayload, Store, StoreConfig};
 
+use crate::exclusive::Exclusive;
 use crate::settings::Settings;
 
 type OpenStore = Result<Arc<dyn Store>, ErrorPayload>;
@@ -17,34 +17,10 @@ pub struct AppState {
     /// `DATABASE_URL` from the environment, which wins over the settings file.
     pub env_database_url: Option<String>,
     store: RwLock<OpenStore>,
-    /// The import that is running, if any (one at a time).
-    import: Mutex<Option<CancelToken>>,
-    /// The backup, restore or scheduled run that is running, if any (one at a time).
-    backup: Mutex<Option<repovault_backup::CancelToken>>,
-}
-
-/// Marks a backup or restore as running until it is dropped.
-pub struct BackupSlot<'a> {
-    state: &'a AppState,
-    pub cancel: repovault_backup::CancelToken,
-}
-
-impl Drop for BackupSlot<'_> {
-    fn drop(&mut self) {
-        *self.state.backup_lock() = None;
-    }
-}
-
-/// Marks an import as running until it is dropped (also when the command's future is dropped).
-pub struct ImportSlot<'a> {
-    state: &'a AppState,
-    pub cancel: CancelToken,
-}
-
-impl Drop for ImportSlot<'_> {
-    fn drop(&mut self) {
-        *self.state.import_lock() = None;
-    }
+    pub import: Exclusive<repovault_ingest::CancelToken>,
+    /// A backup, a restore or a scheduled run.
+    pub backup: Exclusive<repovault_backup::CancelToken>,
+    pub analysis: Exclusive<repovault_analysis::CancelToken>,
 }
 
 impl AppState {
@@ -59,8 +35,9 @@ impl AppState {
             data_dir,
             env_database_url,
             store: RwLock::new(Err(ErrorPayload { code: "starting".into(), message: "opening the store".into() })),
-            import: Mutex::new(None),
-            backup: Mutex::new(None),
+            import: Exclusive::new("an import"),
+            backup: Exclusive::new("a backup or restore"),
+            analysis: Exclusive::new("an analysis"),
         };
         let store = state.open_configured().await;
         *state.store_lock_mut() = store;
@@ -116,64 +93,5 @@ impl AppState {
     fn store_lock_mut(&self) -> std::sync::RwLockWriteGuard<'_, OpenStore> {
         // Only whole values are written under this lock, so a poisoned one is still consistent.
         self.store.write().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn import_lock(&self) -> MutexGuard<'_, Option<CancelToken>> {
-        // A panic while holding this lock leaves nothing half-written: the value is just a token.
-        self.import.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Claims the import slot, or says that another import is running.
-    pub fn begin_import(&self) -> Result<ImportSlot<'_>, ErrorPayload> {
-        let mut slot = self.import_lock();
-        if slot.is_some() {
-            return Err(ErrorPayload {
-                code: "busy".into(),
-                message: "another import is running; wait for it to finish or cancel it first".into(),
-            });
-        }
-        let cancel = CancelToken::default();
-        *slot = Some(cancel.clone());
-        Ok(ImportSlot { state: self, cancel })
-    }
-
-    fn backup_lock(&self) -> MutexGuard<'_, Option<repovault_backup::CancelToken>> {
-        self.backup.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Claims the backup slot, or says that a backup or restore is running.
-    pub fn begin_backup(&self) -> Result<BackupSlot<'_>, ErrorPayload> {
-        let mut slot = self.backup_lock();
-        if slot.is_some() {
-            return Err(ErrorPayload {
-                code: "busy".into(),
-                message: "a backup or restore is running; wait for it to finish or cancel it first".into(),
-            });
-        }
-        let cancel = repovault_backup::CancelToken::new();
-        *slot = Some(cancel.clone());
-        Ok(BackupSlot { state: self, cancel })
-    }
-
-    /// Cancels the running backup or restore; false when none is running.
-    pub fn cancel_backup(&self) -> bool {
-        match self.backup_lock().as_ref() {
-            Some(token) => {
-                token.cancel();
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Cancels the running import; false when none is running.
-    pub fn cancel_import(&self) -> bool {
-        match self.import_lock().as_ref() {
-            Some(token) => {
-                token.cancel();
-                true
-            }
-            None => false,
-        }
     }
 }

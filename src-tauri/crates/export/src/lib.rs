@@ -4,6 +4,7 @@
 
 mod file;
 mod record;
+mod table;
 
 use std::io::{BufRead, Write};
 
@@ -12,6 +13,7 @@ use repovault_storage::{CommitBatchItem, Store, StoreError};
 
 pub use file::{partial_path, PartialFile};
 pub use record::{ExportHeader, ExportRecord};
+pub use table::write_table;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
