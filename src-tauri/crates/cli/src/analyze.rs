@@ -152,9 +152,9 @@ pub async fn run(
 }
 
 fn print_run(run: &AnalysisRun) {
-    let how = if run.reused { "reused stored result" } else { "computed" };
     let ms = run.duration_ms.map(|ms| format!(" in {ms} ms")).unwrap_or_default();
-    println!("{} analysis, run {} ({how}{ms}; {} commits)", run.kind.as_str(), run.id, run.revision.commit_count);
+    let how = if run.reused { format!("stored result reused, computed{ms}") } else { format!("computed{ms}") };
+    println!("{} analysis, run {} ({how}; {} commits)", run.kind.as_str(), run.id, run.revision.commit_count);
     match &run.result {
         Some(AnalysisResult::Authors(r)) => authors(r),
         Some(AnalysisResult::Activity(r)) => activity(r),
