@@ -301,8 +301,8 @@ async fn run(cli: Cli, out: &Output) -> Result<(), CliError> {
 
 async fn execute(command: &Command, store: &dyn Store, out: &Output) -> Result<(), CliError> {
     match command {
-        Command::Backup(_) => unreachable!("backup is dispatched in run()"),
         Command::Analyze(_) => unreachable!("analyze is dispatched in run()"),
+        Command::Backup(_) => unreachable!("backup is dispatched in run()"),
         Command::Repos => out.repositories(&store.repositories().await?),
         Command::Log { repo, limit } => {
             let repository = pick_repository(store, repo.as_deref()).await?;
