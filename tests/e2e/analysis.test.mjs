@@ -67,7 +67,7 @@ test("run an authors and a tech-spec analysis and check their numbers against gi
   const expectedAuthors = shortlog(repo);
   assert.ok(expectedAuthors.length > 1, "the fixture has several authors");
   const top = expectedAuthors[0];
-  const rustFiles = git(repo, "ls-tree", "-r", "--name-only", "HEAD")
+  const rustFiles = git(repo, "-c", "core.quotepath=off", "ls-tree", "-r", "--name-only", "HEAD")
     .split("\n")
     .filter((path) => path.endsWith(".rs")).length;
   assert.ok(rustFiles > 0, "the fixture has Rust files at HEAD");

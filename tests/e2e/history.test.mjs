@@ -302,14 +302,14 @@ test("add a repository by path, import it with progress, then browse, search, op
     });
 
     // --- A very large diff (over 256 KiB, kept in the blob store) is shown in pages ---
-    const large = git(repo, "log", "--branches", "--tags", "--numstat", "--format=C %H", "-M", "--diff-merges=first-parent")
+    const large = git(repo, "-c", "core.quotepath=off", "log", "--branches", "--tags", "--numstat", "--format=C %H", "-M", "--diff-merges=first-parent")
       .split("\n")
       .reduce(
         (found, line) => {
           if (line.startsWith("C ")) return { ...found, hash: line.slice(2) };
-          const [added, removed] = line.split("\t");
+          const [added, removed, path] = line.split("\t");
           const lines = Number(added) + Number(removed);
-          return found.best === null && lines > 4500 ? { ...found, best: { hash: found.hash, lines } } : found;
+          return found.best === null && lines > 4500 ? { ...found, best: { hash: found.hash, lines, path } } : found;
         },
         { hash: null, best: null },
       ).best;
@@ -320,7 +320,17 @@ test("add a repository by path, import it with progress, then browse, search, op
     await browser.keys(["Enter"]);
     await waitForTotal(browser, 1, "the hash search did not find the commit");
     await browser.$(`${byTestId("commit-row")}[data-hash="${large.hash}"]`).click();
-    await browser.$(byTestId("diff-more")).waitForExist({ timeout: UI_TIMEOUT_MS, timeoutMsg: "no Show more under a large diff" });
+    // A file's diff is fetched when it comes into view: bring the large file there.
+    await browser.waitUntil(
+      async () => {
+        await browser.execute((path) => {
+          const files = [...document.querySelectorAll('[data-testid="file-diff"]')];
+          files.find((f) => f.getAttribute("data-path") === path)?.scrollIntoView({ block: "start" });
+        }, large.path);
+        return browser.$(byTestId("diff-more")).isExisting();
+      },
+      { timeout: UI_TIMEOUT_MS, interval: 500, timeoutMsg: `no Show more under the large diff of ${large.path}` },
+    );
     // Lines of the file whose diff is paged (the commit may change other, small files too).
     const diffLines = () =>
       browser.execute(() => {
