@@ -32,7 +32,21 @@ fn options(ts: &TestStore) -> RestoreOptions {
     RestoreOptions { password: None, safety_destinations: vec![Destination::new(ts.dir.path().join("safety"))] }
 }
 
-/// Every file below `dir` with its size and sha256, to prove nothing changed.
+/// Every file below `dir` with its size and sha256, to prove nothing changed. Call `settle` first.
+/// Folds a closed store's write-ahead log into its database file. SQLite does that when the last
+/// read-write connection closes, so whether the `-wal` file is still there after `close` depends
+/// on which connection closed last; any later open and close (a refused restore reading the
+/// schema version) would then change the bytes without changing the data.
+async fn settle(dir: &Path) {
+    use sqlx::Connection;
+    let db = dir.join("repovault.db");
+    if db.exists() {
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut conn).await.unwrap();
+        conn.close().await.unwrap();
+    }
+}
+
 fn tree(dir: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -143,6 +157,7 @@ async fn every_flipped_byte_is_detected_and_refused() {
     let backup = backup_of(&ts.config, &ts.backups(), BackupKind::Manual).await;
     ts.store.close().await;
     let original = std::fs::read(&backup).unwrap();
+    settle(&ts.data_dir()).await;
     let data_before = tree(&ts.data_dir());
     let mut rng = fastrand::Rng::with_seed(0x5eed_b4c0);
     let trials = 120;
@@ -162,6 +177,7 @@ async fn every_flipped_byte_is_detected_and_refused() {
             assert!(matches!(err, BackupError::Damaged { .. } | BackupError::Hostile { .. }), "trial {trial}: {err}");
         }
     }
+    settle(&ts.data_dir()).await;
     assert_eq!(tree(&ts.data_dir()), data_before, "refused restores changed nothing");
     assert!(!ts.dir.path().join("safety").exists(), "no safety backup before a refused restore");
 }
@@ -209,6 +225,7 @@ async fn hostile_archives_are_refused_and_nothing_escapes_staging() {
     let ts = sqlite_store().await;
     add_commits(ts.store.as_ref(), "alpha", 1, 5).await;
     ts.store.close().await;
+    settle(&ts.data_dir()).await;
     let data_before = tree(&ts.data_dir());
     let sandbox = ts.dir.path().to_path_buf();
     let hostile_dir = sandbox.join("hostile");
@@ -296,6 +313,7 @@ async fn hostile_archives_are_refused_and_nothing_escapes_staging() {
             }
         }
     }
+    settle(&ts.data_dir()).await;
     assert_eq!(tree(&ts.data_dir()), data_before);
     let staging: Vec<_> = std::fs::read_dir(ts.data_dir())
         .unwrap()
@@ -323,9 +341,11 @@ async fn a_backup_of_a_newer_schema_is_refused() {
             .unwrap();
     }
     let backup = backup_of(&other.config, &other.backups(), BackupKind::Manual).await;
+    settle(&ts.data_dir()).await;
     let before = tree(&ts.data_dir());
     let err = restore(&backup, &ts.config, &options(&ts), no_progress(), CancelToken::new()).await.unwrap_err();
     assert_eq!(err.code(), "schema_too_new", "{err}");
+    settle(&ts.data_dir()).await;
     assert_eq!(tree(&ts.data_dir()), before);
 }
 
