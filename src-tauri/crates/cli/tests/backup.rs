@@ -226,6 +226,12 @@ fn big_store(dir: &Path) -> PathBuf {
     data
 }
 
+fn partial_count(backups: &Path) -> usize {
+    std::fs::read_dir(backups)
+        .map(|d| d.flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".partial")).count())
+        .unwrap_or(0)
+}
+
 #[cfg(unix)]
 #[test]
 fn sigkill_during_creation_never_lists_a_partial_and_the_next_start_cleans_up() {
@@ -242,13 +248,25 @@ fn sigkill_during_creation_never_lists_a_partial_and_the_next_start_cleans_up() 
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(rng.u64(50..2500)));
+        if round % 2 == 0 {
+            // Kill while the archive is being written: wait for its partial file, then a random
+            // moment of writing (a fixed delay lands in other phases, or after the end, on a
+            // faster or slower machine).
+            let deadline = std::time::Instant::now() + Duration::from_secs(30);
+            while partial_count(&backups) == 0
+                && child.try_wait().unwrap().is_none()
+                && std::time::Instant::now() < deadline
+            {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            std::thread::sleep(Duration::from_millis(rng.u64(0..100)));
+        } else {
+            // Anywhere: the snapshot, the archive, the rename, or after the end.
+            std::thread::sleep(Duration::from_millis(rng.u64(50..2500)));
+        }
         child.kill().unwrap(); // SIGKILL on unix
         child.wait().unwrap();
-        let partials = std::fs::read_dir(&backups)
-            .map(|d| d.flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".partial")).count())
-            .unwrap_or(0);
-        if partials > 0 {
+        if partial_count(&backups) > 0 {
             killed_with_partial += 1;
         }
         // Every listed backup is complete: a readable manifest that verifies.
