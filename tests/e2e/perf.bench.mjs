@@ -22,6 +22,8 @@ test("speed on a large store", { timeout: 900_000 }, async (t) => {
   const launched = Date.now();
   await withApp(t, "bench-large-store", { REPOVAULT_DATA_DIR: DATA_DIR }, async (browser) => {
     await browser.$(byTestId("nav-history")).waitForExist({ timeout: UI_TIMEOUT_MS });
+    // Scrolling 100,000 rows takes minutes, far beyond WebDriver's 30 s default for a script.
+    await browser.setTimeout({ script: 900_000 });
     // The History page's own time: click to first row, timed inside the page.
     results.history_first_page_ms = await browser.executeAsync((done) => {
       const started = performance.now();
@@ -37,6 +39,7 @@ test("speed on a large store", { timeout: 900_000 }, async (t) => {
     });
     results.launch_to_first_page_ms = Date.now() - launched;
     results.total_label = await browser.$(byTestId("history-summary")).getText();
+    console.log(`ui-bench first page: ${JSON.stringify(results)}`);
 
     // Scroll to the bottom as fast as the list lets us: one viewport per animation frame.
     results.scroll = await browser.executeAsync((done) => {
@@ -76,6 +79,7 @@ test("speed on a large store", { timeout: 900_000 }, async (t) => {
       };
       requestAnimationFrame(step);
     });
+    console.log(`ui-bench scroll: ${JSON.stringify(results.scroll)}`);
     await screenshot(t, browser, "bench-scrolled-to-bottom");
 
     // Open the commit with the 5 MB diff: search its hash, Enter, first diff lines.
