@@ -9,10 +9,9 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::blocking::off_thread;
+use crate::commands::{validation, CommandResult};
 use crate::export_file;
 use crate::state::AppState;
-
-type CommandResult<T> = Result<T, ErrorPayload>;
 
 async fn analyzer(state: &AppState) -> CommandResult<Analyzer> {
     let (store, config) = (state.store()?, state.store_config()?);
@@ -118,8 +117,4 @@ fn tables(data: &serde_json::Value) -> String {
         .map(|fields| fields.iter().filter(|(_, v)| v.is_array()).map(|(k, _)| k.as_str()).collect())
         .unwrap_or_default();
     names.join(", ")
-}
-
-fn validation(field: &str, reason: &str) -> ErrorPayload {
-    ErrorPayload { code: "validation".into(), message: format!("invalid {field}: {reason}") }
 }

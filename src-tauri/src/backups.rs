@@ -16,10 +16,9 @@ use tauri::{AppHandle, Emitter, Manager, State};
 use ts_rs::TS;
 
 use crate::blocking::off_thread;
+use crate::commands::{validation, CommandResult};
 use crate::settings::Settings;
 use crate::state::AppState;
-
-type CommandResult<T> = Result<T, ErrorPayload>;
 
 /// How often the app looks for scheduled backups that are due.
 const SCHEDULER_TICK: Duration = Duration::from_secs(30);
@@ -245,10 +244,6 @@ async fn known_backup(state: &AppState, path: &str) -> CommandResult<PathBuf> {
             message: format!("{} is not a backup in one of the destination folders", path.display()),
         })
     }
-}
-
-fn validation(field: &str, reason: &str) -> ErrorPayload {
-    ErrorPayload { code: "validation".into(), message: format!("invalid {field}: {reason}") }
 }
 
 /// At start: removes what interrupted backups left behind, then runs due schedules (missed runs

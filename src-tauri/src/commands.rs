@@ -14,7 +14,7 @@ use crate::export_file;
 use crate::settings::Settings;
 use crate::state::AppState;
 
-type CommandResult<T> = Result<T, ErrorPayload>;
+pub(crate) type CommandResult<T> = Result<T, ErrorPayload>;
 
 /// `store_info`'s answer: where the data lives and which store is open.
 #[derive(Serialize, TS)]
@@ -294,6 +294,7 @@ pub async fn remove_repository(state: State<'_, AppState>, name: String) -> Comm
     store.delete_repository(&name).await.map_err(|e| e.payload())
 }
 
-fn validation(field: &str, reason: &str) -> ErrorPayload {
+/// A `validation` error naming the field, as the core's own validation errors do.
+pub(crate) fn validation(field: &str, reason: &str) -> ErrorPayload {
     ErrorPayload { code: "validation".into(), message: format!("invalid {field}: {reason}") }
 }

@@ -1,5 +1,6 @@
 import type { BackupProgress } from "../bindings/BackupProgress";
 import { backupFraction, PHASE_LABELS } from "../backupRules";
+import { CancelButton, ProgressMeter } from "./ProgressMeter";
 
 interface Props {
   /** What runs: "Creating a backup", "Verifying …", "Restoring …". */
@@ -23,29 +24,10 @@ export function BackupProgressBar({ label, progress, cancelling = false, onCance
           <span className="muted">{label}</span>
         </span>
         {onCancel !== undefined && (
-          <button
-            type="button"
-            className="button button--small"
-            data-testid="backup-cancel"
-            aria-disabled={cancelling}
-            onClick={() => {
-              if (!cancelling) onCancel();
-            }}
-          >
-            Cancel
-          </button>
+          <CancelButton testId="backup-cancel" cancelling={cancelling} onCancel={onCancel} />
         )}
       </div>
-      <div
-        className={`progress${fraction === null ? " progress--indeterminate" : ""}`}
-        role="progressbar"
-        aria-label={label}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        {...(fraction === null ? {} : { "aria-valuenow": Math.round(fraction * 100) })}
-      >
-        <div className="progress__bar" style={fraction === null ? undefined : { width: `${fraction * 100}%` }} />
-      </div>
+      <ProgressMeter label={label} fraction={fraction} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { describeReport, PHASE_LABELS, progressCount, progressFraction, progressRate } from "../importProgress";
 import type { Importer } from "../useImport";
 import { ErrorBanner } from "./ErrorBanner";
+import { CancelButton, ProgressMeter } from "./ProgressMeter";
 
 /** The running import's progress bar (phase, done/total, rate, Cancel) or how the last one ended. */
 export function ImportStatus({ importer }: { importer: Importer }) {
@@ -26,28 +27,9 @@ export function ImportStatus({ importer }: { importer: Importer }) {
               <span data-testid="import-count">{count}</span>
               {rate !== "" && <span data-testid="import-rate">{rate}</span>}
             </span>
-            <button
-              type="button"
-              className="button button--small"
-              data-testid="import-cancel"
-              aria-disabled={state.cancelling}
-              onClick={() => {
-                if (!state.cancelling) void importer.cancel();
-              }}
-            >
-              Cancel
-            </button>
+            <CancelButton testId="import-cancel" cancelling={state.cancelling} onCancel={() => void importer.cancel()} />
           </div>
-          <div
-            className={`progress${fraction === null ? " progress--indeterminate" : ""}`}
-            role="progressbar"
-            aria-label="Import progress"
-            aria-valuemin={0}
-            aria-valuemax={100}
-            {...(fraction === null ? {} : { "aria-valuenow": Math.round(fraction * 100) })}
-          >
-            <div className="progress__bar" style={fraction === null ? undefined : { width: `${fraction * 100}%` }} />
-          </div>
+          <ProgressMeter label="Import progress" fraction={fraction} />
         </div>
       );
     }

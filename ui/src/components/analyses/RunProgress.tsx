@@ -1,5 +1,6 @@
 import { phaseLabel, progressFraction, progressText } from "../../analysisRules";
 import type { AnalysisProgress } from "../../bindings/AnalysisProgress";
+import { CancelButton, ProgressMeter } from "../ProgressMeter";
 
 interface Props {
   label: string;
@@ -21,28 +22,9 @@ export function RunProgress({ label, progress, cancelling, onCancel }: Props) {
             {progressText(progress)}
           </span>
         </span>
-        <button
-          type="button"
-          className="button button--small"
-          data-testid="analysis-cancel"
-          aria-disabled={cancelling}
-          onClick={() => {
-            if (!cancelling) onCancel();
-          }}
-        >
-          Cancel
-        </button>
+        <CancelButton testId="analysis-cancel" cancelling={cancelling} onCancel={onCancel} />
       </div>
-      <div
-        className={`progress${fraction === null ? " progress--indeterminate" : ""}`}
-        role="progressbar"
-        aria-label={label}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        {...(fraction === null ? {} : { "aria-valuenow": Math.round(fraction * 100) })}
-      >
-        <div className="progress__bar" style={fraction === null ? undefined : { width: `${fraction * 100}%` }} />
-      </div>
+      <ProgressMeter label={label} fraction={fraction} />
     </div>
   );
 }
