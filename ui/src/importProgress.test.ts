@@ -36,6 +36,12 @@ describe("import progress", () => {
     expect(progressRate(p, "en-US")).toBe("2,346 commits/s");
   });
 
+  it("is indeterminate while the automatic backup before a large import runs", () => {
+    const p = { phase: "backing_up" as const, done: 0, total: 12000, commits_per_second: 0 };
+    expect(progressFraction(p)).toBeNull();
+    expect(progressCount(p, "en-US")).toBe("12,000 commits to import");
+  });
+
   it("is full when finishing or done, and clamps", () => {
     expect(progressFraction({ phase: "finishing", done: 3, total: 3, commits_per_second: 0 })).toBe(1);
     expect(progressFraction({ phase: "done", done: 0, total: 0, commits_per_second: 0 })).toBe(1);

@@ -6,6 +6,7 @@ import { formatCount } from "./format";
 
 export const PHASE_LABELS: Record<ImportPhase, string> = {
   scanning: "Reading history",
+  backing_up: "Backing up first",
   importing: "Importing commits",
   finishing: "Finishing",
   done: "Done",
@@ -15,14 +16,16 @@ export const PHASE_LABELS: Record<ImportPhase, string> = {
 export function progressFraction(progress: ImportProgress | null): number | null {
   if (progress === null) return null;
   if (progress.phase === "done" || progress.phase === "finishing") return 1;
-  if (progress.total <= 0) return null;
+  // The automatic backup before a large import reports no amount of work of its own.
+  if (progress.phase === "backing_up" || progress.total <= 0) return null;
   return Math.min(1, Math.max(0, progress.done / progress.total));
 }
 
-/** "150 / 300 commits", or "" before the total is known. */
+/** "150 / 300 commits", "300 commits to import" while backing up first, or "" before the total is known. */
 export function progressCount(progress: ImportProgress | null, locale?: string): string {
   if (progress === null || progress.total <= 0) return "";
   const options = locale === undefined ? {} : { locale };
+  if (progress.phase === "backing_up") return `${formatCount(progress.total, options)} commits to import`;
   return `${formatCount(progress.done, options)} / ${formatCount(progress.total, options)} commits`;
 }
 

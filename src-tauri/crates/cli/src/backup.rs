@@ -13,7 +13,8 @@ use repovault_backup::{
     schedule, BackupError, BackupInfo, BackupKind, BackupPhase, BackupProgress, BackupRequest, CancelToken,
     Destination, NewSchedule, ProgressFn, RestoreOptions, RetentionPolicy, ScheduleSpec,
 };
-use repovault_storage::StoreConfig;
+use repovault_ingest::{BeforeWrite, BeforeWriteFuture, ImportPhase, ImportProgress};
+use repovault_storage::{ErrorPayload, Store, StoreConfig};
 use serde::Serialize;
 
 #[derive(Subcommand)]
@@ -158,10 +159,15 @@ impl Context {
     }
 
     fn destinations(&self, args: &DestArgs) -> Vec<Destination> {
-        if args.dest.is_empty() {
+        self.destinations_or_default(&args.dest)
+    }
+
+    /// The given folders, or `<data dir>/backups` when none are given.
+    pub fn destinations_or_default(&self, folders: &[PathBuf]) -> Vec<Destination> {
+        if folders.is_empty() {
             vec![repovault_backup::default_destination(&self.data_dir)]
         } else {
-            args.dest.iter().map(Destination::new).collect()
+            folders.iter().map(Destination::new).collect()
         }
     }
 
@@ -512,6 +518,71 @@ async fn run_schedule(command: &ScheduleCommand, ctx: &Context) -> Result<(), Ba
         }
     }
     Ok(())
+}
+
+/// `import`/`sync`: an automatic backup into `destinations` before an import of more than
+/// `threshold` commits into a store that has commits. If it fails, the import stops before writing.
+pub struct BeforeImport<'a> {
+    pub ctx: &'a Context,
+    pub store: &'a dyn Store,
+    pub threshold: u64,
+    pub destinations: Vec<Destination>,
+    pub progress: &'a (dyn Fn(&ImportProgress) + Send + Sync),
+}
+
+impl BeforeImport<'_> {
+    async fn run(&self, incoming: u64) -> Result<(), BackupError> {
+        let stored = repovault_backup::triggers::stored_commits(self.store).await?;
+        if !repovault_backup::triggers::before_large_import(incoming, stored, self.threshold) {
+            return Ok(());
+        }
+        (self.progress)(&ImportProgress {
+            phase: ImportPhase::BackingUp,
+            done: 0,
+            total: incoming,
+            commits_per_second: 0.0,
+        });
+        cleanup(&self.destinations);
+        let (config, destinations, threshold) = (self.ctx.config.clone(), self.destinations.clone(), self.threshold);
+        let cancel = cancel_on_ctrl_c();
+        // On a blocking thread driven by this runtime: the backup's future is not `Send` for every
+        // lifetime (a compiler limit), which the import's hook future must be.
+        let runtime = tokio::runtime::Handle::current();
+        let report = tokio::task::spawn_blocking(move || {
+            runtime.block_on(repovault_backup::triggers::backup_before_import(
+                &config,
+                incoming,
+                stored,
+                threshold,
+                destinations,
+                repovault_backup::no_progress(),
+                cancel,
+            ))
+        })
+        .await
+        .map_err(|e| BackupError::Io(format!("the backup stopped unexpectedly: {e}")))??;
+        for info in report.iter().flat_map(|r| r.written()) {
+            eprintln!("backed up to {} before importing {incoming} commits", info.path);
+        }
+        Ok(())
+    }
+}
+
+impl BeforeWrite for BeforeImport<'_> {
+    fn before_write(&self, incoming: u64) -> BeforeWriteFuture<'_> {
+        Box::pin(async move {
+            self.run(incoming).await.map_err(|err| match err {
+                BackupError::Cancelled => err.payload(),
+                err => ErrorPayload {
+                    code: "backup_failed".into(),
+                    message: format!(
+                        "the automatic backup before importing {incoming} commits failed, so nothing was imported \
+                         (fix the backup destination, or pass --no-backup): {err}"
+                    ),
+                },
+            })
+        })
+    }
 }
 
 /// Before `migrate` applies pending migrations to a store with data, an automatic backup into

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use repovault_export::ExportFormat;
-use repovault_ingest::{import_repository, CancelToken, ImportDetail, ImportOptions, IngestError};
+use repovault_ingest::{import_repository_with_hook, CancelToken, ImportDetail, ImportOptions, IngestError, NoHook};
 use repovault_storage::query::{parse_search, CommitQuery, Filter, QueryOptions};
 use repovault_storage::{open_store, push_event, validate, ErrorPayload, Store, StoreConfig, StoreError};
 
@@ -191,6 +191,16 @@ struct ImportArgs {
     /// without its changes is not revisited).
     #[arg(long, value_enum, default_value_t = Detail::Full)]
     detail: Detail,
+    /// Take an automatic backup first when more than this many commits are to be imported into a
+    /// store that already has commits.
+    #[arg(long, value_name = "N", default_value_t = repovault_backup::triggers::DEFAULT_LARGE_IMPORT_THRESHOLD)]
+    backup_threshold: u64,
+    /// Never take the automatic backup before a large import.
+    #[arg(long, conflicts_with = "backup_threshold")]
+    no_backup: bool,
+    /// Where that backup goes (repeatable). Default: <data dir>/backups.
+    #[arg(long = "backup-dest", value_name = "DIR", conflicts_with = "no_backup")]
+    backup_dest: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -294,12 +304,13 @@ async fn run(cli: Cli, out: &Output) -> Result<(), CliError> {
         store.close().await;
         return Ok(result?);
     }
-    let result = execute(&cli.command, store.as_ref(), out).await;
+    let ctx = backup::Context::new(cli.data_dir.clone(), cli.database_url.as_deref(), cli.json)?;
+    let result = execute(&cli.command, store.as_ref(), &ctx, out).await;
     store.close().await;
     result
 }
 
-async fn execute(command: &Command, store: &dyn Store, out: &Output) -> Result<(), CliError> {
+async fn execute(command: &Command, store: &dyn Store, ctx: &backup::Context, out: &Output) -> Result<(), CliError> {
     match command {
         Command::Analyze(_) => unreachable!("analyze is dispatched in run()"),
         Command::Backup(_) => unreachable!("backup is dispatched in run()"),
@@ -389,7 +400,7 @@ async fn execute(command: &Command, store: &dyn Store, out: &Output) -> Result<(
                 Some(name) => name.clone(),
                 None => default_name(path)?,
             };
-            let report = import_with_progress(store, path, &name, &import.options(), out).await?;
+            let report = import_with_progress(store, path, &name, import, ctx, out).await?;
             out.import_report(&report);
         }
         Command::Sync { name, all, import } => {
@@ -403,8 +414,7 @@ async fn execute(command: &Command, store: &dyn Store, out: &Output) -> Result<(
                     )
                     .into());
                 };
-                let report =
-                    import_with_progress(store, Path::new(&path), &repository.name, &import.options(), out).await?;
+                let report = import_with_progress(store, Path::new(&path), &repository.name, import, ctx, out).await?;
                 out.import_report(&report);
             }
         }
@@ -440,12 +450,14 @@ fn default_name(path: &Path) -> Result<String, StoreError> {
         .ok_or_else(|| StoreError::validation("name", "cannot derive a name from the path; pass --name"))
 }
 
-/// Runs an import with a progress bar on a terminal; Ctrl-C cancels it cleanly.
+/// Runs an import with a progress bar on a terminal; Ctrl-C cancels it cleanly. Unless
+/// `--no-backup`, a large import into a store with commits takes an automatic backup first.
 async fn import_with_progress(
     store: &dyn Store,
     path: &Path,
     name: &str,
-    options: &ImportOptions,
+    import: &ImportArgs,
+    ctx: &backup::Context,
     out: &Output,
 ) -> Result<repovault_ingest::ImportReport, IngestError> {
     let cancel = CancelToken::default();
@@ -456,7 +468,16 @@ async fn import_with_progress(
         }
     });
     let bar = out.progress_bar();
-    let report = import_repository(store, path, name, options, &|p| output::show_progress(&bar, p), &cancel).await;
+    let progress = |p: &repovault_ingest::ImportProgress| output::show_progress(&bar, p);
+    let before_import = backup::BeforeImport {
+        ctx,
+        store,
+        threshold: import.backup_threshold,
+        destinations: ctx.destinations_or_default(&import.backup_dest),
+        progress: &progress,
+    };
+    let hook: &dyn repovault_ingest::BeforeWrite = if import.no_backup { &NoHook } else { &before_import };
+    let report = import_repository_with_hook(store, path, name, &import.options(), &progress, &cancel, hook).await;
     bar.finish_and_clear();
     signal.abort();
     report

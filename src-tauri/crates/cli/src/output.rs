@@ -274,6 +274,7 @@ fn format_signature_time(sig: &Signature) -> String {
 pub fn show_progress(bar: &ProgressBar, progress: &ImportProgress) {
     let phase = match progress.phase {
         ImportPhase::Scanning => "scanning",
+        ImportPhase::BackingUp => "backing up",
         ImportPhase::Importing => "importing",
         ImportPhase::Finishing => "finishing",
         ImportPhase::Done => "done",

@@ -293,3 +293,111 @@ fn sigkill_during_creation_never_lists_a_partial_and_the_next_start_cleans_up() 
     let path = created["results"][0]["backup"]["path"].as_str().unwrap().to_string();
     assert_eq!(ok_json(&data, &["--json", "backup", "verify", &path])[0]["ok"], true);
 }
+
+fn make_repo(dest: &Path, commits: usize) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../tests/fixtures/make-repo.py");
+    let status = Command::new("python3")
+        .arg(script)
+        .arg(dest)
+        .args(["--commits", &commits.to_string()])
+        .stdout(Stdio::null())
+        .status()
+        .expect("run make-repo.py");
+    assert!(status.success());
+}
+
+fn backups(data: &Path) -> Vec<serde_json::Value> {
+    ok_json(data, &["backup", "list", "--json"]).as_array().unwrap().clone()
+}
+
+/// A store with the two commits of `EVENT`.
+fn store_with_commits(dir: &Path, name: &str) -> PathBuf {
+    let data = dir.join(name);
+    ingest(dir, &data, EVENT);
+    assert_eq!(commit_count(&data), 2);
+    data
+}
+
+#[test]
+fn a_large_import_takes_an_automatic_backup_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    make_repo(&repo, 20);
+    let repo = repo.to_str().unwrap();
+
+    // Above the threshold, into a store with commits: one automatic backup of the store as it was.
+    let data = store_with_commits(dir.path(), "large");
+    let out = cli(&data, &["--json", "import", repo, "--backup-threshold", "5"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("backed up to") && stderr.contains("before importing"), "{stderr}");
+    let imported: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let new_commits = imported["new_commits"].as_i64().unwrap();
+    assert!(new_commits > 5, "{new_commits}");
+    assert_eq!(commit_count(&data), 2 + new_commits);
+    let listed = backups(&data);
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0]["kind"], "automatic");
+    assert_eq!(listed[0]["trigger"], "before large import");
+    let path = listed[0]["path"].as_str().unwrap();
+    assert!(path.starts_with(data.join("backups").to_str().unwrap()), "default destination: {path}");
+    assert!(stderr.contains(path), "{stderr}");
+    assert_eq!(ok_json(&data, &["backup", "verify", path, "--json"])[0]["ok"], true);
+    let restored = dir.path().join("restored");
+    ok_json(&data, &["--json", "backup", "restore", path, "--into", restored.to_str().unwrap()]);
+    assert_eq!(commit_count(&restored), 2, "the backup holds the store before the import");
+
+    // A sync with nothing new writes nothing and takes no backup.
+    ok_json(&data, &["--json", "sync", "repo", "--backup-threshold", "0"]);
+    assert_eq!(backups(&data).len(), 1);
+
+    // At or below the threshold: no backup.
+    let small = store_with_commits(dir.path(), "small");
+    ok_json(&small, &["--json", "import", repo, "--backup-threshold", &new_commits.to_string()]);
+    assert_eq!(commit_count(&small), 2 + new_commits);
+    assert_eq!(backups(&small).len(), 0);
+
+    // --no-backup: none.
+    let off = store_with_commits(dir.path(), "off");
+    ok_json(&off, &["--json", "import", repo, "--no-backup"]);
+    let off_default = store_with_commits(dir.path(), "off-default");
+    ok_json(&off_default, &["--json", "import", repo, "--no-backup", "--batch-size", "3"]);
+    assert_eq!(backups(&off).len() + backups(&off_default).len(), 0);
+
+    // An empty store has nothing to protect.
+    let empty = dir.path().join("empty");
+    ok_json(&empty, &["--json", "import", repo, "--backup-threshold", "5"]);
+    assert_eq!(commit_count(&empty), new_commits);
+    assert_eq!(backups(&empty).len(), 0);
+
+    // --backup-dest: the backup goes there.
+    let elsewhere = dir.path().join("elsewhere");
+    let dest = store_with_commits(dir.path(), "dest");
+    ok_json(
+        &dest,
+        &["--json", "import", repo, "--backup-threshold", "5", "--backup-dest", elsewhere.to_str().unwrap()],
+    );
+    let there = ok_json(&dest, &["backup", "list", "--json", "--dest", elsewhere.to_str().unwrap()]);
+    assert_eq!(there.as_array().unwrap().len(), 1);
+    assert_eq!(there[0]["trigger"], "before large import");
+}
+
+#[test]
+fn a_failed_backup_stops_the_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    make_repo(&repo, 20);
+    let data = store_with_commits(dir.path(), "data");
+    // The backup folder is a file: the backup cannot be written.
+    std::fs::write(data.join("backups"), b"not a folder").unwrap();
+    let out = cli(&data, &["import", repo.to_str().unwrap(), "--backup-threshold", "5"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error [backup_failed]: the automatic backup"), "{stderr}");
+    assert!(stderr.contains("automatic backup") && stderr.contains("nothing was imported"), "{stderr}");
+    assert_eq!(commit_count(&data), 2, "no commit was written");
+
+    // Without the backup it goes ahead.
+    ok_json(&data, &["--json", "import", repo.to_str().unwrap(), "--no-backup"]);
+    assert!(commit_count(&data) > 7);
+}

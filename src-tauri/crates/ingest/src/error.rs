@@ -11,15 +11,20 @@ pub enum IngestError {
     Cancelled,
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The caller's hook before the first write refused (e.g. its backup failed); nothing was
+    /// written. Keeps the hook's code and message.
+    #[error("{}", .0.message)]
+    Stopped(ErrorPayload),
 }
 
 impl IngestError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> &str {
         match self {
             IngestError::NotARepository { .. } => "not_a_repository",
             IngestError::Git(_) => "git",
             IngestError::Cancelled => "cancelled",
             IngestError::Store(err) => err.code(),
+            IngestError::Stopped(payload) => &payload.code,
         }
     }
 

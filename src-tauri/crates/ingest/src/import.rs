@@ -1,12 +1,14 @@
 //! The import pipeline: reader (refs and history walk), diff workers, one batching writer.
 
+use std::future::Future;
 use std::path::Path;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
 use gix::ObjectId;
-use repovault_storage::{CommitBatchItem, GitRef, Repository, Store};
+use repovault_storage::{CommitBatchItem, ErrorPayload, GitRef, Repository, Store};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -58,10 +60,13 @@ impl Default for ImportOptions {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum ImportPhase {
     Scanning,
+    /// The caller's work before anything is written (see [`BeforeWrite`]): the app's automatic
+    /// backup before a large import. `total` is the number of commits that will be imported.
+    BackingUp,
     Importing,
     Finishing,
     Done,
@@ -107,6 +112,25 @@ impl CancelToken {
     }
 }
 
+/// The future a [`BeforeWrite`] hook returns.
+pub type BeforeWriteFuture<'a> = Pin<Box<dyn Future<Output = Result<(), ErrorPayload>> + Send + 'a>>;
+
+/// Work that must happen once the history walk knows how many commits are coming and before the
+/// first one is written: the app and the CLI take an automatic backup before a large import here
+/// (this crate knows nothing of backups). An error stops the import before it writes a commit.
+pub trait BeforeWrite: Sync {
+    fn before_write(&self, incoming: u64) -> BeforeWriteFuture<'_>;
+}
+
+/// The hook that does nothing, for [`import_repository`].
+pub struct NoHook;
+
+impl BeforeWrite for NoHook {
+    fn before_write(&self, _incoming: u64) -> BeforeWriteFuture<'_> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
 /// Imports (or syncs) the repository at `path` into the repository called `name`.
 pub async fn import_repository(
     store: &dyn Store,
@@ -115,6 +139,22 @@ pub async fn import_repository(
     options: &ImportOptions,
     progress: &(dyn Fn(&ImportProgress) + Send + Sync),
     cancel: &CancelToken,
+) -> Result<ImportReport, IngestError> {
+    import_repository_with_hook(store, path, name, options, progress, cancel, &NoHook).await
+}
+
+/// [`import_repository`] with `before_write` run after the history walk, with the number of
+/// commits to import, and before the first batch is written; its error ends the import (as
+/// [`IngestError::Stopped`]) with no commit written. Not run when nothing changed since the last
+/// sync.
+pub async fn import_repository_with_hook(
+    store: &dyn Store,
+    path: &Path,
+    name: &str,
+    options: &ImportOptions,
+    progress: &(dyn Fn(&ImportProgress) + Send + Sync),
+    cancel: &CancelToken,
+    before_write: &dyn BeforeWrite,
 ) -> Result<ImportReport, IngestError> {
     let started = Instant::now();
     let shared = repo::open(path)?;
@@ -151,6 +191,10 @@ pub async fn import_repository(
     .await
     .map_err(|e| IngestError::Git(format!("the history walk stopped: {e}")))??;
 
+    before_write.before_write(ids.len() as u64).await.map_err(IngestError::Stopped)?;
+    if cancel.is_cancelled() {
+        return Err(IngestError::Cancelled);
+    }
     let new_commits = write_commits(store, repository.id, &shared, ids, options, progress, cancel).await?;
 
     progress(&ImportProgress {

@@ -13,6 +13,7 @@ mod repo;
 
 pub use error::IngestError;
 pub use import::{
-    import_repository, CancelToken, ImportDetail, ImportOptions, ImportPhase, ImportProgress, ImportReport,
+    import_repository, import_repository_with_hook, BeforeWrite, BeforeWriteFuture, CancelToken, ImportDetail,
+    ImportOptions, ImportPhase, ImportProgress, ImportReport, NoHook,
 };
 pub use repo::{default_repository_name, RefFilter};

@@ -282,3 +282,87 @@ async fn large_files_binaries_and_submodules() {
     assert!(submodule.is_submodule);
     assert_same_rows(&t.numstat_rows().await, &git_numstat(&repo));
 }
+
+/// Refuses with the number of incoming commits it was given and the commits stored at that
+/// moment, so the test sees both.
+struct Refuse<'a> {
+    store: &'a dyn repovault_storage::Store,
+    seen: std::sync::Mutex<Vec<(u64, i64)>>,
+    refuse: bool,
+}
+
+impl repovault_ingest::BeforeWrite for Refuse<'_> {
+    fn before_write(&self, incoming: u64) -> repovault_ingest::BeforeWriteFuture<'_> {
+        Box::pin(async move {
+            let stored = self.store.repository_by_name("demo").await.unwrap().commit_count;
+            self.seen.lock().unwrap().push((incoming, stored));
+            if self.refuse {
+                return Err(repovault_storage::ErrorPayload {
+                    code: "backup_failed".into(),
+                    message: "no room".into(),
+                });
+            }
+            Ok(())
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hook_sees_the_incoming_count_before_any_write_and_can_stop_the_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    make_repo(&repo, 120);
+    let expected: u64 = git_text(&repo, &["rev-list", "--count", "--branches", "--tags"]).parse().unwrap();
+    let t = fresh_store(Engine::Sqlite).await;
+    let options = ImportOptions { batch_size: 10, ..ImportOptions::default() };
+    let phases = std::sync::Mutex::new(Vec::new());
+    let on_progress = |p: &repovault_ingest::ImportProgress| phases.lock().unwrap().push(p.phase);
+    let cancel = CancelToken::default();
+
+    let refuse = Refuse { store: t.store.as_ref(), seen: Default::default(), refuse: true };
+    let err = repovault_ingest::import_repository_with_hook(
+        t.store.as_ref(),
+        &repo,
+        "demo",
+        &options,
+        &on_progress,
+        &cancel,
+        &refuse,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code(), "backup_failed");
+    assert_eq!(err.to_string(), "no room");
+    assert_eq!(*refuse.seen.lock().unwrap(), vec![(expected, 0)]);
+    assert_eq!(t.store.repository_by_name("demo").await.unwrap().commit_count, 0, "nothing written");
+    assert!(!phases.lock().unwrap().contains(&repovault_ingest::ImportPhase::Importing));
+
+    let allow = Refuse { store: t.store.as_ref(), seen: Default::default(), refuse: false };
+    let report = repovault_ingest::import_repository_with_hook(
+        t.store.as_ref(),
+        &repo,
+        "demo",
+        &options,
+        &on_progress,
+        &cancel,
+        &allow,
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.new_commits, expected);
+    assert_eq!(*allow.seen.lock().unwrap(), vec![(expected, 0)]);
+    // Up to date: no history read, no hook.
+    let again = repovault_ingest::import_repository_with_hook(
+        t.store.as_ref(),
+        &repo,
+        "demo",
+        &options,
+        &on_progress,
+        &cancel,
+        &allow,
+    )
+    .await
+    .unwrap();
+    assert!(again.up_to_date);
+    assert_eq!(allow.seen.lock().unwrap().len(), 1);
+}
