@@ -9,6 +9,7 @@ fn main() {
             "import_repository",
             "cancel_import",
             "query_commits",
+            "count_commits",
             "search_commits",
             "get_commit",
             "export_commits",

@@ -85,6 +85,13 @@ pub async fn query_commits(state: State<'_, AppState>, query: CommitQuery) -> Co
     state.store()?.query_commits(&query).await.map_err(|e| e.payload())
 }
 
+/// How many commits match the query's filter, exactly: the list sizes its scrollbar by it when
+/// the page's own count stopped at its cap.
+#[tauri::command]
+pub async fn count_commits(state: State<'_, AppState>, query: CommitQuery) -> CommandResult<i64> {
+    state.store()?.count_commits(&query).await.map_err(|e| e.payload())
+}
+
 /// The search-box syntax (`author:alice path:src/ "fix crash"`), optionally limited to one
 /// repository by name.
 #[tauri::command]

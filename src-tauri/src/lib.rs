@@ -32,6 +32,7 @@ pub fn run() {
             commands::import_repository,
             commands::cancel_import,
             commands::query_commits,
+            commands::count_commits,
             commands::search_commits,
             commands::get_commit,
             commands::export_commits,

@@ -61,6 +61,8 @@ export interface Commands {
   /** Cancels the running import; resolves to whether one was running. */
   cancel_import: { args: NoArgs; result: boolean };
   query_commits: { args: { query: CommitQuery }; result: CommitPage };
+  /** The exact number of commits matching the query's filter (paging options are ignored). */
+  count_commits: { args: { query: CommitQuery }; result: number };
   /** The search-box syntax, optionally limited to one repository (by name). */
   search_commits: { args: { text: string; options: QueryOptions; repository: string | null }; result: CommitPage };
   get_commit: { args: { repositoryId: number; hash: string }; result: CommitWithChanges };
@@ -163,6 +165,7 @@ export const api = {
     call("import_repository", { path, name, onProgress: new Channel<ImportProgress>(onProgress) }),
   cancelImport: () => call("cancel_import"),
   queryCommits: (query: CommitQuery) => call("query_commits", { query }),
+  countCommits: (query: CommitQuery) => call("count_commits", { query }),
   searchCommits: (text: string, options: QueryOptions, repository: string | null) =>
     call("search_commits", { text, options, repository }),
   getCommit: (repositoryId: number, hash: string) => call("get_commit", { repositoryId, hash }),

@@ -6,11 +6,18 @@ import type { Filter } from "./bindings/Filter";
 import {
   emptyList,
   formatChurn,
-  matchingTotal,
+  hasMore,
   listReducer,
-  needsMore,
+  matchingTotal,
+  MAX_CACHED_PAGES,
+  MAX_IN_FLIGHT,
+  needsCount,
+  pageQuery,
   pageRequest,
+  pagesToLoad,
   PAGE_SIZE,
+  rowAt,
+  rowCount,
   summaryLine,
   type ListState,
 } from "./commitPages";
@@ -67,25 +74,58 @@ describe("pageRequest", () => {
   });
 });
 
-describe("listReducer", () => {
-  it("appends pages in order and follows the cursor to the end", () => {
-    let state = listReducer(emptyList(0), { type: "reset", key: 1 });
-    state = listReducer(state, { type: "request", key: 1 });
-    expect(state.loading).toBe(true);
-    state = listReducer(state, { type: "loaded", key: 1, after: null, page: page(range(1, 3), 5, "c3") });
-    expect(state.rows.map((c) => c.id)).toEqual([1, 2, 3]);
-    expect(state).toMatchObject({ total: 5, cursor: "c3", complete: false, loading: false });
+const full = (pageNumber: number) => range(pageNumber * PAGE_SIZE + 1, PAGE_SIZE);
+const ids = (rows: readonly Commit[] | undefined) => (rows ?? []).map((c) => c.id);
+const loaded = (state: ListState, pageNumber: number, result: CommitPage, reversed = false) =>
+  listReducer(state, { type: "loaded", key: state.key, page: pageNumber, reversed, result });
 
-    state = listReducer(state, { type: "request", key: 1 });
-    state = listReducer(state, { type: "loaded", key: 1, after: "c3", page: page([4, 5], 5, null) });
-    expect(state.rows.map((c) => c.id)).toEqual([1, 2, 3, 4, 5]);
-    expect(state).toMatchObject({ total: 5, cursor: null, complete: true, loading: false });
+describe("listReducer", () => {
+  it("keeps pages by number, follows cursors and learns the end from the last page", () => {
+    let state = listReducer(emptyList(0), { type: "reset", key: 1 });
+    state = listReducer(state, { type: "request", key: 1, page: 0 });
+    expect(state.pending).toEqual({ 0: true });
+    state = loaded(state, 0, page(full(0), 1000, "c0", true));
+    expect(state.pending).toEqual({});
+    expect(state).toMatchObject({ total: 1000, totalIsLowerBound: true, exact: null, cursors: { 0: "c0" } });
+    expect(rowCount(state)).toBe(PAGE_SIZE);
+    expect(hasMore(state)).toBe(true);
+    state = loaded(state, 1, page(range(PAGE_SIZE + 1, 5), 1000, null, true));
+    expect(state.exact).toBe(PAGE_SIZE + 5);
+    expect(rowCount(state)).toBe(PAGE_SIZE + 5);
+    expect(hasMore(state)).toBe(false);
+    expect(rowAt(state, PAGE_SIZE + 4)?.id).toBe(PAGE_SIZE + 5);
+    expect(rowAt(state, PAGE_SIZE + 5)).toBeUndefined();
+  });
+
+  it("takes an uncapped first count as exact, and an exact count when it comes", () => {
+    expect(loaded(emptyList(1), 0, page([1, 2], 450, "c2")).exact).toBe(450);
+    let state = loaded(emptyList(1), 0, page(full(0), 1000, "c0", true));
+    expect(needsCount(state)).toBe(true);
+    state = listReducer(state, { type: "count", key: 1 });
+    expect(needsCount(state)).toBe(false);
+    state = listReducer(state, { type: "counted", key: 1, exact: 100_000 });
+    expect(rowCount(state)).toBe(100_000);
+    // Rows not loaded yet are placeholders, not commits.
+    expect(rowAt(state, 50_000)).toBeUndefined();
+    // A failed count leaves the list growing as it scrolls.
+    const failed = listReducer(listReducer(loaded(emptyList(2), 0, page(full(0), 1000, "c0", true)), { type: "count", key: 2 }), { type: "counted", key: 2, exact: null });
+    expect(failed.exact).toBeNull();
+    expect(needsCount(failed)).toBe(false);
+  });
+
+  it("puts a page asked for in reverse order back in list order, without a cursor", () => {
+    let state = listReducer(loaded(emptyList(1), 0, page(full(0), 1000, "c0", true)), { type: "counted", key: 1, exact: 1000 });
+    state = loaded(state, 4, page(range(801, 200).reverse(), 1000, "back"), true);
+    expect(ids(state.pages[4]).slice(0, 3)).toEqual([801, 802, 803]);
+    expect(rowAt(state, 999)?.id).toBe(1000);
+    expect(state.cursors[4]).toBeUndefined();
+    expect(state.exact).toBe(1000);
   });
 
   it("keeps the snippets of full-text results by commit id, page after page", () => {
     const hit = (commit_id: number, word: string) => ({ commit_id, parts: [{ text: "fix the ", hit: false }, { text: word, hit: true }] });
-    let state = listReducer(emptyList(1), { type: "loaded", key: 1, after: null, page: { ...page([1, 2], 3, "c2"), snippets: [hit(1, "crash")] } });
-    state = listReducer(state, { type: "loaded", key: 1, after: "c2", page: { ...page([3], 3, null), snippets: [hit(3, "Crash"), { commit_id: 4, parts: [] }] } });
+    let state = loaded(emptyList(1), 0, { ...page([1, 2], 3, "c2"), snippets: [hit(1, "crash")] });
+    state = loaded(state, 1, { ...page([3], 3, null), snippets: [hit(3, "Crash"), { commit_id: 4, parts: [] }] });
     expect(Object.keys(state.snippets)).toEqual(["1", "3"]);
     expect(state.snippets[3]![1]).toEqual({ text: "Crash", hit: true });
     expect(listReducer(state, { type: "reset", key: 2 }).snippets).toEqual({});
@@ -93,78 +133,128 @@ describe("listReducer", () => {
 
   it("drops answers to an older question", () => {
     let state = listReducer(emptyList(0), { type: "reset", key: 2 });
-    state = listReducer(state, { type: "loaded", key: 1, after: null, page: page([9], 1, null) });
-    expect(state.rows).toEqual([]);
+    state = listReducer(state, { type: "loaded", key: 1, page: 0, reversed: false, result: page([9], 1, null) });
+    expect(state.pages).toEqual({});
     expect(state.total).toBeNull();
-    state = listReducer(state, { type: "failed", key: 1, error: { code: "query", message: "old" } });
+    state = listReducer(state, { type: "failed", key: 1, page: 0, error: { code: "query", message: "old" } });
     expect(state.error).toBeNull();
-  });
-
-  it("drops a duplicate answer for a page already appended", () => {
-    let state = listReducer(emptyList(1), { type: "loaded", key: 1, after: null, page: page([1, 2], 4, "c2") });
-    state = listReducer(state, { type: "loaded", key: 1, after: null, page: page([1, 2], 4, "c2") });
-    expect(state.rows.map((c) => c.id)).toEqual([1, 2]);
-    expect(state.cursor).toBe("c2");
+    state = listReducer(state, { type: "counted", key: 1, exact: 5 });
+    expect(state.exact).toBeNull();
   });
 
   it("treats an empty page as the end even with a cursor", () => {
-    const state = listReducer(emptyList(1), { type: "loaded", key: 1, after: null, page: page([], 0, "c0") });
-    expect(state).toMatchObject({ rows: [], total: 0, cursor: null, complete: true });
+    const state = loaded(emptyList(1), 0, page([], 0, "c0"));
+    expect(state).toMatchObject({ total: 0, exact: 0, cursors: {} });
+    expect(rowCount(state)).toBe(0);
   });
 
-  it("keeps the rows on a failed page and clears the error on retry", () => {
-    let state = listReducer(emptyList(1), { type: "loaded", key: 1, after: null, page: page([1], 3, "c1") });
-    state = listReducer(state, { type: "request", key: 1 });
-    state = listReducer(state, { type: "failed", key: 1, error: { code: "storage", message: "disk I/O error" } });
-    expect(state).toMatchObject({ loading: false, error: { code: "storage", message: "disk I/O error" }, cursor: "c1" });
-    expect(state.rows).toHaveLength(1);
+  it("keeps the pages on a failed request and clears the error on retry", () => {
+    let state = loaded(emptyList(1), 0, page(full(0), 1000, "c0", true));
+    state = listReducer(state, { type: "request", key: 1, page: 1 });
+    state = listReducer(state, { type: "failed", key: 1, page: 1, error: { code: "storage", message: "disk I/O error" } });
+    expect(state).toMatchObject({ pending: {}, error: { code: "storage", message: "disk I/O error" }, cursors: { 0: "c0" } });
+    expect(pagesToLoad(state, 150, 210)).toEqual([]);
     state = listReducer(state, { type: "retry", key: 1 });
     expect(state.error).toBeNull();
-    expect(state.cursor).toBe("c1");
+    expect(pagesToLoad(state, 150, 210)).toEqual([1]);
+  });
+
+  it("keeps at most MAX_CACHED_PAGES pages, dropping the farthest from the newest", () => {
+    let state = listReducer(loaded(emptyList(1), 0, page(full(0), 1000, "c0", true)), { type: "counted", key: 1, exact: PAGE_SIZE * (MAX_CACHED_PAGES + 10) });
+    for (let n = 1; n <= MAX_CACHED_PAGES; n += 1) state = loaded(state, n, page(full(n), 1000, `c${n}`, true));
+    const kept = Object.keys(state.pages).map(Number);
+    expect(kept).toHaveLength(MAX_CACHED_PAGES);
+    expect(kept).not.toContain(0);
+    expect(kept).toContain(MAX_CACHED_PAGES);
+    // Cursors are small and stay: page 1 can still be reached cheaply.
+    expect(state.cursors[0]).toBe("c0");
   });
 });
 
 describe("matchingTotal", () => {
   it("is unknown before the first page and exact when the backend counted everything", () => {
     expect(matchingTotal(emptyList(1))).toBeNull();
-    const state = listReducer(emptyList(1), { type: "loaded", key: 1, after: null, page: page([1, 2], 450, "c2") });
-    expect(matchingTotal(state)).toEqual({ count: 450, atLeast: false });
+    expect(matchingTotal(loaded(emptyList(1), 0, page([1, 2], 450, "c2")))).toEqual({ count: 450, atLeast: false });
   });
 
-  it("says 'at least' for a capped count until every page has arrived, then counts the rows", () => {
-    let state = listReducer(emptyList(1), { type: "loaded", key: 1, after: null, page: page([1, 2, 3], 2, "c3", true) });
-    expect(matchingTotal(state)).toEqual({ count: 3, atLeast: true });
-    state = listReducer(emptyList(1), { type: "loaded", key: 1, after: null, page: page([1, 2], 10000, "c2", true) });
-    expect(state.totalIsLowerBound).toBe(true);
-    expect(matchingTotal(state)).toEqual({ count: 10000, atLeast: true });
-    state = listReducer(state, { type: "loaded", key: 1, after: "c2", page: page([3, 4, 5], 10000, null, true) });
-    expect(matchingTotal(state)).toEqual({ count: 5, atLeast: false });
+  it("says 'at least' for a capped count until the exact count or the last page arrives", () => {
+    let state = loaded(emptyList(1), 0, page(full(0), 150, "c0", true));
+    expect(matchingTotal(state)).toEqual({ count: PAGE_SIZE, atLeast: true });
+    state = loaded(emptyList(1), 0, page(full(0), 1000, "c0", true));
+    expect(matchingTotal(state)).toEqual({ count: 1000, atLeast: true });
+    expect(matchingTotal(listReducer(state, { type: "counted", key: 1, exact: 123_456 }))).toEqual({ count: 123_456, atLeast: false });
+    state = loaded(state, 1, page([201, 202, 203], 1000, null, true));
+    expect(matchingTotal(state)).toEqual({ count: PAGE_SIZE + 3, atLeast: false });
   });
 });
 
-describe("needsMore", () => {
-  const loaded = (rows: number, complete = false): ListState => ({
-    ...emptyList(1),
-    rows: range(1, rows).map(commit),
-    total: 1000,
-    cursor: complete ? null : "c",
-    complete,
+describe("pagesToLoad", () => {
+  const counted = (exact: number, pages: number[] = [0]): ListState => {
+    let state = loaded(emptyList(1), 0, page(full(0), 1000, "c0", true));
+    state = listReducer(state, { type: "counted", key: 1, exact });
+    for (const n of pages.filter((n) => n !== 0)) state = loaded(state, n, page(full(n), 1000, `c${n}`, true));
+    return state;
+  };
+
+  it("asks for the first page at once, and nothing more until it arrives", () => {
+    expect(pagesToLoad(emptyList(1), -1, -1)).toEqual([0]);
+    expect(pagesToLoad(listReducer(emptyList(1), { type: "request", key: 1, page: 0 }), -1, -1)).toEqual([]);
   });
 
-  it("asks for the first page at once", () => {
-    expect(needsMore(emptyList(1), -1)).toBe(true);
+  it("before the count is known, asks only for the page after the loaded ones", () => {
+    const state = loaded(emptyList(1), 0, page(full(0), 1000, "c0", true));
+    expect(pagesToLoad(state, 0, 20)).toEqual([]);
+    expect(pagesToLoad(state, 150, 200)).toEqual([1]);
+    expect(pagesToLoad(state, 150, 199)).toEqual([1]);
   });
 
-  it("asks for the next page once the last rendered row is within the prefetch margin", () => {
-    expect(needsMore(loaded(200), 98, 100)).toBe(false);
-    expect(needsMore(loaded(200), 99, 100)).toBe(true);
-    expect(needsMore(loaded(200), 199, 100)).toBe(true);
+  it("asks for the pages in view first, then the one just ahead in the scroll direction", () => {
+    const state = counted(100_000);
+    expect(pagesToLoad(state, 50_000, 50_020)).toEqual([250]);
+    expect(pagesToLoad(state, 50_080, 50_100)).toEqual([250, 251]);
+    expect(pagesToLoad(state, 50_190, 50_210)).toEqual([250, 251]);
+    expect(pagesToLoad(state, 50_000, 50_020, false)).toEqual([250, 249]);
+    expect(pagesToLoad(state, 50_120, 50_140, false)).toEqual([250]);
+    expect(pagesToLoad(counted(100_000, [0, 250]), 50_080, 50_100)).toEqual([251]);
+    // Nothing past the end.
+    expect(pagesToLoad(state, 99_980, 99_999)).toEqual([499]);
   });
 
-  it("does not ask while loading, after an error or when complete", () => {
-    expect(needsMore({ ...loaded(200), loading: true }, 199)).toBe(false);
-    expect(needsMore({ ...loaded(200), error: { code: "storage", message: "x" } }, 199)).toBe(false);
-    expect(needsMore(loaded(200, true), 199)).toBe(false);
+  it("keeps at most MAX_IN_FLIGHT requests under way", () => {
+    let state = counted(100_000);
+    state = listReducer(state, { type: "request", key: 1, page: 250 });
+    expect(pagesToLoad(state, 50_000, 50_120)).toEqual([251]);
+    state = listReducer(state, { type: "request", key: 1, page: 251 });
+    expect(MAX_IN_FLIGHT).toBe(2);
+    expect(pagesToLoad(state, 80_000, 80_020)).toEqual([]);
+    expect(pagesToLoad(listReducer(state, { type: "failed", key: 1, page: 251, error: { code: "storage", message: "x" } }), 80_000, 80_020)).toEqual([]);
+  });
+});
+
+describe("pageQuery", () => {
+  const source = { repository: null, branch: null, filter: null };
+  const counted = (exact: number) => listReducer(loaded(emptyList(1), 0, page(full(0), 1000, "c0", true)), { type: "counted", key: 1, exact });
+
+  it("follows the cursor of the page before, when it is loaded", () => {
+    expect(pageQuery(source, counted(100_000), 1)).toEqual({ query: { options: { limit: PAGE_SIZE, cursor: "c0" } }, reversed: false });
+    expect(pageQuery(source, emptyList(1), 0)).toEqual({ query: { options: { limit: PAGE_SIZE } }, reversed: false });
+  });
+
+  it("asks for a page in the first half by offset", () => {
+    expect(pageQuery(source, counted(100_000), 100)).toEqual({ query: { options: { limit: PAGE_SIZE, offset: 20_000 } }, reversed: false });
+  });
+
+  it("asks for a page in the second half from the end, in reverse order", () => {
+    // Rows 99,800..99,999 are the first 200 rows oldest-first.
+    expect(pageQuery(source, counted(100_000), 499)).toEqual({
+      query: { options: { limit: PAGE_SIZE, offset: 0, sort_by: "date", sort_order: "asc" } },
+      reversed: true,
+    });
+    // A short last page: rows 1,000..1,049 of 1,050.
+    expect(pageQuery(source, counted(1050), 5).query.options).toEqual({ limit: 50, offset: 0, sort_by: "date", sort_order: "asc" });
+    expect(pageQuery(source, counted(1050), 4).query.options).toEqual({ limit: PAGE_SIZE, offset: 50, sort_by: "date", sort_order: "asc" });
+    const byAuthor = pageQuery(source, counted(1050), 4, { by: "author", order: "asc" }).query.options;
+    expect(byAuthor).toMatchObject({ sort_by: "author", sort_order: "desc" });
   });
 });
 

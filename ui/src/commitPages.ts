@@ -1,6 +1,10 @@
 /**
- * The commit list's paging rules: which command a page comes from, how pages are appended (keyset
- * cursors, answers to an older question ignored) and when the next page is due.
+ * The commit list's paging rules. The list is as long as the number of matching commits (once it
+ * is known exactly), so the scrollbar covers all of them; rows come in pages of `PAGE_SIZE` by
+ * position. A page right after a loaded one follows its keyset cursor (cheap at any depth); a page
+ * reached by a jump is asked for by offset, counted from the nearer end of the list (the second
+ * half in reverse order), so the last page costs what the first does. Answers to an older
+ * question are dropped.
  */
 import type { Commit } from "./bindings/Commit";
 import type { CommitPage } from "./bindings/CommitPage";
@@ -13,8 +17,12 @@ import { DEFAULT_SORT, effectiveSort, sortOptions, type Sort } from "./historySo
 
 /** Rows per request. */
 export const PAGE_SIZE = 200;
-/** The next page is asked for when the last rendered row is this close to the end of the list. */
+/** Requests under way at once: the pages in view first, then one ahead in the scroll direction. */
+export const MAX_IN_FLIGHT = 2;
+/** A page is asked for when the rows in view come this close to it in the scroll direction. */
 export const PREFETCH_ROWS = 100;
+/** Pages kept in memory (60,000 rows); the ones farthest from a new page are dropped first. */
+export const MAX_CACHED_PAGES = 300;
 
 /**
  * What the list shows: the commits of one repository (by name) or of all, reachable from one
@@ -69,31 +77,64 @@ export function exportRequest(source: CommitSource): { query: CommitQuery; searc
 export interface ListState {
   /** Generation of the question; answers to an older one are dropped. */
   key: number;
-  rows: Commit[];
+  /** Loaded pages by page number (rows `page * PAGE_SIZE` onwards). */
+  pages: Readonly<Record<number, readonly Commit[]>>;
+  /** The keyset cursor after a page's last row: the cheap way to the page after it. */
+  cursors: Readonly<Record<number, string>>;
+  /** Pages asked for and not answered yet. */
+  pending: Readonly<Record<number, true>>;
   /** For a full-text search: the message around the searched-for words, by commit id. */
   snippets: Readonly<Record<number, SnippetPart[]>>;
-  /** How many commits match in all (null until the first page arrives). */
+  /** The first page's count (null until it arrives); a floor when `totalIsLowerBound`. */
   total: number | null;
   /** `total` is a floor: the backend stops counting at its cap on large stores. */
   totalIsLowerBound: boolean;
-  /** Cursor for the next page (null before the first page and after the last). */
-  cursor: string | null;
-  /** Every page has arrived. */
-  complete: boolean;
-  /** A request is under way (for the page after `cursor`). */
-  loading: boolean;
+  /** The exact number of matching commits, once known (then the list has that many rows). */
+  exact: number | null;
+  /** An exact count was asked for (and is not to be asked again for this question). */
+  countAsked: boolean;
+  /** The last page request failed (the user retries). */
   error: ErrorPayload | null;
 }
 
 export type ListAction =
   | { type: "reset"; key: number }
-  | { type: "request"; key: number }
+  | { type: "request"; key: number; page: number }
   | { type: "retry"; key: number }
-  | { type: "loaded"; key: number; after: string | null; page: CommitPage }
-  | { type: "failed"; key: number; error: ErrorPayload };
+  | { type: "loaded"; key: number; page: number; reversed: boolean; result: CommitPage }
+  | { type: "failed"; key: number; page: number; error: ErrorPayload }
+  | { type: "count"; key: number }
+  | { type: "counted"; key: number; exact: number | null };
 
 export function emptyList(key: number): ListState {
-  return { key, rows: [], snippets: {}, total: null, totalIsLowerBound: false, cursor: null, complete: false, loading: false, error: null };
+  return {
+    key,
+    pages: {},
+    cursors: {},
+    pending: {},
+    snippets: {},
+    total: null,
+    totalIsLowerBound: false,
+    exact: null,
+    countAsked: false,
+    error: null,
+  };
+}
+
+function without<T>(record: Readonly<Record<number, T>>, key: number): Record<number, T> {
+  const next = { ...record };
+  delete next[key];
+  return next;
+}
+
+/** Keeps at most `MAX_CACHED_PAGES` pages: the ones nearest `near` stay. */
+function evict(pages: Record<number, readonly Commit[]>, near: number): Record<number, readonly Commit[]> {
+  const numbers = Object.keys(pages).map(Number);
+  if (numbers.length <= MAX_CACHED_PAGES) return pages;
+  numbers.sort((a, b) => Math.abs(b - near) - Math.abs(a - near));
+  const kept = { ...pages };
+  for (const page of numbers.slice(0, numbers.length - MAX_CACHED_PAGES)) delete kept[page];
+  return kept;
 }
 
 export function listReducer(state: ListState, action: ListAction): ListState {
@@ -101,28 +142,43 @@ export function listReducer(state: ListState, action: ListAction): ListState {
   if (action.key !== state.key) return state; // an answer to an older question
   switch (action.type) {
     case "request":
-      return { ...state, loading: true, error: null };
+      return { ...state, pending: { ...state.pending, [action.page]: true }, error: null };
     case "retry":
       return { ...state, error: null };
+    case "count":
+      return { ...state, countAsked: true };
+    case "counted":
+      // The end of the list may have been seen meanwhile; that is exact too.
+      return action.exact === null || state.exact !== null ? state : { ...state, exact: action.exact };
+    case "failed":
+      return { ...state, pending: without(state.pending, action.page), error: action.error };
     case "loaded": {
-      // Only the page that follows what is shown is appended (a duplicate answer is dropped).
-      if (action.after !== state.cursor || state.complete) return { ...state, loading: false };
-      const cursor = action.page.next_cursor;
-      const complete = cursor === null || action.page.commits.length === 0;
+      const { page, reversed, result } = action;
+      const rows = reversed ? [...result.commits].reverse() : result.commits;
+      const pending = without(state.pending, page);
+      let { total, totalIsLowerBound, exact, cursors } = state;
+      if (page === 0 && !reversed) {
+        total = result.total;
+        totalIsLowerBound = result.total_is_lower_bound;
+        if (!totalIsLowerBound) exact = result.total;
+      }
+      if (!reversed) {
+        if (result.next_cursor !== null && rows.length > 0) cursors = { ...cursors, [page]: result.next_cursor };
+        // The last page in forward order (or an empty one): the list ends here.
+        else if (exact === null) exact = page * PAGE_SIZE + rows.length;
+      }
       return {
         ...state,
-        rows: action.page.commits.length === 0 ? state.rows : state.rows.concat(action.page.commits),
-        snippets: addSnippets(state.snippets, action.page),
-        total: action.page.total,
-        totalIsLowerBound: action.page.total_is_lower_bound,
-        cursor: complete ? null : cursor,
-        complete,
-        loading: false,
+        pages: rows.length === 0 ? state.pages : evict({ ...state.pages, [page]: rows }, page),
+        cursors,
+        pending,
+        snippets: addSnippets(state.snippets, result),
+        total,
+        totalIsLowerBound,
+        exact,
         error: null,
       };
     }
-    case "failed":
-      return { ...state, loading: false, error: action.error };
   }
 }
 
@@ -134,25 +190,100 @@ function addSnippets(known: ListState["snippets"], page: CommitPage): ListState[
   return next;
 }
 
-/**
- * Whether to ask for the next page now, given the index of the last row rendered (or -1): not
- * while a request runs, after an error (the user retries), or once every page is there.
- */
-export function needsMore(state: ListState, lastRendered: number, prefetch = PREFETCH_ROWS): boolean {
-  if (state.loading || state.complete || state.error !== null) return false;
-  if (state.total === null) return true; // the first page
-  return lastRendered >= state.rows.length - 1 - prefetch;
+/** Rows loaded without a gap from the top (what the list shows before the exact count is known). */
+function contiguousRows(state: ListState): number {
+  let rows = 0;
+  for (let page = 0; ; page += 1) {
+    const loaded = state.pages[page];
+    if (loaded === undefined) return rows;
+    rows += loaded.length;
+    if (loaded.length < PAGE_SIZE) return rows;
+  }
 }
 
 /**
- * The number of matching commits to show: exact when the backend counted them all or when every
- * page has arrived (then it is the number of rows), otherwise "at least".
+ * How many rows the list has: every matching commit once the exact count is known; before that
+ * the rows loaded from the top (a status row follows them, see `hasMore`).
+ */
+export function rowCount(state: ListState): number {
+  return state.exact ?? contiguousRows(state);
+}
+
+/** Whether rows may follow the last one: the count is not known yet. */
+export function hasMore(state: ListState): boolean {
+  return state.exact === null;
+}
+
+/** The commit at a row, or undefined while its page is not loaded. */
+export function rowAt(state: ListState, index: number): Commit | undefined {
+  return state.pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE];
+}
+
+/** Every loaded commit with its row number (for finding a commit by hash). */
+export function loadedRows(state: ListState): [number, Commit][] {
+  return Object.entries(state.pages).flatMap(([page, rows]) => rows.map((c, i): [number, Commit] => [Number(page) * PAGE_SIZE + i, c]));
+}
+
+/** Whether to ask for the exact count: the first page's count stopped at the cap. */
+export function needsCount(state: ListState): boolean {
+  return state.total !== null && state.totalIsLowerBound && state.exact === null && !state.countAsked;
+}
+
+/**
+ * The pages to ask for now, given the rows in view (`first`..`last`, -1 for none) and the scroll
+ * direction: the pages in view, then the one `PREFETCH_ROWS` ahead in the scroll direction; none
+ * while a failed request waits for Retry; at most `MAX_IN_FLIGHT` at once. Before the exact count
+ * is known, only the page after the loaded ones (the list grows as it scrolls).
+ */
+export function pagesToLoad(state: ListState, first: number, last: number, down = true, prefetch = PREFETCH_ROWS): number[] {
+  if (state.error !== null) return [];
+  const inFlight = Object.keys(state.pending).length;
+  if (inFlight >= MAX_IN_FLIGHT) return [];
+  if (state.total === null) return inFlight === 0 ? [0] : [];
+  const pageOf = (row: number) => Math.floor(Math.max(row, 0) / PAGE_SIZE);
+  const from = pageOf(first);
+  const to = pageOf(last);
+  const wanted: number[] = [];
+  for (let page = from; page <= to; page += 1) wanted.push(page);
+  wanted.push(down ? pageOf(last + prefetch) : pageOf(first - prefetch));
+  const lastPage = state.exact === null ? pageOf(contiguousRows(state)) : Math.ceil(state.exact / PAGE_SIZE) - 1;
+  const due = wanted.filter(
+    (page, i) => page <= lastPage && wanted.indexOf(page) === i && state.pages[page] === undefined && !state.pending[page],
+  );
+  return due.slice(0, MAX_IN_FLIGHT - inFlight);
+}
+
+/** The request for one page: after the cursor of the page before it, or by offset from the nearer end. */
+export function pageQuery(source: CommitSource, state: ListState, page: number, sort: Sort = DEFAULT_SORT): { query: CommitQuery; reversed: boolean } {
+  const base = pageRequest(source, null, PAGE_SIZE, sort);
+  if (page === 0) return { query: base, reversed: false };
+  const cursor = state.cursors[page - 1];
+  if (cursor !== undefined) return { query: pageRequest(source, cursor, PAGE_SIZE, sort), reversed: false };
+  const start = page * PAGE_SIZE;
+  const exact = state.exact;
+  if (exact !== null && start > exact / 2) {
+    // Counted from the end: the same rows, in reverse order, at the mirrored offset.
+    const end = Math.min(start + PAGE_SIZE, exact);
+    const order = effectiveSort(sort, source.filter);
+    const options: QueryOptions = {
+      limit: end - start,
+      offset: exact - end,
+      sort_by: order.by,
+      sort_order: order.order === "desc" ? "asc" : "desc",
+    };
+    return { query: { ...base, options }, reversed: true };
+  }
+  return { query: { ...base, options: { ...base.options, offset: start } }, reversed: false };
+}
+
+/**
+ * The number of matching commits to show: exact when known, otherwise "at least" the backend's
+ * capped count (or the rows already loaded, if more).
  */
 export function matchingTotal(state: ListState): { count: number; atLeast: boolean } | null {
+  if (state.exact !== null) return { count: state.exact, atLeast: false };
   if (state.total === null) return null;
-  if (!state.totalIsLowerBound) return { count: state.total, atLeast: false };
-  if (state.complete) return { count: state.rows.length, atLeast: false };
-  return { count: Math.max(state.total, state.rows.length), atLeast: true };
+  return { count: Math.max(state.total, contiguousRows(state)), atLeast: true };
 }
 
 /** The first line of a commit message. */

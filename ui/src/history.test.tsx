@@ -60,7 +60,7 @@ function backend(overrides: Record<string, (args: Args) => Promise<unknown>> = {
     store_info: () => Promise.resolve(INFO),
     list_repositories: () => Promise.resolve([REPO]),
     query_commits: (args) => {
-      const query = args["query"] as { filter?: unknown; options: { limit: number; cursor?: string } };
+      const query = args["query"] as { filter?: unknown; options: { limit: number; cursor?: string; offset?: number; sort_order?: string } };
       const alice = JSON.stringify(query.filter ?? null).includes("%alice%");
       return Promise.resolve(pageOf(alice ? ALL.filter((c) => c.author.name === "Alice Kim") : ALL, query.options));
     },
@@ -80,8 +80,10 @@ function backend(overrides: Record<string, (args: Args) => Promise<unknown>> = {
   });
 }
 
-function pageOf(rows: Commit[], options: { limit: number; cursor?: string }) {
-  const from = options.cursor === undefined ? 0 : Number(options.cursor);
+function pageOf(all: Commit[], options: { limit: number; cursor?: string; offset?: number; sort_order?: string }) {
+  // Newest first is the stored order; "asc" asks for it oldest first (the list's far end).
+  const rows = options.sort_order === "asc" ? [...all].reverse() : all;
+  const from = options.cursor === undefined ? (options.offset ?? 0) : Number(options.cursor);
   const end = from + options.limit;
   const capped = rows.length > 400; // like the backend's COUNT_CAP, scaled down
   return {
@@ -177,6 +179,40 @@ describe("History page", () => {
     // The backend's count was capped (400+); with every page here the count is exact.
     expect(screen.getByTestId("history-summary").textContent).toBe("450 commits");
     expect(screen.queryByTestId("commit-list-status")).toBeNull();
+  });
+
+  it("sizes the list by the exact count and fills a jump to the end from the far end", async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    backend({
+      count_commits: () => Promise.resolve(TOTAL),
+      query_commits: async (args) => {
+        const query = args["query"] as { options: { limit: number; cursor?: string; offset?: number; sort_order?: string } };
+        if (query.options.sort_order === "asc") await held;
+        return pageOf(ALL, query.options);
+      },
+    });
+    await openHistory();
+    expect(calls("count_commits")).toEqual([{ query: { options: { limit: 200 } } }]);
+    expect(screen.getByTestId("history-summary").textContent).toBe("450 commits");
+    expect(screen.queryByTestId("commit-list-status")).toBeNull();
+    const list = screen.getByTestId("commit-list");
+    await act(async () => {
+      list.scrollTop = TOTAL * 30;
+      fireEvent.scroll(list);
+    });
+    await flush();
+    // Rows 400..449 (oldest first from offset 0), asked for in reverse; placeholders meanwhile.
+    expect(calls("query_commits").at(-1)).toEqual({ query: { options: { limit: 50, offset: 0, sort_by: "date", sort_order: "asc" } } });
+    expect(screen.getAllByTestId("commit-row-placeholder").length).toBeGreaterThan(0);
+    await act(async () => {
+      release();
+    });
+    await flush();
+    expect(screen.queryAllByTestId("commit-row-placeholder")).toHaveLength(0);
+    const last = rows().find((r) => r.dataset["index"] === String(TOTAL - 1))!;
+    expect(last.dataset["hash"]).toBe(ALL[TOTAL - 1]!.hash);
+    expect(calls("query_commits").filter((a) => JSON.stringify(a).includes("cursor"))).toHaveLength(0);
   });
 
   it("moves with j/k and the arrows, opens with Enter and closes with Esc", async () => {

@@ -11,18 +11,21 @@ import { formatUnixSeconds, isoFromUnixSeconds } from "../format";
 export const ROW_HEIGHT = 30;
 
 interface Props {
-  rows: readonly Commit[];
+  /** Rows in the list: every matching commit once the count is known. */
+  count: number;
+  /** The commit of a row; undefined while its page is on its way (a placeholder row shows). */
+  rowAt: (index: number) => Commit | undefined;
   /** Full-text results: the message around the searched-for words, by commit id. */
   snippets?: Readonly<Record<number, readonly SnippetPart[]>>;
-  /** More pages may follow: a status row sits after the last commit. */
+  /** The count is not known yet and more rows may follow: a status row sits after the last one. */
   hasMore: boolean;
   loading: boolean;
   /** The last page request failed (shown in the status row, with Retry). */
   error: ErrorPayload | null;
   selected: number | null;
   onRowClick: (index: number) => void;
-  /** The index of the last row rendered, so the page can fetch the next page in time. */
-  onRendered: (lastIndex: number) => void;
+  /** The first and last row rendered, so the page can fetch the pages they need in time. */
+  onRendered: (firstIndex: number, lastIndex: number) => void;
   onRetry: () => void;
   listRef: RefObject<HTMLDivElement | null>;
 }
@@ -31,24 +34,25 @@ export const rowId = (index: number) => `commit-row-${index}`;
 
 /**
  * The commit list, virtualised: only the rows in view (plus a margin) exist in the DOM, so it
- * stays smooth with hundreds of thousands of commits. Only loaded commits have rows: the list
- * grows as pages arrive, so there are never blank placeholder rows.
+ * stays smooth with hundreds of thousands of commits. Its height covers every matching commit, so
+ * the scrollbar can jump anywhere; a row whose page is still on its way shows as a placeholder.
  */
-export function CommitList({ rows, snippets = {}, hasMore, loading, error, selected, onRowClick, onRendered, onRetry, listRef }: Props) {
-  const count = rows.length + (hasMore || error !== null ? 1 : 0);
+export function CommitList({ count, rowAt, snippets = {}, hasMore, loading, error, selected, onRowClick, onRendered, onRetry, listRef }: Props) {
+  const statusRow = hasMore || (error !== null && count === 0);
   const virtualizer = useVirtualizer({
-    count,
+    count: count + (statusRow ? 1 : 0),
     getScrollElement: () => listRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 15,
     initialRect: { width: 900, height: 600 },
   });
   const items = virtualizer.getVirtualItems();
+  const firstIndex = items.length === 0 ? -1 : items[0]!.index;
   const lastIndex = items.length === 0 ? -1 : items[items.length - 1]!.index;
 
   useEffect(() => {
-    onRendered(lastIndex);
-  }, [lastIndex, onRendered]);
+    onRendered(firstIndex, lastIndex);
+  }, [firstIndex, lastIndex, onRendered]);
 
   // Keep the selected row in view (keyboard movement).
   const scrolledTo = useRef<number | null>(null);
@@ -74,12 +78,28 @@ export function CommitList({ rows, snippets = {}, hasMore, loading, error, selec
         aria-label="Commits"
         tabIndex={0}
         data-testid="commit-list"
-        aria-activedescendant={selected === null || selected >= rows.length ? undefined : rowId(selected)}
+        aria-activedescendant={selected === null || rowAt(selected) === undefined ? undefined : rowId(selected)}
       >
         <div className="commit-list__canvas" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
-            const commit = rows[item.index];
+            const commit = item.index < count ? rowAt(item.index) : undefined;
             const style = { transform: `translateY(${item.start}px)`, height: ROW_HEIGHT };
+            if (commit === undefined && item.index < count) {
+              return (
+                <div key={`placeholder-${item.index}`} className="commit-row commit-row--placeholder" style={style} data-testid="commit-row-placeholder" data-index={item.index}>
+                  {error !== null ? (
+                    <>
+                      <span className="commit-row__error">Could not load these commits: {error.message}</span>
+                      <button type="button" className="button button--small" onClick={onRetry}>
+                        Retry
+                      </button>
+                    </>
+                  ) : (
+                    <span className="commit-row__skeleton" aria-hidden="true" />
+                  )}
+                </div>
+              );
+            }
             if (commit === undefined) {
               return (
                 <div key="status" className="commit-row commit-row--status" style={style} data-testid="commit-list-status">

@@ -4,7 +4,7 @@ import { api } from "../api";
 import type { Loadable } from "../App";
 import type { Filter } from "../bindings/Filter";
 import type { Repository } from "../bindings/Repository";
-import { emptyList, listReducer, matchingTotal, needsMore, PAGE_SIZE, pageRequest } from "../commitPages";
+import { emptyList, hasMore, listReducer, loadedRows, matchingTotal, needsCount, pageQuery, pageRequest, pagesToLoad, rowAt, rowCount } from "../commitPages";
 import { normalizeError } from "../errors";
 import { builderToFilter, sameFilter, withoutBlankRows } from "../filterBuilder";
 import { formatCount } from "../format";
@@ -51,7 +51,8 @@ export function HistoryPage({ repos, repository, onRepositoryChange, initialFilt
   const [panel, setPanel] = useState<"filter" | "saved" | null>(null);
   const [sortChoice, setSortChoice] = useState<Sort>(DEFAULT_SORT);
   const [list, dispatch] = useReducer(listReducer, -1, emptyList);
-  const [lastRendered, setLastRendered] = useState(-1);
+  // The rows in view and whether the list last moved down: which pages to fetch first.
+  const [view, setView] = useState({ first: -1, last: -1, down: true });
   const [nav, setNav] = useState<NavState>(NAV_START);
   const generation = useRef(0);
   const listRef = useRef<HTMLDivElement | null>(null);
@@ -77,27 +78,42 @@ export function HistoryPage({ repos, repository, onRepositoryChange, initialFilt
     const key = ++generation.current;
     dispatch({ type: "reset", key });
     setNav(NAV_START);
-    setLastRendered(-1);
+    setView({ first: -1, last: -1, down: true });
   }, [repository, branch, applied, sortKey]);
 
-  // The next page, when the list nears its end (and the first one).
+  // The pages the rows in view need (the first one to begin with).
   useEffect(() => {
-    if (appliedError !== null || list.key !== generation.current || !needsMore(list, lastRendered)) return;
-    const { key, cursor: after } = list;
-    dispatch({ type: "request", key });
-    api.queryCommits(pageRequest({ repository, branch, filter }, after, PAGE_SIZE, sort)).then(
-      (page) => dispatch({ type: "loaded", key, after, page }),
-      (error: unknown) => dispatch({ type: "failed", key, error: normalizeError(error) }),
-    );
+    if (appliedError !== null || list.key !== generation.current) return;
+    const { key } = list;
+    for (const page of pagesToLoad(list, view.first, view.last, view.down)) {
+      const { query, reversed } = pageQuery({ repository, branch, filter }, list, page, sort);
+      dispatch({ type: "request", key, page });
+      api.queryCommits(query).then(
+        (result) => dispatch({ type: "loaded", key, page, reversed, result }),
+        (error: unknown) => dispatch({ type: "failed", key, page, error: normalizeError(error) }),
+      );
+    }
     // `sort` changes only with `sortKey`, which also resets the list (a new generation) first.
     // eslint-disable-next-line react-hooks/exhaustive-deps -- sortKey stands for sort
-  }, [list, lastRendered, repository, branch, filter, appliedError, sortKey]);
+  }, [list, view, repository, branch, filter, appliedError, sortKey]);
+
+  // The first page's count stopped at the backend's cap: ask for the exact one, so the list (and
+  // its scrollbar) can cover every matching commit. Until it comes the list grows as it scrolls.
+  useEffect(() => {
+    if (list.key !== generation.current || !needsCount(list)) return;
+    const { key } = list;
+    dispatch({ type: "count", key });
+    api.countCommits(pageRequest({ repository, branch, filter }, null)).then(
+      (exact) => dispatch({ type: "counted", key, exact }),
+      () => dispatch({ type: "counted", key, exact: null }),
+    );
+  }, [list, repository, branch, filter]);
 
   // The keyboard handler reads the newest state through refs, so it is installed once.
   const navRef = useRef(nav);
   navRef.current = nav;
   const countRef = useRef(0);
-  countRef.current = list.rows.length;
+  countRef.current = rowCount(list);
   const panelRef = useRef(panel);
   panelRef.current = panel;
 
@@ -135,22 +151,25 @@ export function HistoryPage({ repos, repository, onRepositoryChange, initialFilt
     return () => document.removeEventListener("keydown", onKeyDown);
   }, []);
 
-  const onRendered = useCallback((index: number) => setLastRendered(index), []);
+  const onRendered = useCallback(
+    (first: number, last: number) => setView((old) => (old.first === first && old.last === last ? old : { first, last, down: first >= old.first })),
+    [],
+  );
 
   const open = openCommit(nav, (index) => {
-    const commit = list.rows[index];
+    const commit = rowAt(list, index);
     return commit === undefined ? undefined : { repositoryId: commit.repository_id, hash: commit.hash };
   });
 
   function openParent(parent: CommitRef) {
-    const index = list.rows.findIndex((c) => c.hash === parent.hash && c.repository_id === parent.repositoryId);
-    setNav((state) => navOpenCommit(state, parent, index === -1 ? null : index));
+    const found = loadedRows(list).find(([, c]) => c.hash === parent.hash && c.repository_id === parent.repositoryId);
+    setNav((state) => navOpenCommit(state, parent, found === undefined ? null : found[0]));
   }
 
   const repoNames = repos.status === "ok" ? repos.data.map((r) => r.name) : [];
   if (repository !== null && !repoNames.includes(repository)) repoNames.unshift(repository);
   const repositoryId = repos.status === "ok" ? (repos.data.find((r) => r.name === repository)?.id ?? null) : null;
-  const firstPageError = appliedError ?? (list.error !== null && list.rows.length === 0 ? list.error : null);
+  const firstPageError = appliedError ?? (list.error !== null && list.total === null ? list.error : null);
   const builderFilter = editing.builder === null ? filter : builderToFilter(withoutBlankRows(editing.builder)).filter;
   const dirty = editing.builder !== null && !sameFilter(builderFilter, filter);
   const conditionCount = editing.builder?.rows.length ?? 0;
@@ -209,7 +228,7 @@ export function HistoryPage({ repos, repository, onRepositoryChange, initialFilt
             onSubmit={() => void editing.submitText()}
             onLeave={(key) => {
               listRef.current?.focus();
-              if (key === "ArrowDown" && nav.selected === null && list.rows.length > 0) {
+              if (key === "ArrowDown" && nav.selected === null && rowCount(list) > 0) {
                 setNav({ selected: 0, open: nav.open, pinned: null });
               }
             }}
@@ -306,10 +325,11 @@ export function HistoryPage({ repos, repository, onRepositoryChange, initialFilt
           </div>
         ) : (
           <CommitList
-            rows={list.rows}
+            count={rowCount(list)}
+            rowAt={(index) => rowAt(list, index)}
             snippets={list.snippets}
-            hasMore={!list.complete && firstPageError === null}
-            loading={list.loading}
+            hasMore={hasMore(list) && firstPageError === null}
+            loading={Object.keys(list.pending).length > 0}
             error={firstPageError === null ? list.error : null}
             selected={nav.selected}
             onRowClick={(index) => {

@@ -42,6 +42,11 @@ async fn all_hashes(store: &dyn Store, filter: &Filter, sort_by: &str, order: &s
         }
     }
     let total = total.unwrap();
+    let exact = store
+        .count_commits(&CommitQuery { filter: Some(filter.clone()), ..CommitQuery::default() })
+        .await
+        .unwrap_or_else(|e| panic!("{filter:?}: {e}"));
+    assert_eq!(exact, hashes.len() as i64, "{filter:?}: the exact count is the number of rows paged");
     if lower_bound {
         assert_eq!(total, 1000, "{filter:?}: counting stops at the cap");
         assert!(hashes.len() as i64 > total, "{filter:?}: a lower bound is below the real count");

@@ -12,6 +12,21 @@ use crate::store::CommitBatchItem;
 use crate::validate;
 
 /// Columns of `commits` read into `CommitRow`, prefixed with `c.`.
+/// Binds a compiled query's values, in order, to a sqlx query of either backend.
+macro_rules! bind_all {
+    ($query:expr, $binds:expr) => {{
+        let mut query = $query;
+        for bind in $binds {
+            query = match bind {
+                $crate::query::Bind::Text(text) => query.bind(text.as_str()),
+                $crate::query::Bind::Int(value) => query.bind(*value),
+            };
+        }
+        query
+    }};
+}
+pub(crate) use bind_all;
+
 pub(crate) const COMMIT_COLUMNS: &str = "c.id, c.repository_id, c.hash, c.author_name, c.author_email, \
     c.author_time, c.author_tz_offset, c.committer_name, c.committer_email, c.committer_time, \
     c.committer_tz_offset, c.message, c.pusher, c.commit_count, c.total_additions, c.total_deletions, \
@@ -509,25 +524,13 @@ macro_rules! impl_sql_store {
                     n + 1,
                     n + 2
                 );
-                let mut page = sqlx::query_as::<_, $crate::sql::CommitRow>(&sql);
-                for bind in &compiled.binds {
-                    page = match bind {
-                        Bind::Text(text) => page.bind(text.as_str()),
-                        Bind::Int(value) => page.bind(*value),
-                    };
-                }
+                let page = $crate::sql::bind_all!(sqlx::query_as::<_, $crate::sql::CommitRow>(&sql), &compiled.binds);
                 let count_sql = format!(
                     "SELECT COUNT(*) FROM (SELECT 1 {from} WHERE {} LIMIT {}) capped",
                     compiled.filter_sql,
                     $crate::query::model::COUNT_CAP + 1
                 );
-                let mut count = sqlx::query_as::<_, (i64,)>(&count_sql);
-                for bind in &compiled.binds[..compiled.filter_binds] {
-                    count = match bind {
-                        Bind::Text(text) => count.bind(text.as_str()),
-                        Bind::Int(value) => count.bind(*value),
-                    };
-                }
+                let count = $crate::sql::bind_all!(sqlx::query_as::<_, (i64,)>(&count_sql), &compiled.binds[..compiled.filter_binds]);
                 // The page and the (capped) count run at once on two pooled connections: a page
                 // costs the slower of the two, not their sum. One row more than asked tells whether
                 // another page follows.
@@ -573,6 +576,18 @@ macro_rules! impl_sql_store {
                         .collect()
                 };
                 Ok($crate::query::CommitPage { commits, total, total_is_lower_bound, next_cursor, snippets })
+            }
+
+            async fn count_commits(&self, query: &$crate::query::CommitQuery) -> $crate::error::Result<i64> {
+                let compiled = $crate::query::compile::compile(query, self.info.backend)?;
+                self.ensure_reach(&compiled.branches).await?;
+                let sql = format!(
+                    "SELECT COUNT(*) FROM commits c JOIN repositories r ON r.id = c.repository_id \
+                     JOIN workspaces w ON w.id = r.workspace_id WHERE {}",
+                    compiled.filter_sql
+                );
+                let count = $crate::sql::bind_all!(sqlx::query_as::<_, (i64,)>(&sql), &compiled.binds[..compiled.filter_binds]);
+                Ok(count.fetch_one(&self.pool).await?.0)
             }
 
             async fn save_query(

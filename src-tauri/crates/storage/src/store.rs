@@ -52,6 +52,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn recent_commits(&self, repository_id: i64, limit: u32) -> Result<Vec<Commit>>;
     /// Commits matching a filter, a page at a time, with the total count.
     async fn query_commits(&self, query: &crate::query::CommitQuery) -> Result<crate::query::CommitPage>;
+    /// How many commits match the query's filter, exactly (no cap; paging options are ignored).
+    async fn count_commits(&self, query: &crate::query::CommitQuery) -> Result<i64>;
     /// Saves a filter under a name (replacing the filter of an existing one); the filter must compile.
     async fn save_query(&self, name: &str, filter: &crate::query::Filter) -> Result<crate::query::SavedQuery>;
     /// Saved queries by name.
