@@ -9,7 +9,8 @@ use repovault_backup::{
     BackupInfo, BackupKind, BackupProgress, BackupRequest, CreateReport, Destination, NewSchedule, RestoreOptions,
     RestoreReport, RetentionDecision, RetentionPolicy, Schedule, ScheduleRun, ScheduleSpec, TableCount, VerifyReport,
 };
-use repovault_storage::ErrorPayload;
+use repovault_ingest::{BeforeWrite, BeforeWriteFuture, ImportPhase, ImportProgress, IngestError};
+use repovault_storage::{ErrorPayload, Store};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Emitter, Manager, State};
@@ -48,12 +49,25 @@ fn destinations(state: &AppState) -> Vec<Destination> {
     Settings::load(&state.data_dir).backup_destinations(&state.data_dir)
 }
 
-/// The Backups page's settings: where manual backups go and what retention keeps.
+/// The largest threshold of the backup before a large import (well inside what JavaScript numbers
+/// hold exactly).
+const MAX_LARGE_IMPORT_THRESHOLD: u64 = 1_000_000_000;
+
+/// The Backups page's settings: where manual backups go, what retention keeps, and the automatic
+/// backups.
 #[derive(Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct BackupSettings {
     pub destinations: Vec<Destination>,
     pub retention: RetentionPolicy,
+    /// An automatic backup before an import of more than `large_import_backup_threshold` commits
+    /// into a store that has commits.
+    pub large_import_backup: bool,
+    #[ts(type = "number")]
+    pub large_import_backup_threshold: u64,
+    /// An automatic backup when the app exits (skipped when the store is empty or an import or
+    /// another backup is running).
+    pub backup_on_exit: bool,
 }
 
 #[tauri::command]
@@ -61,7 +75,15 @@ pub fn get_backup_settings(state: State<'_, AppState>) -> BackupSettings {
     let settings = Settings::load(&state.data_dir);
     BackupSettings {
         destinations: settings.backup_destinations(&state.data_dir),
-        retention: settings.retention.unwrap_or(RetentionPolicy { keep_last: Some(10), ..RetentionPolicy::default() }),
+        retention: settings
+            .retention
+            .clone()
+            .unwrap_or(RetentionPolicy { keep_last: Some(10), ..RetentionPolicy::default() }),
+        large_import_backup: settings.large_import_threshold().is_some(),
+        large_import_backup_threshold: settings
+            .large_import_backup_threshold
+            .unwrap_or(repovault_backup::triggers::DEFAULT_LARGE_IMPORT_THRESHOLD),
+        backup_on_exit: settings.backup_on_exit,
     }
 }
 
@@ -76,9 +98,18 @@ pub fn save_backup_settings(state: State<'_, AppState>, settings: BackupSettings
     if settings.retention.is_empty() {
         return Err(validation("retention", "a policy that keeps nothing would delete every backup"));
     }
+    if settings.large_import_backup_threshold > MAX_LARGE_IMPORT_THRESHOLD {
+        return Err(validation(
+            "large_import_backup_threshold",
+            &format!("a whole number of commits from 0 to {MAX_LARGE_IMPORT_THRESHOLD}"),
+        ));
+    }
     Settings {
         backup_destinations: Some(settings.destinations.clone()),
         retention: Some(settings.retention.clone()),
+        large_import_backup_threshold: Some(settings.large_import_backup_threshold),
+        large_import_backup: Some(settings.large_import_backup),
+        backup_on_exit: settings.backup_on_exit,
         ..Settings::load(&state.data_dir)
     }
     .save(&state.data_dir)?;
@@ -286,4 +317,138 @@ async fn run_due_schedules(app: &AppHandle, state: &AppState) {
         }
         Err(err) => tracing::warn!("cannot run scheduled backups: {err}"),
     }
+}
+
+/// The app's automatic backup before a large import: after the history walk, when more commits
+/// are coming than the setting's threshold and the store has commits, a backup into the app's
+/// destinations (holding the `backup` slot, waiting while another backup runs) before anything is
+/// written. If it fails, the import stops with nothing written.
+pub(crate) struct BackupBeforeImport<'a> {
+    pub state: &'a AppState,
+    pub store: &'a dyn Store,
+    pub progress: &'a (dyn Fn(&ImportProgress) + Send + Sync),
+    /// The import's token: cancelling the import cancels its backup too.
+    pub cancel: repovault_ingest::CancelToken,
+}
+
+impl BackupBeforeImport<'_> {
+    async fn run(&self, incoming: u64) -> CommandResult<()> {
+        let Some(threshold) = Settings::load(&self.state.data_dir).large_import_threshold() else { return Ok(()) };
+        let stored = repovault_backup::triggers::stored_commits(self.store).await.map_err(|e| e.payload())?;
+        if !repovault_backup::triggers::before_large_import(incoming, stored, threshold) {
+            return Ok(());
+        }
+        (self.progress)(&ImportProgress {
+            phase: ImportPhase::BackingUp,
+            done: 0,
+            total: incoming,
+            commits_per_second: 0.0,
+        });
+        // One backup at a time: wait for a running one (a schedule, a manual backup) to finish.
+        let slot = loop {
+            match self.state.backup.begin() {
+                Ok(slot) => break slot,
+                Err(_) if self.cancel.is_cancelled() => return Err(IngestError::Cancelled.payload()),
+                Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
+            }
+        };
+        let config = self.state.store_config()?;
+        let destinations = destinations(self.state);
+        let (import_cancel, backup_cancel) = (self.cancel.clone(), slot.cancel.clone());
+        let watcher = tauri::async_runtime::spawn(async move {
+            while !import_cancel.is_cancelled() {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            backup_cancel.cancel();
+        });
+        let cancel = slot.cancel.clone();
+        let created = off_thread(move || async move {
+            repovault_backup::triggers::backup_before_import(
+                &config,
+                incoming,
+                stored,
+                threshold,
+                destinations,
+                repovault_backup::no_progress(),
+                cancel,
+            )
+            .await
+        })
+        .await;
+        watcher.abort();
+        drop(slot);
+        for info in created?.iter().flat_map(|report| report.written()) {
+            tracing::info!(path = info.path, incoming, "backed up before a large import");
+        }
+        Ok(())
+    }
+}
+
+impl BeforeWrite for BackupBeforeImport<'_> {
+    fn before_write(&self, incoming: u64) -> BeforeWriteFuture<'_> {
+        Box::pin(async move {
+            self.run(incoming).await.map_err(|err| match err.code.as_str() {
+                "cancelled" => err,
+                _ => ErrorPayload {
+                    code: "backup_failed".into(),
+                    message: format!(
+                        "the automatic backup before importing {incoming} commits failed, so nothing was imported \
+                         (fix the backup destinations, or turn this backup off on the Backups page): {}",
+                        err.message
+                    ),
+                },
+            })
+        })
+    }
+}
+
+/// When `backup_on_exit` is set: an automatic backup ("on exit") into the app's destinations,
+/// waited for before the app exits. Skipped when the store has no commits, or an import or another
+/// backup is running; a failure is logged.
+pub fn backup_on_exit(state: &AppState) {
+    if !Settings::load(&state.data_dir).backup_on_exit {
+        return;
+    }
+    if state.import.running().is_some() {
+        tracing::warn!("no backup on exit: an import is running");
+        return;
+    }
+    let Ok(slot) = state.backup.begin() else {
+        tracing::warn!("no backup on exit: another backup or restore is running");
+        return;
+    };
+    let (store, config) = match (state.store(), state.store_config()) {
+        (Ok(store), Ok(config)) => (store, config),
+        (Err(err), _) | (_, Err(err)) => {
+            tracing::warn!("no backup on exit: {}", err.message);
+            return;
+        }
+    };
+    let request =
+        repovault_backup::triggers::automatic(repovault_backup::triggers::ON_EXIT_TRIGGER, destinations(state));
+    tauri::async_runtime::block_on(async move {
+        match repovault_backup::triggers::stored_commits(store.as_ref()).await {
+            Ok(0) => return tracing::info!("no backup on exit: the store has no commits"),
+            Ok(_) => {}
+            Err(err) => return tracing::error!("the backup on exit failed: {err}"),
+        }
+        match repovault_backup::create(&config, &request, repovault_backup::no_progress(), slot.cancel.clone()).await {
+            Ok(report) => {
+                for result in &report.results {
+                    match (&result.backup, &result.error) {
+                        (Some(info), _) => tracing::info!(path = info.path, "backed up on exit"),
+                        (None, Some(err)) => {
+                            tracing::error!(
+                                destination = result.destination,
+                                "the backup on exit failed: {}",
+                                err.message
+                            )
+                        }
+                        (None, None) => {}
+                    }
+                }
+            }
+            Err(err) => tracing::error!("the backup on exit failed: {err}"),
+        }
+    });
 }

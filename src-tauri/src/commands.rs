@@ -10,6 +10,7 @@ use tauri::ipc::Channel;
 use tauri::State;
 use ts_rs::TS;
 
+use crate::backups::BackupBeforeImport;
 use crate::export_file;
 use crate::settings::Settings;
 use crate::state::AppState;
@@ -58,13 +59,17 @@ pub async fn import_repository(
         // The window may have gone away; the import carries on regardless.
         let _ = on_progress.send(p.clone());
     };
-    let report = repovault_ingest::import_repository(
+    // A large import into a store with commits backs the store up first (see the Backups page).
+    let backup_first =
+        BackupBeforeImport { state: &state, store: store.as_ref(), progress: &progress, cancel: slot.cancel.clone() };
+    let report = repovault_ingest::import_repository_with_hook(
         store.as_ref(),
         &path,
         &name,
         &ImportOptions::default(),
         &progress,
         &slot.cancel,
+        &backup_first,
     )
     .await;
     report.map_err(|e| e.payload())

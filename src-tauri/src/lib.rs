@@ -68,6 +68,14 @@ pub fn run() {
             analyses::get_analysis_run,
             analyses::export_analysis,
         ])
-        .run(tauri::generate_context!("tauri.conf.json"))
-        .expect("error while running RepoVault");
+        .build(tauri::generate_context!("tauri.conf.json"))
+        .expect("error while starting RepoVault")
+        .run(|app, event| {
+            // The optional backup on exit runs here, and the process exits only once it is done.
+            if let tauri::RunEvent::Exit = event {
+                if let Some(state) = app.try_state::<state::AppState>() {
+                    backups::backup_on_exit(&state);
+                }
+            }
+        });
 }

@@ -1,6 +1,7 @@
 //! The app's own settings, kept as `settings.json` in the data folder: the database URL (none = the
-//! embedded SQLite file), the backup destinations and the retention policy of manual backups. The
-//! theme lives in the webview's local storage.
+//! embedded SQLite file), the backup destinations, the retention policy of manual backups and the
+//! automatic backups (before a large import, on exit). The theme lives in the webview's local
+//! storage.
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +18,16 @@ pub struct Settings {
     pub backup_destinations: Option<Vec<Destination>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention: Option<RetentionPolicy>,
+    /// An automatic backup before an import of more than this many commits into a store that has
+    /// commits. None: `DEFAULT_LARGE_IMPORT_THRESHOLD` (10,000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub large_import_backup_threshold: Option<u64>,
+    /// `false` turns the backup before a large import off. None: on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub large_import_backup: Option<bool>,
+    /// An automatic backup ("on exit") when the app exits. Off unless set.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub backup_on_exit: bool,
 }
 
 impl Settings {
@@ -41,6 +52,13 @@ impl Settings {
         self.backup_destinations.clone().unwrap_or_else(|| vec![repovault_backup::default_destination(data_dir)])
     }
 
+    /// The threshold of the backup before a large import, or None when that backup is off.
+    pub fn large_import_threshold(&self) -> Option<u64> {
+        self.large_import_backup.unwrap_or(true).then(|| {
+            self.large_import_backup_threshold.unwrap_or(repovault_backup::triggers::DEFAULT_LARGE_IMPORT_THRESHOLD)
+        })
+    }
+
     /// Writes the file through a temporary one, so a crash leaves the old or the new settings.
     pub fn save(&self, data_dir: &Path) -> Result<(), ErrorPayload> {
         let io_error = |err: std::io::Error| ErrorPayload {
@@ -52,5 +70,29 @@ impl Settings {
         let temp = path.with_extension("json.partial");
         std::fs::write(&temp, serde_json::to_vec_pretty(self).expect("settings serialise")).map_err(io_error)?;
         std::fs::rename(&temp, &path).map_err(io_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Settings;
+
+    #[test]
+    fn automatic_backups_default_to_before_large_imports_only() {
+        // A settings file from before these options: the backup before a large import is on at
+        // the default threshold, the backup on exit off.
+        let old: Settings = serde_json::from_str(r#"{"database_url":null}"#).unwrap();
+        assert_eq!(old.large_import_threshold(), Some(repovault_backup::triggers::DEFAULT_LARGE_IMPORT_THRESHOLD));
+        assert!(!old.backup_on_exit);
+
+        let set: Settings =
+            serde_json::from_str(r#"{"large_import_backup_threshold":50,"backup_on_exit":true}"#).unwrap();
+        assert_eq!(set.large_import_threshold(), Some(50));
+        assert!(set.backup_on_exit);
+
+        let off = Settings { large_import_backup: Some(false), ..set };
+        assert_eq!(off.large_import_threshold(), None);
+        let saved = serde_json::to_string(&off).unwrap();
+        assert_eq!(serde_json::from_str::<Settings>(&saved).unwrap().large_import_threshold(), None);
     }
 }

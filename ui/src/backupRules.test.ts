@@ -5,6 +5,9 @@ import type { BackupManifest } from "./bindings/BackupManifest";
 import type { RestorePreview } from "./bindings/RestorePreview";
 import {
   addDestination,
+  automaticForm,
+  parseAutomatic,
+  sameAutomatic,
   backupFraction,
   compareRows,
   cronSpec,
@@ -253,5 +256,49 @@ describe("destinations", () => {
     expect(addDestination(list, " /b ")).toEqual([...list, { path: "/b", enabled: true }]);
     expect(addDestination(list, "/a")).toEqual(list);
     expect(addDestination(list, "  ")).toEqual(list);
+  });
+});
+
+describe("automatic backups form", () => {
+  const saved = { large_import_backup: true, large_import_backup_threshold: 10_000, backup_on_exit: false };
+
+  it("round-trips the saved settings", () => {
+    const form = automaticForm(saved);
+    expect(form).toEqual({ largeImport: true, threshold: "10000", onExit: false });
+    expect(parseAutomatic(form, 10_000)).toEqual({ ok: true, settings: saved });
+  });
+
+  it("accepts whole numbers with thousands separators, 0 included", () => {
+    const parse = (threshold: string) => parseAutomatic({ largeImport: true, threshold, onExit: true }, 10_000);
+    expect(parse(" 25,000 ")).toEqual({ ok: true, settings: { large_import_backup: true, large_import_backup_threshold: 25_000, backup_on_exit: true } });
+    expect(parse("1 000")).toMatchObject({ ok: true, settings: { large_import_backup_threshold: 1000 } });
+    expect(parse("0")).toMatchObject({ ok: true, settings: { large_import_backup_threshold: 0 } });
+    expect(parse("1000000000")).toMatchObject({ ok: true, settings: { large_import_backup_threshold: 1_000_000_000 } });
+  });
+
+  it("refuses a threshold that is not a whole number in range while the backup is on", () => {
+    for (const bad of ["", "  ", "-1", "1.5", "1e4", "ten", "1000000001"]) {
+      const check = parseAutomatic({ largeImport: true, threshold: bad, onExit: false }, 10_000);
+      expect(check.ok, bad).toBe(false);
+    }
+    expect(parseAutomatic({ largeImport: true, threshold: "", onExit: false }, 10_000)).toEqual({ ok: false, message: "Enter a number of commits." });
+    expect(parseAutomatic({ largeImport: true, threshold: "abc", onExit: false }, 10_000)).toEqual({
+      ok: false,
+      message: "The number of commits must be a whole number from 0 to 1,000,000,000.",
+    });
+  });
+
+  it("ignores the threshold while the backup is off, keeping the saved one", () => {
+    expect(parseAutomatic({ largeImport: false, threshold: "oops", onExit: true }, 5000)).toEqual({
+      ok: true,
+      settings: { large_import_backup: false, large_import_backup_threshold: 5000, backup_on_exit: true },
+    });
+  });
+
+  it("tells a change from the saved settings", () => {
+    expect(sameAutomatic(saved, { ...saved })).toBe(true);
+    expect(sameAutomatic(saved, { ...saved, backup_on_exit: true })).toBe(false);
+    expect(sameAutomatic(saved, { ...saved, large_import_backup_threshold: 9999 })).toBe(false);
+    expect(sameAutomatic(saved, { ...saved, large_import_backup: false })).toBe(false);
   });
 });

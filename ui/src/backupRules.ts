@@ -6,6 +6,7 @@ import type { BackupInfo } from "./bindings/BackupInfo";
 import type { BackupKind } from "./bindings/BackupKind";
 import type { BackupPhase } from "./bindings/BackupPhase";
 import type { BackupProgress } from "./bindings/BackupProgress";
+import type { BackupSettings } from "./bindings/BackupSettings";
 import type { CreateReport } from "./bindings/CreateReport";
 import type { Destination } from "./bindings/Destination";
 import type { RestorePreview } from "./bindings/RestorePreview";
@@ -339,4 +340,63 @@ export function addDestination(destinations: readonly Destination[], path: strin
 
 export function sameDestinations(a: readonly Destination[], b: readonly Destination[]): boolean {
   return a.length === b.length && a.every((d, i) => d.path === b[i]?.path && d.enabled === b[i]?.enabled);
+}
+
+// --- Automatic backups ---------------------------------------------------------------------------
+
+/** The largest threshold the backend accepts. */
+export const MAX_IMPORT_THRESHOLD = 1_000_000_000;
+
+export type AutomaticSettings = Pick<BackupSettings, "large_import_backup" | "large_import_backup_threshold" | "backup_on_exit">;
+
+export interface AutomaticForm {
+  largeImport: boolean;
+  /** The threshold as typed. */
+  threshold: string;
+  onExit: boolean;
+}
+
+export function automaticForm(settings: AutomaticSettings): AutomaticForm {
+  return {
+    largeImport: settings.large_import_backup,
+    threshold: String(settings.large_import_backup_threshold),
+    onExit: settings.backup_on_exit,
+  };
+}
+
+export type AutomaticCheck = { ok: true; settings: AutomaticSettings } | { ok: false; message: string };
+
+/**
+ * The form as settings. The threshold is a whole number of commits from 0 to 1,000,000,000
+ * (thousands separators allowed: "10,000", "10 000", "10_000"). While the backup before a large
+ * import is off the threshold is not used: a bad one is not an error then, and `saved` is kept.
+ */
+export function parseAutomatic(form: AutomaticForm, saved: number): AutomaticCheck {
+  const text = form.threshold.trim().replace(/[,_\s]/g, "");
+  const valid = /^\d+$/.test(text) && Number(text) <= MAX_IMPORT_THRESHOLD;
+  if (!valid && form.largeImport) {
+    return {
+      ok: false,
+      message:
+        form.threshold.trim() === ""
+          ? "Enter a number of commits."
+          : `The number of commits must be a whole number from 0 to ${MAX_IMPORT_THRESHOLD.toLocaleString("en-US")}.`,
+    };
+  }
+  return {
+    ok: true,
+    settings: {
+      large_import_backup: form.largeImport,
+      large_import_backup_threshold: valid ? Number(text) : saved,
+      backup_on_exit: form.onExit,
+    },
+  };
+}
+
+export function sameAutomatic(a: AutomaticSettings, b: AutomaticSettings): boolean {
+  return (
+    a.large_import_backup === b.large_import_backup &&
+    a.large_import_backup_threshold === b.large_import_backup_threshold &&
+    a.backup_on_exit === b.backup_on_exit
+  );
 }

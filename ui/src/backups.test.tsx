@@ -69,7 +69,13 @@ function backend(overrides: Record<string, (args: Args) => Promise<unknown>> = {
     store_info: () => Promise.resolve(INFO),
     list_repositories: () => Promise.resolve(repos),
     get_backup_settings: () =>
-      Promise.resolve({ destinations: [{ path: "/data/backups", enabled: true }], retention: { keep_last: 10, keep_daily: null, keep_weekly: null, keep_monthly: null } }),
+      Promise.resolve({
+        destinations: [{ path: "/data/backups", enabled: true }],
+        retention: { keep_last: 10, keep_daily: null, keep_weekly: null, keep_monthly: null },
+        large_import_backup: true,
+        large_import_backup_threshold: 10000,
+        backup_on_exit: false,
+      }),
     list_backups: () => Promise.resolve(backups),
     list_schedules: () => Promise.resolve([]),
     preview_schedule: (args) => {
@@ -412,7 +418,43 @@ describe("Backups page", () => {
         { path: "/mnt/archive", enabled: true },
       ],
       retention: { keep_last: 10, keep_daily: null, keep_weekly: null, keep_monthly: null },
+      large_import_backup: true,
+      large_import_backup_threshold: 10000,
+      backup_on_exit: false,
     });
     expect(screen.getByTestId("destinations-saved")).toBeTruthy();
+  });
+
+  it("saves the automatic backups, refusing a threshold that is not a whole number", async () => {
+    backend({ save_backup_settings: (args) => Promise.resolve(args["settings"]) });
+    await openBackups();
+    const threshold = screen.getByTestId("large-import-threshold") as HTMLInputElement;
+    expect(threshold.value).toBe("10000");
+    expect(screen.getByTestId("automatic-save").getAttribute("aria-disabled")).toBe("true");
+
+    await act(async () => {
+      fireEvent.change(threshold, { target: { value: "12.5" } });
+    });
+    expect(screen.getByTestId("automatic-problem").textContent).toContain("whole number");
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("automatic-save"));
+    });
+    expect(calls("save_backup_settings")).toHaveLength(0);
+
+    await act(async () => {
+      fireEvent.change(threshold, { target: { value: "2,500" } });
+      fireEvent.click(screen.getByTestId("backup-on-exit"));
+    });
+    expect(screen.queryByTestId("automatic-problem")).toBeNull();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("automatic-save"));
+    });
+    expect(calls("save_backup_settings")[0]?.["settings"]).toMatchObject({
+      destinations: [{ path: "/data/backups", enabled: true }],
+      large_import_backup: true,
+      large_import_backup_threshold: 2500,
+      backup_on_exit: true,
+    });
+    expect(screen.getByTestId("automatic-saved")).toBeTruthy();
   });
 });

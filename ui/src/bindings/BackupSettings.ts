@@ -3,6 +3,17 @@ import type { Destination } from "./Destination";
 import type { RetentionPolicy } from "./RetentionPolicy";
 
 /**
- * The Backups page's settings: where manual backups go and what retention keeps.
+ * The Backups page's settings: where manual backups go, what retention keeps, and the automatic
+ * backups.
  */
-export type BackupSettings = { destinations: Array<Destination>, retention: RetentionPolicy, };
+export type BackupSettings = { destinations: Array<Destination>, retention: RetentionPolicy, 
+/**
+ * An automatic backup before an import of more than `large_import_backup_threshold` commits
+ * into a store that has commits.
+ */
+large_import_backup: boolean, large_import_backup_threshold: number, 
+/**
+ * An automatic backup when the app exits (skipped when the store is empty or an import or
+ * another backup is running).
+ */
+backup_on_exit: boolean, };

@@ -13,6 +13,7 @@ import { normalizeError } from "../errors";
 import { formatCount } from "../format";
 import { useBackupJob } from "../useBackupJob";
 import type { ScheduleRuns } from "../useScheduleRuns";
+import { AutomaticBackupsSection } from "./AutomaticBackupsSection";
 import { BackupList } from "./BackupList";
 import { BackupProgressBar } from "./BackupProgressBar";
 import { ConfirmDialog } from "./ConfirmDialog";
@@ -273,6 +274,7 @@ export function BackupsPage({ scheduleRuns, verifications, setVerifications, onR
             onSaved={(data) => setSettings({ status: "ok", data })}
             onPruned={() => void loadBackups()}
           />
+          <AutomaticBackupsSection settings={settingsData} onSaved={(data) => setSettings({ status: "ok", data })} />
           <DestinationsSection settings={settingsData} onSaved={(data) => setSettings({ status: "ok", data })} />
         </>
       )}
