@@ -15,6 +15,8 @@ import {
   pageQuery,
   pageRequest,
   pagesToLoad,
+  prefetchRows,
+  PREFETCH_ROWS,
   PAGE_SIZE,
   rowAt,
   rowCount,
@@ -220,13 +222,24 @@ describe("pagesToLoad", () => {
     expect(pagesToLoad(state, 99_980, 99_999)).toEqual([499]);
   });
 
-  it("keeps at most MAX_IN_FLIGHT requests under way", () => {
+  it("fetches further ahead on a fast scroll, nearest page first", () => {
+    expect(prefetchRows(5)).toBe(PREFETCH_ROWS);
+    expect(prefetchRows(-250)).toBe(750);
+    expect(prefetchRows(100_000)).toBe(2_000);
+    expect(pagesToLoad(counted(100_000), 50_000, 50_020, true, 750)).toEqual([250, 251]);
+    expect(pagesToLoad(counted(100_000, [0, 250]), 50_000, 50_020, true, 750)).toEqual([251, 252]);
+    expect(pagesToLoad(counted(100_000, [0, 250]), 50_000, 50_020, false, 750)).toEqual([249, 248]);
+    expect(pagesToLoad(counted(1000, [0]), 100, 120, false, 750)).toEqual([]);
+  });
+
+  it("asks for the pages in view even while others are under way, but prefetches only below MAX_IN_FLIGHT", () => {
     let state = counted(100_000);
     state = listReducer(state, { type: "request", key: 1, page: 250 });
     expect(pagesToLoad(state, 50_000, 50_120)).toEqual([251]);
     state = listReducer(state, { type: "request", key: 1, page: 251 });
     expect(MAX_IN_FLIGHT).toBe(2);
-    expect(pagesToLoad(state, 80_000, 80_020)).toEqual([]);
+    expect(pagesToLoad(state, 80_000, 80_020)).toEqual([400]);
+    expect(pagesToLoad(state, 80_080, 80_100)).toEqual([400]);
     expect(pagesToLoad(listReducer(state, { type: "failed", key: 1, page: 251, error: { code: "storage", message: "x" } }), 80_000, 80_020)).toEqual([]);
   });
 });

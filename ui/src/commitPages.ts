@@ -17,10 +17,12 @@ import { DEFAULT_SORT, effectiveSort, sortOptions, type Sort } from "./historySo
 
 /** Rows per request. */
 export const PAGE_SIZE = 200;
-/** Requests under way at once: the pages in view first, then one ahead in the scroll direction. */
+/** Requests under way at once before a page ahead of the view is asked for (pages in view always are). */
 export const MAX_IN_FLIGHT = 2;
 /** A page is asked for when the rows in view come this close to it in the scroll direction. */
 export const PREFETCH_ROWS = 100;
+/** The most a fast scroll fetches ahead. */
+export const MAX_PREFETCH_ROWS = 2_000;
 /** Pages kept in memory (60,000 rows); the ones farthest from a new page are dropped first. */
 export const MAX_CACHED_PAGES = 300;
 
@@ -231,26 +233,49 @@ export function needsCount(state: ListState): boolean {
 
 /**
  * The pages to ask for now, given the rows in view (`first`..`last`, -1 for none) and the scroll
- * direction: the pages in view, then the one `PREFETCH_ROWS` ahead in the scroll direction; none
- * while a failed request waits for Retry; at most `MAX_IN_FLIGHT` at once. Before the exact count
- * is known, only the page after the loaded ones (the list grows as it scrolls).
+ * direction: the pages in view at once (answers to an earlier position must not hold them up),
+ * then those up to `prefetch` rows ahead in the scroll direction while fewer than `MAX_IN_FLIGHT`
+ * requests are under way; none while a failed request waits for Retry. Before the exact count is
+ * known, only the page after the loaded ones (the list grows as it scrolls).
  */
 export function pagesToLoad(state: ListState, first: number, last: number, down = true, prefetch = PREFETCH_ROWS): number[] {
   if (state.error !== null) return [];
-  const inFlight = Object.keys(state.pending).length;
-  if (inFlight >= MAX_IN_FLIGHT) return [];
+  let inFlight = Object.keys(state.pending).length;
   if (state.total === null) return inFlight === 0 ? [0] : [];
   const pageOf = (row: number) => Math.floor(Math.max(row, 0) / PAGE_SIZE);
-  const from = pageOf(first);
-  const to = pageOf(last);
-  const wanted: number[] = [];
-  for (let page = from; page <= to; page += 1) wanted.push(page);
-  wanted.push(down ? pageOf(last + prefetch) : pageOf(first - prefetch));
   const lastPage = state.exact === null ? pageOf(contiguousRows(state)) : Math.ceil(state.exact / PAGE_SIZE) - 1;
-  const due = wanted.filter(
-    (page, i) => page <= lastPage && wanted.indexOf(page) === i && state.pages[page] === undefined && !state.pending[page],
-  );
-  return due.slice(0, MAX_IN_FLIGHT - inFlight);
+  const missing = (page: number) => page <= lastPage && state.pages[page] === undefined && !state.pending[page];
+  const due: number[] = [];
+  for (let page = pageOf(first); page <= pageOf(last); page += 1) {
+    if (missing(page)) {
+      due.push(page);
+      inFlight += 1;
+    }
+  }
+  // Ahead: every page up to `prefetch` rows beyond the view, nearest first.
+  const ahead = down ? span(pageOf(last) + 1, pageOf(last + prefetch), 1) : span(pageOf(first) - 1, pageOf(first - prefetch), -1);
+  for (const page of ahead) {
+    if (inFlight >= MAX_IN_FLIGHT) break;
+    if (page >= 0 && missing(page)) {
+      due.push(page);
+      inFlight += 1;
+    }
+  }
+  return due;
+}
+
+/** The integers from `from` towards `to` by `step` (±1), both included; none if `to` lies behind. */
+function span(from: number, to: number, step: 1 | -1): number[] {
+  const length = (to - from) * step + 1;
+  return Array.from({ length: Math.max(0, length) }, (_, i) => from + i * step);
+}
+
+/**
+ * How far ahead to fetch: `PREFETCH_ROWS`, or three times the rows the view moved since the last
+ * render when it moves faster (a fling or a held key), up to `MAX_PREFETCH_ROWS`.
+ */
+export function prefetchRows(movedRows: number): number {
+  return Math.min(MAX_PREFETCH_ROWS, Math.max(PREFETCH_ROWS, 3 * Math.abs(movedRows)));
 }
 
 /** The request for one page: after the cursor of the page before it, or by offset from the nearer end. */

@@ -161,6 +161,8 @@ describe("History page", () => {
     expect(calls("query_commits").map((a) => (a["query"] as { options: unknown }).options)).toEqual([
       { limit: 200 },
       { limit: 200, cursor: "200" },
+      // A 150-row move in one step is a fast scroll: the list fetches further ahead.
+      { limit: 200, cursor: "400" },
     ]);
     await act(async () => {
       list.scrollTop = 390 * 30;

@@ -4,7 +4,7 @@ import { api } from "../api";
 import type { Loadable } from "../App";
 import type { Filter } from "../bindings/Filter";
 import type { Repository } from "../bindings/Repository";
-import { emptyList, hasMore, listReducer, loadedRows, matchingTotal, needsCount, pageQuery, pageRequest, pagesToLoad, rowAt, rowCount } from "../commitPages";
+import { emptyList, hasMore, listReducer, loadedRows, matchingTotal, needsCount, pageQuery, pageRequest, pagesToLoad, prefetchRows, rowAt, rowCount } from "../commitPages";
 import { normalizeError } from "../errors";
 import { builderToFilter, sameFilter, withoutBlankRows } from "../filterBuilder";
 import { formatCount } from "../format";
@@ -52,7 +52,7 @@ export function HistoryPage({ repos, repository, onRepositoryChange, initialFilt
   const [sortChoice, setSortChoice] = useState<Sort>(DEFAULT_SORT);
   const [list, dispatch] = useReducer(listReducer, -1, emptyList);
   // The rows in view and whether the list last moved down: which pages to fetch first.
-  const [view, setView] = useState({ first: -1, last: -1, down: true });
+  const [view, setView] = useState({ first: -1, last: -1, down: true, moved: 0 });
   const [nav, setNav] = useState<NavState>(NAV_START);
   const generation = useRef(0);
   const listRef = useRef<HTMLDivElement | null>(null);
@@ -78,14 +78,14 @@ export function HistoryPage({ repos, repository, onRepositoryChange, initialFilt
     const key = ++generation.current;
     dispatch({ type: "reset", key });
     setNav(NAV_START);
-    setView({ first: -1, last: -1, down: true });
+    setView({ first: -1, last: -1, down: true, moved: 0 });
   }, [repository, branch, applied, sortKey]);
 
   // The pages the rows in view need (the first one to begin with).
   useEffect(() => {
     if (appliedError !== null || list.key !== generation.current) return;
     const { key } = list;
-    for (const page of pagesToLoad(list, view.first, view.last, view.down)) {
+    for (const page of pagesToLoad(list, view.first, view.last, view.down, prefetchRows(view.moved))) {
       const { query, reversed } = pageQuery({ repository, branch, filter }, list, page, sort);
       dispatch({ type: "request", key, page });
       api.queryCommits(query).then(
@@ -152,7 +152,10 @@ export function HistoryPage({ repos, repository, onRepositoryChange, initialFilt
   }, []);
 
   const onRendered = useCallback(
-    (first: number, last: number) => setView((old) => (old.first === first && old.last === last ? old : { first, last, down: first >= old.first })),
+    (first: number, last: number) =>
+      setView((old) =>
+        old.first === first && old.last === last ? old : { first, last, down: first >= old.first, moved: old.first < 0 ? 0 : first - old.first },
+      ),
     [],
   );
 
