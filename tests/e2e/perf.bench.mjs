@@ -13,7 +13,29 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { byTestId, screenshot, UI_TIMEOUT_MS, withApp } from "./app.mjs";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+import { APP, byTestId, screenshot, UI_TIMEOUT_MS, withApp } from "./app.mjs";
+
+/** Milliseconds from the app process's start to the webview's first contentful paint. */
+async function appStartToFirstPaint(browser) {
+  const pid = execFileSync("pgrep", ["-n", "-f", `^${APP}`]).toString().trim();
+  const ticks = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
+  const uptime = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
+  const now = Date.now();
+  // Field 22 of /proc/PID/stat, counted after the ")" that ends the command name.
+  const startTicks = Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[19]);
+  const processStart = now - (uptime - startTicks / ticks) * 1000;
+  const page = await browser.execute(() => {
+    const entry = performance.getEntriesByName("first-contentful-paint")[0];
+    const loaded = performance.getEntriesByType("navigation")[0]?.domContentLoadedEventEnd;
+    return { origin: performance.timeOrigin, paint: entry?.startTime ?? loaded ?? 0 };
+  });
+  // Where the time goes: before the webview starts loading the page, and loading to first paint.
+  console.log(`ui-bench start: process to page load ${Math.round(page.origin - processStart)} ms, page load to first paint ${Math.round(page.paint)} ms`);
+  return Math.round(page.origin + page.paint - processStart);
+}
 
 const DATA_DIR = process.env.REPOVAULT_BENCH_DATA_DIR;
 const BIG_HASH = process.env.REPOVAULT_BENCH_BIG_DIFF_HASH;
@@ -80,6 +102,9 @@ test("speed on a large store", { timeout: 900_000 }, async (t) => {
     await browser.$(byTestId("nav-history")).waitForExist({ timeout: UI_TIMEOUT_MS });
     // Scrolling 100,000 rows takes minutes, far beyond WebDriver's 30 s default for a script.
     await browser.setTimeout({ script: 900_000 });
+    // The app's own start, without WebDriver's session set-up: from the process start (its age
+    // from /proc, 10 ms resolution) to the webview's first contentful paint.
+    results.process_to_first_paint_ms = await appStartToFirstPaint(browser);
     // The History page's own time: click to first row, timed inside the page.
     results.history_first_page_ms = await browser.executeAsync((done) => {
       const started = performance.now();
@@ -93,7 +118,10 @@ test("speed on a large store", { timeout: 900_000 }, async (t) => {
       observer.observe(document.body, { subtree: true, childList: true });
       document.querySelector('[data-testid="nav-history"]').click();
     });
-    results.launch_to_first_page_ms = Date.now() - launched;
+    results.launch_to_first_page_wall_ms = Date.now() - launched;
+    // Launch to first page as a user sees it: the app's start to its first paint, plus History's
+    // click to first row (WebDriver's own start-up and the time until the click left out).
+    results.launch_to_first_page_ms = results.process_to_first_paint_ms + results.history_first_page_ms;
     results.total_label = await browser.$(byTestId("history-summary")).getText();
     console.log(`ui-bench first page: ${JSON.stringify(results)}`);
 
