@@ -87,7 +87,8 @@ describe("filterToSearchText", () => {
     expect(text({ and: [c("additions", "gt", 10)] })).toBe('!the condition additions gt 10');
   });
 
-  it("refuses a negated phrase (the syntax reads -\"a b\" as the phrase \"-a b\")", () => {
-    expect(text({ and: [{ not: c("text", "match", "fix crash") }] })).toBe('!the negated phrase "fix crash" (-"…" searches for a phrase starting with -)');
+  it("writes a negated phrase as -\"a b\"", () => {
+    expect(text({ and: [{ not: c("text", "match", "fix crash") }] })).toBe('-"fix crash"');
+    expect(text({ and: [c("text", "match", "-literal")] })).toBe('"-literal"');
   });
 });

@@ -10,10 +10,10 @@
  *   after:D  before:D                ←  date "gte" / "lt" with a date string
  *   merge:yes  merge:no              ←  merge "eq" true / false
  *   word  "a phrase"                 ←  {field: "text", op: "match"}
- *   -key:value  -word                ←  {not: …}
+ *   -key:value  -word  -"a phrase"   ←  {not: …}
  *
  * joined by spaces, which means `and`. Anything else (an `or` of two or more, nested groups,
- * numbers, other fields or operators, a value with a double quote, a negated phrase) has no text
+ * numbers, other fields or operators, a value with a double quote) has no text
  * form, and the answer says why.
  */
 import type { Condition } from "./bindings/Condition";
@@ -35,13 +35,11 @@ function keyed(key: string, value: string): string | null {
 }
 
 /** A full-text word or phrase as a token; null when it cannot be written (a double quote inside). */
-function words(text: string, negated: boolean): string | null {
+function words(text: string): string | null {
   if (text === "" || text.includes('"')) return null;
   // A bare token is a word unless it would read as `key:value` or as a negation.
   const bare = !SPACE.test(text) && !text.includes(":") && !text.startsWith("-");
   if (bare) return text;
-  // `-"a phrase"` is read as the phrase "-a phrase", not as a negation.
-  if (negated) return null;
   return `"${text}"`;
 }
 
@@ -52,7 +50,7 @@ function wrapped(value: string, prefix: string, suffix: string): string | null {
 }
 
 /** One condition as a token (without the negation), or why it has none. */
-function token(c: Condition, negated: boolean): { ok: true; text: string } | { ok: false; reason: string } {
+function token(c: Condition): { ok: true; text: string } | { ok: false; reason: string } {
   const cannot = { ok: false as const, reason: `the condition ${describe(c)}` };
   const value = c.value;
   let text: string | null = null;
@@ -89,10 +87,7 @@ function token(c: Condition, negated: boolean): { ok: true; text: string } | { o
         text = keyed("before", value);
         break;
       case "text match":
-        text = words(value, negated);
-        if (text === null && negated && !value.includes('"')) {
-          return { ok: false, reason: `the negated phrase "${value}" (-"…" searches for a phrase starting with -)` };
-        }
+        text = words(value);
         break;
     }
   } else if (typeof value === "boolean" && c.field === "merge" && c.op === "eq") {
@@ -129,7 +124,7 @@ export function filterToSearchText(filter: Filter | null): SearchText {
     if (!("field" in inner)) {
       return { ok: false, reason: "nested groups" };
     }
-    const result = token(inner, negated);
+    const result = token(inner);
     if (!result.ok) return result;
     tokens.push(negated ? `-${result.text}` : result.text);
   }

@@ -907,6 +907,7 @@ macro_rules! impl_sql_store {
             /// older than the ref's target: a walk over the stored parents, once per ref move, so
             /// `branch` queries are joins. A name no repository has is an error, not an empty list.
             async fn ensure_reach(&self, names: &[String]) -> $crate::error::Result<()> {
+                let mut filled = 0;
                 for name in names {
                     let full = $crate::query::compile::ref_names(name);
                     let other = full.last().expect("at least one name");
@@ -928,7 +929,7 @@ macro_rules! impl_sql_store {
                         }
                         let mut tx = self.pool.begin().await?;
                         sqlx::query("DELETE FROM ref_reach WHERE ref_id = $1").bind(ref_id).execute(&mut *tx).await?;
-                        sqlx::query(
+                        filled += sqlx::query(
                             "WITH RECURSIVE walk(id) AS ( \
                                SELECT id FROM commits WHERE repository_id = $2 AND hash = $3 \
                                UNION \
@@ -941,7 +942,8 @@ macro_rules! impl_sql_store {
                         .bind(repository_id)
                         .bind(&target)
                         .execute(&mut *tx)
-                        .await?;
+                        .await?
+                        .rows_affected();
                         sqlx::query("UPDATE refs SET reach_target = $2 WHERE id = $1 AND target_hash = $2")
                             .bind(ref_id)
                             .bind(&target)
@@ -949,6 +951,12 @@ macro_rules! impl_sql_store {
                             .await?;
                         tx.commit().await?;
                     }
+                }
+                if filled >= 1_000 {
+                    // Without statistics PostgreSQL takes the new rows for a few thousand and plans
+                    // a branch query as "list every reachable commit, then sort" (570 ms on 100k
+                    // commits instead of 4 ms).
+                    sqlx::query("ANALYZE ref_reach").execute(&self.pool).await?;
                 }
                 Ok(())
             }

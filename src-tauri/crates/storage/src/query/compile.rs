@@ -138,6 +138,7 @@ fn invalid(problem: String) -> StoreError {
 }
 
 pub fn compile(query: &CommitQuery, backend: Backend) -> Result<CompiledQuery> {
+    let sort_by = query.options.sort_by.as_deref().unwrap_or("date");
     let mut compiler = Compiler {
         binds: Vec::new(),
         backend,
@@ -145,6 +146,8 @@ pub fn compile(query: &CommitQuery, backend: Backend) -> Result<CompiledQuery> {
         search_terms: Vec::new(),
         ranked_terms: None,
         negated: false,
+        // SQLite has an index in these orders (see `Compiler::scan_in_order`).
+        scan_in_order: backend == Backend::Sqlite && matches!(sort_by, "date" | "author_date"),
     };
     let filter_sql = match &query.filter {
         Some(filter) => compiler.filter(filter, 1)?,
@@ -156,7 +159,6 @@ pub fn compile(query: &CommitQuery, backend: Backend) -> Result<CompiledQuery> {
     if limit == 0 || limit > MAX_LIMIT {
         return Err(invalid(format!("limit must be between 1 and {MAX_LIMIT}, got {limit}")));
     }
-    let sort_by = options.sort_by.as_deref().unwrap_or("date");
     let mut join_sql = String::new();
     let relevance;
     let (sort_sql, sort_is_text) = match sort_by {
@@ -249,6 +251,11 @@ struct Compiler {
     ranked_terms: Option<String>,
     /// Inside an odd number of `not`s.
     negated: bool,
+    /// The page is read in an index's order and stops after a page: a full-text match is then
+    /// tested per row (`+c.id IN …`, the list built once) rather than driving the scan, which
+    /// would fetch and sort every match (27 ms against 3.5 ms for a word in 25,000 of 100,000
+    /// commits; a word in none costs one pass over the index, 9-13 ms).
+    scan_in_order: bool,
 }
 
 impl Compiler {
@@ -343,7 +350,8 @@ impl Compiler {
             }
             return match self.backend {
                 Backend::Sqlite => {
-                    format!("{column} IN (SELECT rowid FROM commit_search WHERE commit_search MATCH {p})")
+                    let probe = if self.scan_in_order { "+" } else { "" };
+                    format!("{probe}{column} IN (SELECT rowid FROM commit_search WHERE commit_search MATCH {p})")
                 }
                 Backend::Postgres => {
                     format!("c.search @@ phraseto_tsquery('simple', translate({p}, '/._-', '    '))")
@@ -361,11 +369,17 @@ impl Compiler {
             }
             // A probe of the reach table's primary key per candidate commit: the scan in sort
             // order stops after a page, where an `IN (SELECT …)` would first list every commit.
-            return format!(
-                "EXISTS (SELECT 1 FROM ref_reach rr WHERE rr.commit_id = {column} AND rr.ref_id IN \
-                 (SELECT rf.id FROM refs rf WHERE rf.name IN ({})))",
-                names.join(", ")
-            );
+            // PostgreSQL gets the ref ids as one array computed first: joined to `refs`, its
+            // planner guesses a ref reaches ~1/1,000 of the commits and sorts every match
+            // (400 ms on 100k commits instead of 2 ms).
+            let names = names.join(", ");
+            let ref_ids = match self.backend {
+                Backend::Sqlite => format!("rr.ref_id IN (SELECT rf.id FROM refs rf WHERE rf.name IN ({names}))"),
+                Backend::Postgres => {
+                    format!("rr.ref_id = ANY (ARRAY(SELECT rf.id FROM refs rf WHERE rf.name IN ({names})))")
+                }
+            };
+            return format!("EXISTS (SELECT 1 FROM ref_reach rr WHERE rr.commit_id = {column} AND {ref_ids})");
         }
         if kind == Kind::Hash {
             // A hash matches by prefix, as an index range.

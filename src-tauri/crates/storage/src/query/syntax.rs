@@ -21,7 +21,7 @@ pub fn parse_search(input: &str) -> Result<Filter> {
     for token in tokenize(input)? {
         let (negated, body) = match token.text.strip_prefix('-') {
             Some(rest) if !token.quoted && !rest.is_empty() => (true, rest.to_string()),
-            _ => (false, token.text.clone()),
+            _ => (token.negated, token.text.clone()),
         };
         let filter = match (token.quoted, body.split_once(':')) {
             (false, Some((key, value))) if !key.is_empty() => key_condition(key, value)?,
@@ -65,6 +65,8 @@ fn text_condition(text: &str) -> Filter {
 struct Token {
     text: String,
     quoted: bool,
+    /// A quoted phrase with a `-` in front: `-"fix crash"`.
+    negated: bool,
 }
 
 /// Splits on whitespace; double quotes group (also after `key:`), and a quoted token is text.
@@ -78,6 +80,7 @@ fn tokenize(input: &str) -> Result<Vec<Token>> {
         }
         let mut text = String::new();
         let mut quoted = false;
+        let mut negated = false;
         while let Some(&c) = chars.peek() {
             if c.is_whitespace() {
                 break;
@@ -86,6 +89,10 @@ fn tokenize(input: &str) -> Result<Vec<Token>> {
             if c == '"' {
                 // The whole token is a phrase only when it starts with the quote.
                 quoted = text.is_empty() || text == "-";
+                if text == "-" {
+                    negated = true;
+                    text.clear();
+                }
                 let mut closed = false;
                 for q in chars.by_ref() {
                     if q == '"' {
@@ -102,7 +109,7 @@ fn tokenize(input: &str) -> Result<Vec<Token>> {
             }
         }
         if !text.is_empty() {
-            tokens.push(Token { text, quoted });
+            tokens.push(Token { text, quoted, negated });
         }
     }
     Ok(tokens)
@@ -111,6 +118,17 @@ fn tokenize(input: &str) -> Result<Vec<Token>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_minus_before_a_quoted_phrase_negates_it() {
+        let filter = parse_search(r#"-"fix crash" "-literal" a-b"#).unwrap();
+        let expected = Filter::And(vec![
+            Filter::Not(Box::new(text_condition("fix crash"))),
+            text_condition("-literal"),
+            text_condition("a-b"),
+        ]);
+        assert_eq!(filter, expected);
+    }
 
     #[test]
     fn the_example_from_the_brief() {
