@@ -6,12 +6,12 @@
 // Helpers in app.mjs; run through ./run.sh.
 
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { byTestId, CLI, ingest, pushEvent, screenshot, tempDir, UI_TIMEOUT_MS, withApp, withoutStoreEnv } from "./app.mjs";
+import { byTestId, CLI, ingest, pushEvent, ROOT, screenshot, tempDir, UI_TIMEOUT_MS, withApp, withoutStoreEnv } from "./app.mjs";
 
 /** Creating, verifying and restoring a tiny store takes seconds; leave room for a slow machine. */
 const BACKUP_TIMEOUT_MS = 120_000;
@@ -166,4 +166,59 @@ test("create a backup, change the data, restore it through the dialog and see th
   const listed = execFileSync(CLI, ["--data-dir", dataDir, "repos"], { env: withoutStoreEnv(process.env), encoding: "utf8" });
   assert.match(listed, /\bdemo\b/);
   assert.doesNotMatch(listed, /\bother\b/);
+});
+
+/** The backups in a folder, as the CLI lists them (kind, trigger, commit count). */
+function listedBackups(dataDir, destination) {
+  const out = execFileSync(CLI, ["--data-dir", dataDir, "--json", "backup", "list", "--dest", destination], {
+    env: withoutStoreEnv(process.env),
+    encoding: "utf8",
+  });
+  return JSON.parse(out);
+}
+
+test("an import of more commits than the threshold is backed up first", async (t) => {
+  const dataDir = tempDir("backup-triggers");
+  ingest(dataDir, pushEvent("demo", 3, "c1"));
+  const destination = join(dataDir, "backups");
+  writeFileSync(join(dataDir, "settings.json"), JSON.stringify({ large_import_backup_threshold: 5 }));
+  const repo = join(tempDir("git"), "triggered");
+  execFileSync("python3", [join(ROOT, "tests/fixtures/make-repo.py"), repo, "--commits", "20"], { stdio: ["ignore", "pipe", "pipe"] });
+
+  await withApp(t, "backup-before-import", { REPOVAULT_DATA_DIR: dataDir }, async (browser) => {
+    await browser.$(`${byTestId("repo-row")}[data-repo-name="demo"]`).waitForExist({ timeout: UI_TIMEOUT_MS });
+    await browser.$(byTestId("import-path")).setValue(repo);
+    await browser.$(byTestId("import-submit")).click();
+    const done = await outcome(browser, "import-result", "import-error", "the import");
+    t.diagnostic(`import: ${await done.getText()}`);
+
+    await browser.$(byTestId("nav-backups")).click();
+    await browser.waitUntil(async () => (await backupRows(browser)).length === 1, {
+      timeout: UI_TIMEOUT_MS,
+      timeoutMsg: "no backup was listed after the large import",
+    });
+    const [row] = await backupRows(browser);
+    assert.equal(row.kind, "Automatic");
+    const trigger = await browser.$(byTestId("backup-trigger")).getText();
+    assert.match(trigger, /before .*import/i);
+    await screenshot(t, browser, "backup-before-import");
+
+  });
+
+  // The backup holds the store as it was before the import wrote commits.
+  const backups = listedBackups(dataDir, destination);
+  t.diagnostic(`backups: ${JSON.stringify(backups.map((b) => [b.kind, b.trigger, b.path]))}`);
+  const before = backups.find((b) => /import/i.test(b.trigger ?? ""));
+  assert.ok(before, "the before-import backup is in the folder");
+  const restoredDir = join(tempDir("backup-triggers-restored"), "data");
+  execFileSync(CLI, ["--data-dir", dataDir, "backup", "restore", before.path, "--into", restoredDir, "--yes"], {
+    env: withoutStoreEnv(process.env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const listed = execFileSync(CLI, ["--data-dir", restoredDir, "repos"], { env: withoutStoreEnv(process.env), encoding: "utf8" });
+  assert.match(listed, /^demo\s+\S+\s+3\s/m);
+  // The repository's row is made before the history walk; its commits come after the backup.
+  assert.match(listed, /^triggered\s+\S+\s+0\s/m, "the backup was taken before the import wrote any commit");
+  // Not checked here: the backup on exit. The session ends the app with a signal (WebDriver's
+  // Close Window did not end it either), so the exit path a user takes never runs in this harness.
 });
