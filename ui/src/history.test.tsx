@@ -217,6 +217,38 @@ describe("History page", () => {
     expect(calls("query_commits").filter((a) => JSON.stringify(a).includes("cursor"))).toHaveLength(0);
   });
 
+  it("shows a failed page in its rows' place with Retry, and Retry loads it", async () => {
+    let failures = 1;
+    backend({
+      count_commits: () => Promise.resolve(TOTAL),
+      query_commits: (args) => {
+        const query = args["query"] as { options: { limit: number; cursor?: string; offset?: number; sort_order?: string } };
+        if (query.options.sort_order === "asc" && failures > 0) {
+          failures -= 1;
+          return Promise.reject({ code: "storage", message: "database is locked" });
+        }
+        return Promise.resolve(pageOf(ALL, query.options));
+      },
+    });
+    await openHistory();
+    const list = screen.getByTestId("commit-list");
+    await act(async () => {
+      list.scrollTop = TOTAL * 30;
+      fireEvent.scroll(list);
+    });
+    await flush();
+    const placeholders = screen.getAllByTestId("commit-row-placeholder");
+    expect(placeholders[0]!.textContent).toContain("Could not load these commits: database is locked");
+    // The first page is still there above; no error banner replaces the list.
+    expect(screen.queryByTestId("error-banner")).toBeNull();
+    await act(async () => {
+      fireEvent.click(within(placeholders[0]!).getByRole("button", { name: "Retry" }));
+    });
+    await flush();
+    expect(screen.queryAllByTestId("commit-row-placeholder")).toHaveLength(0);
+    expect(rows().some((r) => r.dataset["index"] === String(TOTAL - 1))).toBe(true);
+  });
+
   it("moves with j/k and the arrows, opens with Enter and closes with Esc", async () => {
     backend();
     await openHistory();

@@ -88,12 +88,7 @@ export function CommitList({ count, rowAt, snippets = {}, hasMore, loading, erro
               return (
                 <div key={`placeholder-${item.index}`} className="commit-row commit-row--placeholder" style={style} data-testid="commit-row-placeholder" data-index={item.index}>
                   {error !== null ? (
-                    <>
-                      <span className="commit-row__error">Could not load these commits: {error.message}</span>
-                      <button type="button" className="button button--small" onClick={onRetry}>
-                        Retry
-                      </button>
-                    </>
+                    <RowError what="these commits" error={error} onRetry={onRetry} />
                   ) : (
                     <span className="commit-row__skeleton" aria-hidden="true" />
                   )}
@@ -104,12 +99,7 @@ export function CommitList({ count, rowAt, snippets = {}, hasMore, loading, erro
               return (
                 <div key="status" className="commit-row commit-row--status" style={style} data-testid="commit-list-status">
                   {error !== null ? (
-                    <>
-                      <span className="commit-row__error">Could not load more commits: {error.message}</span>
-                      <button type="button" className="button button--small" onClick={onRetry}>
-                        Retry
-                      </button>
-                    </>
+                    <RowError what="more commits" error={error} onRetry={onRetry} />
                   ) : (
                     <span className="muted">{loading ? "Loading more commits…" : "More commits below…"}</span>
                   )}
@@ -154,6 +144,20 @@ export function CommitList({ count, rowAt, snippets = {}, hasMore, loading, erro
         </div>
       </div>
     </div>
+  );
+}
+
+/** A failed page request in a row's place, with Retry. */
+function RowError({ what, error, onRetry }: { what: string; error: ErrorPayload; onRetry: () => void }) {
+  return (
+    <>
+      <span className="commit-row__error">
+        Could not load {what}: {error.message}
+      </span>
+      <button type="button" className="button button--small" onClick={onRetry}>
+        Retry
+      </button>
+    </>
   );
 }
 
