@@ -326,6 +326,23 @@ async fn branch_queries_match_git_rev_list_and_follow_ref_moves() {
         assert!(moved.contains(&git_text(&repo, &["rev-parse", "HEAD"])));
         // The topic branch did not move: its rows are reused as they are.
         assert_eq!(branch_hashes(store, c("branch", "eq", json!(topic))).await, rev_list(&repo, &topic));
+
+        // Rewound and rewritten (not a fast-forward): commits no longer reachable leave the answer.
+        let dropped = git_text(&repo, &["rev-parse", "HEAD~1"]);
+        git(&repo, &["reset", "-q", "--hard", "HEAD~2"]);
+        std::fs::write(repo.join("rewritten.txt"), format!("{engine:?}\n")).unwrap();
+        git(&repo, &["add", "-A"]);
+        git(&repo, &["commit", "-q", "-m", "Rewrite main"]);
+        t.import(&repo, &ImportOptions::default()).await.unwrap();
+        let rewritten = branch_hashes(store, c("branch", "eq", json!("main"))).await;
+        assert_eq!(rewritten, rev_list(&repo, "main"));
+        assert!(!rewritten.contains(&dropped), "a commit dropped by the rewrite is not on main any more");
+        // And forward again from there.
+        std::fs::write(repo.join("forward.txt"), format!("{engine:?}\n")).unwrap();
+        git(&repo, &["add", "-A"]);
+        git(&repo, &["commit", "-q", "-m", "Forward again"]);
+        t.import(&repo, &ImportOptions::default()).await.unwrap();
+        assert_eq!(branch_hashes(store, c("branch", "eq", json!("main"))).await, rev_list(&repo, "main"));
     }
 }
 

@@ -928,6 +928,48 @@ macro_rules! impl_sql_store {
                             continue;
                         }
                         let mut tx = self.pool.begin().await?;
+                        // A ref that moved forward keeps its rows and adds the commits between its
+                        // old and new target: a walk that stops at commits already reached. It moved
+                        // forward exactly when one of the added commits has the old target as a
+                        // parent (no commit reachable from the old target does). Otherwise (rewound,
+                        // rewritten) every row is computed again.
+                        if let Some(old) = reach_target.as_deref() {
+                            let added = sqlx::query(
+                                "WITH RECURSIVE walk(id) AS ( \
+                                   SELECT id FROM commits WHERE repository_id = $2 AND hash = $3 \
+                                   UNION \
+                                   SELECT pc.id FROM walk JOIN commit_parents p ON p.commit_id = walk.id \
+                                   JOIN commits pc ON pc.repository_id = $2 AND pc.hash = p.parent_hash \
+                                   WHERE NOT EXISTS (SELECT 1 FROM ref_reach known \
+                                                     WHERE known.ref_id = $1 AND known.commit_id = pc.id)) \
+                                 INSERT INTO ref_reach (ref_id, commit_id) SELECT $1, id FROM walk WHERE TRUE \
+                                 ON CONFLICT DO NOTHING",
+                            )
+                            .bind(ref_id)
+                            .bind(repository_id)
+                            .bind(&target)
+                            .execute(&mut *tx)
+                            .await?
+                            .rows_affected();
+                            let (forward,): (bool,) = sqlx::query_as(
+                                "SELECT EXISTS (SELECT 1 FROM commit_parents p JOIN ref_reach rr \
+                                 ON rr.commit_id = p.commit_id AND rr.ref_id = $1 WHERE p.parent_hash = $2)",
+                            )
+                            .bind(ref_id)
+                            .bind(old)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                            if forward {
+                                filled += added;
+                                sqlx::query("UPDATE refs SET reach_target = $2 WHERE id = $1 AND target_hash = $2")
+                                    .bind(ref_id)
+                                    .bind(&target)
+                                    .execute(&mut *tx)
+                                    .await?;
+                                tx.commit().await?;
+                                continue;
+                            }
+                        }
                         sqlx::query("DELETE FROM ref_reach WHERE ref_id = $1").bind(ref_id).execute(&mut *tx).await?;
                         filled += sqlx::query(
                             "WITH RECURSIVE walk(id) AS ( \
