@@ -23,6 +23,7 @@ pub fn run() {
             let state = tauri::async_runtime::block_on(state::AppState::open_from_env());
             app.manage(state);
             backups::start_scheduler(app.handle().clone());
+            exit_on_terminate(app.handle().clone());
             Ok(())
         })
         .plugin(tauri_plugin_dialog::init())
@@ -78,4 +79,24 @@ pub fn run() {
                 }
             }
         });
+}
+
+/// SIGTERM (a logout, a service manager, a test harness) ends the app the way closing its window
+/// does, so `RunEvent::Exit` runs: the optional backup on exit is taken before the process ends.
+fn exit_on_terminate(app: tauri::AppHandle) {
+    #[cfg(unix)]
+    tauri::async_runtime::spawn(async move {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                if terminate.recv().await.is_some() {
+                    tracing::info!("SIGTERM: exiting");
+                    app.exit(0);
+                }
+            }
+            Err(err) => tracing::warn!("cannot listen for SIGTERM: {err}"),
+        }
+    });
+    #[cfg(not(unix))]
+    let _ = app;
 }

@@ -7,7 +7,7 @@
 // with the environment that test needs (see startApp), and stops it afterwards.
 
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -206,6 +206,23 @@ export async function withApp(t, name, env, body) {
 }
 
 export const byTestId = (id) => `[data-testid="${id}"]`;
+
+/** The pid of the newest running app process (APP), read from /proc (no procps needed). */
+export function appPid() {
+  let newest = null;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let argv0;
+    try {
+      argv0 = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0")[0];
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (argv0 === APP && (newest === null || Number(entry) > newest)) newest = Number(entry);
+  }
+  if (newest === null) throw new Error(`no running ${APP}`);
+  return newest;
+}
 
 /** Saves a screenshot named `name` in screenshots/ now (withApp also saves one at the end). */
 export async function screenshot(t, browser, name) {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { byTestId, CLI, ingest, pushEvent, ROOT, screenshot, tempDir, UI_TIMEOUT_MS, withApp, withoutStoreEnv } from "./app.mjs";
+import { appPid, byTestId, CLI, ingest, pushEvent, ROOT, screenshot, tempDir, UI_TIMEOUT_MS, withApp, withoutStoreEnv } from "./app.mjs";
 
 /** Creating, verifying and restoring a tiny store takes seconds; leave room for a slow machine. */
 const BACKUP_TIMEOUT_MS = 120_000;
@@ -177,11 +177,11 @@ function listedBackups(dataDir, destination) {
   return JSON.parse(out);
 }
 
-test("an import of more commits than the threshold is backed up first", async (t) => {
+test("an import of more commits than the threshold is backed up first, and the app backs up on exit", async (t) => {
   const dataDir = tempDir("backup-triggers");
   ingest(dataDir, pushEvent("demo", 3, "c1"));
   const destination = join(dataDir, "backups");
-  writeFileSync(join(dataDir, "settings.json"), JSON.stringify({ large_import_backup_threshold: 5 }));
+  writeFileSync(join(dataDir, "settings.json"), JSON.stringify({ large_import_backup_threshold: 5, backup_on_exit: true }));
   const repo = join(tempDir("git"), "triggered");
   execFileSync("python3", [join(ROOT, "tests/fixtures/make-repo.py"), repo, "--commits", "20"], { stdio: ["ignore", "pipe", "pipe"] });
 
@@ -203,6 +203,14 @@ test("an import of more commits than the threshold is backed up first", async (t
     assert.match(trigger, /before .*import/i);
     await screenshot(t, browser, "backup-before-import");
 
+    // A logout or a service manager ends the app with SIGTERM: it exits the way closing its
+    // window does and takes the backup on exit on its way out. (The harness's own stop kills the
+    // app outright, so the test sends the signal itself.)
+    process.kill(appPid(), "SIGTERM");
+    const deadline = Date.now() + BACKUP_TIMEOUT_MS;
+    while (!listedBackups(dataDir, destination).some((b) => /exit/i.test(b.trigger ?? "")) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
   });
 
   // The backup holds the store as it was before the import wrote commits.
@@ -219,6 +227,9 @@ test("an import of more commits than the threshold is backed up first", async (t
   assert.match(listed, /^demo\s+\S+\s+3\s/m);
   // The repository's row is made before the history walk; its commits come after the backup.
   assert.match(listed, /^triggered\s+\S+\s+0\s/m, "the backup was taken before the import wrote any commit");
-  // Not checked here: the backup on exit. The session ends the app with a signal (WebDriver's
-  // Close Window did not end it either), so the exit path a user takes never runs in this harness.
+  const all = listedBackups(dataDir, destination);
+  assert.ok(
+    all.some((b) => b.kind === "automatic" && /exit/i.test(b.trigger ?? "")),
+    `an automatic backup on exit (found: ${all.map((b) => b.trigger).join(", ")})`,
+  );
 });

@@ -16,11 +16,11 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
-import { APP, byTestId, screenshot, UI_TIMEOUT_MS, withApp } from "./app.mjs";
+import { appPid, byTestId, screenshot, UI_TIMEOUT_MS, withApp } from "./app.mjs";
 
 /** Milliseconds from the app process's start to the webview's first contentful paint. */
 async function appStartToFirstPaint(browser) {
-  const pid = execFileSync("pgrep", ["-n", "-f", `^${APP}`]).toString().trim();
+  const pid = appPid();
   const ticks = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
   const uptime = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
   const now = Date.now();
