@@ -27,6 +27,11 @@ macro_rules! bind_all {
 }
 pub(crate) use bind_all;
 
+/// What a commit query reads from: the commits with their repository and workspace (the filter
+/// fields `repository` and `workspace` name them `r` and `w`).
+pub(crate) const COMMITS_FROM: &str =
+    "FROM commits c JOIN repositories r ON r.id = c.repository_id JOIN workspaces w ON w.id = r.workspace_id";
+
 pub(crate) const COMMIT_COLUMNS: &str = "c.id, c.repository_id, c.hash, c.author_name, c.author_email, \
     c.author_time, c.author_tz_offset, c.committer_name, c.committer_email, c.committer_time, \
     c.committer_tz_offset, c.message, c.pusher, c.commit_count, c.total_additions, c.total_deletions, \
@@ -510,8 +515,7 @@ macro_rules! impl_sql_store {
                 use $crate::query::Bind;
                 let compiled = $crate::query::compile::compile(query, self.info.backend)?;
                 self.ensure_reach(&compiled.branches).await?;
-                let from = "FROM commits c JOIN repositories r ON r.id = c.repository_id \
-                            JOIN workspaces w ON w.id = r.workspace_id";
+                let from = $crate::sql::COMMITS_FROM;
                 let n = compiled.binds.len();
                 let sort_key = if compiled.sort_is_rank { compiled.sort_sql.as_str() } else { "CAST(NULL AS BIGINT)" };
                 let sql = format!(
@@ -581,11 +585,7 @@ macro_rules! impl_sql_store {
             async fn count_commits(&self, query: &$crate::query::CommitQuery) -> $crate::error::Result<i64> {
                 let compiled = $crate::query::compile::compile(query, self.info.backend)?;
                 self.ensure_reach(&compiled.branches).await?;
-                let sql = format!(
-                    "SELECT COUNT(*) FROM commits c JOIN repositories r ON r.id = c.repository_id \
-                     JOIN workspaces w ON w.id = r.workspace_id WHERE {}",
-                    compiled.filter_sql
-                );
+                let sql = format!("SELECT COUNT(*) {} WHERE {}", $crate::sql::COMMITS_FROM, compiled.filter_sql);
                 let count = $crate::sql::bind_all!(sqlx::query_as::<_, (i64,)>(&sql), &compiled.binds[..compiled.filter_binds]);
                 Ok(count.fetch_one(&self.pool).await?.0)
             }
@@ -929,29 +929,14 @@ macro_rules! impl_sql_store {
                         }
                         let mut tx = self.pool.begin().await?;
                         // A ref that moved forward keeps its rows and adds the commits between its
-                        // old and new target: a walk that stops at commits already reached. It moved
-                        // forward exactly when one of the added commits has the old target as a
-                        // parent (no commit reachable from the old target does). Otherwise (rewound,
-                        // rewritten) every row is computed again.
+                        // old and new target. It moved forward exactly when one of the added commits
+                        // has the old target as a parent (no commit reachable from the old target
+                        // does). Otherwise (first fill, rewound, rewritten) every row is computed again.
+                        let mut forward = false;
+                        let mut added = 0;
                         if let Some(old) = reach_target.as_deref() {
-                            let added = sqlx::query(
-                                "WITH RECURSIVE walk(id) AS ( \
-                                   SELECT id FROM commits WHERE repository_id = $2 AND hash = $3 \
-                                   UNION \
-                                   SELECT pc.id FROM walk JOIN commit_parents p ON p.commit_id = walk.id \
-                                   JOIN commits pc ON pc.repository_id = $2 AND pc.hash = p.parent_hash \
-                                   WHERE NOT EXISTS (SELECT 1 FROM ref_reach known \
-                                                     WHERE known.ref_id = $1 AND known.commit_id = pc.id)) \
-                                 INSERT INTO ref_reach (ref_id, commit_id) SELECT $1, id FROM walk WHERE TRUE \
-                                 ON CONFLICT DO NOTHING",
-                            )
-                            .bind(ref_id)
-                            .bind(repository_id)
-                            .bind(&target)
-                            .execute(&mut *tx)
-                            .await?
-                            .rows_affected();
-                            let (forward,): (bool,) = sqlx::query_as(
+                            added = Self::add_reach(&mut tx, ref_id, repository_id, &target).await?;
+                            (forward,) = sqlx::query_as(
                                 "SELECT EXISTS (SELECT 1 FROM commit_parents p JOIN ref_reach rr \
                                  ON rr.commit_id = p.commit_id AND rr.ref_id = $1 WHERE p.parent_hash = $2)",
                             )
@@ -959,33 +944,12 @@ macro_rules! impl_sql_store {
                             .bind(old)
                             .fetch_one(&mut *tx)
                             .await?;
-                            if forward {
-                                filled += added;
-                                sqlx::query("UPDATE refs SET reach_target = $2 WHERE id = $1 AND target_hash = $2")
-                                    .bind(ref_id)
-                                    .bind(&target)
-                                    .execute(&mut *tx)
-                                    .await?;
-                                tx.commit().await?;
-                                continue;
-                            }
                         }
-                        sqlx::query("DELETE FROM ref_reach WHERE ref_id = $1").bind(ref_id).execute(&mut *tx).await?;
-                        filled += sqlx::query(
-                            "WITH RECURSIVE walk(id) AS ( \
-                               SELECT id FROM commits WHERE repository_id = $2 AND hash = $3 \
-                               UNION \
-                               SELECT pc.id FROM walk JOIN commit_parents p ON p.commit_id = walk.id \
-                               JOIN commits pc ON pc.repository_id = $2 AND pc.hash = p.parent_hash) \
-                             INSERT INTO ref_reach (ref_id, commit_id) SELECT $1, id FROM walk WHERE TRUE \
-                             ON CONFLICT DO NOTHING",
-                        )
-                        .bind(ref_id)
-                        .bind(repository_id)
-                        .bind(&target)
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected();
+                        if !forward {
+                            sqlx::query("DELETE FROM ref_reach WHERE ref_id = $1").bind(ref_id).execute(&mut *tx).await?;
+                            added = Self::add_reach(&mut tx, ref_id, repository_id, &target).await?;
+                        }
+                        filled += added;
                         sqlx::query("UPDATE refs SET reach_target = $2 WHERE id = $1 AND target_hash = $2")
                             .bind(ref_id)
                             .bind(&target)
@@ -1001,6 +965,33 @@ macro_rules! impl_sql_store {
                     sqlx::query("ANALYZE ref_reach").execute(&self.pool).await?;
                 }
                 Ok(())
+            }
+
+            /// Adds to a ref's reach the commits reachable from `target` that it does not hold yet:
+            /// a walk over the stored parents that stops at commits already reached.
+            async fn add_reach(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                ref_id: i64,
+                repository_id: i64,
+                target: &str,
+            ) -> $crate::error::Result<u64> {
+                Ok(sqlx::query(
+                    "WITH RECURSIVE walk(id) AS ( \
+                       SELECT id FROM commits WHERE repository_id = $2 AND hash = $3 \
+                       UNION \
+                       SELECT pc.id FROM walk JOIN commit_parents p ON p.commit_id = walk.id \
+                       JOIN commits pc ON pc.repository_id = $2 AND pc.hash = p.parent_hash \
+                       WHERE NOT EXISTS (SELECT 1 FROM ref_reach known \
+                                         WHERE known.ref_id = $1 AND known.commit_id = pc.id)) \
+                     INSERT INTO ref_reach (ref_id, commit_id) SELECT $1, id FROM walk WHERE TRUE \
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(ref_id)
+                .bind(repository_id)
+                .bind(target)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected())
             }
 
             async fn saved_query(&self, name: &str) -> $crate::error::Result<$crate::query::SavedQuery> {
