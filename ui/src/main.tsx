@@ -1,10 +1,10 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
-import { App } from "./App";
-import { ErrorBoundary } from "./components/ErrorBoundary";
+import { App } from "./app/App";
+import { ErrorBoundary } from "./shared/components/ErrorBoundary";
 import "./styles.css";
-import { applyTheme, loadTheme } from "./theme";
+import { applyTheme, loadTheme } from "./shared/theme";
 
 // Before the first render, so a chosen theme never flashes the other one.
 applyTheme(loadTheme());
