@@ -1,14 +1,15 @@
 import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import type { Repository } from "../bindings/Repository";
 
-const invoke = vi.hoisted(() => vi.fn());
-vi.mock("@tauri-apps/api/core", () => ({ invoke }));
-
+import type { AppInfo } from "../shared/api";
+import { mockTauri, type Answers, type TauriMock } from "../shared/testing/tauriMock";
 import { App } from "./App";
 
-const INFO = {
+let tauri: TauriMock;
+
+const INFO: AppInfo = {
   data_dir: "/home/alice/.local/share/repovault",
   store: { backend: "sqlite", location: "/home/alice/.local/share/repovault/repovault.db", schema_version: 1, blob_store: "blobs" },
 };
@@ -17,11 +18,8 @@ function repo(id: number, name: string, extra: Partial<Repository> = {}): Reposi
   return { id, workspace: "default", name, path: null, created_at: 1709280000, last_synced_at: null, commit_count: 0, is_shallow: false, ...extra };
 }
 
-function backend(answers: Record<string, () => Promise<unknown>>) {
-  invoke.mockImplementation((command: string) => {
-    const answer = answers[command];
-    return answer ? answer() : Promise.reject(`unexpected command ${command}`);
-  });
+function backend(answers: Answers) {
+  tauri.answer(answers);
 }
 
 async function renderApp() {
@@ -32,7 +30,7 @@ async function renderApp() {
 
 describe("App", () => {
   beforeEach(() => {
-    invoke.mockReset();
+    tauri = mockTauri();
   });
   afterEach(cleanup);
 
@@ -86,7 +84,7 @@ describe("App", () => {
       fireEvent.click(screen.getByTestId("refresh"));
     });
     expect(screen.getAllByTestId("repo-row")).toHaveLength(2);
-    expect(invoke.mock.calls.filter(([c]) => c === "list_repositories")).toHaveLength(2);
+    expect(tauri.calls("list_repositories")).toHaveLength(2);
   });
 
   it("ignores Refresh while a refresh is running and keeps focus on the button", async () => {

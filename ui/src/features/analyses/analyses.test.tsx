@@ -1,19 +1,9 @@
 import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { AnalysisProgress } from "../../bindings/AnalysisProgress";
 import type { AnalysisResult } from "../../bindings/AnalysisResult";
 import type { AnalysisRun } from "../../bindings/AnalysisRun";
 
-const invoke = vi.hoisted(() => vi.fn());
-const FakeChannel = vi.hoisted(
-  () =>
-    class FakeChannel<T> {
-      constructor(readonly onmessage: (message: T) => void) {}
-    },
-);
-vi.mock("@tauri-apps/api/core", () => ({ invoke, Channel: FakeChannel }));
-vi.mock("@tauri-apps/api/event", () => ({ listen: () => Promise.reject(new Error("no events in tests")) }));
 // The chart library draws into measured boxes jsdom does not have; the charts are stand-ins here.
 vi.mock("./results/charts", () => ({
   RankBars: ({ label }: { label: string }) => <div data-testid="chart-bars">{label}</div>,
@@ -22,9 +12,10 @@ vi.mock("./results/charts", () => ({
 }));
 
 import { App } from "../../app/App";
+import type { AppInfo } from "../../shared/api";
+import { mockTauri, type Answers, type HeldCall, type TauriMock } from "../../shared/testing/tauriMock";
 
-type Args = Record<string, unknown>;
-const INFO = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 7, blob_store: "blobs" } };
+const INFO: AppInfo = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 7, blob_store: "blobs" } };
 const REPO = { id: 1, workspace: "default", name: "demo", path: "/src/demo", created_at: 0, last_synced_at: null, commit_count: 12, is_shallow: false };
 const PARAMS = { refs: [], since: null, until: null, aliases: {}, limit: null, max_files_per_commit: null, min_shared: null, rev: null };
 
@@ -71,31 +62,26 @@ function run(result: AnalysisResult | null, extra: Partial<AnalysisRun> = {}): A
 }
 
 let runs: AnalysisRun[];
-let control: { send: (p: AnalysisProgress) => void; resolve: (v: unknown) => void } | null;
+let tauri: TauriMock;
+let control: HeldCall<"run_analysis">;
 
-function backend(overrides: Record<string, (args: Args) => Promise<unknown>> = {}) {
-  const answers: Record<string, (args: Args) => Promise<unknown>> = {
+function backend(overrides: Answers = {}) {
+  control = tauri.hold("run_analysis");
+  tauri.answer({
     store_info: () => Promise.resolve(INFO),
     list_repositories: () => Promise.resolve([REPO]),
     list_analysis_runs: () => Promise.resolve(runs),
-    run_analysis: (args) => {
-      const channel = args["onProgress"] as InstanceType<typeof FakeChannel<AnalysisProgress>>;
-      return new Promise((resolve) => {
-        control = { send: (p) => channel.onmessage(p), resolve };
-      });
-    },
     cancel_analysis: () => Promise.resolve(true),
     get_analysis_run: () => Promise.resolve(run(HOTSPOTS, { id: 3 })),
     export_analysis: () => Promise.resolve(2),
-    query_commits: () => Promise.resolve({ commits: [], total: 0, total_is_estimate: false, next_cursor: null }),
+    query_commits: () => Promise.resolve({ commits: [], total: 0, total_is_lower_bound: false, next_cursor: null, snippets: [] }),
     list_refs: () => Promise.resolve([]),
     list_saved_queries: () => Promise.resolve([]),
     ...overrides,
-  };
-  invoke.mockImplementation((command: string, args: Args) => answers[command]?.(args) ?? Promise.reject(`unexpected ${command}`));
+  });
 }
 
-const calls = (command: string) => invoke.mock.calls.filter(([c]) => c === command).map(([, a]) => a as Args);
+const calls: TauriMock["calls"] = (command) => tauri.calls(command);
 
 async function openAnalyses() {
   await act(async () => {
@@ -108,9 +94,8 @@ async function openAnalyses() {
 
 describe("Analyses page", () => {
   beforeEach(() => {
-    invoke.mockReset();
+    tauri = mockTauri();
     runs = [];
-    control = null;
     backend();
   });
   afterEach(() => cleanup());
@@ -124,13 +109,13 @@ describe("Analyses page", () => {
     });
     expect(calls("run_analysis")[0]?.["request"]).toEqual({ repository: "demo", kind: "authors", params: PARAMS, force: false });
     await act(async () => {
-      control!.send({ phase: "authors", done: 1, total: 4 });
+      control.progress({ phase: "authors", done: 1, total: 4 });
     });
     expect(screen.getByTestId("analysis-phase").textContent).toBe("Computing authors");
     expect(screen.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("25");
     runs = [run(AUTHORS)];
     await act(async () => {
-      control!.resolve(run(AUTHORS));
+      control.resolve(run(AUTHORS));
     });
     const table = screen.getByTestId("authors-table");
     const first = within(table).getAllByTestId("authors-table-row")[0]!;
@@ -157,7 +142,7 @@ describe("Analyses page", () => {
       fireEvent.click(screen.getByTestId("analysis-run-button"));
     });
     await act(async () => {
-      control!.resolve(run(AUTHORS, { reused: true }));
+      control.resolve(run(AUTHORS, { reused: true }));
     });
     expect(screen.getByTestId("analysis-reused").textContent).toBe("reused");
     await act(async () => {
@@ -172,7 +157,7 @@ describe("Analyses page", () => {
       fireEvent.click(screen.getByTestId("analysis-run-button"));
     });
     await act(async () => {
-      control!.resolve(run(AUTHORS));
+      control.resolve(run(AUTHORS));
     });
     await act(async () => {
       fireEvent.click(screen.getByTestId("alias-merge"));
@@ -192,7 +177,7 @@ describe("Analyses page", () => {
     expect(calls("cancel_analysis")).toHaveLength(1);
     expect(screen.getByTestId("analysis-phase").textContent).toBe("Cancelling…");
     await act(async () => {
-      control!.resolve(run(null, { status: "cancelled", error: { code: "cancelled", message: "cancelled" } }));
+      control.resolve(run(null, { status: "cancelled", error: { code: "cancelled", message: "cancelled" } }));
     });
     expect(screen.getByTestId("analysis-cancelled")).toBeTruthy();
   });

@@ -2,30 +2,15 @@ import { act, cleanup, fireEvent, render, screen, within } from "@testing-librar
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { BackupInfo } from "../../bindings/BackupInfo";
-import type { BackupProgress } from "../../bindings/BackupProgress";
+import type { AppInfo } from "../../shared/api";
+import type { Schedule } from "../../bindings/Schedule";
 import type { ScheduleRun } from "../../bindings/ScheduleRun";
 
-const invoke = vi.hoisted(() => vi.fn());
-const FakeChannel = vi.hoisted(
-  () =>
-    class FakeChannel<T> {
-      constructor(readonly onmessage: (message: T) => void) {}
-    },
-);
-vi.mock("@tauri-apps/api/core", () => ({ invoke, Channel: FakeChannel }));
-const events = vi.hoisted(() => ({ handlers: new Map<string, (e: { payload: unknown }) => void>() }));
-vi.mock("@tauri-apps/api/event", () => ({
-  listen: (name: string, handler: (e: { payload: unknown }) => void) => {
-    events.handlers.set(name, handler);
-    return Promise.resolve(() => events.handlers.delete(name));
-  },
-}));
-
 import { App } from "../../app/App";
+import { mockTauri, type Answers, type HeldCall, type TauriMock } from "../../shared/testing/tauriMock";
 import { PREVIEW_DELAY_MS } from "./useSchedulePreview";
 
-type Args = Record<string, unknown>;
-const INFO = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 7, blob_store: "blobs" } };
+const INFO: AppInfo = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 7, blob_store: "blobs" } };
 const repo = (name: string, commit_count: number) => ({ id: 1, workspace: "default", name, path: null, created_at: 0, last_synced_at: null, commit_count, is_shallow: false });
 
 function backupInfo(extra: Partial<BackupInfo> = {}): BackupInfo {
@@ -62,10 +47,11 @@ function backupInfo(extra: Partial<BackupInfo> = {}): BackupInfo {
 
 let backups: BackupInfo[];
 let repos: ReturnType<typeof repo>[];
-let createControl: { send: (p: BackupProgress) => void; resolve: (v: unknown) => void };
+let tauri: TauriMock;
+let createJob: HeldCall<"create_backup">;
 
-function backend(overrides: Record<string, (args: Args) => Promise<unknown>> = {}) {
-  const answers: Record<string, (args: Args) => Promise<unknown>> = {
+function backend(overrides: Answers = {}) {
+  tauri.answer({
     store_info: () => Promise.resolve(INFO),
     list_repositories: () => Promise.resolve(repos),
     get_backup_settings: () =>
@@ -84,18 +70,13 @@ function backend(overrides: Record<string, (args: Args) => Promise<unknown>> = {
         ? Promise.reject({ code: "validation", message: 'invalid cron: "bad" is not a cron expression' })
         : Promise.resolve(["2026-03-02T02:00:00.000Z", "2026-03-03T02:00:00.000Z", "2026-03-04T02:00:00.000Z", "2026-03-05T02:00:00.000Z", "2026-03-06T02:00:00.000Z"]);
     },
-    create_backup: (args) => {
-      const channel = args["onProgress"] as InstanceType<typeof FakeChannel<BackupProgress>>;
-      return new Promise((resolve) => {
-        createControl = { send: (p) => channel.onmessage(p), resolve };
-      });
-    },
     ...overrides,
-  };
-  invoke.mockImplementation((command: string, args: Args) => answers[command]?.(args) ?? Promise.reject(`unexpected ${command}`));
+  });
+  createJob = tauri.hold("create_backup");
+  if (overrides.create_backup !== undefined) tauri.answer({ create_backup: overrides.create_backup });
 }
 
-const calls = (command: string) => invoke.mock.calls.filter(([c]) => c === command).map(([, a]) => a as Args);
+const calls: TauriMock["calls"] = (command) => tauri.calls(command);
 
 async function openBackups() {
   await act(async () => {
@@ -108,8 +89,7 @@ async function openBackups() {
 
 describe("Backups page", () => {
   beforeEach(() => {
-    invoke.mockReset();
-    events.handlers.clear();
+    tauri = mockTauri();
     backups = [];
     repos = [repo("demo", 5)];
     backend();
@@ -127,14 +107,14 @@ describe("Backups page", () => {
     });
     expect(calls("create_backup")[0]?.["password"]).toBeNull();
     await act(async () => {
-      createControl.send({ phase: "archive", done: 1, total: 4 });
+      createJob.progress({ phase: "archive", done: 1, total: 4 });
     });
     expect(screen.getByTestId("backup-phase").textContent).toBe("Writing the archive");
     expect(screen.getByRole("progressbar", { name: "Creating a backup" }).getAttribute("aria-valuenow")).toBe("25");
     const made = backupInfo();
     backups = [made];
     await act(async () => {
-      createControl.resolve({ manifest: made.manifest, results: [{ destination: "/data/backups", backup: made, error: null }] });
+      createJob.resolve({ manifest: made.manifest!, results: [{ destination: "/data/backups", backup: made, error: null }] });
     });
     expect(screen.getByTestId("backup-create-result").textContent).toContain(`Backup written to ${made.path}.`);
     const row = screen.getByTestId("backup-row");
@@ -184,7 +164,7 @@ describe("Backups page", () => {
     backend({
       preview_restore: () =>
         Promise.resolve({
-          backup: backups[0],
+          backup: backups[0]!,
           current: [
             { table: "repositories", rows: 2 },
             { table: "commits", rows: 5 },
@@ -196,7 +176,7 @@ describe("Backups page", () => {
         repos = [repo("demo", 3)];
         return Promise.resolve({
           restored_from: backups[0]!.path,
-          manifest: backups[0]!.manifest,
+          manifest: backups[0]!.manifest!,
           safety_backup: "/data/backups/repovault-20260302T100000Z-emergency.zip",
           migrated: [],
           row_counts: [
@@ -237,7 +217,7 @@ describe("Backups page", () => {
     backups = [backupInfo({ encrypted: true, manifest: null, name: "x.zip.age", path: "/data/backups/x.zip.age" })];
     backend({
       preview_restore: () =>
-        Promise.resolve({ backup: backups[0], current: [{ table: "commits", rows: 5 }], safety_backup_to: ["/data/backups"] }),
+        Promise.resolve({ backup: backups[0]!, current: [{ table: "commits", rows: 5 }], safety_backup_to: ["/data/backups"] }),
       restore_backup: () => Promise.reject({ code: "decrypt", message: "wrong password" }),
     });
     await openBackups();
@@ -293,7 +273,7 @@ describe("Backups page", () => {
     });
     const run: ScheduleRun = { schedule: "nightly", result: "failed", backup: null, error: "disk full", duration_ms: 3, pruned: [], next_run_at: null };
     await act(async () => {
-      events.handlers.get("backup-schedule-ran")?.({ payload: run });
+      await tauri.emit("backup-schedule-ran", run);
     });
     expect(screen.getByTestId("nav-backups-badge").textContent).toBe("1");
     await act(async () => {
@@ -310,7 +290,7 @@ describe("Backups page", () => {
     backups = [backupInfo()];
     backend({
       prune_backups: (args) =>
-        Promise.resolve(args["dryRun"] === true ? [{ backup: backups[0], keep: false, reasons: ["beyond last 0"] }] : []),
+        Promise.resolve(args["dryRun"] === true ? [{ backup: backups[0]!, keep: false, reasons: ["beyond last 0"] }] : []),
     });
     await openBackups();
     fireEvent.change(screen.getByTestId("retention-keep-last"), { target: { value: "0" } });
@@ -325,7 +305,7 @@ describe("Backups page", () => {
   });
 
   it("adds a daily schedule with the destinations and retention, and lists its last error prominently", async () => {
-    let schedules: unknown[] = [];
+    let schedules: Schedule[] = [];
     backend({
       list_schedules: () => Promise.resolve(schedules),
       add_schedule: (args) => {
@@ -333,7 +313,7 @@ describe("Backups page", () => {
           {
             id: 1,
             name: "daily",
-            spec: (args["schedule"] as { spec: unknown }).spec,
+            spec: args.schedule.spec,
             destinations: [],
             retention: null,
             enabled: true,
@@ -346,7 +326,7 @@ describe("Backups page", () => {
             created_at: "2026-02-01T00:00:00.000Z",
           },
         ];
-        return Promise.resolve(schedules[0]);
+        return Promise.resolve(schedules[0]!);
       },
     });
     await openBackups();

@@ -3,10 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { Commit } from "../../bindings/Commit";
 import type { FileChange } from "../../bindings/FileChange";
-
-const invoke = vi.hoisted(() => vi.fn());
-vi.mock("@tauri-apps/api/core", () => ({ invoke, Channel: class {} }));
-
+import { mockTauri, type TauriMock } from "../../shared/testing/tauriMock";
 import { CommitView } from "./CommitView";
 import { DiffView } from "./DiffView";
 import { DIFF_MODE_KEY } from "./diffMode";
@@ -34,13 +31,14 @@ const COMMIT: Commit = {
 
 const SMALL = "@@ -1,2 +1,2 @@\n fn a() {}\n-let x = 1;\n+let x = 2;\n";
 
+let tauri: TauriMock;
 let diffs: Record<number, () => Promise<string | null>>;
 
 beforeEach(() => {
-  invoke.mockReset();
+  tauri = mockTauri();
   localStorage.clear();
   diffs = {};
-  invoke.mockImplementation((command: string, args: Record<string, unknown>) => {
+  tauri.invoke.mockImplementation((command: string, args: Record<string, unknown>) => {
     if (command === "get_file_diff") {
       const answer = diffs[args["fileChangeId"] as number];
       return answer ? answer() : Promise.resolve(null);
@@ -69,7 +67,7 @@ async function flush() {
   });
 }
 
-const fileCalls = () => invoke.mock.calls.filter(([c]) => c === "get_file_diff").map(([, a]) => (a as { fileChangeId: number }).fileChangeId);
+const fileCalls = () => tauri.invoke.mock.calls.filter(([c]) => c === "get_file_diff").map(([, a]) => (a as { fileChangeId: number }).fileChangeId);
 
 describe("DiffView", () => {
   it("fetches each file's diff by its change id, and none for a binary file", async () => {
@@ -165,8 +163,8 @@ describe("CommitView", () => {
       render(<CommitView target={{ repositoryId: 7, hash: COMMIT.hash }} onOpenParent={onOpenParent} onClose={() => {}} />);
     });
     await flush();
-    expect(invoke).toHaveBeenCalledWith("get_commit_stat", { repositoryId: 7, hash: COMMIT.hash });
-    expect(invoke).not.toHaveBeenCalledWith("get_commit", expect.anything());
+    expect(tauri.invoke).toHaveBeenCalledWith("get_commit_stat", { repositoryId: 7, hash: COMMIT.hash });
+    expect(tauri.invoke).not.toHaveBeenCalledWith("get_commit", expect.anything());
     const rows = screen.getAllByTestId("file-row");
     expect(rows).toHaveLength(3);
     const bars = screen.getAllByTestId("churn-bar").map((b) => [b.dataset["added"], b.dataset["removed"]]);

@@ -1,23 +1,15 @@
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-const invoke = vi.hoisted(() => vi.fn());
-const save = vi.hoisted(() => vi.fn());
-/** The progress callback of the last Channel made. */
-const channel = vi.hoisted(() => ({ onMessage: null as ((m: unknown) => void) | null }));
-vi.mock("@tauri-apps/api/core", () => ({
-  invoke,
-  Channel: class {
-    constructor(onMessage: (m: unknown) => void) {
-      channel.onMessage = onMessage;
-    }
-  },
-}));
-vi.mock("@tauri-apps/plugin-dialog", () => ({ save, open: vi.fn() }));
-
 import { App } from "../../app/App";
+import type { AppInfo, ExportProgress } from "../../shared/api";
+import { mockTauri, sendThrough, type Answer, type TauriMock } from "../../shared/testing/tauriMock";
 
-const INFO = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 1, blob_store: "blobs" } };
+/** The native save dialog (the dialog plugin's `save` command): the options it was opened with. */
+const save = vi.fn<(options: unknown) => string | null | Promise<string | null>>();
+let tauri: TauriMock;
+
+const INFO: AppInfo = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 1, blob_store: "blobs" } };
 const REPO = { id: 1, workspace: "default", name: "demo", path: "/src/demo", created_at: 0, last_synced_at: 1, commit_count: 2, is_shallow: false };
 const who = { name: "Alice Kim", email: "alice@example.com", time: 1_700_000_000, tz_offset_minutes: 0 };
 const COMMIT = {
@@ -27,29 +19,20 @@ const COMMIT = {
 };
 const PAGE = { commits: [COMMIT], total: 1, total_is_lower_bound: false, next_cursor: null, snippets: [] };
 
-type Args = Record<string, unknown>;
-let exportAnswer: (args: Args) => Promise<unknown>;
+let exportAnswer: Answer<"export_commits">;
 
 beforeEach(() => {
-  invoke.mockReset();
+  tauri = mockTauri();
   save.mockReset();
+  tauri.answerPlugin("plugin:dialog|save", (args) => save(args["options"]));
   delete window.__REPOVAULT_E2E_SAVE_PATH__;
   exportAnswer = () => Promise.resolve(1);
-  invoke.mockImplementation((command: string, args: Args) => {
-    switch (command) {
-      case "store_info":
-        return Promise.resolve(INFO);
-      case "list_repositories":
-        return Promise.resolve([REPO]);
-      case "query_commits":
-        return Promise.resolve(PAGE);
-      case "parse_search":
-        return Promise.resolve({ and: [{ field: "author", op: "like", value: "%alice%" }] });
-      case "export_commits":
-        return exportAnswer(args);
-      default:
-        return Promise.reject(`unexpected command ${command}`);
-    }
+  tauri.answer({
+    store_info: () => INFO,
+    list_repositories: () => [REPO],
+    query_commits: () => PAGE,
+    parse_search: () => ({ and: [{ field: "author", op: "like", value: "%alice%" }] }),
+    export_commits: (args) => exportAnswer(args),
   });
 });
 afterEach(() => {
@@ -76,7 +59,7 @@ async function openDemoHistory() {
   expect(screen.getByTestId("history-summary").textContent).toBe("1 commit");
 }
 
-const exportCalls = () => invoke.mock.calls.filter(([c]) => c === "export_commits").map(([, a]) => a as Args);
+const exportCalls = () => tauri.calls("export_commits");
 
 describe("Export on the History page", () => {
   it("asks the save dialog for a file and exports the list on screen (repository and search) to it", async () => {
@@ -120,7 +103,7 @@ describe("Export on the History page", () => {
     await flush();
     expect(screen.getByTestId("export-progress").textContent).toBe("Starting export…");
     expect(screen.getByTestId("history-export").getAttribute("aria-disabled")).toBe("true");
-    await act(async () => channel.onMessage?.({ written: 500, total: 2025 }));
+    await act(async () => sendThrough<ExportProgress>(exportCalls().at(-1)!.onProgress, { written: 500, total: 2025 }));
     expect(screen.getByTestId("export-progress").textContent).toBe("500 / 2,025 commits");
     // A second press while it runs does nothing.
     await act(async () => {

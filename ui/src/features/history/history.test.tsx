@@ -1,14 +1,13 @@
 import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { Commit } from "../../bindings/Commit";
 import type { CommitWithChanges } from "../../bindings/CommitWithChanges";
 import type { FileChange } from "../../bindings/FileChange";
 
-const invoke = vi.hoisted(() => vi.fn());
-vi.mock("@tauri-apps/api/core", () => ({ invoke, Channel: class {} }));
 
 import { App } from "../../app/App";
+import { mockTauri, type TauriMock } from "../../shared/testing/tauriMock";
 
 const INFO = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 1, blob_store: "blobs" } };
 const REPO = { id: 1, workspace: "default", name: "demo", path: "/src/demo", created_at: 0, last_synced_at: 1, commit_count: 450, is_shallow: false };
@@ -53,6 +52,7 @@ function details(hash: string): CommitWithChanges {
 const DIFFS: Record<number, string> = { 1: "@@ -1,2 +1,2 @@\n fn a() {}\n-old\n+new\n" };
 
 type Args = Record<string, unknown>;
+let tauri: TauriMock;
 
 /** A backend with keyset pages over ALL (cursor = index of the next row) and a search for alice. */
 function backend(overrides: Record<string, (args: Args) => Promise<unknown>> = {}) {
@@ -74,7 +74,8 @@ function backend(overrides: Record<string, (args: Args) => Promise<unknown>> = {
     get_file_diff: (args) => Promise.resolve(DIFFS[args["fileChangeId"] as number] ?? null),
     ...overrides,
   };
-  invoke.mockImplementation((command: string, args: Args) => {
+  // Untyped answers: the fixtures here are shaped by hand, per test.
+  tauri.invoke.mockImplementation((command: string, args: Args) => {
     const answer = answers[command];
     return answer ? answer(args) : Promise.reject(`unexpected command ${command}`);
   });
@@ -95,7 +96,7 @@ function pageOf(all: Commit[], options: { limit: number; cursor?: string; offset
   };
 }
 
-const calls = (command: string) => invoke.mock.calls.filter(([c]) => c === command).map(([, args]) => args as Args);
+const calls = (command: string) => tauri.invoke.mock.calls.filter(([c]) => c === command).map(([, args]) => args);
 const rows = () => screen.queryAllByTestId("commit-row");
 const selected = () => rows().filter((r) => r.getAttribute("aria-selected") === "true").map((r) => Number(r.dataset["index"]));
 
@@ -132,7 +133,7 @@ afterAll(() => {
 
 describe("History page", () => {
   beforeEach(() => {
-    invoke.mockReset();
+    tauri = mockTauri();
   });
   afterEach(cleanup);
 

@@ -1,14 +1,13 @@
 import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { Commit } from "../../bindings/Commit";
 import type { Filter } from "../../bindings/Filter";
 import type { SavedQuery } from "../../bindings/SavedQuery";
 
-const invoke = vi.hoisted(() => vi.fn());
-vi.mock("@tauri-apps/api/core", () => ({ invoke, Channel: class {} }));
 
 import { App } from "../../app/App";
+import { mockTauri, type TauriMock } from "../../shared/testing/tauriMock";
 import { PARSE_DELAY_MS } from "./useFilterEditing";
 
 const INFO = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 1, blob_store: "blobs" } };
@@ -34,6 +33,7 @@ function commit(i: number): Commit {
 }
 
 type Args = Record<string, unknown>;
+let tauri: TauriMock;
 let saved: SavedQuery[];
 let snippets: { commit_id: number; parts: { text: string; hit: boolean }[] }[];
 
@@ -44,11 +44,11 @@ const PARSED: Record<string, Filter> = {
 };
 
 beforeEach(() => {
-  invoke.mockReset();
+  tauri = mockTauri();
   saved = [];
   snippets = [];
   let nextId = 1;
-  invoke.mockImplementation((command: string, args: Args) => {
+  tauri.invoke.mockImplementation((command: string, args: Args) => {
     switch (command) {
       case "store_info":
         return Promise.resolve(INFO);
@@ -103,7 +103,7 @@ afterAll(() => {
   }
 });
 
-const calls = (command: string) => invoke.mock.calls.filter(([c]) => c === command).map(([, args]) => args as Args);
+const calls = (command: string) => tauri.invoke.mock.calls.filter(([c]) => c === command).map(([, args]) => args as Args);
 const lastQueryFilter = () => (calls("query_commits").at(-1)!["query"] as { filter?: Filter }).filter;
 const searchBox = () => screen.getByTestId("history-search") as HTMLInputElement;
 const rowsOf = () =>

@@ -1,22 +1,15 @@
 import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import type { ImportProgress } from "../../bindings/ImportProgress";
-import type { ImportReport } from "../../bindings/ImportReport";
 import type { Repository } from "../../bindings/Repository";
 
-const invoke = vi.hoisted(() => vi.fn());
-const FakeChannel = vi.hoisted(
-  () =>
-    class FakeChannel<T> {
-      constructor(readonly onmessage: (message: T) => void) {}
-    },
-);
-vi.mock("@tauri-apps/api/core", () => ({ invoke, Channel: FakeChannel }));
-
 import { App } from "../../app/App";
+import type { AppInfo } from "../../shared/api";
+import { mockTauri, type TauriMock } from "../../shared/testing/tauriMock";
 
-const INFO = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 1, blob_store: "blobs" } };
+let tauri: TauriMock;
+
+const INFO: AppInfo = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 1, blob_store: "blobs" } };
 
 function repo(extra: Partial<Repository> = {}): Repository {
   return { id: 1, workspace: "default", name: "demo", path: "/src/demo", created_at: 0, last_synced_at: 1709280000, commit_count: 302, is_shallow: false, ...extra };
@@ -24,35 +17,15 @@ function repo(extra: Partial<Repository> = {}): Repository {
 
 /** A backend whose import waits until the test settles it, and hands over its progress channel. */
 function backend(repos: () => Repository[]) {
-  const control: {
-    send: (p: ImportProgress) => void;
-    resolve: (r: ImportReport) => void;
-    reject: (e: unknown) => void;
-  } = { send: () => {}, resolve: () => {}, reject: () => {} };
-  invoke.mockImplementation((command: string, args: Record<string, unknown>) => {
-    switch (command) {
-      case "store_info":
-        return Promise.resolve(INFO);
-      case "list_repositories":
-        return Promise.resolve(repos());
-      case "cancel_import":
-        return Promise.resolve(true);
-      case "import_repository": {
-        const channel = args["onProgress"] as InstanceType<typeof FakeChannel<ImportProgress>>;
-        control.send = (p) => channel.onmessage(p);
-        return new Promise((resolve, reject) => {
-          control.resolve = resolve;
-          control.reject = reject;
-        });
-      }
-      default:
-        return Promise.reject(`unexpected command ${command}`);
-    }
+  tauri.answer({
+    store_info: () => INFO,
+    list_repositories: () => repos(),
+    cancel_import: () => true,
   });
-  return control;
+  return tauri.hold("import_repository");
 }
 
-const calls = (command: string) => invoke.mock.calls.filter(([c]) => c === command).map(([, a]) => a as Record<string, unknown>);
+const calls: TauriMock["calls"] = (command) => tauri.calls(command);
 
 async function renderApp() {
   await act(async () => {
@@ -62,7 +35,7 @@ async function renderApp() {
 
 describe("Add repository", () => {
   beforeEach(() => {
-    invoke.mockReset();
+    tauri = mockTauri();
   });
   afterEach(cleanup);
 
@@ -79,11 +52,11 @@ describe("Add repository", () => {
     expect(screen.getByTestId("import-phase").textContent).toBe("Starting");
     expect(screen.getByTestId("import-submit").getAttribute("aria-disabled")).toBe("true");
 
-    await act(async () => control.send({ phase: "scanning", done: 0, total: 0, commits_per_second: 0 }));
+    await act(async () => control.progress({ phase: "scanning", done: 0, total: 0, commits_per_second: 0 }));
     expect(screen.getByTestId("import-phase").textContent).toBe("Reading history");
     expect(screen.getByRole("progressbar").getAttribute("aria-valuenow")).toBeNull();
 
-    await act(async () => control.send({ phase: "importing", done: 150, total: 300, commits_per_second: 1200 }));
+    await act(async () => control.progress({ phase: "importing", done: 150, total: 300, commits_per_second: 1200 }));
     expect(screen.getByTestId("import-phase").textContent).toBe("Importing commits");
     expect(screen.getByTestId("import-count").textContent).toMatch(/^150 \/ 300 commits$/);
     expect(screen.getByTestId("import-rate").textContent).toMatch(/^1[,.\s\u202f]?200 commits\/s$/);
@@ -125,7 +98,7 @@ describe("Add repository", () => {
     expect(calls("cancel_import")).toEqual([{}]);
     expect(screen.getByTestId("import-phase").textContent).toBe("Cancelling…");
     await act(async () =>
-      control.reject({ code: "cancelled", message: "the import was cancelled; everything stored so far is kept" }),
+      control.fail({ code: "cancelled", message: "the import was cancelled; everything stored so far is kept" }),
     );
     const notice = screen.getByTestId("import-error");
     expect(notice.dataset["errorCode"]).toBe("cancelled");
@@ -134,7 +107,7 @@ describe("Add repository", () => {
     await act(async () => {
       fireEvent.click(screen.getByTestId("import-submit"));
     });
-    await act(async () => control.reject({ code: "not_a_repository", message: "/src/big is not a git repository" }));
+    await act(async () => control.fail({ code: "not_a_repository", message: "/src/big is not a git repository" }));
     const failure = screen.getByTestId("import-error");
     expect(failure.dataset["errorCode"]).toBe("not_a_repository");
     expect(within(failure).getByTestId("error-message").textContent).toBe("/src/big is not a git repository");

@@ -1,41 +1,40 @@
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import type { Repository } from "../../bindings/Repository";
 
-const invoke = vi.hoisted(() => vi.fn());
-vi.mock("@tauri-apps/api/core", () => ({ invoke }));
-
 import { App } from "../../app/App";
+import type { AppInfo } from "../../shared/api";
+import { mockTauri, type TauriMock } from "../../shared/testing/tauriMock";
 import { removedText, removeMessage } from "./removeRepository";
 
-const INFO = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 1, blob_store: "blobs" } };
+const INFO: AppInfo = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 1, blob_store: "blobs" } };
 
 function repo(id: number, name: string, commit_count: number, path: string | null = `/src/${name}`): Repository {
   return { id, workspace: "default", name, path, created_at: 0, last_synced_at: null, commit_count, is_shallow: false };
 }
 
+let tauri: TauriMock;
 let stored: Repository[];
 let removeAnswer: (name: string) => Promise<number>;
 
 beforeEach(() => {
-  invoke.mockReset();
+  tauri = mockTauri();
   stored = [repo(1, "demo", 2025), repo(2, "other", 1)];
   removeAnswer = (name) => {
     const found = stored.find((r) => r.name === name);
     stored = stored.filter((r) => r.name !== name);
     return Promise.resolve(found?.commit_count ?? 0);
   };
-  invoke.mockImplementation((command: string, args: Record<string, unknown>) => {
-    if (command === "store_info") return Promise.resolve(INFO);
-    if (command === "list_repositories") return Promise.resolve(stored);
-    if (command === "remove_repository") return removeAnswer(args["name"] as string);
-    return Promise.reject(`unexpected command ${command}`);
+  tauri.answer({
+    store_info: () => INFO,
+    list_repositories: () => stored,
+    remove_repository: (args) => removeAnswer(args.name),
   });
 });
 afterEach(cleanup);
 
-const removeCalls = () => invoke.mock.calls.filter(([c]) => c === "remove_repository");
+const removeCalls = () => tauri.calls("remove_repository");
 const names = () => screen.queryAllByTestId("repo-row").map((r) => r.getAttribute("data-repo-name"));
 
 async function flush() {
@@ -109,7 +108,7 @@ describe("Remove repository", () => {
       fireEvent.click(screen.getByTestId("confirm-ok"));
     });
     await flush();
-    expect(removeCalls().map(([, a]) => a)).toEqual([{ name: "demo" }]);
+    expect(removeCalls()).toEqual([{ name: "demo" }]);
     expect(screen.queryByTestId("confirm-dialog")).toBeNull();
     expect(screen.getByTestId("remove-result").textContent).toContain("Removed demo (2,025 commits).");
     expect(names()).toEqual(["other"]);

@@ -1,18 +1,17 @@
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-
-const invoke = vi.hoisted(() => vi.fn());
-vi.mock("@tauri-apps/api/core", () => ({ invoke }));
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { App } from "../../app/App";
+import type { AppInfo } from "../../shared/api";
+import { mockTauri, type Answers, type TauriMock } from "../../shared/testing/tauriMock";
 import { THEME_KEY } from "../../shared/theme";
 
-type Args = Record<string, unknown>;
+let tauri: TauriMock;
 let settings: { data_dir: string; database_url: string | null; database_url_from_env: boolean };
 let info: typeof INFO;
 
-function backend(overrides: Record<string, (args: Args) => Promise<unknown>> = {}) {
-  const answers: Record<string, (args: Args) => Promise<unknown>> = {
+function backend(overrides: Answers = {}) {
+  tauri.answer({
     store_info: () => Promise.resolve(info),
     list_repositories: () => Promise.resolve([]),
     get_settings: () => Promise.resolve(settings),
@@ -21,20 +20,19 @@ function backend(overrides: Record<string, (args: Args) => Promise<unknown>> = {
         ? Promise.reject({ code: "storage", message: "could not connect to postgres://bad: connection refused" })
         : Promise.resolve({ backend: "postgres", location: "db:5432/vault", schema_version: 0, blob_store: "blobs" }),
     save_database_url: (args) => {
-      settings = { ...settings, database_url: args["url"] as string | null };
+      settings = { ...settings, database_url: args.url };
       info = { data_dir: INFO.data_dir, store: { backend: "postgres", location: "db:5432/vault", schema_version: 5, blob_store: "blobs" } };
       return Promise.resolve(info);
     },
     ...overrides,
-  };
-  invoke.mockImplementation((command: string, args: Args) => answers[command]?.(args) ?? Promise.reject(`unexpected ${command}`));
+  });
 }
 
-const INFO = { data_dir: "/home/alice/.local/share/repovault", store: { backend: "sqlite", location: "/home/alice/.local/share/repovault/repovault.db", schema_version: 1, blob_store: "blobs" } };
+const INFO: AppInfo = { data_dir: "/home/alice/.local/share/repovault", store: { backend: "sqlite", location: "/home/alice/.local/share/repovault/repovault.db", schema_version: 1, blob_store: "blobs" } };
 
 describe("Settings page", () => {
   beforeEach(() => {
-    invoke.mockReset();
+    tauri = mockTauri();
     localStorage.clear();
     settings = { data_dir: INFO.data_dir, database_url: null, database_url_from_env: false };
     info = INFO;
@@ -103,7 +101,7 @@ describe("Settings page", () => {
 
     fireEvent.change(field, { target: { value: " postgres://bad " } });
     await click("settings-db-test");
-    expect(invoke).toHaveBeenCalledWith("test_connection", { url: "postgres://bad" });
+    expect(tauri.invoke).toHaveBeenCalledWith("test_connection", { url: "postgres://bad" });
     expect(screen.getByTestId("error-message").textContent).toBe("could not connect to postgres://bad: connection refused");
 
     fireEvent.change(field, { target: { value: "postgres://u:pw@db/vault" } });
@@ -123,10 +121,10 @@ describe("Settings page", () => {
       "close /home/alice/.local/share/repovault/repovault.db and open postgres://u:***@db/vault",
     );
     await click("confirm-cancel");
-    expect(invoke).not.toHaveBeenCalledWith("save_database_url", expect.anything());
+    expect(tauri.invoke).not.toHaveBeenCalledWith("save_database_url", expect.anything());
     await click("settings-db-save");
     await click("confirm-ok");
-    expect(invoke).toHaveBeenCalledWith("save_database_url", { url: "postgres://u:pw@db/vault" });
+    expect(tauri.invoke).toHaveBeenCalledWith("save_database_url", { url: "postgres://u:pw@db/vault" });
     expect(screen.getByTestId("settings-db-switched").textContent).toBe("Switched to PostgreSQL at db:5432/vault, schema version 5.");
     expect(screen.getByTestId("settings-database").textContent).toBe("db:5432/vault (postgres)");
     expect(screen.getByTestId("store-backend").textContent).toBe("postgres");
