@@ -1,8 +1,10 @@
+import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
 import { App } from "./app/App";
 import { ErrorBoundary } from "./shared/components/ErrorBoundary";
+import { createQueryClient } from "./shared/query/queryClient";
 import "./styles.css";
 import { applyTheme, loadTheme } from "./shared/theme";
 
@@ -17,7 +19,9 @@ if (root === null) {
 createRoot(root).render(
   <StrictMode>
     <ErrorBoundary>
-      <App />
+      <QueryClientProvider client={createQueryClient()}>
+        <App />
+      </QueryClientProvider>
     </ErrorBoundary>
   </StrictMode>,
 );

@@ -1,10 +1,11 @@
-import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import type { Repository } from "../bindings/Repository";
 
 import type { AppInfo } from "../shared/api";
 import { mockTauri, type Answers, type TauriMock } from "../shared/testing/tauriMock";
+import { renderWithClient } from "../shared/testing/render";
 import { App } from "./App";
 
 let tauri: TauriMock;
@@ -24,7 +25,7 @@ function backend(answers: Answers) {
 
 async function renderApp() {
   await act(async () => {
-    render(<App />);
+    renderWithClient(<App />);
   });
 }
 

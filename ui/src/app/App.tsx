@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useState } from "react";
 
 import { api, type AppInfo } from "../shared/api";
 import type { Loadable } from "../shared/loadable";
@@ -12,20 +13,18 @@ import { HistoryPage } from "../features/history/HistoryPage";
 import { Sidebar, type PageId } from "./Sidebar";
 import { RepositoriesPage } from "../features/repositories/RepositoriesPage";
 import { SettingsPage } from "../features/settings/SettingsPage";
-import { dedupeErrors, normalizeError } from "../shared/errors";
+import { dedupeErrors } from "../shared/errors";
+import { queryKeys, toLoadable } from "../shared/query/queryClient";
 import { useImport } from "../features/repositories/useImport";
 import { useScheduleRuns } from "../features/backups/useScheduleRuns";
 
-function settle<T>(result: PromiseSettledResult<T>): Loadable<T> {
-  return result.status === "fulfilled"
-    ? { status: "ok", data: result.value }
-    : { status: "error", error: normalizeError(result.reason) };
-}
-
 export function App() {
-  const [info, setInfo] = useState<Loadable<AppInfo>>({ status: "loading" });
-  const [repos, setRepos] = useState<Loadable<Repository[]>>({ status: "loading" });
-  const [busy, setBusy] = useState(false);
+  const queryClient = useQueryClient();
+  const infoQuery = useQuery({ queryKey: queryKeys.storeInfo, queryFn: api.storeInfo });
+  const reposQuery = useQuery({ queryKey: queryKeys.repositories, queryFn: api.listRepositories });
+  const info: Loadable<AppInfo> = toLoadable(infoQuery);
+  const repos: Loadable<Repository[]> = toLoadable(reposQuery);
+  const busy = infoQuery.isFetching || reposQuery.isFetching;
   const [page, setPage] = useState<PageId>("repositories");
   // The repository the History page shows (by name); null for all of them.
   const [historyRepo, setHistoryRepo] = useState<string | null>(null);
@@ -33,22 +32,15 @@ export function App() {
   const [historyFilter, setHistoryFilter] = useState<Filter | null>(null);
   // The repository the Analyses page shows (kept while the user looks at other pages).
   const [analysesRepo, setAnalysesRepo] = useState<string | null>(null);
-  // Only the newest refresh may write its answers (an older, slower one is ignored).
-  const generation = useRef(0);
-
-  const refresh = useCallback(async () => {
-    const mine = ++generation.current;
-    setBusy(true);
-    const [infoResult, reposResult] = await Promise.allSettled([api.storeInfo(), api.listRepositories()]);
-    if (mine !== generation.current) return;
-    setInfo(settle(infoResult));
-    setRepos(settle(reposResult));
-    setBusy(false);
-  }, []);
-
-  useEffect(() => {
-    void refresh();
-  }, [refresh]);
+  // Refetching replaces a slower earlier answer (invalidation cancels the running fetch).
+  const refresh = useCallback(
+    () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: queryKeys.storeInfo }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.repositories }),
+      ]),
+    [queryClient],
+  );
 
   const importer = useImport(useCallback(() => void refresh(), [refresh]));
   const scheduleRuns = useScheduleRuns();
@@ -61,8 +53,8 @@ export function App() {
     setHistoryRepo(null);
     setHistoryFilter(null);
     setAnalysesRepo(null);
-    void refresh();
-  }, [refresh]);
+    void queryClient.invalidateQueries();
+  }, [queryClient]);
 
   const errors = dedupeErrors(
     [info, repos].flatMap((item) => (item.status === "error" ? [item.error] : [])),
@@ -128,7 +120,7 @@ export function App() {
             <SettingsPage
               info={info}
               onSwitched={(opened) => {
-                setInfo({ status: "ok", data: opened });
+                queryClient.setQueryData(queryKeys.storeInfo, opened);
                 storeReplaced();
               }}
             />

@@ -1,4 +1,4 @@
-import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { AnalysisResult } from "../../bindings/AnalysisResult";
@@ -11,6 +11,7 @@ vi.mock("./results/charts", () => ({
   FileTreemap: ({ label }: { label: string }) => <div data-testid="chart-treemap">{label}</div>,
 }));
 
+import { renderWithClient } from "../../shared/testing/render";
 import { App } from "../../app/App";
 import type { AppInfo } from "../../shared/api";
 import { mockTauri, type Answers, type HeldCall, type TauriMock } from "../../shared/testing/tauriMock";
@@ -85,7 +86,7 @@ const calls: TauriMock["calls"] = (command) => tauri.calls(command);
 
 async function openAnalyses() {
   await act(async () => {
-    render(<App />);
+    renderWithClient(<App />);
   });
   await act(async () => {
     fireEvent.click(screen.getByTestId("nav-analyses"));

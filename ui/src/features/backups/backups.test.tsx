@@ -1,4 +1,4 @@
-import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { BackupInfo } from "../../bindings/BackupInfo";
@@ -6,6 +6,7 @@ import type { AppInfo } from "../../shared/api";
 import type { Schedule } from "../../bindings/Schedule";
 import type { ScheduleRun } from "../../bindings/ScheduleRun";
 
+import { renderWithClient } from "../../shared/testing/render";
 import { App } from "../../app/App";
 import { mockTauri, type Answers, type HeldCall, type TauriMock } from "../../shared/testing/tauriMock";
 import { PREVIEW_DELAY_MS } from "./useSchedulePreview";
@@ -80,7 +81,7 @@ const calls: TauriMock["calls"] = (command) => tauri.calls(command);
 
 async function openBackups() {
   await act(async () => {
-    render(<App />);
+    renderWithClient(<App />);
   });
   await act(async () => {
     fireEvent.click(screen.getByTestId("nav-backups"));
@@ -269,7 +270,7 @@ describe("Backups page", () => {
 
   it("shows a failed scheduled run as a banner and a badge on the nav item", async () => {
     await act(async () => {
-      render(<App />);
+      renderWithClient(<App />);
     });
     const run: ScheduleRun = { schedule: "nightly", result: "failed", backup: null, error: "disk full", duration_ms: 3, pruned: [], next_run_at: null };
     await act(async () => {

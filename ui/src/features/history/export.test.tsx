@@ -1,6 +1,7 @@
-import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
+import { renderWithClient } from "../../shared/testing/render";
 import { App } from "../../app/App";
 import type { AppInfo, ExportProgress } from "../../shared/api";
 import { mockTauri, sendThrough, type Answer, type TauriMock } from "../../shared/testing/tauriMock";
@@ -49,7 +50,7 @@ async function flush() {
 /** Opens the History page of repository demo through its row's History button. */
 async function openDemoHistory() {
   await act(async () => {
-    render(<App />);
+    renderWithClient(<App />);
   });
   await flush();
   await act(async () => {

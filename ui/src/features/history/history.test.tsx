@@ -1,4 +1,4 @@
-import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen, within } from "@testing-library/react";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { Commit } from "../../bindings/Commit";
@@ -6,6 +6,7 @@ import type { CommitWithChanges } from "../../bindings/CommitWithChanges";
 import type { FileChange } from "../../bindings/FileChange";
 
 
+import { renderWithClient } from "../../shared/testing/render";
 import { App } from "../../app/App";
 import { mockTauri, type TauriMock } from "../../shared/testing/tauriMock";
 
@@ -108,7 +109,7 @@ async function flush() {
 
 async function openHistory() {
   await act(async () => {
-    render(<App />);
+    renderWithClient(<App />);
   });
   await act(async () => {
     fireEvent.click(screen.getByTestId("nav-history"));

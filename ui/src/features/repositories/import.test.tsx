@@ -1,8 +1,9 @@
-import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import type { Repository } from "../../bindings/Repository";
 
+import { renderWithClient } from "../../shared/testing/render";
 import { App } from "../../app/App";
 import type { AppInfo } from "../../shared/api";
 import { mockTauri, type TauriMock } from "../../shared/testing/tauriMock";
@@ -29,7 +30,7 @@ const calls: TauriMock["calls"] = (command) => tauri.calls(command);
 
 async function renderApp() {
   await act(async () => {
-    render(<App />);
+    renderWithClient(<App />);
   });
 }
 

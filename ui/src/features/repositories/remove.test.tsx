@@ -1,8 +1,9 @@
-import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import type { Repository } from "../../bindings/Repository";
 
+import { renderWithClient } from "../../shared/testing/render";
 import { App } from "../../app/App";
 import type { AppInfo } from "../../shared/api";
 import { mockTauri, type TauriMock } from "../../shared/testing/tauriMock";
@@ -45,7 +46,7 @@ async function flush() {
 
 async function askToRemove(name: string) {
   await act(async () => {
-    render(<App />);
+    renderWithClient(<App />);
   });
   await flush();
   const row = screen.getAllByTestId("repo-row").find((r) => r.getAttribute("data-repo-name") === name)!;

@@ -1,6 +1,7 @@
-import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
+import { renderWithClient } from "../../shared/testing/render";
 import { App } from "../../app/App";
 import type { AppInfo } from "../../shared/api";
 import { mockTauri, type Answers, type TauriMock } from "../../shared/testing/tauriMock";
@@ -46,7 +47,7 @@ describe("Settings page", () => {
 
   it("shows the data folder and database, and applies and keeps the theme", async () => {
     await act(async () => {
-      render(<App />);
+      renderWithClient(<App />);
     });
     const nav = screen.getByTestId("nav-settings") as HTMLButtonElement;
     expect(nav.disabled).toBe(false);
@@ -73,7 +74,7 @@ describe("Settings page", () => {
 
   async function openSettings() {
     await act(async () => {
-      render(<App />);
+      renderWithClient(<App />);
     });
     await act(async () => {
       fireEvent.click(screen.getByTestId("nav-settings"));
