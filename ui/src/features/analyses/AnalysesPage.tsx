@@ -30,6 +30,7 @@ import { ResultView } from "./results/ResultView";
 import { RunList } from "./RunList";
 import { RunProgress } from "./RunProgress";
 import { ErrorBanner } from "../../shared/components/ErrorBanner";
+import "./analyses.css";
 
 interface Props {
   repos: Loadable<Repository[]>;

@@ -23,6 +23,7 @@ import { ErrorBanner } from "../../shared/components/ErrorBanner";
 import { RestoreDialog } from "./RestoreDialog";
 import { RetentionSection } from "./RetentionSection";
 import { SchedulesSection } from "./SchedulesSection";
+import "./backups.css";
 
 export type Verifications = Record<string, Verification>;
 

@@ -14,6 +14,7 @@ import { DiffModeToggle } from "./DiffModeToggle";
 import { DiffView } from "./DiffView";
 import { ErrorBanner } from "../../shared/components/ErrorBanner";
 import { FileList } from "./FileList";
+import "./commit.css";
 
 interface Props {
   target: CommitRef;

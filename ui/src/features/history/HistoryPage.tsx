@@ -22,6 +22,7 @@ import { FilterBuilder } from "./FilterBuilder";
 import { SavedQueries } from "./SavedQueries";
 import { SearchBox } from "./SearchBox";
 import { SortSelect } from "./SortSelect";
+import "./history.css";
 
 interface Props {
   repos: Loadable<Repository[]>;

@@ -4,6 +4,7 @@ import type { AppInfo } from "../../shared/api";
 import type { Loadable } from "../../shared/loadable";
 import { DatabaseSettings } from "./DatabaseSettings";
 import { applyTheme, loadTheme, saveTheme, THEMES, type Theme } from "../../shared/theme";
+import "./settings.css";
 
 interface Props {
   info: Loadable<AppInfo>;
