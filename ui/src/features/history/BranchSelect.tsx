@@ -1,9 +1,10 @@
-import { useEffect, useId, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useId } from "react";
 
 import { api } from "../../shared/api";
 import type { Loadable } from "../../shared/loadable";
 import type { GitRef } from "../../bindings/GitRef";
-import { normalizeError } from "../../shared/errors";
+import { queryKeys, toLoadable } from "../../shared/query/queryClient";
 import { groupRefs } from "./refs";
 
 interface Props {
@@ -17,23 +18,13 @@ interface Props {
 /** Lists a repository's branches and tags (`list_refs`); choosing one limits the list to what it reaches. */
 export function BranchSelect({ repositoryId, value, onChange }: Props) {
   const id = useId();
-  const [refs, setRefs] = useState<Loadable<GitRef[]> | null>(null);
-
-  useEffect(() => {
-    if (repositoryId === null) {
-      setRefs(null);
-      return;
-    }
-    let live = true;
-    setRefs({ status: "loading" });
-    api.listRefs(repositoryId).then(
-      (data) => live && setRefs({ status: "ok", data }),
-      (error: unknown) => live && setRefs({ status: "error", error: normalizeError(error) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [repositoryId]);
+  // No repository (all of them): nothing to offer, nothing loaded.
+  const refsQuery = useQuery({
+    queryKey: queryKeys.refs(repositoryId ?? -1),
+    queryFn: () => api.listRefs(repositoryId ?? -1),
+    enabled: repositoryId !== null,
+  });
+  const refs: Loadable<GitRef[]> | null = repositoryId === null ? null : toLoadable(refsQuery);
 
   const groups = refs?.status === "ok" ? groupRefs(refs.data) : { branches: [], tags: [] };
   const known = value === null || groups.branches.includes(value) || groups.tags.includes(value);
