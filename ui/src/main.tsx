@@ -1,10 +1,13 @@
+import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
-import { App } from "./App";
-import { ErrorBoundary } from "./components/ErrorBoundary";
+// Shared styles first: each feature's own file (imported by its page) comes after them.
 import "./styles.css";
-import { applyTheme, loadTheme } from "./theme";
+import { App } from "./app/App";
+import { ErrorBoundary } from "./shared/components/ErrorBoundary";
+import { createQueryClient } from "./shared/query/queryClient";
+import { applyTheme, loadTheme } from "./shared/theme";
 
 // Before the first render, so a chosen theme never flashes the other one.
 applyTheme(loadTheme());
@@ -17,7 +20,9 @@ if (root === null) {
 createRoot(root).render(
   <StrictMode>
     <ErrorBoundary>
-      <App />
+      <QueryClientProvider client={createQueryClient()}>
+        <App />
+      </QueryClientProvider>
     </ErrorBoundary>
   </StrictMode>,
 );

@@ -1,0 +1,41 @@
+import type { Aliases } from "../analysisRules";
+import type { AliasSuggestion } from "../../../bindings/AliasSuggestion";
+import type { AnalysisResult } from "../../../bindings/AnalysisResult";
+import { ActivityResult } from "./ActivityResult";
+import { AuthorsResult } from "./AuthorsResult";
+import { ChurnResult, HotspotsResult } from "./ChurnResult";
+import { CouplingResult } from "./CouplingResult";
+import { OwnershipResult } from "./OwnershipResult";
+import { StructureResult } from "./StructureResult";
+import { TechSpecResult } from "./TechSpecResult";
+
+interface Props {
+  result: AnalysisResult;
+  aliases: Aliases;
+  busy: boolean;
+  onExport: (table: string) => void;
+  onOpenPath: (path: string) => void;
+  onMerge: (suggestion: AliasSuggestion) => void;
+}
+
+/** A result, drawn the way its kind reads best. */
+export function ResultView({ result, aliases, busy, onExport, onOpenPath, onMerge }: Props) {
+  switch (result.kind) {
+    case "authors":
+      return <AuthorsResult data={result.data} aliases={aliases} busy={busy} onExport={onExport} onMerge={onMerge} />;
+    case "activity":
+      return <ActivityResult data={result.data} onExport={onExport} />;
+    case "churn":
+      return <ChurnResult data={result.data} onExport={onExport} onOpenPath={onOpenPath} />;
+    case "hotspots":
+      return <HotspotsResult data={result.data} onExport={onExport} onOpenPath={onOpenPath} />;
+    case "coupling":
+      return <CouplingResult data={result.data} onExport={onExport} onOpenPath={onOpenPath} />;
+    case "ownership":
+      return <OwnershipResult data={result.data} onExport={onExport} />;
+    case "techspec":
+      return <TechSpecResult data={result.data} onExport={onExport} />;
+    case "structure":
+      return <StructureResult data={result.data} onExport={onExport} />;
+  }
+}

@@ -1,0 +1,441 @@
+import { act, cleanup, fireEvent, screen, within } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+import type { BackupInfo } from "../../bindings/BackupInfo";
+import type { AppInfo } from "../../shared/api";
+import type { Schedule } from "../../bindings/Schedule";
+import type { ScheduleRun } from "../../bindings/ScheduleRun";
+
+import { renderWithClient } from "../../shared/testing/render";
+import { App } from "../../app/App";
+import { mockTauri, type Answers, type HeldCall, type TauriMock } from "../../shared/testing/tauriMock";
+import { PREVIEW_DELAY_MS } from "./useSchedulePreview";
+
+const INFO: AppInfo = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 7, blob_store: "blobs" } };
+const repo = (name: string, commit_count: number) => ({ id: 1, workspace: "default", name, path: null, created_at: 0, last_synced_at: null, commit_count, is_shallow: false });
+
+function backupInfo(extra: Partial<BackupInfo> = {}): BackupInfo {
+  return {
+    path: "/data/backups/repovault-20260301T100000Z-manual.zip",
+    name: "repovault-20260301T100000Z-manual.zip",
+    destination: "/data/backups",
+    size: 4096,
+    encrypted: false,
+    created_at: "2026-03-01T10:00:00.000Z",
+    kind: "manual",
+    trigger: "manual",
+    manifest: {
+      format_version: 1,
+      app_version: "0.1.0",
+      schema_version: 7,
+      kind: "manual",
+      trigger: "manual",
+      source_backend: "sqlite",
+      created_at: "2026-03-01T10:00:00.000Z",
+      duration_ms: 100,
+      blobs_included: true,
+      row_counts: [
+        { table: "repositories", rows: 1 },
+        { table: "commits", rows: 3 },
+        { table: "saved_queries", rows: 0 },
+      ],
+      entries: [],
+    },
+    damaged: null,
+    ...extra,
+  };
+}
+
+let backups: BackupInfo[];
+let repos: ReturnType<typeof repo>[];
+let tauri: TauriMock;
+let createJob: HeldCall<"create_backup">;
+
+function backend(overrides: Answers = {}) {
+  tauri.answer({
+    store_info: () => Promise.resolve(INFO),
+    list_repositories: () => Promise.resolve(repos),
+    get_backup_settings: () =>
+      Promise.resolve({
+        destinations: [{ path: "/data/backups", enabled: true }],
+        retention: { keep_last: 10, keep_daily: null, keep_weekly: null, keep_monthly: null },
+        large_import_backup: true,
+        large_import_backup_threshold: 10000,
+        backup_on_exit: false,
+      }),
+    list_backups: () => Promise.resolve(backups),
+    list_schedules: () => Promise.resolve([]),
+    preview_schedule: (args) => {
+      const spec = args["spec"] as { expression: string };
+      return spec.expression === "bad"
+        ? Promise.reject({ code: "validation", message: 'invalid cron: "bad" is not a cron expression' })
+        : Promise.resolve(["2026-03-02T02:00:00.000Z", "2026-03-03T02:00:00.000Z", "2026-03-04T02:00:00.000Z", "2026-03-05T02:00:00.000Z", "2026-03-06T02:00:00.000Z"]);
+    },
+    ...overrides,
+  });
+  createJob = tauri.hold("create_backup");
+  if (overrides.create_backup !== undefined) tauri.answer({ create_backup: overrides.create_backup });
+}
+
+const calls: TauriMock["calls"] = (command) => tauri.calls(command);
+
+async function openBackups() {
+  await act(async () => {
+    renderWithClient(<App />);
+  });
+  await act(async () => {
+    fireEvent.click(screen.getByTestId("nav-backups"));
+  });
+}
+
+describe("Backups page", () => {
+  beforeEach(() => {
+    tauri = mockTauri();
+    backups = [];
+    repos = [repo("demo", 5)];
+    backend();
+  });
+  afterEach(() => {
+    cleanup();
+    vi.useRealTimers();
+  });
+
+  it("says what to do when there are no backups, and creates one with progress", async () => {
+    await openBackups();
+    expect(screen.getByTestId("backups-empty").textContent).toMatch(/Press Create now/);
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("backup-create"));
+    });
+    expect(calls("create_backup")[0]?.["password"]).toBeNull();
+    await act(async () => {
+      createJob.progress({ phase: "archive", done: 1, total: 4 });
+    });
+    expect(screen.getByTestId("backup-phase").textContent).toBe("Writing the archive");
+    expect(screen.getByRole("progressbar", { name: "Creating a backup" }).getAttribute("aria-valuenow")).toBe("25");
+    const made = backupInfo();
+    backups = [made];
+    await act(async () => {
+      createJob.resolve({ manifest: made.manifest!, results: [{ destination: "/data/backups", backup: made, error: null }] });
+    });
+    expect(screen.getByTestId("backup-create-result").textContent).toContain(`Backup written to ${made.path}.`);
+    const row = screen.getByTestId("backup-row");
+    expect(row.getAttribute("data-verified")).toBe("unverified");
+    expect(within(row).getByTestId("backup-size").textContent).toBe("4 KB");
+    expect(within(row).getByTestId("backup-kind").textContent).toBe("Manual");
+  });
+
+  it("remembers a Verify per backup and shows problems", async () => {
+    const good = backupInfo();
+    const bad = backupInfo({ path: "/data/backups/b.zip", name: "b.zip" });
+    backups = [good, bad];
+    backend({
+      verify_backup: (args) =>
+        Promise.resolve(
+          args["path"] === good.path
+            ? { path: good.path, ok: true, problems: [], manifest: null, duration_ms: 5 }
+            : { path: bad.path, ok: false, problems: ["entry db.sqlite: sha256 differs"], manifest: null, duration_ms: 5 },
+        ),
+    });
+    await openBackups();
+    const rows = () => screen.getAllByTestId("backup-row");
+    await act(async () => {
+      fireEvent.click(within(rows()[0]!).getByTestId("backup-verify"));
+    });
+    expect(rows()[0]!.getAttribute("data-verified")).toBe("verified");
+    expect(rows()[1]!.getAttribute("data-verified")).toBe("unverified");
+    await act(async () => {
+      fireEvent.click(within(rows()[1]!).getByTestId("backup-verify"));
+    });
+    expect(rows()[1]!.getAttribute("data-verified")).toBe("problems");
+    expect(rows()[0]!.getAttribute("data-verified")).toBe("verified");
+    expect(screen.getByTestId("backup-problems").textContent).toContain("sha256 differs");
+
+    // Remembered while the app runs, also after leaving the page.
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("nav-repositories"));
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("nav-backups"));
+    });
+    expect(rows().map((r) => r.getAttribute("data-verified"))).toEqual(["verified", "problems"]);
+  });
+
+  it("restores through a confirmation that compares counts, then reloads the app's data", async () => {
+    backups = [backupInfo()];
+    backend({
+      preview_restore: () =>
+        Promise.resolve({
+          backup: backups[0]!,
+          current: [
+            { table: "repositories", rows: 2 },
+            { table: "commits", rows: 5 },
+            { table: "saved_queries", rows: 0 },
+          ],
+          safety_backup_to: ["/data/backups"],
+        }),
+      restore_backup: () => {
+        repos = [repo("demo", 3)];
+        return Promise.resolve({
+          restored_from: backups[0]!.path,
+          manifest: backups[0]!.manifest!,
+          safety_backup: "/data/backups/repovault-20260302T100000Z-emergency.zip",
+          migrated: [],
+          row_counts: [
+            { table: "repositories", rows: 1 },
+            { table: "commits", rows: 3 },
+          ],
+          duration_ms: 40,
+        });
+      },
+    });
+    await openBackups();
+    const before = calls("list_repositories").length;
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("backup-restore"));
+    });
+    const dialog = screen.getByTestId("confirm-dialog");
+    const counts = within(dialog)
+      .getAllByTestId("restore-count-row")
+      .map((r) => [r.getAttribute("data-table"), r.getAttribute("data-current"), r.getAttribute("data-backup")]);
+    expect(counts).toEqual([
+      ["repositories", "2", "1"],
+      ["commits", "5", "3"],
+      ["saved_queries", "0", "0"],
+    ]);
+    expect(within(dialog).getByTestId("restore-safety").textContent).toContain("into /data/backups");
+    expect(within(dialog).queryByTestId("restore-password")).toBeNull();
+    expect(document.activeElement).toBe(within(dialog).getByTestId("confirm-cancel"));
+    await act(async () => {
+      fireEvent.click(within(dialog).getByTestId("confirm-ok"));
+    });
+    expect(calls("restore_backup")[0]).toMatchObject({ path: backups[0]!.path, password: null });
+    expect(screen.queryByTestId("confirm-dialog")).toBeNull();
+    expect(screen.getByTestId("restore-result").textContent).toMatch(/1 repositories, 3 commits.*safety backup \/data\/backups\/repovault-20260302T100000Z-emergency\.zip/);
+    expect(calls("list_repositories").length).toBeGreaterThan(before);
+  });
+
+  it("asks for the password of an encrypted backup before restoring, Tab reaching the field", async () => {
+    backups = [backupInfo({ encrypted: true, manifest: null, name: "x.zip.age", path: "/data/backups/x.zip.age" })];
+    backend({
+      preview_restore: () =>
+        Promise.resolve({ backup: backups[0]!, current: [{ table: "commits", rows: 5 }], safety_backup_to: ["/data/backups"] }),
+      restore_backup: () => Promise.reject({ code: "decrypt", message: "wrong password" }),
+    });
+    await openBackups();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("backup-restore"));
+    });
+    const dialog = screen.getByTestId("confirm-dialog");
+    expect(within(dialog).getByTestId("restore-count-row").getAttribute("data-backup")).toBe("");
+    await act(async () => {
+      fireEvent.click(within(dialog).getByTestId("confirm-ok"));
+    });
+    expect(calls("restore_backup")).toHaveLength(0);
+    within(dialog).getByTestId("confirm-cancel").focus();
+    fireEvent.keyDown(within(dialog).getByTestId("confirm-cancel"), { key: "Tab" });
+    expect(document.activeElement).toBe(within(dialog).getByTestId("confirm-ok"));
+    fireEvent.keyDown(within(dialog).getByTestId("confirm-ok"), { key: "Tab" });
+    expect(document.activeElement).toBe(within(dialog).getByTestId("restore-password"));
+    fireEvent.keyDown(within(dialog).getByTestId("restore-password"), { key: "Tab", shiftKey: true });
+    expect(document.activeElement).toBe(within(dialog).getByTestId("confirm-ok"));
+    fireEvent.change(within(dialog).getByTestId("restore-password"), { target: { value: "secret" } });
+    await act(async () => {
+      fireEvent.click(within(dialog).getByTestId("confirm-ok"));
+    });
+    expect(calls("restore_backup")[0]?.["password"]).toBe("secret");
+    expect(screen.getByTestId("restore-error").textContent).toContain("wrong password");
+    expect(screen.getByTestId("restore-error").textContent).toContain("the current data is unchanged");
+  });
+
+  it("previews the next runs of a custom cron expression once typing pauses", async () => {
+    await openBackups();
+    vi.useFakeTimers();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("schedule-preset-custom"));
+    });
+    fireEvent.change(screen.getByTestId("schedule-cron"), { target: { value: "b" } });
+    fireEvent.change(screen.getByTestId("schedule-cron"), { target: { value: "bad" } });
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(PREVIEW_DELAY_MS + 10);
+    });
+    const asked = calls("preview_schedule").map((a) => (a["spec"] as { expression: string }).expression);
+    expect(asked).not.toContain("b");
+    expect(screen.getByTestId("schedule-preview-error").textContent).toContain("is not a cron expression");
+    fireEvent.change(screen.getByTestId("schedule-cron"), { target: { value: "0 2 * * *" } });
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(PREVIEW_DELAY_MS + 10);
+    });
+    expect(screen.getAllByTestId("schedule-preview-time")).toHaveLength(5);
+  });
+
+  it("shows a failed scheduled run as a banner and a badge on the nav item", async () => {
+    await act(async () => {
+      renderWithClient(<App />);
+    });
+    const run: ScheduleRun = { schedule: "nightly", result: "failed", backup: null, error: "disk full", duration_ms: 3, pruned: [], next_run_at: null };
+    await act(async () => {
+      await tauri.emit("backup-schedule-ran", run);
+    });
+    expect(screen.getByTestId("nav-backups-badge").textContent).toBe("1");
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("nav-backups"));
+    });
+    expect(screen.getByTestId("schedule-failures").textContent).toContain('The scheduled backup "nightly" failed: disk full');
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("schedule-failures-dismiss"));
+    });
+    expect(screen.queryByTestId("nav-backups-badge")).toBeNull();
+  });
+
+  it("checks the retention form and previews what would go", async () => {
+    backups = [backupInfo()];
+    backend({
+      prune_backups: (args) =>
+        Promise.resolve(args["dryRun"] === true ? [{ backup: backups[0]!, keep: false, reasons: ["beyond last 0"] }] : []),
+    });
+    await openBackups();
+    fireEvent.change(screen.getByTestId("retention-keep-last"), { target: { value: "0" } });
+    expect(screen.getByTestId("retention-invalid").textContent).toMatch(/keeps nothing/);
+    fireEvent.change(screen.getByTestId("retention-keep-daily"), { target: { value: "7" } });
+    expect(screen.queryByTestId("retention-invalid")).toBeNull();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("retention-preview"));
+    });
+    expect(calls("prune_backups")[0]).toEqual({ policy: { keep_last: 0, keep_daily: 7, keep_weekly: null, keep_monthly: null }, dryRun: true });
+    expect(screen.getByTestId("retention-preview-result").getAttribute("data-count")).toBe("1");
+  });
+
+  it("adds a daily schedule with the destinations and retention, and lists its last error prominently", async () => {
+    let schedules: Schedule[] = [];
+    backend({
+      list_schedules: () => Promise.resolve(schedules),
+      add_schedule: (args) => {
+        schedules = [
+          {
+            id: 1,
+            name: "daily",
+            spec: args.schedule.spec,
+            destinations: [],
+            retention: null,
+            enabled: true,
+            next_run_at: "2026-03-02T02:00:00.000Z",
+            last_run_at: "2026-03-01T02:00:00.000Z",
+            last_result: "failed",
+            last_duration_ms: 20,
+            last_error: "cannot write /data/backups: disk full",
+            last_backup: null,
+            created_at: "2026-02-01T00:00:00.000Z",
+          },
+        ];
+        return Promise.resolve(schedules[0]!);
+      },
+    });
+    await openBackups();
+    expect(screen.getByTestId("schedules-empty").textContent).toMatch(/Add one below/);
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("schedule-add"));
+    });
+    const added = calls("add_schedule")[0]?.["schedule"] as Record<string, unknown>;
+    expect(added["name"]).toBe("daily");
+    expect(added["spec"]).toMatchObject({ type: "cron", expression: "0 3 * * *" });
+    expect(added["destinations"]).toEqual([{ path: "/data/backups", enabled: true }]);
+    expect(added["retention"]).toEqual({ keep_last: 10, keep_daily: null, keep_weekly: null, keep_monthly: null });
+    const row = screen.getByTestId("schedule-row");
+    expect(row.getAttribute("data-failed")).toBe("true");
+    expect(within(row).getByTestId("schedule-error").textContent).toContain("disk full");
+  });
+
+  it("deletes a backup only after its confirmation", async () => {
+    backups = [backupInfo()];
+    backend({
+      delete_backup: () => {
+        backups = [];
+        return Promise.resolve(null);
+      },
+    });
+    await openBackups();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("backup-delete"));
+    });
+    expect(screen.getByTestId("confirm-message").textContent).toContain("deleted from /data/backups");
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("confirm-cancel"));
+    });
+    expect(calls("delete_backup")).toHaveLength(0);
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("backup-delete"));
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("confirm-ok"));
+    });
+    expect(calls("delete_backup")).toEqual([{ path: "/data/backups/repovault-20260301T100000Z-manual.zip" }]);
+    expect(screen.getByTestId("backups-empty")).toBeTruthy();
+  });
+
+  it("adds a destination by path, toggles one and saves them", async () => {
+    backend({ save_backup_settings: (args) => Promise.resolve(args["settings"]) });
+    await openBackups();
+    fireEvent.change(screen.getByTestId("destination-path"), { target: { value: "relative/dir" } });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("destination-add"));
+    });
+    expect(screen.getByTestId("destinations-problem").textContent).toMatch(/not an absolute folder path/);
+    await act(async () => {
+      fireEvent.click(within(screen.getAllByTestId("destination-row")[1]!).getByTestId("destination-remove"));
+    });
+    fireEvent.change(screen.getByTestId("destination-path"), { target: { value: "/mnt/archive" } });
+    await act(async () => {
+      fireEvent.submit(screen.getByTestId("destination-path").closest("form")!);
+    });
+    await act(async () => {
+      fireEvent.click(within(screen.getAllByTestId("destination-row")[0]!).getByTestId("destination-enabled"));
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("destinations-save"));
+    });
+    expect(calls("save_backup_settings")[0]?.["settings"]).toEqual({
+      destinations: [
+        { path: "/data/backups", enabled: false },
+        { path: "/mnt/archive", enabled: true },
+      ],
+      retention: { keep_last: 10, keep_daily: null, keep_weekly: null, keep_monthly: null },
+      large_import_backup: true,
+      large_import_backup_threshold: 10000,
+      backup_on_exit: false,
+    });
+    expect(screen.getByTestId("destinations-saved")).toBeTruthy();
+  });
+
+  it("saves the automatic backups, refusing a threshold that is not a whole number", async () => {
+    backend({ save_backup_settings: (args) => Promise.resolve(args["settings"]) });
+    await openBackups();
+    const threshold = screen.getByTestId("large-import-threshold") as HTMLInputElement;
+    expect(threshold.value).toBe("10000");
+    expect(screen.getByTestId("automatic-save").getAttribute("aria-disabled")).toBe("true");
+
+    await act(async () => {
+      fireEvent.change(threshold, { target: { value: "12.5" } });
+    });
+    expect(screen.getByTestId("automatic-problem").textContent).toContain("whole number");
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("automatic-save"));
+    });
+    expect(calls("save_backup_settings")).toHaveLength(0);
+
+    await act(async () => {
+      fireEvent.change(threshold, { target: { value: "2,500" } });
+      fireEvent.click(screen.getByTestId("backup-on-exit"));
+    });
+    expect(screen.queryByTestId("automatic-problem")).toBeNull();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("automatic-save"));
+    });
+    expect(calls("save_backup_settings")[0]?.["settings"]).toMatchObject({
+      destinations: [{ path: "/data/backups", enabled: true }],
+      large_import_backup: true,
+      large_import_backup_threshold: 2500,
+      backup_on_exit: true,
+    });
+    expect(screen.getByTestId("automatic-saved")).toBeTruthy();
+  });
+});

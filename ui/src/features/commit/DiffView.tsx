@@ -1,0 +1,168 @@
+import { memo, useEffect, useMemo, useRef, useState } from "react";
+
+import { api } from "../../shared/api";
+import type { Loadable } from "../../shared/loadable";
+import type { ChangeKind } from "../../bindings/ChangeKind";
+import type { FileChange } from "../../bindings/FileChange";
+import { countLines, DIFF_PAGE_LINES, firstPage, formatBytes, HIGHLIGHT_MAX_BYTES, parseDiff, showMore } from "./diff";
+import type { DiffMode } from "./diffMode";
+import { normalizeError } from "../../shared/errors";
+import { formatCount } from "../../shared/format";
+import { languageFor } from "./languages";
+import { useHighlighter } from "./useHighlighter";
+import { useSeenOnce } from "./useVisible";
+import { SplitLines, UnifiedLines } from "./DiffLines";
+import { ErrorBanner } from "../../shared/components/ErrorBanner";
+
+export const KIND_LETTERS: Record<ChangeKind, string> = {
+  added: "A",
+  modified: "M",
+  deleted: "D",
+  renamed: "R",
+  copied: "C",
+  typechanged: "T",
+};
+
+export const fileAnchor = (index: number) => `diff-file-${index}`;
+
+/** Files whose diffs load at once; the others load when they scroll near the view. */
+const EAGER_FILES = 2;
+
+interface Props {
+  changes: readonly FileChange[];
+  mode?: DiffMode;
+}
+
+/**
+ * The diffs of a commit's files. Each file's diff text is fetched (`get_file_diff`) when the file
+ * comes near the view, and shown a page of lines at a time ("Show more"), so neither a commit with
+ * many files nor a 5 MB diff renders an unbounded number of lines.
+ */
+export function DiffView({ changes, mode = "unified" }: Props) {
+  return (
+    <div className="diffs" data-testid="diffs" data-mode={mode}>
+      {changes.map((change, index) => (
+        <FileDiff key={change.id} index={index} change={change} mode={mode} />
+      ))}
+    </div>
+  );
+}
+
+function emptyReason(change: FileChange): string {
+  if (change.is_binary) return "Binary file: no text diff.";
+  if (change.is_submodule) return "Submodule: the recorded commit changed.";
+  if (change.additions === 0 && change.deletions === 0) return "No content changes.";
+  return "The diff text was not stored for this change.";
+}
+
+/** Whether a diff text exists to fetch (`get_commit_stat` keeps `diff_size`, drops `diff`). */
+function hasDiffText(change: FileChange): boolean {
+  return change.diff !== null || (change.diff_size !== null && !change.is_binary);
+}
+
+/** The change's diff text: the one it carries, or fetched the first time it is `wanted` (then kept). */
+function useDiffText(change: FileChange, wantedNow: boolean): Loadable<string | null> & { retry: () => void } {
+  const [attempt, setAttempt] = useState(0);
+  const [wanted, setWanted] = useState(wantedNow);
+  if (wantedNow && !wanted) setWanted(true);
+  const [state, setState] = useState<Loadable<string | null>>(
+    change.diff !== null ? { status: "ok", data: change.diff } : { status: "loading" },
+  );
+  useEffect(() => {
+    if (change.diff !== null || !wanted) return;
+    let live = true;
+    setState({ status: "loading" });
+    api.getFileDiff(change.id).then(
+      (data) => live && setState({ status: "ok", data }),
+      (error: unknown) => live && setState({ status: "error", error: normalizeError(error) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [change.id, change.diff, wanted, attempt]);
+  return { ...state, retry: () => setAttempt((n) => n + 1) };
+}
+
+const FileDiff = memo(function FileDiff({ index, change, mode }: { index: number; change: FileChange; mode: DiffMode }) {
+  const ref = useRef<HTMLElement | null>(null);
+  const [open, setOpen] = useState(true);
+  const fetchable = hasDiffText(change);
+  const seen = useSeenOnce(ref, index < EAGER_FILES, ".commit-view__scroll");
+  const text = useDiffText(change, fetchable && seen && open);
+  const state = !fetchable ? "none" : text.status === "ok" ? "ready" : text.status === "error" ? "error" : seen && open ? "loading" : "idle";
+  const path = change.old_path !== null && change.old_path !== change.path ? `${change.old_path} → ${change.path}` : change.path;
+  return (
+    <section className="file-diff" id={fileAnchor(index)} ref={ref} data-testid="file-diff" data-path={change.path} data-state={state}>
+      <header className="file-diff__head">
+        <span className={`kind kind--${change.kind}`}>{KIND_LETTERS[change.kind]}</span>
+        <span className="file-diff__path">{path}</span>
+        {change.is_binary && (
+          <span className="badge badge--muted" data-testid="binary-marker">
+            binary
+          </span>
+        )}
+        {change.diff_size !== null && change.diff_size > HIGHLIGHT_MAX_BYTES && (
+          <span className="muted file-diff__size">{formatBytes(change.diff_size)}</span>
+        )}
+        {fetchable && (
+          <button
+            type="button"
+            className="button button--small file-diff__toggle"
+            data-testid="diff-collapse"
+            aria-expanded={open}
+            title={open ? "Hide this file's diff" : "Show this file's diff"}
+            onClick={() => setOpen((o) => !o)}
+          >
+            {open ? "Collapse" : "Expand"}
+          </button>
+        )}
+      </header>
+      {fetchable && !open ? null : !fetchable || (text.status === "ok" && text.data === null) ? (
+        <p className="file-diff__note">{emptyReason(change)}</p>
+      ) : text.status === "error" ? (
+        <div className="file-diff__error">
+          <ErrorBanner error={text.error} title="Could not load this diff" />
+          <button type="button" className="button button--small" data-testid="diff-retry" onClick={text.retry}>
+            Retry
+          </button>
+        </div>
+      ) : text.status === "loading" ? (
+        <p className="file-diff__note" data-testid="diff-loading">
+          {seen ? "Loading diff…" : "The diff loads when it scrolls into view."}
+        </p>
+      ) : (
+        <DiffBody text={text.data ?? ""} path={change.path} mode={mode} />
+      )}
+    </section>
+  );
+});
+
+/** A loaded diff: its first page of lines, "Show more" for the rest, highlighted unless too large. */
+function DiffBody({ text, path, mode }: { text: string; path: string; mode: DiffMode }) {
+  const total = useMemo(() => countLines(text), [text]);
+  const [shown, setShown] = useState(() => firstPage(total));
+  const lines = useMemo(() => parseDiff(text, shown), [text, shown]);
+  const language = languageFor(path);
+  const tooLarge = text.length > HIGHLIGHT_MAX_BYTES;
+  const highlight = useHighlighter(language !== null && !tooLarge);
+  const left = total - shown;
+  const Lines = mode === "split" ? SplitLines : UnifiedLines;
+  return (
+    <>
+      {language !== null && tooLarge && (
+        <p className="file-diff__note file-diff__note--small" data-testid="highlight-skipped">
+          Not highlighted: the diff is larger than {formatBytes(HIGHLIGHT_MAX_BYTES)}.
+        </p>
+      )}
+      {lines.length > 0 && <Lines lines={lines} path={path} language={language} highlight={highlight} />}
+      {left > 0 && (
+        <div className="file-diff__more">
+          <span className="muted">{`Showing ${formatCount(shown)} of ${formatCount(total)} lines.`}</span>
+          <button type="button" className="button button--small" data-testid="diff-more" onClick={() => setShown((n) => showMore(n, total))}>
+            {`Show ${formatCount(Math.min(left, DIFF_PAGE_LINES))} more lines`}
+          </button>
+        </div>
+      )}
+    </>
+  );
+}

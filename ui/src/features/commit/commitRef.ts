@@ -1,0 +1,5 @@
+/** A commit by repository and hash. */
+export interface CommitRef {
+  repositoryId: number;
+  hash: string;
+}

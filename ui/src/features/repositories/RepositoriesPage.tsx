@@ -1,0 +1,165 @@
+import { useState } from "react";
+
+import { api } from "../../shared/api";
+import type { Loadable } from "../../shared/loadable";
+import type { ErrorPayload } from "../../bindings/ErrorPayload";
+import { normalizeError } from "../../shared/errors";
+import { removedText, removeMessage } from "./removeRepository";
+import type { Repository } from "../../bindings/Repository";
+import type { Importer } from "./useImport";
+import { AddRepository } from "./AddRepository";
+import { ConfirmDialog } from "../../shared/components/ConfirmDialog";
+import { ErrorBanner } from "../../shared/components/ErrorBanner";
+import { RepositoryTable } from "./RepositoryTable";
+
+interface Props {
+  repos: Loadable<Repository[]>;
+  busy: boolean;
+  onRefresh: () => void;
+  importer: Importer;
+  onOpenHistory: (repository: string) => void;
+  /** A repository was removed (the caller refreshes the lists). */
+  onRemoved: (repository: string) => void;
+}
+
+type Removal =
+  | { status: "idle" }
+  | { status: "confirm"; repo: Repository }
+  | { status: "running"; repo: Repository }
+  | { status: "done"; name: string; count: number }
+  | { status: "failed"; name: string; error: ErrorPayload };
+
+function summary(repos: Loadable<Repository[]>): string {
+  switch (repos.status) {
+    case "loading":
+      return "Loading…";
+    case "error":
+      return "Unavailable";
+    case "ok":
+      return repos.data.length === 1 ? "1 repository" : `${repos.data.length} repositories`;
+  }
+}
+
+export function RepositoriesPage({ repos, busy, onRefresh, importer, onOpenHistory, onRemoved }: Props) {
+  const [removal, setRemoval] = useState<Removal>({ status: "idle" });
+
+  async function remove(repo: Repository) {
+    setRemoval({ status: "running", repo });
+    try {
+      const count = await api.removeRepository(repo.name);
+      setRemoval({ status: "done", name: repo.name, count });
+      onRemoved(repo.name);
+    } catch (error) {
+      setRemoval({ status: "failed", name: repo.name, error: normalizeError(error) });
+    }
+  }
+
+  const asking = removal.status === "confirm" || removal.status === "running" ? removal.repo : null;
+  return (
+    <section className="page" aria-labelledby="page-title">
+      <div className="page__head">
+        <div>
+          <h1 id="page-title">Repositories</h1>
+          <p className="page__summary" data-testid="repo-summary">
+            {summary(repos)}
+          </p>
+        </div>
+        <button
+          type="button"
+          className="button"
+          data-testid="refresh"
+          // aria-disabled rather than disabled: a disabled button drops keyboard focus.
+          onClick={() => {
+            if (!busy) onRefresh();
+          }}
+          aria-disabled={busy}
+          aria-busy={busy}
+        >
+          {busy ? "Refreshing…" : "Refresh"}
+        </button>
+      </div>
+      {/* Importing needs the store: without it the banner above says what to fix first. */}
+      {repos.status !== "error" && <AddRepository importer={importer} />}
+      {removal.status === "done" && (
+        <div className="banners">
+          <div className="notice" role="status" data-testid="remove-result">
+            <span>{removedText(removal.name, removal.count)}</span>
+            <button type="button" className="button button--small" onClick={() => setRemoval({ status: "idle" })}>
+              Dismiss
+            </button>
+          </div>
+        </div>
+      )}
+      {removal.status === "failed" && (
+        <div className="banners import-failed" data-testid="remove-error">
+          <ErrorBanner error={removal.error} title={`Could not remove ${removal.name}`} />
+          <button type="button" className="button button--small" onClick={() => setRemoval({ status: "idle" })}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      <RepositoriesBody
+        repos={repos}
+        importer={importer}
+        onOpenHistory={onOpenHistory}
+        onRemove={(repo) => setRemoval({ status: "confirm", repo })}
+      />
+      {asking !== null && (
+        <ConfirmDialog
+          title={`Remove ${asking.name}?`}
+          message={removeMessage(asking.name, asking.commit_count, asking.path !== null)}
+          confirmLabel={removal.status === "running" ? "Removing…" : "Remove"}
+          busy={removal.status === "running"}
+          onConfirm={() => void remove(asking)}
+          onCancel={() => setRemoval({ status: "idle" })}
+        />
+      )}
+    </section>
+  );
+}
+
+function RepositoriesBody({
+  repos,
+  importer,
+  onOpenHistory,
+  onRemove,
+}: Pick<Props, "repos" | "importer" | "onOpenHistory"> & { onRemove: (repo: Repository) => void }) {
+  switch (repos.status) {
+    case "loading":
+      return (
+        <p className="placeholder" data-testid="loading">
+          Loading repositories…
+        </p>
+      );
+    case "error":
+      return (
+        <p className="placeholder" data-testid="repos-unavailable">
+          The repository list cannot be shown until the problem above is fixed. Check the data
+          folder and <code>DATABASE_URL</code>, then press Refresh.
+        </p>
+      );
+    case "ok":
+      if (repos.data.length === 0) {
+        return (
+          <div className="empty" data-testid="empty-state">
+            <p className="empty__title">No repositories yet.</p>
+            <p>
+              Add one above with its folder, or import one with <code>repovault-cli import PATH</code> and press
+              Refresh.
+            </p>
+          </div>
+        );
+      }
+      return (
+        <RepositoryTable
+          repos={repos.data}
+          importing={importer.running}
+          onSync={(repo) => {
+            if (repo.path !== null) void importer.start(repo.path, repo.name);
+          }}
+          onOpenHistory={(repo) => onOpenHistory(repo.name)}
+          onRemove={onRemove}
+        />
+      );
+  }
+}

@@ -1,0 +1,140 @@
+import { useRef, useState, type KeyboardEvent } from "react";
+
+import type { Repository } from "../../bindings/Repository";
+import { nextFocusIndex } from "../../shared/focus";
+import { formatCount, formatUnixSeconds, isoFromUnixSeconds } from "../../shared/format";
+
+/**
+ * The repository list. Rows are focusable with a roving tab stop: Tab enters the table at one row,
+ * Up/Down (and Home/End, PageUp/PageDown) move between rows.
+ */
+interface Props {
+  repos: readonly Repository[];
+  /** An import is running: Sync waits for it. */
+  importing?: boolean;
+  onSync?: (repo: Repository) => void;
+  onOpenHistory?: (repo: Repository) => void;
+  /** Asks to remove a repository (the caller confirms first). */
+  onRemove?: (repo: Repository) => void;
+}
+
+export function RepositoryTable({ repos, importing = false, onSync, onOpenHistory, onRemove }: Props) {
+  const [active, setActive] = useState(0);
+  const rows = useRef<(HTMLTableRowElement | null)[]>([]);
+  const tabStop = Math.min(active, repos.length - 1);
+
+  function onKeyDown(event: KeyboardEvent<HTMLTableSectionElement>) {
+    const row = (event.target as HTMLElement).closest("tr");
+    const current = row === null ? null : rows.current.indexOf(row);
+    const next = nextFocusIndex(current === -1 ? null : current, event.key, repos.length);
+    if (next === null) return;
+    event.preventDefault();
+    setActive(next);
+    rows.current[next]?.focus();
+  }
+
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="repo-table">
+        <caption className="visually-hidden">Stored repositories</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Workspace</th>
+            <th scope="col">Path</th>
+            <th scope="col" className="num">
+              Commits
+            </th>
+            <th scope="col">Last sync</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody onKeyDown={onKeyDown}>
+          {repos.map((repo, index) => {
+            const iso = isoFromUnixSeconds(repo.last_synced_at);
+            return (
+              <tr
+                key={repo.id}
+                ref={(el) => {
+                  rows.current[index] = el;
+                }}
+                tabIndex={index === tabStop ? 0 : -1}
+                onFocus={() => setActive(index)}
+                data-testid="repo-row"
+                data-repo-name={repo.name}
+              >
+                <th scope="row" data-testid="repo-name">
+                  {repo.name}
+                </th>
+                <td data-testid="repo-workspace">{repo.workspace}</td>
+                <td className="path" data-testid="repo-path" title={repo.path ?? undefined}>
+                  {repo.path === null ? <span className="muted">—</span> : <span>{repo.path}</span>}
+                </td>
+                <td className="num" data-testid="repo-commit-count" data-value={repo.commit_count}>
+                  {formatCount(repo.commit_count)}
+                </td>
+                <td data-testid="repo-last-sync">
+                  {iso === undefined ? (
+                    <span className="muted">{formatUnixSeconds(repo.last_synced_at)}</span>
+                  ) : (
+                    <time dateTime={iso} title={iso}>
+                      {formatUnixSeconds(repo.last_synced_at)}
+                    </time>
+                  )}
+                </td>
+                <td className="actions">
+                  {onOpenHistory !== undefined && (
+                    <button
+                      type="button"
+                      className="button button--small"
+                      data-testid="repo-history"
+                      onClick={() => onOpenHistory(repo)}
+                    >
+                      History
+                    </button>
+                  )}
+                  {onSync !== undefined && (
+                    <button
+                      type="button"
+                      className="button button--small"
+                      data-testid="repo-sync"
+                      aria-disabled={importing || repo.path === null}
+                      title={
+                        repo.path === null
+                          ? "Stored from push events: there is no folder to sync from"
+                          : importing
+                            ? "Another import is running"
+                            : `Import what is new in ${repo.path}`
+                      }
+                      onClick={() => {
+                        if (!importing && repo.path !== null) onSync(repo);
+                      }}
+                    >
+                      Sync
+                    </button>
+                  )}
+                  {onRemove !== undefined && (
+                    <button
+                      type="button"
+                      className="button button--small"
+                      data-testid="repo-remove"
+                      aria-disabled={importing}
+                      title={importing ? "An import is running" : `Remove ${repo.name} from RepoVault`}
+                      onClick={() => {
+                        if (!importing) onRemove(repo);
+                      }}
+                    >
+                      Remove
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
