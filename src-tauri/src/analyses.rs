@@ -8,14 +8,13 @@ use repovault_storage::ErrorPayload;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::blocking::off_thread;
 use crate::commands::{validation, CommandResult};
 use crate::export_file;
 use crate::state::AppState;
+use repovault_app::detached::run_detached;
 
-async fn analyzer(state: &AppState) -> CommandResult<Analyzer> {
-    let (store, config) = (state.store()?, state.store_config()?);
-    off_thread(move || async move { Analyzer::open(store, &config).await.map_err(|e| e.payload()) }).await
+fn analyzer(state: &AppState) -> CommandResult<Analyzer> {
+    Ok(Analyzer::new(state.store()?))
 }
 
 /// Runs `request` (a stored result is reused while the history and the parameters are the same);
@@ -27,17 +26,12 @@ pub async fn run_analysis(
     on_progress: Channel<AnalysisProgress>,
 ) -> CommandResult<AnalysisRun> {
     let slot = state.analysis.begin()?;
-    let analyzer = analyzer(&state).await?;
+    let analyzer = analyzer(&state)?;
     let cancel = slot.cancel.clone();
     let progress = Progress::new(move |p| {
         let _ = on_progress.send(p);
     });
-    off_thread(move || async move {
-        let run = analyzer.run(&request, &progress, &cancel).await.map_err(|e| e.payload());
-        analyzer.close().await;
-        run
-    })
-    .await
+    run_detached(move || async move { analyzer.run(&request, &progress, &cancel).await.map_err(|e| e.payload()) }).await
 }
 
 #[tauri::command]
@@ -55,25 +49,16 @@ pub async fn list_analysis_runs(
     repository: String,
     limit: Option<u32>,
 ) -> CommandResult<Vec<AnalysisRun>> {
-    let analyzer = analyzer(&state).await?;
-    off_thread(move || async move {
-        let runs = analyzer.runs(&repository, limit.unwrap_or(50)).await.map_err(|e| e.payload());
-        analyzer.close().await;
-        runs
-    })
-    .await
+    let analyzer = analyzer(&state)?;
+    run_detached(move || async move { analyzer.runs(&repository, limit.unwrap_or(50)).await.map_err(|e| e.payload()) })
+        .await
 }
 
 /// One stored run with its result.
 #[tauri::command]
 pub async fn get_analysis_run(state: State<'_, AppState>, run_id: i64) -> CommandResult<AnalysisRun> {
-    let analyzer = analyzer(&state).await?;
-    off_thread(move || async move {
-        let run = analyzer.get_run(run_id).await.map_err(|e| e.payload());
-        analyzer.close().await;
-        run
-    })
-    .await
+    let analyzer = analyzer(&state)?;
+    run_detached(move || async move { analyzer.get_run(run_id).await.map_err(|e| e.payload()) }).await
 }
 
 /// Writes a run's result to `path`: the whole result as JSON, or one of its tables (`table`: a
@@ -87,7 +72,7 @@ pub async fn export_analysis(
     format: String,
     path: String,
 ) -> CommandResult<u64> {
-    let format = export_file::parse_format(&format)?;
+    let format = repovault_app::export::parse_format(&format)?;
     let path = PathBuf::from(path.trim());
     if path.as_os_str().is_empty() {
         return Err(validation("path", "choose a file to export to"));
@@ -104,8 +89,10 @@ pub async fn export_analysis(
         None => return Err(validation("table", &format!("name the table to write as rows: {}", tables(data)))),
     };
     let mut file = export_file::create(&path)?;
-    let written = repovault_export::write_table(&rows, format, &mut file.writer())
-        .map_err(|e| ErrorPayload { code: "io".into(), message: format!("cannot write {}: {e}", path.display()) })?;
+    let written = repovault_export::write_table(&rows, format, &mut file.writer()).map_err(|e| ErrorPayload {
+        code: repovault_storage::ErrorCode::Io,
+        message: format!("cannot write {}: {e}", path.display()),
+    })?;
     export_file::finish(file)?;
     Ok(written)
 }

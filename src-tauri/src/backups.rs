@@ -1,25 +1,29 @@
 //! Tauri commands of the Backups page and the in-app scheduler: thin calls into
 //! `repovault_backup`. A restore closes the store, swaps the data in and reopens it.
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
+
+use repovault_app::backups::OnExit;
+use repovault_app::import::{BackupSlot, Held, LargeImportBackup};
 
 use repovault_backup::{
     BackupInfo, BackupKind, BackupProgress, BackupRequest, CreateReport, Destination, NewSchedule, RestoreOptions,
     RestoreReport, RetentionDecision, RetentionPolicy, Schedule, ScheduleRun, ScheduleSpec, TableCount, VerifyReport,
 };
-use repovault_ingest::{BeforeWrite, BeforeWriteFuture, ImportPhase, ImportProgress, IngestError};
-use repovault_storage::{ErrorPayload, Store};
+use repovault_storage::{CancelToken, ErrorPayload};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Emitter, Manager, State};
 use ts_rs::TS;
 
-use crate::blocking::off_thread;
 use crate::commands::{validation, CommandResult};
 use crate::settings::Settings;
 use crate::state::AppState;
+use repovault_app::detached::run_detached;
 
 /// How often the app looks for scheduled backups that are due.
 const SCHEDULER_TICK: Duration = Duration::from_secs(30);
@@ -34,8 +38,9 @@ fn progress_to(channel: Channel<BackupProgress>) -> repovault_backup::ProgressFn
 /// Every folder holding backups: the destinations of manual backups and of every schedule.
 async fn backup_folders(state: &AppState) -> Vec<PathBuf> {
     let mut folders = repovault_backup::destinations::folders(&destinations(state));
-    if let Ok(config) = state.store_config() {
-        let schedules = off_thread(move || async move { repovault_backup::schedule::list(&config).await }).await;
+    if let Ok(store) = state.store() {
+        let schedules =
+            run_detached(move || async move { repovault_backup::schedule::list(store.as_ref()).await }).await;
         for schedule in schedules.unwrap_or_default() {
             folders.extend(repovault_backup::destinations::folders(&schedule.destinations));
         }
@@ -137,7 +142,7 @@ pub async fn create_backup(
     let mut request = BackupRequest::new(BackupKind::Manual, "manual", destinations(&state));
     request.password = password.filter(|p| !p.is_empty());
     let (progress, cancel) = (progress_to(on_progress), slot.cancel.clone());
-    off_thread(move || async move { repovault_backup::create(&config, &request, progress, cancel).await }).await
+    run_detached(move || async move { repovault_backup::create(&config, &request, progress, cancel).await }).await
 }
 
 #[tauri::command]
@@ -158,7 +163,7 @@ pub async fn verify_backup(
     let slot = state.backup.begin()?;
     let path = known_backup(&state, &path).await?;
     let (progress, cancel) = (progress_to(on_progress), slot.cancel.clone());
-    off_thread(move || async move {
+    run_detached(move || async move {
         repovault_backup::verify(&path, password.as_deref().filter(|p| !p.is_empty()), progress, cancel).await
     })
     .await
@@ -216,8 +221,10 @@ pub async fn restore_backup(
     state.close_store("a restore is running").await;
     let (progress, cancel) = (progress_to(on_progress), slot.cancel.clone());
     let restored =
-        off_thread(move || async move { repovault_backup::restore(&path, &config, &options, progress, cancel).await })
-            .await;
+        run_detached(
+            move || async move { repovault_backup::restore(&path, &config, &options, progress, cancel).await },
+        )
+        .await;
     let reopened = state.reopen().await;
     let report = restored?;
     reopened?;
@@ -238,20 +245,20 @@ pub async fn prune_backups(
 
 #[tauri::command]
 pub async fn list_schedules(state: State<'_, AppState>) -> CommandResult<Vec<Schedule>> {
-    let config = state.store_config()?;
-    off_thread(move || async move { repovault_backup::schedule::list(&config).await }).await
+    let store = state.store()?;
+    run_detached(move || async move { repovault_backup::schedule::list(store.as_ref()).await }).await
 }
 
 #[tauri::command]
 pub async fn add_schedule(state: State<'_, AppState>, schedule: NewSchedule) -> CommandResult<Schedule> {
-    let config = state.store_config()?;
-    off_thread(move || async move { repovault_backup::schedule::add(&config, &schedule).await }).await
+    let store = state.store()?;
+    run_detached(move || async move { repovault_backup::schedule::add(store.as_ref(), &schedule).await }).await
 }
 
 #[tauri::command]
 pub async fn remove_schedule(state: State<'_, AppState>, name: String) -> CommandResult<()> {
-    let config = state.store_config()?;
-    off_thread(move || async move { repovault_backup::schedule::remove(&config, &name).await }).await
+    let store = state.store()?;
+    run_detached(move || async move { repovault_backup::schedule::remove(store.as_ref(), &name).await }).await
 }
 
 /// The next `count` run times of a schedule (RFC 3339 UTC), or why the spec is wrong.
@@ -271,7 +278,7 @@ async fn known_backup(state: &AppState, path: &str) -> CommandResult<PathBuf> {
         Ok(path)
     } else {
         Err(ErrorPayload {
-            code: "not_found".into(),
+            code: repovault_storage::ErrorCode::NotFound,
             message: format!("{} is not a backup in one of the destination folders", path.display()),
         })
     }
@@ -281,7 +288,7 @@ async fn known_backup(state: &AppState, path: &str) -> CommandResult<PathBuf> {
 /// are caught up once) every `SCHEDULER_TICK` while the app is open; each run's outcome goes to
 /// the window as a `backup-schedule-ran` event, so a failure is shown.
 pub fn start_scheduler(app: AppHandle) {
-    // A thread of its own that drives each tick on the app's runtime (see `off_thread`).
+    // A thread of its own that drives each tick on the app's runtime (see `run_detached`).
     std::thread::spawn(move || tauri::async_runtime::block_on(scheduler_loop(app)));
 }
 
@@ -303,15 +310,14 @@ async fn scheduler_loop(app: AppHandle) {
 }
 
 async fn run_due_schedules(app: &AppHandle, state: &AppState) {
-    let Ok(config) = state.store_config() else { return };
+    let (Ok(store), Ok(config)) = (state.store(), state.store_config()) else { return };
     // A restore or a manual backup holds the slot; the schedule waits for the next tick.
     let Ok(slot) = state.backup.begin() else { return };
-    match repovault_backup::schedule::run_due(&config, chrono::Utc::now(), slot.cancel.clone()).await {
+    let runs =
+        repovault_app::backups::run_due_schedules(store.as_ref(), &config, chrono::Utc::now(), slot.cancel.clone());
+    match runs.await {
         Ok(runs) => {
             for run in runs {
-                if run.error.is_some() {
-                    tracing::error!(schedule = run.schedule, "scheduled backup failed: {:?}", run.error);
-                }
                 let _ = app.emit::<ScheduleRun>("backup-schedule-ran", run);
             }
         }
@@ -319,87 +325,36 @@ async fn run_due_schedules(app: &AppHandle, state: &AppState) {
     }
 }
 
-/// The app's automatic backup before a large import: after the history walk, when more commits
-/// are coming than the setting's threshold and the store has commits, a backup into the app's
-/// destinations (holding the `backup` slot, waiting while another backup runs) before anything is
-/// written. If it fails, the import stops with nothing written.
-pub(crate) struct BackupBeforeImport<'a> {
+/// The app's one-backup-at-a-time rule for the backup before a large import: it waits while a
+/// schedule or a manual backup runs, then holds the backup slot with the import's own token, so
+/// cancelling the import (or the backup) cancels both.
+pub(crate) struct AppBackupSlot<'a> {
     pub state: &'a AppState,
-    pub store: &'a dyn Store,
-    pub progress: &'a (dyn Fn(&ImportProgress) + Send + Sync),
-    /// The import's token: cancelling the import cancels its backup too.
-    pub cancel: repovault_ingest::CancelToken,
 }
 
-impl BackupBeforeImport<'_> {
-    async fn run(&self, incoming: u64) -> CommandResult<()> {
-        let Some(threshold) = Settings::load(&self.state.data_dir).large_import_threshold() else { return Ok(()) };
-        let stored = repovault_backup::triggers::stored_commits(self.store).await.map_err(|e| e.payload())?;
-        if !repovault_backup::triggers::before_large_import(incoming, stored, threshold) {
-            return Ok(());
-        }
-        (self.progress)(&ImportProgress {
-            phase: ImportPhase::BackingUp,
-            done: 0,
-            total: incoming,
-            commits_per_second: 0.0,
-        });
-        // One backup at a time: wait for a running one (a schedule, a manual backup) to finish.
-        let slot = loop {
-            match self.state.backup.begin() {
-                Ok(slot) => break slot,
-                Err(_) if self.cancel.is_cancelled() => return Err(IngestError::Cancelled.payload()),
-                Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
-            }
-        };
-        let config = self.state.store_config()?;
-        let destinations = destinations(self.state);
-        let (import_cancel, backup_cancel) = (self.cancel.clone(), slot.cancel.clone());
-        let watcher = tauri::async_runtime::spawn(async move {
-            while !import_cancel.is_cancelled() {
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-            backup_cancel.cancel();
-        });
-        let cancel = slot.cancel.clone();
-        let created = off_thread(move || async move {
-            repovault_backup::triggers::backup_before_import(
-                &config,
-                incoming,
-                stored,
-                threshold,
-                destinations,
-                repovault_backup::no_progress(),
-                cancel,
-            )
-            .await
-        })
-        .await;
-        watcher.abort();
-        drop(slot);
-        for info in created?.iter().flat_map(|report| report.written()) {
-            tracing::info!(path = info.path, incoming, "backed up before a large import");
-        }
-        Ok(())
-    }
-}
-
-impl BeforeWrite for BackupBeforeImport<'_> {
-    fn before_write(&self, incoming: u64) -> BeforeWriteFuture<'_> {
+impl BackupSlot for AppBackupSlot<'_> {
+    fn acquire<'a>(&'a self, cancel: &'a CancelToken) -> Pin<Box<dyn Future<Output = Option<Held<'a>>> + Send + 'a>> {
         Box::pin(async move {
-            self.run(incoming).await.map_err(|err| match err.code.as_str() {
-                "cancelled" => err,
-                _ => ErrorPayload {
-                    code: "backup_failed".into(),
-                    message: format!(
-                        "the automatic backup before importing {incoming} commits failed, so nothing was imported \
-                         (fix the backup destinations, or turn this backup off on the Backups page): {}",
-                        err.message
-                    ),
-                },
-            })
+            loop {
+                match self.state.backup.begin_with(cancel.clone()) {
+                    Ok(claim) => return Some(Box::new(claim) as Held<'a>),
+                    Err(_) if cancel.is_cancelled() => return None,
+                    Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
+                }
+            }
         })
     }
+}
+
+/// The backup before a large import as the settings say (`None` when it is off).
+pub(crate) fn large_import_backup(state: &AppState) -> CommandResult<Option<LargeImportBackup>> {
+    let Some(threshold) = Settings::load(&state.data_dir).large_import_threshold() else { return Ok(None) };
+    Ok(Some(LargeImportBackup {
+        config: state.store_config()?,
+        threshold,
+        destinations: destinations(state),
+        remedy: "fix the backup destinations, or turn this backup off on the Backups page".into(),
+    }))
 }
 
 /// When `backup_on_exit` is set: an automatic backup ("on exit") into the app's destinations,
@@ -424,16 +379,11 @@ pub fn backup_on_exit(state: &AppState) {
             return;
         }
     };
-    let request =
-        repovault_backup::triggers::automatic(repovault_backup::triggers::ON_EXIT_TRIGGER, destinations(state));
+    let destinations = destinations(state);
     tauri::async_runtime::block_on(async move {
-        match repovault_backup::triggers::stored_commits(store.as_ref()).await {
-            Ok(0) => return tracing::info!("no backup on exit: the store has no commits"),
-            Ok(_) => {}
-            Err(err) => return tracing::error!("the backup on exit failed: {err}"),
-        }
-        match repovault_backup::create(&config, &request, repovault_backup::no_progress(), slot.cancel.clone()).await {
-            Ok(report) => {
+        match repovault_app::backups::backup_on_exit(store.as_ref(), &config, destinations, slot.cancel.clone()).await {
+            Ok(OnExit::Empty) => tracing::info!("no backup on exit: the store has no commits"),
+            Ok(OnExit::Done(report)) => {
                 for result in &report.results {
                     match (&result.backup, &result.error) {
                         (Some(info), _) => tracing::info!(path = info.path, "backed up on exit"),

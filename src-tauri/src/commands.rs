@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use repovault_app::import::BackupFirst;
 use repovault_ingest::{ImportOptions, ImportProgress, ImportReport};
 use repovault_storage::query::{self, CommitPage, CommitQuery, Filter, QueryOptions, SavedQuery};
 use repovault_storage::{open_store, CommitWithChanges, ErrorPayload, GitRef, Repository, StoreConfig, StoreInfo};
@@ -10,8 +11,7 @@ use tauri::ipc::Channel;
 use tauri::State;
 use ts_rs::TS;
 
-use crate::backups::BackupBeforeImport;
-use crate::export_file;
+use crate::backups::{large_import_backup, AppBackupSlot};
 use crate::settings::Settings;
 use crate::state::AppState;
 
@@ -60,8 +60,14 @@ pub async fn import_repository(
         let _ = on_progress.send(p.clone());
     };
     // A large import into a store with commits backs the store up first (see the Backups page).
-    let backup_first =
-        BackupBeforeImport { state: &state, store: store.as_ref(), progress: &progress, cancel: slot.cancel.clone() };
+    let backup_first = BackupFirst {
+        store: store.as_ref(),
+        backup: large_import_backup(&state)?,
+        progress: &progress,
+        cancel: slot.cancel.clone(),
+        slot: &AppBackupSlot { state: &state },
+        on_written: &|info, incoming| tracing::info!(path = info.path, incoming, "backed up before a large import"),
+    };
     let report = repovault_ingest::import_repository_with_hook(
         store.as_ref(),
         &path,
@@ -144,37 +150,15 @@ pub async fn export_commits(
     on_progress: Channel<ExportProgress>,
 ) -> CommandResult<u64> {
     let store = state.store()?;
-    let format = export_file::parse_format(&format)?;
-    let path = PathBuf::from(path.trim());
-    if path.as_os_str().is_empty() {
-        return Err(validation("path", "choose a file to export to"));
-    }
+    let format = repovault_app::export::parse_format(&format)?;
     let query = match search.filter(|text| !text.trim().is_empty()) {
         Some(text) => CommitQuery { filter: Some(search_filter(query.filter, &text)?), options: query.options },
         None => query,
     };
-    // The exporter writes through a `dyn Write` across awaits (not `Send`), so it runs on a
-    // blocking thread that drives it on the app's runtime.
-    let export = move || {
-        let mut file = export_file::create(&path)?;
-        let progress = |written: u64, total: i64| {
-            let _ = on_progress.send(ExportProgress { written, total });
-        };
-        let written = tauri::async_runtime::block_on(repovault_export::export_commits(
-            store.as_ref(),
-            &query,
-            format,
-            file.writer(),
-            &progress,
-        ))
-        .map_err(|e| e.payload())?;
-        export_file::finish(file)?;
-        Ok(written)
+    let progress = move |written: u64, total: i64| {
+        let _ = on_progress.send(ExportProgress { written, total });
     };
-    tauri::async_runtime::spawn_blocking(export).await.map_err(|e| ErrorPayload {
-        code: "internal".into(),
-        message: format!("the export stopped unexpectedly: {e}"),
-    })?
+    repovault_app::export::export_commits_to_file(store, query, format, PathBuf::from(path.trim()), progress).await
 }
 
 /// A commit with its file list but without the diff texts; `get_file_diff` reads one file's diff.
@@ -263,7 +247,7 @@ pub async fn test_connection(state: State<'_, AppState>, url: Option<String>) ->
     let store = open
         .await
         .map_err(|_| ErrorPayload {
-            code: "timeout".into(),
+            code: repovault_storage::ErrorCode::Timeout,
             message: "no answer from the database within 10 s".into(),
         })?
         .map_err(|e| e.payload())?;
@@ -308,5 +292,5 @@ pub async fn remove_repository(state: State<'_, AppState>, name: String) -> Comm
 
 /// A `validation` error naming the field, as the core's own validation errors do.
 pub(crate) fn validation(field: &str, reason: &str) -> ErrorPayload {
-    ErrorPayload { code: "validation".into(), message: format!("invalid {field}: {reason}") }
+    ErrorPayload { code: repovault_storage::ErrorCode::Validation, message: format!("invalid {field}: {reason}") }
 }

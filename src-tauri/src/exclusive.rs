@@ -37,19 +37,23 @@ impl<T> Exclusive<T> {
 impl<T: Clone + Default> Exclusive<T> {
     /// Claims the slot with a fresh cancel token, or says that the work is already running.
     pub fn begin(&self) -> Result<Claim<'_, T>, ErrorPayload> {
+        self.begin_with(T::default())
+    }
+
+    /// Like `begin`, with the caller's token: work started by other work (the backup before an
+    /// import) is cancelled with it.
+    pub fn begin_with(&self, cancel: T) -> Result<Claim<'_, T>, ErrorPayload> {
         let mut current = self.lock();
         if current.is_some() {
             return Err(ErrorPayload {
-                code: "busy".into(),
+                code: repovault_storage::ErrorCode::Busy,
                 message: format!("{} is running; wait for it to finish or cancel it first", self.what),
             });
         }
-        let cancel = T::default();
         *current = Some(cancel.clone());
         Ok(Claim { slot: self, cancel })
     }
 
-    /// The cancel token of the running work, if any.
     pub fn running(&self) -> Option<T> {
         self.lock().clone()
     }

@@ -1,26 +1,13 @@
-//! The app's side of writing an export file: the format it was asked for, and I/O errors as
+//! The app's side of writing a result table to a file: I/O errors as
 //! `{code: "io", message}`. The partial-then-rename file itself is `repovault_export::PartialFile`.
 
 use std::path::Path;
 
-use repovault_export::{ExportFormat, PartialFile};
+use repovault_export::PartialFile;
 use repovault_storage::ErrorPayload;
 
-/// `csv`, `json` or `ndjson` (any case).
-pub fn parse_format(format: &str) -> Result<ExportFormat, ErrorPayload> {
-    match format.trim().to_ascii_lowercase().as_str() {
-        "csv" => Ok(ExportFormat::Csv),
-        "json" => Ok(ExportFormat::Json),
-        "ndjson" => Ok(ExportFormat::Ndjson),
-        other => Err(ErrorPayload {
-            code: "validation".into(),
-            message: format!("invalid format: {other:?} is not csv, json or ndjson"),
-        }),
-    }
-}
-
 fn io_error(err: std::io::Error) -> ErrorPayload {
-    ErrorPayload { code: "io".into(), message: err.to_string() }
+    ErrorPayload { code: repovault_storage::ErrorCode::Io, message: err.to_string() }
 }
 
 /// Starts writing `target` through `PATH.partial` (see `repovault_export::PartialFile`).
@@ -44,14 +31,6 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
-    }
-
-    #[test]
-    fn formats() {
-        assert_eq!(parse_format("CSV").unwrap(), ExportFormat::Csv);
-        assert_eq!(parse_format("json").unwrap(), ExportFormat::Json);
-        assert_eq!(parse_format(" ndjson ").unwrap(), ExportFormat::Ndjson);
-        assert_eq!(parse_format("xml").unwrap_err().code, "validation");
     }
 
     #[test]

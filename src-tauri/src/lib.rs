@@ -3,7 +3,6 @@
 
 mod analyses;
 mod backups;
-mod blocking;
 mod commands;
 mod exclusive;
 mod export_file;

@@ -62,7 +62,7 @@ impl Settings {
     /// Writes the file through a temporary one, so a crash leaves the old or the new settings.
     pub fn save(&self, data_dir: &Path) -> Result<(), ErrorPayload> {
         let io_error = |err: std::io::Error| ErrorPayload {
-            code: "io".into(),
+            code: repovault_storage::ErrorCode::Io,
             message: format!("cannot save the settings in {}: {err}", data_dir.display()),
         };
         std::fs::create_dir_all(data_dir).map_err(io_error)?;

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
-use repovault_storage::{open_store, ErrorPayload, Store, StoreConfig};
+use repovault_storage::{open_store, CancelToken, ErrorPayload, Store, StoreConfig};
 
 use crate::exclusive::Exclusive;
 use crate::settings::Settings;
@@ -17,10 +17,10 @@ pub struct AppState {
     /// `DATABASE_URL` from the environment, which wins over the settings file.
     pub env_database_url: Option<String>,
     store: RwLock<OpenStore>,
-    pub import: Exclusive<repovault_ingest::CancelToken>,
+    pub import: Exclusive<CancelToken>,
     /// A backup, a restore or a scheduled run.
-    pub backup: Exclusive<repovault_backup::CancelToken>,
-    pub analysis: Exclusive<repovault_analysis::CancelToken>,
+    pub backup: Exclusive<CancelToken>,
+    pub analysis: Exclusive<CancelToken>,
 }
 
 impl AppState {
@@ -34,7 +34,10 @@ impl AppState {
         let state = AppState {
             data_dir,
             env_database_url,
-            store: RwLock::new(Err(ErrorPayload { code: "starting".into(), message: "opening the store".into() })),
+            store: RwLock::new(Err(ErrorPayload {
+                code: repovault_storage::ErrorCode::Starting,
+                message: "opening the store".into(),
+            })),
             import: Exclusive::new("an import"),
             backup: Exclusive::new("a backup or restore"),
             analysis: Exclusive::new("an analysis"),
@@ -61,7 +64,7 @@ impl AppState {
             Err(err) => Err(err),
         };
         if let Err(err) = &store {
-            tracing::error!(code = err.code, "cannot open the store: {}", err.message);
+            tracing::error!(code = err.code.as_str(), "cannot open the store: {}", err.message);
         }
         store
     }
@@ -79,7 +82,10 @@ impl AppState {
     pub async fn close_store(&self, why: &str) {
         let old = std::mem::replace(
             &mut *self.store_lock_mut(),
-            Err(ErrorPayload { code: "unavailable".into(), message: format!("the store is closed: {why}") }),
+            Err(ErrorPayload {
+                code: repovault_storage::ErrorCode::Unavailable,
+                message: format!("the store is closed: {why}"),
+            }),
         );
         if let Ok(old) = old {
             old.close().await;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { CommandError, dedupeErrors, INTERNAL_CODE, normalizeError, UNKNOWN_CODE } from "./errors";
+import type { ErrorPayload } from "../bindings/ErrorPayload";
+import { CommandError, dedupeErrors, INTERNAL_CODE, isErrorCode, normalizeError, UNKNOWN_CODE } from "./errors";
 
 describe("normalizeError", () => {
   it("keeps the backend's {code, message} payload", () => {
@@ -76,14 +77,28 @@ describe("normalizeError", () => {
   });
 });
 
+describe("error codes", () => {
+  it("knows the backend's codes and nothing else", () => {
+    expect(isErrorCode("backup_failed")).toBe(true);
+    expect(isErrorCode("unknown")).toBe(true);
+    expect(isErrorCode("toString")).toBe(false);
+    expect(isErrorCode("Validation")).toBe(false);
+    expect(isErrorCode(7)).toBe(false);
+  });
+
+  it("turns a code the backend never sends into unknown, keeping the message", () => {
+    expect(normalizeError({ code: "made_up", message: "something odd" })).toEqual({ code: UNKNOWN_CODE, message: "something odd" });
+  });
+});
+
 describe("dedupeErrors", () => {
   it("keeps one of each identical {code, message} in order", () => {
-    const a = { code: "config", message: "bad configuration: x" };
-    const b = { code: "storage", message: "disk full" };
+    const a: ErrorPayload = { code: "config", message: "bad configuration: x" };
+    const b: ErrorPayload = { code: "storage", message: "disk full" };
     expect(dedupeErrors([a, { ...a }, b, a])).toEqual([a, b]);
   });
 
   it("keeps errors that differ only by code", () => {
-    expect(dedupeErrors([{ code: "a", message: "m" }, { code: "b", message: "m" }])).toHaveLength(2);
+    expect(dedupeErrors([{ code: "io", message: "m" }, { code: "storage", message: "m" }])).toHaveLength(2);
   });
 });

@@ -1,15 +1,54 @@
+import type { ErrorCode } from "../bindings/ErrorCode";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 
+export type { ErrorCode };
+
 /** Code used when a rejection carried no code of its own (a string, a bare object, …). */
-export const UNKNOWN_CODE = "unknown";
+export const UNKNOWN_CODE: ErrorCode = "unknown";
 /** Code used for JavaScript errors raised in the UI itself (for example no Tauri backend). */
-export const INTERNAL_CODE = "internal";
+export const INTERNAL_CODE: ErrorCode = "internal";
+
+/**
+ * Every code the backend can send, generated from Rust's `ErrorCode`: a code added there fails the
+ * type check here until it is listed, so the UI never meets a code it does not know.
+ */
+const KNOWN_CODES: Record<ErrorCode, true> = {
+  validation: true,
+  not_found: true,
+  ambiguous_prefix: true,
+  duplicate: true,
+  schema_too_new: true,
+  config: true,
+  storage: true,
+  query: true,
+  cancelled: true,
+  not_a_repository: true,
+  git: true,
+  no_repository_path: true,
+  backup_damaged: true,
+  backup_refused: true,
+  wrong_password: true,
+  password_required: true,
+  backup_failed: true,
+  io: true,
+  starting: true,
+  unavailable: true,
+  busy: true,
+  timeout: true,
+  internal: true,
+  unknown: true,
+};
+
+/** Whether a value is one of the backend's error codes. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.prototype.hasOwnProperty.call(KNOWN_CODES, value);
+}
 
 const FALLBACK_MESSAGE = "Unknown error (no details were given)";
 
 /** An error thrown by the typed command wrapper: always has a code and a readable message. */
 export class CommandError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
 
   constructor(payload: ErrorPayload) {
     super(payload.message);
@@ -52,7 +91,8 @@ export function normalizeError(value: unknown): ErrorPayload {
     return { code: UNKNOWN_CODE, message: nonEmptyString(value) ?? FALLBACK_MESSAGE };
   }
   if (isRecord(value)) {
-    const code = nonEmptyString(value["code"]) ?? UNKNOWN_CODE;
+    const given = nonEmptyString(value["code"]);
+    const code = isErrorCode(given) ? given : UNKNOWN_CODE;
     const message = nonEmptyString(value["message"]) ?? nonEmptyString(value["error"]);
     if (message !== undefined) return { code, message };
     let text: string | undefined;

@@ -31,7 +31,7 @@ async fn main() {
     let runs: usize = arg(&args, "--runs").map(|n| n.parse().expect("--runs N")).unwrap_or(3);
     let config = StoreConfig::for_data_dir(&data_dir, url.as_deref()).expect("config");
     let store = open_store(&config).await.expect("open the store");
-    let analyzer = Analyzer::open(store.clone(), &config).await.expect("open the analyzer");
+    let analyzer = Analyzer::new(store.clone());
     let count = store.repository_by_name(&repo).await.expect("repository").commit_count;
     println!("{:?} store, repository {repo}: {count} commits", store.info().backend);
     println!("{:<10} {:>9} {:>9}  (seconds, first run / median of {runs})", "analysis", "first", "median");
@@ -65,6 +65,5 @@ async fn main() {
         println!("{:<10} {:>9.3}", "structure", structure_s);
         println!("{:<10} {:>9.3}", "both", spec_s + structure_s);
     }
-    analyzer.close().await;
     store.close().await;
 }

@@ -4,12 +4,12 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
+use repovault_storage::Store;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
 use crate::error::Result;
-use crate::params::{local_time_sql, Scope, SHIFT_DAYS};
+use crate::params::{Scope, SHIFT_DAYS};
 
 /// Commits and lines in one period.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -39,23 +39,11 @@ pub struct ActivityReport {
     pub total_commits: i64,
 }
 
-pub(crate) async fn activity(db: &Db, scope: &Scope) -> Result<ActivityReport> {
-    let local = local_time_sql();
-    let sql = scope.sql(
-        &format!(
-            "{local} / 86400, COUNT(*), CAST(COALESCE(SUM(c.total_additions), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(c.total_deletions), 0) AS BIGINT)"
-        ),
-        "",
-        "",
-        "GROUP BY 1 ORDER BY 1",
-    );
-    let days: Vec<(i64, i64, i64, i64)> = db.fetch_all(&sql, &scope.binds).await?;
-    // Hour of the week from Monday 00:00: the shift is whole weeks, and 1970-01-01 was a Thursday
-    // (3 days after a Monday).
-    let sql = scope.sql(&format!("(({local} + 259200) / 3600) % 168, COUNT(*)"), "", "", "GROUP BY 1");
-    let hours: Vec<(i64, i64)> = db.fetch_all(&sql, &scope.binds).await?;
-    Ok(summarise(days, hours))
+pub(crate) async fn activity(store: &dyn Store, scope: &Scope) -> Result<ActivityReport> {
+    let days = store.day_totals(&scope.history).await?;
+    let days = days.into_iter().map(|d| (d.shifted_day, d.commits, d.additions, d.deletions)).collect();
+    let hours = store.hour_counts(&scope.history).await?;
+    Ok(summarise(days, hours.into_iter().map(|h| (h.hour_of_week, h.commits)).collect()))
 }
 
 fn date_of(shifted_day: i64) -> NaiveDate {
@@ -106,7 +94,7 @@ fn summarise(days: Vec<(i64, i64, i64, i64)>, hours: Vec<(i64, i64)>) -> Activit
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::TIME_SHIFT;
+    use repovault_storage::history::TIME_SHIFT;
 
     fn shifted_day(unix: i64) -> i64 {
         (unix + TIME_SHIFT) / 86_400

@@ -4,13 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use repovault_storage::Identity;
+use repovault_storage::{Identity, Store};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
 use crate::error::Result;
-use crate::params::{local_time_sql, AnalysisParams, Identities, Scope};
+use crate::params::{AnalysisParams, Identities, Scope};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -68,20 +67,14 @@ struct Acc {
     days: BTreeSet<i64>,
 }
 
-pub(crate) async fn authors(db: &Db, scope: &Scope, params: &AnalysisParams) -> Result<AuthorsReport> {
+pub(crate) async fn authors(store: &dyn Store, scope: &Scope, params: &AnalysisParams) -> Result<AuthorsReport> {
     // One row per (identity, local day): everything else is summed from these.
-    let day = format!("{} / 86400", local_time_sql());
-    let sql = scope.sql(
-        &format!(
-            "c.author_name, c.author_email, {day}, COUNT(*), \
-             CAST(COALESCE(SUM(c.total_additions), 0) AS BIGINT), CAST(COALESCE(SUM(c.total_deletions), 0) AS BIGINT), \
-             MIN(c.author_time), MAX(c.author_time)"
-        ),
-        "",
-        "",
-        "GROUP BY 1, 2, 3",
-    );
-    let rows: Vec<Row> = db.fetch_all(&sql, &scope.binds).await?;
+    let rows: Vec<Row> = store
+        .author_days(&scope.history)
+        .await?
+        .into_iter()
+        .map(|d| (d.name, d.email, d.shifted_day, d.commits, d.additions, d.deletions, d.first_time, d.last_time))
+        .collect();
     Ok(summarise(rows, &Identities::new(&params.aliases)))
 }
 

@@ -4,10 +4,11 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use repovault_storage::history::CommitPaths;
+use repovault_storage::Store;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
 use crate::error::Result;
 use crate::params::{folders_of, AnalysisParams, Scope};
 use crate::progress::{CancelToken, Progress};
@@ -105,34 +106,26 @@ pub struct HotspotsReport {
 }
 
 /// Per-file sums, straight from a GROUP BY.
-pub(crate) async fn file_churn(db: &Db, scope: &Scope) -> Result<Vec<FileChurn>> {
-    let sql = scope.sql(
-        "f.path, COUNT(DISTINCT f.commit_id), CAST(COALESCE(SUM(f.additions), 0) AS BIGINT), \
-         CAST(COALESCE(SUM(f.deletions), 0) AS BIGINT), MAX(c.author_time)",
-        "JOIN file_changes f ON f.commit_id = c.id",
-        "",
-        "GROUP BY f.path",
-    );
-    let rows: Vec<(String, i64, i64, i64, i64)> = db.fetch_all(&sql, &scope.binds).await?;
+pub(crate) async fn file_churn(store: &dyn Store, scope: &Scope) -> Result<Vec<FileChurn>> {
+    let rows = store.path_totals(&scope.history).await?;
     Ok(rows
         .into_iter()
-        .map(|(path, commits, additions, deletions, last_changed)| FileChurn {
-            path,
-            commits,
-            additions,
-            deletions,
-            churn: additions + deletions,
-            last_changed,
+        .map(|t| FileChurn {
+            path: t.path,
+            commits: t.commits,
+            additions: t.additions,
+            deletions: t.deletions,
+            churn: t.additions + t.deletions,
+            last_changed: t.last_changed,
         })
         .collect())
 }
 
-pub(crate) async fn churn(db: &Db, scope: &Scope, params: &AnalysisParams) -> Result<ChurnReport> {
-    let mut files = file_churn(db, scope).await?;
+pub(crate) async fn churn(store: &dyn Store, scope: &Scope, params: &AnalysisParams) -> Result<ChurnReport> {
+    let mut files = file_churn(store, scope).await?;
     // Distinct commits per folder cannot be summed from per-file counts (one commit touches many
     // files): walk (commit, path) rows in commit order and count each folder once per commit.
-    let sql = scope.sql("f.commit_id, f.path", "JOIN file_changes f ON f.commit_id = c.id", "", "ORDER BY f.commit_id");
-    let rows: Vec<(i64, String)> = db.fetch_all(&sql, &scope.binds).await?;
+    let rows = store.commit_paths(&scope.history, CommitPaths::All).await?;
     let mut folders: HashMap<String, (FolderChurn, i64)> = HashMap::new();
     let new_folder = |path: &str| {
         let churn = FolderChurn { path: path.to_string(), commits: 0, files: 0, additions: 0, deletions: 0, churn: 0 };
@@ -168,13 +161,13 @@ pub(crate) async fn churn(db: &Db, scope: &Scope, params: &AnalysisParams) -> Re
 }
 
 pub(crate) async fn hotspots(
-    db: &Db,
+    store: &dyn Store,
     scope: &Scope,
     params: &AnalysisParams,
     progress: &Progress,
     cancel: &CancelToken,
 ) -> Result<HotspotsReport> {
-    let files = file_churn(db, scope).await?;
+    let files = file_churn(store, scope).await?;
     let rev = params.rev.clone().unwrap_or_else(|| "HEAD".to_string());
     let sizes = match scope.repository.path.clone() {
         Some(path) => {

@@ -5,10 +5,11 @@
 
 use std::collections::HashMap;
 
+use repovault_storage::history::CommitPaths;
+use repovault_storage::Store;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::{Bind, Db};
 use crate::error::Result;
 use crate::params::{AnalysisParams, Scope};
 
@@ -45,21 +46,11 @@ pub struct CouplingReport {
     pub min_shared: u32,
 }
 
-pub(crate) async fn coupling(db: &Db, scope: &Scope, params: &AnalysisParams) -> Result<CouplingReport> {
+pub(crate) async fn coupling(store: &dyn Store, scope: &Scope, params: &AnalysisParams) -> Result<CouplingReport> {
     let max_files = params.max_files_per_commit.unwrap_or(DEFAULT_MAX_FILES_PER_COMMIT);
     let min_shared = params.min_shared.unwrap_or(DEFAULT_MIN_SHARED).max(1);
-    let mut binds = scope.binds.clone();
-    binds.push(Bind::Int(i64::from(max_files)));
-    let n = binds.len();
-    let sql = scope.sql(
-        "f.commit_id, f.path",
-        "JOIN file_changes f ON f.commit_id = c.id",
-        &format!("c.parent_count <= 1 AND c.files_changed <= ${n}"),
-        "ORDER BY f.commit_id",
-    );
-    let rows: Vec<(i64, String)> = db.fetch_all(&sql, &binds).await?;
-    let skipped_sql = scope.sql("COUNT(*)", "", &format!("c.parent_count <= 1 AND c.files_changed > ${n}"), "");
-    let (skipped,): (i64,) = db.fetch_optional(&skipped_sql, &binds).await?.unwrap_or((0,));
+    let rows = store.commit_paths(&scope.history, CommitPaths::NonMergeUpTo(max_files)).await?;
+    let skipped = store.count_wide_commits(&scope.history, max_files).await?;
     let mut report = pairs_of(&rows, min_shared, params.row_limit());
     report.commits_skipped = skipped;
     report.max_files_per_commit = max_files;

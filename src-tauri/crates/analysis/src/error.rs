@@ -1,6 +1,6 @@
 //! Typed analysis errors with stable codes, convertible to storage's `{code, message}` payload.
 
-use repovault_storage::{ErrorPayload, StoreError};
+use repovault_storage::{ErrorCode, ErrorPayload, StoreError};
 
 pub type Result<T, E = AnalysisError> = std::result::Result<T, E>;
 
@@ -22,7 +22,7 @@ pub enum AnalysisError {
     Cancelled,
     /// A stored run ended with this error (as recorded in the run).
     #[error("{message}")]
-    RunFailed { code: String, message: String },
+    RunFailed { code: ErrorCode, message: String },
 }
 
 impl AnalysisError {
@@ -35,30 +35,36 @@ impl AnalysisError {
     }
 
     /// A stable, machine-readable code for each kind of error.
-    pub fn code(&self) -> &str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             AnalysisError::Store(err) => err.code(),
-            AnalysisError::Validation { .. } => "validation",
-            AnalysisError::Git(_) => "git",
-            AnalysisError::NoRepositoryPath(_) => "no_repository_path",
-            AnalysisError::Cancelled => "cancelled",
-            AnalysisError::RunFailed { code, .. } => code,
+            AnalysisError::Validation { .. } => ErrorCode::Validation,
+            AnalysisError::Git(_) => ErrorCode::Git,
+            AnalysisError::NoRepositoryPath(_) => ErrorCode::NoRepositoryPath,
+            AnalysisError::Cancelled => ErrorCode::Cancelled,
+            AnalysisError::RunFailed { code, .. } => *code,
         }
     }
 
     pub fn payload(&self) -> ErrorPayload {
-        ErrorPayload { code: self.code().to_string(), message: self.to_string() }
+        ErrorPayload::new(self.code(), self.to_string())
     }
 }
 
-impl From<sqlx::Error> for AnalysisError {
-    fn from(err: sqlx::Error) -> Self {
-        AnalysisError::Store(err.into())
+impl From<repovault_storage::Cancelled> for AnalysisError {
+    fn from(_: repovault_storage::Cancelled) -> Self {
+        AnalysisError::Cancelled
     }
 }
 
 impl From<serde_json::Error> for AnalysisError {
     fn from(err: serde_json::Error) -> Self {
         AnalysisError::Store(StoreError::Query(format!("stored analysis JSON: {err}")))
+    }
+}
+
+impl From<AnalysisError> for ErrorPayload {
+    fn from(err: AnalysisError) -> Self {
+        err.payload()
     }
 }

@@ -9,7 +9,6 @@ mod activity;
 mod authors;
 mod churn;
 mod coupling;
-mod db;
 pub mod error;
 mod ownership;
 mod params;
@@ -23,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use repovault_storage::{Repository, Store, StoreConfig};
+use repovault_storage::{Repository, Store};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -39,7 +38,6 @@ pub use runs::{AnalysisRun, Revision, RunError, RunStatus};
 pub use structure::StructureReport;
 pub use techspec::TechSpecReport;
 
-use crate::db::Db;
 use crate::params::Scope;
 
 /// The version of the result JSON shape; stored with each result. Bump it when a report type
@@ -123,40 +121,32 @@ pub struct AnalysisRequest {
     pub force: bool,
 }
 
-/// Runs analyses against one store: the store for repositories, plus a pool of its own on the same
-/// database for the aggregates and the runs table.
+/// Runs analyses against one store: its history aggregates and its runs table.
 #[derive(Debug, Clone)]
 pub struct Analyzer {
     store: Arc<dyn Store>,
-    db: Db,
 }
 
 impl Analyzer {
-    /// `config` must be the one `store` was opened with (its migrations, which create
-    /// `analysis_runs`, are applied by opening the store).
-    pub async fn open(store: Arc<dyn Store>, config: &StoreConfig) -> Result<Analyzer> {
-        Ok(Analyzer { store, db: Db::open(config).await? })
-    }
-
-    pub async fn close(&self) {
-        self.db.close().await;
+    pub fn new(store: Arc<dyn Store>) -> Analyzer {
+        Analyzer { store }
     }
 
     async fn scope(&self, repository: &str, params: &AnalysisParams) -> Result<Scope> {
         let repository = self.store.repository_by_name(repository).await?;
-        Scope::build(&self.db, repository, params).await
+        Scope::build(self.store.as_ref(), repository, params).await
     }
 
     pub async fn authors(&self, repository: &str, params: &AnalysisParams) -> Result<AuthorsReport> {
-        authors::authors(&self.db, &self.scope(repository, params).await?, params).await
+        authors::authors(self.store.as_ref(), &self.scope(repository, params).await?, params).await
     }
 
     pub async fn activity(&self, repository: &str, params: &AnalysisParams) -> Result<ActivityReport> {
-        activity::activity(&self.db, &self.scope(repository, params).await?).await
+        activity::activity(self.store.as_ref(), &self.scope(repository, params).await?).await
     }
 
     pub async fn churn(&self, repository: &str, params: &AnalysisParams) -> Result<ChurnReport> {
-        churn::churn(&self.db, &self.scope(repository, params).await?, params).await
+        churn::churn(self.store.as_ref(), &self.scope(repository, params).await?, params).await
     }
 
     pub async fn hotspots(
@@ -166,15 +156,15 @@ impl Analyzer {
         progress: &Progress,
         cancel: &CancelToken,
     ) -> Result<HotspotsReport> {
-        churn::hotspots(&self.db, &self.scope(repository, params).await?, params, progress, cancel).await
+        churn::hotspots(self.store.as_ref(), &self.scope(repository, params).await?, params, progress, cancel).await
     }
 
     pub async fn coupling(&self, repository: &str, params: &AnalysisParams) -> Result<CouplingReport> {
-        coupling::coupling(&self.db, &self.scope(repository, params).await?, params).await
+        coupling::coupling(self.store.as_ref(), &self.scope(repository, params).await?, params).await
     }
 
     pub async fn ownership(&self, repository: &str, params: &AnalysisParams) -> Result<OwnershipReport> {
-        ownership::ownership(&self.db, &self.scope(repository, params).await?, params).await
+        ownership::ownership(self.store.as_ref(), &self.scope(repository, params).await?, params).await
     }
 
     /// Languages, dependencies and frameworks at `params.rev` (default HEAD) of the repository's folder.
@@ -240,34 +230,34 @@ impl Analyzer {
     pub async fn enqueue(&self, request: &AnalysisRequest) -> Result<AnalysisRun> {
         request.params.validate()?;
         let repository = self.store.repository_by_name(&request.repository).await?;
-        let mut revision = runs::stored_history(&self.db, repository.id).await?;
+        let mut revision = runs::stored_history(self.store.as_ref(), &repository).await?;
         if request.kind.reads_repository() {
             revision.commit = self.resolved_commit(&repository, &request.params).await;
         }
         let params_json = serde_json::to_string(&request.params)?;
         let key = runs::run_key(request.kind, &params_json, &revision)?;
         if !request.force {
-            if let Some(mut run) = runs::reusable(&self.db, repository.id, request.kind, &key).await? {
+            if let Some(mut run) = runs::reusable(self.store.as_ref(), repository.id, request.kind, &key).await? {
                 run.reused = true;
                 return Ok(run);
             }
         }
-        let id = runs::insert(&self.db, repository.id, request.kind, &params_json, &revision, &key).await?;
-        runs::get(&self.db, id, false).await
+        let id = runs::insert(self.store.as_ref(), repository.id, request.kind, &params_json, &revision, &key).await?;
+        runs::get(self.store.as_ref(), id, false).await
     }
 
     /// Runs a queued run to its end and stores the outcome: `done` with the result, `failed` with
     /// the error, or `cancelled`. Returns the run with its result.
     pub async fn execute(&self, run_id: i64, progress: &Progress, cancel: &CancelToken) -> Result<AnalysisRun> {
-        let run = runs::get(&self.db, run_id, false).await?;
-        if !runs::mark_running(&self.db, run_id).await? {
+        let run = runs::get(self.store.as_ref(), run_id, false).await?;
+        if !runs::mark_running(self.store.as_ref(), run_id).await? {
             return Err(AnalysisError::validation("run", format!("run {run_id} is {:?}, not queued", run.status)));
         }
         let repository = self.repository_by_id(run.repository_id).await?;
         let started = Instant::now();
         let outcome = self.compute(&repository.name, run.kind, &run.params, progress, cancel).await;
-        runs::finish(&self.db, run_id, &outcome, started.elapsed().as_millis() as i64).await?;
-        runs::get(&self.db, run_id, true).await
+        runs::finish(self.store.as_ref(), run_id, &outcome, started.elapsed().as_millis() as i64).await?;
+        runs::get(self.store.as_ref(), run_id, true).await
     }
 
     /// Enqueue then execute: the stored result when nothing changed, otherwise a fresh run. A
@@ -280,20 +270,22 @@ impl Analyzer {
     ) -> Result<AnalysisRun> {
         let queued = self.enqueue(request).await?;
         if queued.reused {
-            return runs::get(&self.db, queued.id, true).await.map(|run| AnalysisRun { reused: true, ..run });
+            return runs::get(self.store.as_ref(), queued.id, true)
+                .await
+                .map(|run| AnalysisRun { reused: true, ..run });
         }
         self.execute(queued.id, progress, cancel).await
     }
 
     /// A stored run with its result.
     pub async fn get_run(&self, run_id: i64) -> Result<AnalysisRun> {
-        runs::get(&self.db, run_id, true).await
+        runs::get(self.store.as_ref(), run_id, true).await
     }
 
     /// A repository's runs, newest first, without their results.
     pub async fn runs(&self, repository: &str, limit: u32) -> Result<Vec<AnalysisRun>> {
         let repository = self.store.repository_by_name(repository).await?;
-        runs::list(&self.db, repository.id, limit.clamp(1, 1000)).await
+        runs::list(self.store.as_ref(), repository.id, limit.clamp(1, 1000)).await
     }
 
     async fn repository_by_id(&self, id: i64) -> Result<Repository> {

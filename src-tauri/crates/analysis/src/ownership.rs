@@ -4,10 +4,10 @@
 
 use std::collections::HashMap;
 
+use repovault_storage::Store;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::Db;
 use crate::error::Result;
 use crate::params::{folders_of, AnalysisParams, Identities, Scope};
 
@@ -51,15 +51,9 @@ pub struct OwnershipReport {
     pub total_folders: i64,
 }
 
-pub(crate) async fn ownership(db: &Db, scope: &Scope, params: &AnalysisParams) -> Result<OwnershipReport> {
-    let sql = scope.sql(
-        "c.author_name, c.author_email, f.path, \
-         CAST(SUM(COALESCE(f.additions, 0) + COALESCE(f.deletions, 0)) AS BIGINT)",
-        "JOIN file_changes f ON f.commit_id = c.id",
-        "c.parent_count <= 1",
-        "GROUP BY 1, 2, 3",
-    );
-    let rows: Vec<(String, String, String, i64)> = db.fetch_all(&sql, &scope.binds).await?;
+pub(crate) async fn ownership(store: &dyn Store, scope: &Scope, params: &AnalysisParams) -> Result<OwnershipReport> {
+    let rows = store.author_path_lines(&scope.history).await?;
+    let rows = rows.into_iter().map(|r| (r.name, r.email, r.path, r.lines)).collect();
     Ok(summarise(rows, &Identities::new(&params.aliases), params.row_limit()))
 }
 

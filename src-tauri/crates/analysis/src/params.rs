@@ -1,13 +1,12 @@
 //! What an analysis is asked: the repository's history it covers (refs, author-date range), the
-//! user's identity aliases, and per-kind knobs. Also the SQL that limits a query to that history.
+//! user's identity aliases, and per-kind knobs, and the storage scope that limits aggregates to it.
 
 use std::collections::BTreeMap;
 
-use repovault_storage::{Identity, Repository};
+use repovault_storage::{HistoryScope, Identity, Repository, Store};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::{Bind, Db};
 use crate::error::{AnalysisError, Result};
 
 /// Parameters of an analysis run. Every field is optional; each kind reads the ones it uses.
@@ -66,77 +65,30 @@ impl AnalysisParams {
     }
 }
 
-/// Seconds added before dividing times into days and hours, so integer division (which truncates
-/// toward zero on both backends) floors for times before 1970 too (back to year 1, the oldest the
-/// store accepts). A whole number of weeks, so weekdays stay where they were.
-pub(crate) const TIME_SHIFT: i64 = 110_000 * 604_800;
-pub(crate) const SHIFT_DAYS: i64 = TIME_SHIFT / 86_400;
+pub(crate) use repovault_storage::history::SHIFT_DAYS;
 
-/// The author's local time of a commit as shifted seconds (see `TIME_SHIFT`), in SQL.
-pub(crate) fn local_time_sql() -> String {
-    format!("(c.author_time + CAST(c.author_tz_offset AS BIGINT) * 60 + {TIME_SHIFT})")
-}
-
-/// The history a query covers, as SQL over `commits c`: put `cte` before the `SELECT` and
-/// `where_sql` in its `WHERE`; `binds` are `$1..`.
+/// The history an analysis covers: the repository and the storage scope its aggregates read.
 #[derive(Debug, Clone)]
 pub(crate) struct Scope {
     pub repository: Repository,
-    pub cte: String,
-    pub where_sql: String,
-    pub binds: Vec<Bind>,
+    pub history: HistoryScope,
 }
 
 impl Scope {
-    pub(crate) async fn build(db: &Db, repository: Repository, params: &AnalysisParams) -> Result<Scope> {
+    pub(crate) async fn build(store: &dyn Store, repository: Repository, params: &AnalysisParams) -> Result<Scope> {
         params.validate()?;
-        let mut binds = vec![Bind::Int(repository.id)];
-        let mut conditions = vec!["c.repository_id = $1".to_string()];
-        if let Some(since) = params.since {
-            binds.push(Bind::Int(since));
-            conditions.push(format!("c.author_time >= ${}", binds.len()));
-        }
-        if let Some(until) = params.until {
-            binds.push(Bind::Int(until));
-            conditions.push(format!("c.author_time < ${}", binds.len()));
-        }
-        let mut cte = String::new();
-        if !params.refs.is_empty() {
-            let full = resolve_refs(db, repository.id, &params.refs).await?;
-            let mut placeholders = Vec::new();
-            for name in full {
-                binds.push(Bind::Text(name));
-                placeholders.push(format!("${}", binds.len()));
-            }
-            // Reachability walked over the stored parents, inside the statement.
-            cte = format!(
-                "WITH RECURSIVE reach(id) AS ( \
-                   SELECT id FROM commits WHERE repository_id = $1 AND hash IN \
-                     (SELECT target_hash FROM refs WHERE repository_id = $1 AND name IN ({})) \
-                   UNION \
-                   SELECT pc.id FROM reach JOIN commit_parents p ON p.commit_id = reach.id \
-                   JOIN commits pc ON pc.repository_id = $1 AND pc.hash = p.parent_hash) ",
-                placeholders.join(", ")
-            );
-            conditions.push("c.id IN (SELECT id FROM reach)".to_string());
-        }
-        Ok(Scope { repository, cte, where_sql: conditions.join(" AND "), binds })
-    }
-
-    /// A statement over the scoped commits: `{cte}SELECT {select} FROM commits c {joins} WHERE {scope} {rest}`.
-    pub(crate) fn sql(&self, select: &str, joins: &str, extra_where: &str, rest: &str) -> String {
-        let extra = if extra_where.is_empty() { String::new() } else { format!(" AND {extra_where}") };
-        format!("{}SELECT {select} FROM commits c {joins} WHERE {}{extra} {rest}", self.cte, self.where_sql)
+        let refs =
+            if params.refs.is_empty() { Vec::new() } else { resolve_refs(store, repository.id, &params.refs).await? };
+        let history = HistoryScope { repository_id: repository.id, since: params.since, until: params.until, refs };
+        Ok(Scope { repository, history })
     }
 }
 
 /// Full ref names for the names asked (`main` → `refs/heads/main` or `refs/tags/main`); a name the
 /// repository does not have is an error that lists what it has.
-async fn resolve_refs(db: &Db, repository_id: i64, names: &[String]) -> Result<Vec<String>> {
-    let stored: Vec<(String,)> = db
-        .fetch_all("SELECT name FROM refs WHERE repository_id = $1 ORDER BY name", &[Bind::Int(repository_id)])
-        .await?;
-    let stored: Vec<String> = stored.into_iter().map(|(n,)| n).collect();
+async fn resolve_refs(store: &dyn Store, repository_id: i64, names: &[String]) -> Result<Vec<String>> {
+    let mut stored: Vec<String> = store.refs(repository_id).await?.into_iter().map(|r| r.name).collect();
+    stored.sort();
     let mut full = Vec::new();
     for name in names {
         let candidates = if name.starts_with("refs/") {

@@ -1,6 +1,5 @@
 //! Progress reports and cancellation for long analyses (like the import's).
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -43,23 +42,4 @@ impl Progress {
 }
 
 /// Set it to stop a running analysis; it ends with `cancelled` at the next check.
-#[derive(Debug, Clone, Default)]
-pub struct CancelToken(pub Arc<AtomicBool>);
-
-impl CancelToken {
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-
-    pub(crate) fn check(&self) -> crate::error::Result<()> {
-        if self.is_cancelled() {
-            Err(crate::error::AnalysisError::Cancelled)
-        } else {
-            Ok(())
-        }
-    }
-}
+pub use repovault_storage::CancelToken;

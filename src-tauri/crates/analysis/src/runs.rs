@@ -3,11 +3,13 @@
 
 use std::collections::BTreeMap;
 
+use repovault_storage::{
+    AnalysisRunRow, ErrorCode, FinishedAnalysisRun, NewAnalysisRun, Repository, Store, StoreError,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use crate::db::{Bind, Db};
 use crate::error::{AnalysisError, Result};
 use crate::params::AnalysisParams;
 use crate::{AnalysisKind, AnalysisResult, RESULT_VERSION};
@@ -62,7 +64,7 @@ pub struct Revision {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct RunError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -118,172 +120,97 @@ pub(crate) fn run_key(kind: AnalysisKind, params_json: &str, revision: &Revision
 }
 
 /// The refs and commit count stored for a repository.
-pub(crate) async fn stored_history(db: &Db, repository_id: i64) -> Result<Revision> {
-    let refs: Vec<(String, String)> = db
-        .fetch_all("SELECT name, target_hash FROM refs WHERE repository_id = $1", &[Bind::Int(repository_id)])
-        .await?;
-    let (commit_count,): (i64,) = db
-        .fetch_optional("SELECT COUNT(*) FROM commits WHERE repository_id = $1", &[Bind::Int(repository_id)])
-        .await?
-        .unwrap_or((0,));
-    Ok(Revision { refs: refs.into_iter().collect(), commit_count, commit: None })
+pub(crate) async fn stored_history(store: &dyn Store, repository: &Repository) -> Result<Revision> {
+    let refs = store.refs(repository.id).await?;
+    Ok(Revision {
+        refs: refs.into_iter().map(|r| (r.name, r.target)).collect(),
+        commit_count: repository.commit_count,
+        commit: None,
+    })
 }
 
-const RUN_COLUMNS: &str = "id, repository_id, kind, parameters, revision, status, created_at, started_at, \
-    finished_at, duration_ms, result_version, error_code, error";
-
-type RunRow = (
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-);
-
-fn run_of(row: RunRow, result: Option<String>) -> Result<AnalysisRun> {
-    let (
-        id,
-        repository_id,
-        kind,
-        parameters,
-        revision,
-        status,
-        created_at,
-        started_at,
-        finished_at,
-        duration_ms,
-        version,
-        code,
-        error,
-    ) = row;
-    let kind = AnalysisKind::parse(&kind)
-        .ok_or_else(|| AnalysisError::validation("kind", format!("stored run {id} has an unknown kind {kind:?}")))?;
+fn run_of(row: AnalysisRunRow, with_result: bool) -> Result<AnalysisRun> {
+    let id = row.id;
+    let kind = AnalysisKind::parse(&row.kind).ok_or_else(|| {
+        AnalysisError::validation("kind", format!("stored run {id} has an unknown kind {:?}", row.kind))
+    })?;
     // A result from another shape version is not read (the run reports only its version).
-    let result = match (result, version) {
+    let result = match (row.result.filter(|_| with_result), row.result_version) {
         (Some(json), Some(v)) if v == i64::from(RESULT_VERSION) => Some(serde_json::from_str(&json)?),
         _ => None,
     };
     Ok(AnalysisRun {
         id,
-        repository_id,
+        repository_id: row.repository_id,
         kind,
-        params: serde_json::from_str(&parameters)?,
-        revision: serde_json::from_str(&revision)?,
-        status: RunStatus::parse(&status),
-        created_at,
-        started_at,
-        finished_at,
-        duration_ms,
-        result_version: version.map(|v| v as i32),
+        params: serde_json::from_str(&row.parameters)?,
+        revision: serde_json::from_str(&row.revision)?,
+        status: RunStatus::parse(&row.status),
+        created_at: row.created_at,
+        started_at: row.started_at,
+        finished_at: row.finished_at,
+        duration_ms: row.duration_ms,
+        result_version: row.result_version.map(|v| v as i32),
         result,
-        error: code.map(|code| RunError { code, message: error.unwrap_or_default() }),
+        error: row
+            .error_code
+            .map(|code| RunError { code: ErrorCode::parse(&code), message: row.error.unwrap_or_default() }),
         reused: false,
     })
 }
 
 pub(crate) async fn insert(
-    db: &Db,
+    store: &dyn Store,
     repository_id: i64,
     kind: AnalysisKind,
     params_json: &str,
     revision: &Revision,
     key: &str,
 ) -> Result<i64> {
-    let (id,): (i64,) = db
-        .fetch_optional(
-            "INSERT INTO analysis_runs (repository_id, kind, parameters, revision, run_key, status, created_at) \
-             VALUES ($1, $2, $3, $4, $5, 'queued', $6) RETURNING id",
-            &[
-                Bind::Int(repository_id),
-                Bind::Text(kind.as_str().to_string()),
-                Bind::Text(params_json.to_string()),
-                Bind::Text(serde_json::to_string(revision)?),
-                Bind::Text(key.to_string()),
-                Bind::Int(now()),
-            ],
-        )
-        .await?
-        .ok_or_else(|| AnalysisError::Store(repovault_storage::StoreError::Storage("insert returned no id".into())))?;
-    Ok(id)
+    let run = NewAnalysisRun {
+        repository_id,
+        kind: kind.as_str().to_string(),
+        parameters: params_json.to_string(),
+        revision: serde_json::to_string(revision)?,
+        run_key: key.to_string(),
+        created_at: now(),
+    };
+    Ok(store.insert_analysis_run(&run).await?)
 }
 
 /// The newest done run with this key and a result this build reads.
 pub(crate) async fn reusable(
-    db: &Db,
+    store: &dyn Store,
     repository_id: i64,
     kind: AnalysisKind,
     key: &str,
 ) -> Result<Option<AnalysisRun>> {
-    let sql = format!(
-        "SELECT {RUN_COLUMNS}, result FROM analysis_runs WHERE repository_id = $1 AND kind = $2 AND run_key = $3 \
-         AND status = 'done' AND result_version = $4 ORDER BY id DESC LIMIT 1"
-    );
-    let binds = [
-        Bind::Int(repository_id),
-        Bind::Text(kind.as_str().to_string()),
-        Bind::Text(key.to_string()),
-        Bind::Int(i64::from(RESULT_VERSION)),
-    ];
-    let row: Option<RunRowWithResult> = db.fetch_optional(&sql, &binds).await?;
-    row.map(split).map(|(row, result)| run_of(row, result)).transpose()
+    let row = store.reusable_analysis_run(repository_id, kind.as_str(), key, i64::from(RESULT_VERSION)).await?;
+    row.map(|row| run_of(row, true)).transpose()
 }
 
-type RunRowWithResult = (
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
-
-fn split(r: RunRowWithResult) -> (RunRow, Option<String>) {
-    ((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11, r.12), r.13)
-}
-
-pub(crate) async fn get(db: &Db, id: i64, with_result: bool) -> Result<AnalysisRun> {
-    let sql = format!("SELECT {RUN_COLUMNS}, result FROM analysis_runs WHERE id = $1");
-    let row: Option<RunRowWithResult> = db.fetch_optional(&sql, &[Bind::Int(id)]).await?;
-    let (row, result) =
-        split(row.ok_or_else(|| repovault_storage::StoreError::not_found(format!("analysis run {id}")))?);
-    run_of(row, if with_result { result } else { None })
+pub(crate) async fn get(store: &dyn Store, id: i64, with_result: bool) -> Result<AnalysisRun> {
+    let row = store.analysis_run(id).await?;
+    run_of(row.ok_or_else(|| StoreError::not_found(format!("analysis run {id}")))?, with_result)
 }
 
 /// Newest first, without results.
-pub(crate) async fn list(db: &Db, repository_id: i64, limit: u32) -> Result<Vec<AnalysisRun>> {
-    let sql = format!("SELECT {RUN_COLUMNS} FROM analysis_runs WHERE repository_id = $1 ORDER BY id DESC LIMIT $2");
-    let rows: Vec<RunRow> = db.fetch_all(&sql, &[Bind::Int(repository_id), Bind::Int(i64::from(limit))]).await?;
-    rows.into_iter().map(|r| run_of(r, None)).collect()
+pub(crate) async fn list(store: &dyn Store, repository_id: i64, limit: u32) -> Result<Vec<AnalysisRun>> {
+    let rows = store.analysis_runs(repository_id, limit).await?;
+    rows.into_iter().map(|r| run_of(r, false)).collect()
 }
 
-pub(crate) async fn mark_running(db: &Db, id: i64) -> Result<bool> {
-    let changed = db
-        .execute(
-            "UPDATE analysis_runs SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'",
-            &[Bind::Int(id), Bind::Int(now())],
-        )
-        .await?;
-    Ok(changed == 1)
+pub(crate) async fn mark_running(store: &dyn Store, id: i64) -> Result<bool> {
+    Ok(store.start_analysis_run(id, now()).await?)
 }
 
 /// Records how a run ended: its result, or its error (a cancellation is `cancelled`).
-pub(crate) async fn finish(db: &Db, id: i64, outcome: &Result<AnalysisResult>, duration_ms: i64) -> Result<()> {
+pub(crate) async fn finish(
+    store: &dyn Store,
+    id: i64,
+    outcome: &Result<AnalysisResult>,
+    duration_ms: i64,
+) -> Result<()> {
     let (status, result, code, message) = match outcome {
         Ok(result) => (RunStatus::Done, Some(serde_json::to_string(result)?), None, None),
         Err(AnalysisError::Cancelled) => {
@@ -291,21 +218,14 @@ pub(crate) async fn finish(db: &Db, id: i64, outcome: &Result<AnalysisResult>, d
         }
         Err(err) => (RunStatus::Failed, None, Some(err.code().to_string()), Some(err.to_string())),
     };
-    let version = result.as_ref().map(|_| i64::from(RESULT_VERSION));
-    db.execute(
-        "UPDATE analysis_runs SET status = $2, finished_at = $3, duration_ms = $4, result_version = $5, result = $6, \
-         error_code = $7, error = $8 WHERE id = $1",
-        &[
-            Bind::Int(id),
-            Bind::Text(status.as_str().to_string()),
-            Bind::Int(now()),
-            Bind::Int(duration_ms),
-            Bind::OptInt(version),
-            Bind::OptText(result),
-            Bind::OptText(code),
-            Bind::OptText(message),
-        ],
-    )
-    .await?;
-    Ok(())
+    let finished = FinishedAnalysisRun {
+        status: status.as_str().to_string(),
+        finished_at: now(),
+        duration_ms,
+        result_version: result.as_ref().map(|_| i64::from(RESULT_VERSION)),
+        result,
+        error_code: code,
+        error: message,
+    };
+    Ok(store.finish_analysis_run(id, &finished).await?)
 }

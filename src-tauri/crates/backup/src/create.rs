@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::Utc;
+use repovault_storage::snapshot::{portable, sqlite as snapshot};
 use repovault_storage::{BlobConfig, DatabaseLocation, StoreConfig};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -19,9 +20,7 @@ use crate::crypto;
 use crate::destinations::{self, Destination, DestinationResult};
 use crate::error::{io_at, BackupError, Result};
 use crate::manifest::{BackupKind, Manifest, SourceBackend, BLOBS_PREFIX, DATABASE_NAME, FORMAT_VERSION};
-use crate::portable;
 use crate::progress::{report, BackupPhase, CancelToken, ProgressFn};
-use crate::snapshot;
 
 /// What to back up, why, and where to.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -1,7 +1,7 @@
 //! Typed backup errors with stable codes; they turn into the storage crate's `{code, message}`
 //! payload so the app and the CLI show them like any other error.
 
-use repovault_storage::{ErrorPayload, StoreError};
+use repovault_storage::{ErrorCode, ErrorPayload, StoreError};
 
 pub type Result<T, E = BackupError> = std::result::Result<T, E>;
 
@@ -32,7 +32,7 @@ pub enum BackupError {
     #[error("no destination could take the backup: {0}")]
     AllDestinationsFailed(String),
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
     #[error("file error: {0}")]
     Io(String),
 }
@@ -51,24 +51,24 @@ impl BackupError {
     }
 
     /// A stable, machine-readable code for each kind of error.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            BackupError::Damaged { .. } => "backup_damaged",
-            BackupError::Hostile { .. } => "backup_refused",
-            BackupError::SchemaTooNew { .. } => "schema_too_new",
-            BackupError::WrongPassword => "wrong_password",
-            BackupError::PasswordRequired => "password_required",
-            BackupError::Cancelled => "cancelled",
-            BackupError::NotFound { .. } => "not_found",
-            BackupError::Validation { .. } => "validation",
-            BackupError::AllDestinationsFailed(_) => "backup_failed",
+            BackupError::Damaged { .. } => ErrorCode::BackupDamaged,
+            BackupError::Hostile { .. } => ErrorCode::BackupRefused,
+            BackupError::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
+            BackupError::WrongPassword => ErrorCode::WrongPassword,
+            BackupError::PasswordRequired => ErrorCode::PasswordRequired,
+            BackupError::Cancelled => ErrorCode::Cancelled,
+            BackupError::NotFound { .. } => ErrorCode::NotFound,
+            BackupError::Validation { .. } => ErrorCode::Validation,
+            BackupError::AllDestinationsFailed(_) => ErrorCode::BackupFailed,
             BackupError::Store(err) => err.code(),
-            BackupError::Io(_) => "io",
+            BackupError::Io(_) => ErrorCode::Io,
         }
     }
 
     pub fn payload(&self) -> ErrorPayload {
-        ErrorPayload { code: self.code().to_string(), message: self.to_string() }
+        ErrorPayload::new(self.code(), self.to_string())
     }
 }
 
@@ -84,15 +84,19 @@ impl From<std::io::Error> for BackupError {
     }
 }
 
-impl From<sqlx::Error> for BackupError {
-    fn from(err: sqlx::Error) -> Self {
-        BackupError::Store(StoreError::from(err))
+/// A cancellation below (a snapshot's statement, the portable copy) is the backup's own.
+impl From<StoreError> for BackupError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Cancelled => BackupError::Cancelled,
+            other => BackupError::Store(other),
+        }
     }
 }
 
-impl From<sqlx::migrate::MigrateError> for BackupError {
-    fn from(err: sqlx::migrate::MigrateError) -> Self {
-        BackupError::Store(StoreError::from(err))
+impl From<repovault_storage::Cancelled> for BackupError {
+    fn from(_: repovault_storage::Cancelled) -> Self {
+        BackupError::Cancelled
     }
 }
 

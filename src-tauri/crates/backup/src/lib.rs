@@ -17,12 +17,10 @@ mod crypto;
 pub mod destinations;
 pub mod error;
 pub mod manifest;
-mod portable;
 pub mod progress;
 mod restore;
 pub mod retention;
 pub mod schedule;
-mod snapshot;
 pub mod triggers;
 mod verify;
 

@@ -63,14 +63,7 @@ pub struct ManifestEntry {
     pub sha256: String,
 }
 
-/// Rows in one app table of the snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct TableCount {
-    pub table: String,
-    #[ts(type = "number")]
-    pub rows: i64,
-}
+pub use repovault_storage::snapshot::TableCount;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export, rename = "BackupManifest")]

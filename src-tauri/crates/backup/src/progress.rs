@@ -1,12 +1,9 @@
 //! Progress reports and cancellation for long backup work: the UI shows a bar, the CLI too.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-use crate::error::{BackupError, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -55,27 +52,4 @@ pub(crate) fn report(progress: &ProgressFn, phase: BackupPhase, done: u64, total
 }
 
 /// Cancels a running backup or restore; checked between entries and between chunks of an entry.
-#[derive(Debug, Clone, Default)]
-pub struct CancelToken(Arc<AtomicBool>);
-
-impl CancelToken {
-    pub fn new() -> CancelToken {
-        CancelToken::default()
-    }
-
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-
-    pub(crate) fn check(&self) -> Result<()> {
-        if self.is_cancelled() {
-            Err(BackupError::Cancelled)
-        } else {
-            Ok(())
-        }
-    }
-}
+pub use repovault_storage::CancelToken;

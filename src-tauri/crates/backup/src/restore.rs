@@ -9,7 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use repovault_storage::{BlobConfig, BlobStore, DatabaseLocation, StoreConfig};
+use repovault_storage::snapshot::{portable, sqlite as snapshot};
+use repovault_storage::{schedules, BlobConfig, BlobStore, DatabaseLocation, ScheduleRow, StoreConfig};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -20,10 +21,7 @@ use crate::crypto;
 use crate::destinations::Destination;
 use crate::error::{io_at, BackupError, Result};
 use crate::manifest::{BackupKind, Manifest, TableCount, DATABASE_NAME};
-use crate::portable;
 use crate::progress::{report, BackupPhase, CancelToken, ProgressFn};
-use crate::schedule;
-use crate::snapshot;
 use crate::verify::{check_snapshot, sibling_work_dir};
 
 /// How to restore.
@@ -75,7 +73,7 @@ pub async fn restore(
     let staged_db = staging.join(DATABASE_NAME);
     let migrated = migrate_staged(&staged_db).await?;
     if let Some(current) = current_schedules(target).await {
-        schedule::replace_all_in_sqlite(&staged_db, &current).await?;
+        schedules::replace_schedules_in_sqlite_file(&staged_db, &current).await?;
     }
     cancel.check()?;
 
@@ -240,9 +238,9 @@ async fn stage(
 async fn migrate_staged(database: &Path) -> Result<Vec<i64>> {
     let before = {
         let mut conn = snapshot::connect(database, false).await?;
-        let v = snapshot::schema_version(&mut conn).await?;
-        sqlx::Connection::close(conn).await.ok();
-        v
+        let v = snapshot::schema_version(&mut conn).await;
+        snapshot::close(conn).await;
+        v?
     };
     let blobs = tempfile::tempdir().map_err(|e| BackupError::Io(e.to_string()))?;
     let store = repovault_storage::sqlite::SqliteStore::open(
@@ -265,12 +263,12 @@ async fn has_data(target: &StoreConfig) -> bool {
 }
 
 /// The schedules of the current store, carried over into the restored data.
-async fn current_schedules(target: &StoreConfig) -> Option<Vec<schedule::Schedule>> {
+async fn current_schedules(target: &StoreConfig) -> Option<Vec<ScheduleRow>> {
     if !has_data(target).await {
         return None;
     }
-    match target.database {
-        DatabaseLocation::Sqlite(_) => schedule::list(target).await.ok(),
+    match &target.database {
+        DatabaseLocation::Sqlite(path) => schedules::schedules_in_sqlite_file(path).await.ok(),
         // PostgreSQL keeps its schedules table through the restore (see portable::KEPT_ON_RESTORE).
         DatabaseLocation::Postgres(_) => None,
     }

@@ -5,15 +5,12 @@
 //! nothing was running are caught up once: `run_due` runs a due job one time and schedules it from
 //! now, however many runs it missed.
 
-use std::path::Path;
 use std::str::FromStr;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{DateTime, TimeZone, Utc};
-use repovault_storage::{DatabaseLocation, StoreConfig};
+use repovault_storage::{ScheduleRow, ScheduleRunRecord, Store, StoreConfig, StoreError};
 use serde::{Deserialize, Serialize};
-use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 use ts_rs::TS;
 
 use crate::catalog;
@@ -141,140 +138,43 @@ pub fn preview(spec: &ScheduleSpec, after: DateTime<Utc>, count: usize) -> Resul
     Ok(out)
 }
 
-/// A pool of our own on the store's database (the schedules live in it).
-enum Db {
-    Sqlite(SqlitePool),
-    Pg(PgPool),
-}
-
-/// Runs the same statement on either backend: the SQL uses `$N` placeholders, which both accept.
-macro_rules! on_db {
-    ($db:expr, |$pool:ident| $body:expr) => {
-        match $db {
-            Db::Sqlite($pool) => $body,
-            Db::Pg($pool) => $body,
-        }
-    };
-}
-
-impl Db {
-    async fn open(config: &StoreConfig) -> Result<Db> {
-        Ok(match &config.database {
-            DatabaseLocation::Sqlite(path) => Db::Sqlite(sqlite_pool(path).await?),
-            DatabaseLocation::Postgres(url) => Db::Pg(
-                PgPoolOptions::new()
-                    .max_connections(2)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect(url)
-                    .await
-                    .map_err(|e| {
-                        BackupError::Store(repovault_storage::StoreError::Storage(format!(
-                            "cannot connect to {}: {e}",
-                            repovault_storage::postgres::redact_password(url)
-                        )))
-                    })?,
-            ),
-        })
-    }
-
-    async fn close(self) {
-        on_db!(self, |pool| pool.close().await)
-    }
-}
-
-async fn sqlite_pool(path: &Path) -> Result<SqlitePool> {
-    if !path.exists() {
-        return Err(BackupError::NotFound { what: format!("database {}", path.display()) });
-    }
-    let options = SqliteConnectOptions::new().filename(path).busy_timeout(Duration::from_secs(30));
-    Ok(SqlitePoolOptions::new().max_connections(1).connect_with(options).await?)
-}
-
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: i64,
-    name: String,
-    kind: String,
-    cron: Option<String>,
-    timezone: Option<String>,
-    interval_seconds: Option<i64>,
-    destinations: String,
-    retention: Option<String>,
-    enabled: bool,
-    next_run_at: Option<i64>,
-    last_run_at: Option<i64>,
-    last_result: Option<String>,
-    last_duration_ms: Option<i64>,
-    last_error: Option<String>,
-    last_backup: Option<String>,
-    created_at: i64,
-}
-
-const COLUMNS: &str = "id, name, kind, cron, timezone, interval_seconds, destinations, retention, enabled, \
-    next_run_at, last_run_at, last_result, last_duration_ms, last_error, last_backup, created_at";
-
 fn time(seconds: Option<i64>) -> Option<String> {
     seconds.and_then(|s| Utc.timestamp_opt(s, 0).single()).map(catalog::rfc3339)
 }
 
-impl Row {
-    fn into_schedule(self) -> Result<Schedule> {
-        let spec = match self.kind.as_str() {
-            "interval" => ScheduleSpec::Interval { seconds: self.interval_seconds.unwrap_or(0).max(0) as u64 },
-            _ => ScheduleSpec::Cron { expression: self.cron.unwrap_or_default(), timezone: self.timezone },
-        };
-        let bad =
-            |what: &str, e: serde_json::Error| BackupError::validation(what, format!("stored value unreadable: {e}"));
-        Ok(Schedule {
-            id: self.id,
-            name: self.name,
-            spec,
-            destinations: serde_json::from_str(&self.destinations).map_err(|e| bad("destinations", e))?,
-            retention: match self.retention {
-                Some(json) => Some(serde_json::from_str(&json).map_err(|e| bad("retention", e))?),
-                None => None,
-            },
-            enabled: self.enabled,
-            next_run_at: time(self.next_run_at),
-            last_run_at: time(self.last_run_at),
-            last_result: self.last_result,
-            last_duration_ms: self.last_duration_ms,
-            last_error: self.last_error,
-            last_backup: self.last_backup,
-            created_at: time(Some(self.created_at)).unwrap_or_default(),
-        })
-    }
-}
-
-async fn fetch_all(db: &Db, sql: &str, now: Option<i64>) -> Result<Vec<Schedule>> {
-    let rows: Vec<Row> = on_db!(db, |pool| {
-        let q = sqlx::query_as::<_, Row>(sql);
-        let q = match now {
-            Some(now) => q.bind(now),
-            None => q,
-        };
-        q.fetch_all(pool).await.map_err(missing_table)?
-    });
-    rows.into_iter().map(Row::into_schedule).collect()
-}
-
-/// A store without the schedules table has not been migrated yet.
-fn missing_table(err: sqlx::Error) -> BackupError {
-    let text = err.to_string();
-    if text.contains("backup_schedules") && (text.contains("no such table") || text.contains("does not exist")) {
-        BackupError::validation("schema", "the store has no backup schedules table yet; run `repovault-cli migrate`")
-    } else {
-        err.into()
-    }
+fn schedule_of(row: ScheduleRow) -> Result<Schedule> {
+    let spec = match row.kind.as_str() {
+        "interval" => ScheduleSpec::Interval { seconds: row.interval_seconds.unwrap_or(0).max(0) as u64 },
+        _ => ScheduleSpec::Cron { expression: row.cron.unwrap_or_default(), timezone: row.timezone },
+    };
+    let bad = |what: &str, e: serde_json::Error| BackupError::validation(what, format!("stored value unreadable: {e}"));
+    Ok(Schedule {
+        id: row.id,
+        name: row.name,
+        spec,
+        destinations: serde_json::from_str(&row.destinations).map_err(|e| bad("destinations", e))?,
+        retention: match row.retention {
+            Some(json) => Some(serde_json::from_str(&json).map_err(|e| bad("retention", e))?),
+            None => None,
+        },
+        enabled: row.enabled,
+        next_run_at: time(row.next_run_at),
+        last_run_at: time(row.last_run_at),
+        last_result: row.last_result,
+        last_duration_ms: row.last_duration_ms,
+        last_error: row.last_error,
+        last_backup: row.last_backup,
+        created_at: time(Some(row.created_at)).unwrap_or_default(),
+    })
 }
 
 /// Adds a schedule; its first run is computed from now.
-pub async fn add(config: &StoreConfig, new: &NewSchedule) -> Result<Schedule> {
-    add_at(config, new, Utc::now()).await
+pub async fn add(store: &dyn Store, new: &NewSchedule) -> Result<Schedule> {
+    add_at(store, new, Utc::now()).await
 }
 
 /// `add` with a fixed "now" (for tests and for previews).
-pub async fn add_at(config: &StoreConfig, new: &NewSchedule, now: DateTime<Utc>) -> Result<Schedule> {
+pub async fn add_at(store: &dyn Store, new: &NewSchedule, now: DateTime<Utc>) -> Result<Schedule> {
     if new.name.trim().is_empty() {
         return Err(BackupError::validation("name", "a schedule needs a name"));
     }
@@ -289,35 +189,29 @@ pub async fn add_at(config: &StoreConfig, new: &NewSchedule, now: DateTime<Utc>)
         ScheduleSpec::Cron { expression, timezone } => ("cron", Some(expression.clone()), timezone.clone(), None),
         ScheduleSpec::Interval { seconds } => ("interval", None, None, Some(*seconds as i64)),
     };
-    let destinations = serde_json::to_string(&new.destinations).expect("serialises");
-    let retention = new.retention.as_ref().map(|r| serde_json::to_string(r).expect("serialises"));
-    let db = Db::open(config).await?;
-    let sql = "INSERT INTO backup_schedules (name, kind, cron, timezone, interval_seconds, destinations, retention, \
-               enabled, next_run_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-    let result = on_db!(&db, |pool| sqlx::query(sql)
-        .bind(&new.name)
-        .bind(kind)
-        .bind(&cron)
-        .bind(&timezone)
-        .bind(interval)
-        .bind(&destinations)
-        .bind(&retention)
-        .bind(new.enabled)
-        .bind(next)
-        .bind(now.timestamp())
-        .execute(pool)
-        .await
-        .map(|_| ()));
-    if let Err(err) = result {
-        db.close().await;
-        let text = err.to_string();
-        if text.contains("UNIQUE") || text.contains("unique") {
-            return Err(BackupError::validation("name", format!("a schedule called {:?} exists already", new.name)));
-        }
-        return Err(missing_table(err));
+    let row = ScheduleRow {
+        id: 0,
+        name: new.name.clone(),
+        kind: kind.to_string(),
+        cron,
+        timezone,
+        interval_seconds: interval,
+        destinations: serde_json::to_string(&new.destinations).expect("serialises"),
+        retention: new.retention.as_ref().map(|r| serde_json::to_string(r).expect("serialises")),
+        enabled: new.enabled,
+        next_run_at: Some(next),
+        last_run_at: None,
+        last_result: None,
+        last_duration_ms: None,
+        last_error: None,
+        last_backup: None,
+        created_at: now.timestamp(),
+    };
+    match store.insert_schedule(&row).await {
+        Err(StoreError::Duplicate(message)) => return Err(BackupError::validation("name", message)),
+        other => other?,
     }
-    db.close().await;
-    list(config)
+    list(store)
         .await?
         .into_iter()
         .find(|s| s.name == new.name)
@@ -325,24 +219,14 @@ pub async fn add_at(config: &StoreConfig, new: &NewSchedule, now: DateTime<Utc>)
 }
 
 /// Every schedule, by name.
-pub async fn list(config: &StoreConfig) -> Result<Vec<Schedule>> {
-    let db = Db::open(config).await?;
-    let result = fetch_all(&db, &format!("SELECT {COLUMNS} FROM backup_schedules ORDER BY name"), None).await;
-    db.close().await;
-    result
+pub async fn list(store: &dyn Store) -> Result<Vec<Schedule>> {
+    store.schedules().await?.into_iter().map(schedule_of).collect()
 }
 
-pub async fn remove(config: &StoreConfig, name: &str) -> Result<()> {
-    let db = Db::open(config).await?;
-    let result = on_db!(&db, |pool| sqlx::query("DELETE FROM backup_schedules WHERE name = $1")
-        .bind(name)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()));
-    db.close().await;
-    match result.map_err(missing_table)? {
-        0 => Err(BackupError::NotFound { what: format!("schedule {name}") }),
-        _ => Ok(()),
+pub async fn remove(store: &dyn Store, name: &str) -> Result<()> {
+    match store.delete_schedule(name).await? {
+        false => Err(BackupError::NotFound { what: format!("schedule {name}") }),
+        true => Ok(()),
     }
 }
 
@@ -350,27 +234,25 @@ pub async fn remove(config: &StoreConfig, name: &str) -> Result<()> {
 /// outcome and its next run (the first after `now`: missed runs are caught up once). Call it at
 /// start (to catch up) and then on a timer; each run is a `Scheduled` backup, followed by the
 /// schedule's retention. A failing run is recorded, not raised.
-pub async fn run_due(config: &StoreConfig, now: DateTime<Utc>, cancel: CancelToken) -> Result<Vec<ScheduleRun>> {
-    let db = Db::open(config).await?;
-    let due = fetch_all(
-        &db,
-        &format!(
-            "SELECT {COLUMNS} FROM backup_schedules WHERE enabled AND next_run_at IS NOT NULL AND next_run_at <= $1 \
-             ORDER BY next_run_at, name"
-        ),
-        Some(now.timestamp()),
-    )
-    .await;
-    db.close().await;
+/// `config` is the one `store` was opened with (a backup reads the database and blobs it names).
+pub async fn run_due(
+    store: &dyn Store,
+    config: &StoreConfig,
+    now: DateTime<Utc>,
+    cancel: CancelToken,
+) -> Result<Vec<ScheduleRun>> {
+    let due: Vec<Schedule> =
+        store.due_schedules(now.timestamp()).await?.into_iter().map(schedule_of).collect::<Result<_>>()?;
     let mut runs = Vec::new();
-    for schedule in due? {
+    for schedule in due {
         cancel.check()?;
-        runs.push(run_one(config, &schedule, now, &cancel).await?);
+        runs.push(run_one(store, config, &schedule, now, &cancel).await?);
     }
     Ok(runs)
 }
 
 async fn run_one(
+    store: &dyn Store,
     config: &StoreConfig,
     schedule: &Schedule,
     now: DateTime<Utc>,
@@ -405,23 +287,15 @@ async fn run_one(
     };
     let duration_ms = started.elapsed().as_millis() as u64;
     let next = next_run(&schedule.spec, now).ok();
-    let db = Db::open(config).await?;
-    let sql =
-        "UPDATE backup_schedules SET last_run_at = $1, last_result = $2, last_duration_ms = $3, last_error = $4, \
-               last_backup = $5, next_run_at = $6 WHERE id = $7";
-    let stored = on_db!(&db, |pool| sqlx::query(sql)
-        .bind(now.timestamp())
-        .bind(result)
-        .bind(duration_ms as i64)
-        .bind(&error)
-        .bind(&backup)
-        .bind(next.map(|t| t.timestamp()))
-        .bind(schedule.id)
-        .execute(pool)
-        .await
-        .map(|_| ()));
-    db.close().await;
-    stored?;
+    let record = ScheduleRunRecord {
+        ran_at: now.timestamp(),
+        result: result.to_string(),
+        duration_ms: duration_ms as i64,
+        error: error.clone(),
+        backup: backup.clone(),
+        next_run_at: next.map(|t| t.timestamp()),
+    };
+    store.record_schedule_run(schedule.id, &record).await?;
     if let Some(err) = &error {
         tracing::warn!(schedule = %schedule.name, error = %err, "scheduled backup did not fully succeed");
     }
@@ -437,56 +311,14 @@ async fn run_one(
 }
 
 /// The earliest next run of the enabled schedules (for a loop to sleep until).
-pub async fn earliest_next_run(config: &StoreConfig) -> Result<Option<DateTime<Utc>>> {
-    Ok(list(config)
+pub async fn earliest_next_run(store: &dyn Store) -> Result<Option<DateTime<Utc>>> {
+    Ok(list(store)
         .await?
         .into_iter()
         .filter(|s| s.enabled)
         .filter_map(|s| s.next_run_at.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()))
         .map(|t| t.with_timezone(&Utc))
         .min())
-}
-
-/// Writes `schedules` into the SQLite file at `path` in place of its own (a restore keeps the
-/// schedules of the installation rather than those of the backup).
-pub(crate) async fn replace_all_in_sqlite(path: &Path, schedules: &[Schedule]) -> Result<()> {
-    let pool = sqlite_pool(path).await?;
-    let mut tx = pool.begin().await?;
-    sqlx::query("DELETE FROM backup_schedules").execute(&mut *tx).await.map_err(missing_table)?;
-    for s in schedules {
-        let (kind, cron, timezone, interval) = match &s.spec {
-            ScheduleSpec::Cron { expression, timezone } => ("cron", Some(expression.clone()), timezone.clone(), None),
-            ScheduleSpec::Interval { seconds } => ("interval", None, None, Some(*seconds as i64)),
-        };
-        let seconds =
-            |t: &Option<String>| t.as_deref().and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map(|t| t.timestamp());
-        sqlx::query(
-            "INSERT INTO backup_schedules (id, name, kind, cron, timezone, interval_seconds, destinations, retention, \
-             enabled, next_run_at, last_run_at, last_result, last_duration_ms, last_error, last_backup, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-        )
-        .bind(s.id)
-        .bind(&s.name)
-        .bind(kind)
-        .bind(cron)
-        .bind(timezone)
-        .bind(interval)
-        .bind(serde_json::to_string(&s.destinations).expect("serialises"))
-        .bind(s.retention.as_ref().map(|r| serde_json::to_string(r).expect("serialises")))
-        .bind(s.enabled)
-        .bind(seconds(&s.next_run_at))
-        .bind(seconds(&s.last_run_at))
-        .bind(&s.last_result)
-        .bind(s.last_duration_ms)
-        .bind(&s.last_error)
-        .bind(&s.last_backup)
-        .bind(seconds(&Some(s.created_at.clone())).unwrap_or_default())
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
-    pool.close().await;
-    Ok(())
 }
 
 #[cfg(test)]

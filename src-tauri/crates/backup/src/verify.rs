@@ -13,7 +13,7 @@ use crate::crypto;
 use crate::error::{BackupError, Result};
 use crate::manifest::{Manifest, DATABASE_NAME};
 use crate::progress::{CancelToken, ProgressFn};
-use crate::snapshot;
+use repovault_storage::snapshot::sqlite as snapshot;
 
 /// Every problem found in one backup (none: it can be trusted).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -552,7 +552,7 @@ async fn schedules_run_when_due_catch_up_once_and_survive_a_restore() {
     let now = chrono::Utc::now();
     let spec = ScheduleSpec::Interval { seconds: 3600 };
     let added = schedule::add_at(
-        &ts.config,
+        ts.store.as_ref(),
         &NewSchedule {
             name: "hourly".into(),
             spec: spec.clone(),
@@ -566,20 +566,27 @@ async fn schedules_run_when_due_catch_up_once_and_survive_a_restore() {
     .unwrap();
     let first = chrono::DateTime::parse_from_rfc3339(added.next_run_at.as_deref().unwrap()).unwrap().timestamp();
     assert_eq!(first, now.timestamp() + 3600);
-    assert!(schedule::run_due(&ts.config, now, CancelToken::new()).await.unwrap().is_empty(), "not due yet");
+    assert!(
+        schedule::run_due(ts.store.as_ref(), &ts.config, now, CancelToken::new()).await.unwrap().is_empty(),
+        "not due yet"
+    );
     // Five hours later (four runs missed): one run, then the next is an hour after "now".
     let later = now + chrono::Duration::hours(5);
-    let runs = schedule::run_due(&ts.config, later, CancelToken::new()).await.unwrap();
+    let runs = schedule::run_due(ts.store.as_ref(), &ts.config, later, CancelToken::new()).await.unwrap();
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].result, "ok", "{:?}", runs[0].error);
-    assert!(schedule::run_due(&ts.config, later, CancelToken::new()).await.unwrap().is_empty(), "caught up once");
-    let stored = &schedule::list(&ts.config).await.unwrap()[0];
+    assert!(
+        schedule::run_due(ts.store.as_ref(), &ts.config, later, CancelToken::new()).await.unwrap().is_empty(),
+        "caught up once"
+    );
+    let stored = &schedule::list(ts.store.as_ref()).await.unwrap()[0];
     assert_eq!(stored.last_result.as_deref(), Some("ok"));
     let expected_next = (later + chrono::Duration::hours(1)).timestamp();
     let next = chrono::DateTime::parse_from_rfc3339(stored.next_run_at.as_deref().unwrap()).unwrap().timestamp();
     assert_eq!(next, expected_next);
     for hour in 6..9 {
         schedule::run_due(
+            ts.store.as_ref(),
             &ts.config,
             now + chrono::Duration::hours(hour) + chrono::Duration::seconds(1),
             CancelToken::new(),
@@ -592,10 +599,12 @@ async fn schedules_run_when_due_catch_up_once_and_survive_a_restore() {
     assert!(kept.iter().all(|b| b.kind == Some(BackupKind::Scheduled)));
 
     // Restoring a backup keeps this installation's schedules.
+    schedule::remove(ts.store.as_ref(), "hourly").await.unwrap();
     ts.store.close().await;
-    schedule::remove(&ts.config, "hourly").await.unwrap();
     restore(Path::new(&kept[0].path), &ts.config, &options(&ts), no_progress(), CancelToken::new()).await.unwrap();
-    assert!(schedule::list(&ts.config).await.unwrap().is_empty());
+    let reopened = repovault_storage::open_store(&ts.config).await.unwrap();
+    assert!(schedule::list(reopened.as_ref()).await.unwrap().is_empty());
+    reopened.close().await;
 }
 
 #[tokio::test]

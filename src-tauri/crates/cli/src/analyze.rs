@@ -2,7 +2,6 @@
 //! neither the history nor the parameters changed), stores it, and prints it as tables or, with
 //! `--json`, as the stored run with its result.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use repovault_analysis::{
@@ -10,7 +9,7 @@ use repovault_analysis::{
     Analyzer, AuthorsReport, CancelToken, ChurnReport, CouplingReport, HotspotsReport, OwnershipReport, Progress,
     RunStatus, SizeSource, StructureReport, TechSpecReport,
 };
-use repovault_storage::{Identity, Store, StoreConfig};
+use repovault_storage::{Identity, Store};
 
 #[derive(clap::Args)]
 pub struct AnalyzeArgs {
@@ -110,17 +109,9 @@ fn parse_alias(text: &str) -> Result<(String, Identity), AnalysisError> {
     Ok((email.trim().to_string(), Identity { name: name.trim().to_string(), email: target.trim().to_string() }))
 }
 
-/// Opens an analyzer beside the store, runs the request (Ctrl-C cancels it), prints the run.
-pub async fn run(
-    data_dir: Option<&Path>,
-    database_url: Option<&str>,
-    store: Arc<dyn Store>,
-    args: &AnalyzeArgs,
-    json: bool,
-) -> Result<(), AnalysisError> {
-    let data_dir = data_dir.map(Path::to_path_buf).unwrap_or_else(repovault_storage::default_data_dir);
-    let config = StoreConfig::for_data_dir(&data_dir, database_url)?;
-    let analyzer = Analyzer::open(store, &config).await?;
+/// Runs the request (Ctrl-C cancels it), prints the run.
+pub async fn run(store: Arc<dyn Store>, args: &AnalyzeArgs, json: bool) -> Result<(), AnalysisError> {
+    let analyzer = Analyzer::new(store);
     let request = AnalysisRequest {
         repository: args.name.clone(),
         kind: args.kind.kind(),
@@ -136,11 +127,10 @@ pub async fn run(
     });
     let outcome = analyzer.run(&request, &Progress::none(), &cancel).await;
     signal.abort();
-    analyzer.close().await;
     let run = outcome?;
     if let Some(error) = &run.error {
         if run.status != RunStatus::Done {
-            return Err(AnalysisError::RunFailed { code: error.code.clone(), message: error.message.clone() });
+            return Err(AnalysisError::RunFailed { code: error.code, message: error.message.clone() });
         }
     }
     if json {

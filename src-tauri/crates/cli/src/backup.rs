@@ -3,18 +3,20 @@
 //! and a restore needs the database closed.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use repovault_app::backups::{remove_partials, run_due_schedules, time_until_next_run};
 use repovault_backup::{
     schedule, BackupError, BackupInfo, BackupKind, BackupPhase, BackupProgress, BackupRequest, CancelToken,
     Destination, NewSchedule, ProgressFn, RestoreOptions, RetentionPolicy, ScheduleSpec,
 };
-use repovault_ingest::{BeforeWrite, BeforeWriteFuture, ImportPhase, ImportProgress};
-use repovault_storage::{ErrorPayload, Store, StoreConfig};
+use repovault_storage::{Store, StoreConfig};
+
+use crate::confirm;
 use serde::Serialize;
 
 #[derive(Subcommand)]
@@ -189,23 +191,6 @@ fn password(var: &Option<String>) -> Result<Option<String>, BackupError> {
     }
 }
 
-/// Destructive commands ask on a terminal and need `--yes` otherwise.
-fn confirm(question: &str, yes: bool) -> Result<(), BackupError> {
-    if yes {
-        return Ok(());
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(BackupError::validation("yes", format!("{question} Pass --yes to confirm when not on a terminal")));
-    }
-    eprint!("{question} [y/N] ");
-    let mut answer = String::new();
-    std::io::stdin().read_line(&mut answer).ok();
-    match answer.trim() {
-        "y" | "Y" | "yes" => Ok(()),
-        _ => Err(BackupError::validation("yes", "not confirmed; nothing was changed")),
-    }
-}
-
 /// A progress bar on stderr when it is a terminal and output is for humans.
 fn progress(json: bool) -> (ProgressFn, ProgressBar) {
     let bar = if json || !std::io::stderr().is_terminal() {
@@ -240,18 +225,6 @@ fn cancel_on_ctrl_c() -> CancelToken {
         }
     });
     cancel
-}
-
-fn cleanup(destinations: &[Destination]) {
-    for dest in destinations {
-        match repovault_backup::cleanup_partials(Path::new(&dest.path)) {
-            Ok(removed) if !removed.is_empty() => {
-                tracing::info!(count = removed.len(), folder = %dest.path, "removed leftovers of interrupted backups")
-            }
-            Ok(_) => {}
-            Err(err) => tracing::warn!(folder = %dest.path, error = %err, "cannot clean up interrupted backups"),
-        }
-    }
 }
 
 fn human_size(bytes: u64) -> String {
@@ -289,7 +262,7 @@ pub async fn run(command: &BackupCommand, ctx: Context) -> Result<(), BackupErro
                 BackupError::validation("kind", format!("{kind:?}: use manual, scheduled, automatic or emergency"))
             })?;
             let destinations = ctx.destinations(dest);
-            cleanup(&destinations);
+            remove_partials(&destinations);
             let mut request = BackupRequest::new(kind, trigger.clone(), destinations);
             request.password = password(password_env)?;
             let (callback, bar) = progress(ctx.json);
@@ -308,7 +281,7 @@ pub async fn run(command: &BackupCommand, ctx: Context) -> Result<(), BackupErro
         }
         BackupCommand::List { dest } => {
             let destinations = ctx.destinations(dest);
-            cleanup(&destinations);
+            remove_partials(&destinations);
             let backups = repovault_backup::list(&repovault_backup::destinations::folders(&destinations))?;
             ctx.print(&backups, || {
                 for info in &backups {
@@ -323,7 +296,7 @@ pub async fn run(command: &BackupCommand, ctx: Context) -> Result<(), BackupErro
                 Some(file) => vec![file.clone()],
                 None => {
                     let destinations = ctx.destinations(dest);
-                    cleanup(&destinations);
+                    remove_partials(&destinations);
                     repovault_backup::list(&repovault_backup::destinations::folders(&destinations))?
                         .into_iter()
                         .map(|b| PathBuf::from(b.path))
@@ -419,9 +392,14 @@ pub async fn run(command: &BackupCommand, ctx: Context) -> Result<(), BackupErro
 }
 
 async fn run_schedule(command: &ScheduleCommand, ctx: &Context) -> Result<(), BackupError> {
-    // The schedules live in the database: make sure it exists and is migrated.
+    // The schedules live in the database (opening the store creates and migrates it).
     let store = repovault_storage::open_store(&ctx.config).await?;
+    let result = run_schedule_on(command, ctx, store.as_ref()).await;
     store.close().await;
+    result
+}
+
+async fn run_schedule_on(command: &ScheduleCommand, ctx: &Context, store: &dyn Store) -> Result<(), BackupError> {
     match command {
         ScheduleCommand::Add { name, cron, timezone, every, dest, policy } => {
             let spec = match (cron, every) {
@@ -439,7 +417,7 @@ async fn run_schedule(command: &ScheduleCommand, ctx: &Context) -> Result<(), Ba
                 retention: (!policy.is_empty()).then_some(policy),
                 enabled: true,
             };
-            let added = schedule::add(&ctx.config, &new).await?;
+            let added = schedule::add(store, &new).await?;
             let upcoming = schedule::preview(&spec, chrono::Utc::now(), 5)?;
             ctx.print(&serde_json::json!({ "schedule": added, "next_runs": upcoming }), || {
                 println!("added schedule {}; next runs:", added.name);
@@ -449,7 +427,7 @@ async fn run_schedule(command: &ScheduleCommand, ctx: &Context) -> Result<(), Ba
             });
         }
         ScheduleCommand::List => {
-            let schedules = schedule::list(&ctx.config).await?;
+            let schedules = schedule::list(store).await?;
             ctx.print(&schedules, || {
                 for s in &schedules {
                     let spec = match &s.spec {
@@ -474,16 +452,16 @@ async fn run_schedule(command: &ScheduleCommand, ctx: &Context) -> Result<(), Ba
             });
         }
         ScheduleCommand::Remove { name } => {
-            schedule::remove(&ctx.config, name).await?;
+            schedule::remove(store, name).await?;
             ctx.print(&serde_json::json!({ "removed": name }), || println!("removed schedule {name}"));
         }
         ScheduleCommand::Run { once } => {
             let cancel = cancel_on_ctrl_c();
-            for s in schedule::list(&ctx.config).await? {
-                cleanup(&s.destinations);
+            for s in schedule::list(store).await? {
+                remove_partials(&s.destinations);
             }
             loop {
-                let runs = schedule::run_due(&ctx.config, chrono::Utc::now(), cancel.clone()).await?;
+                let runs = run_due_schedules(store, &ctx.config, chrono::Utc::now(), cancel.clone()).await?;
                 for run in &runs {
                     ctx.print(run, || {
                         println!(
@@ -498,13 +476,7 @@ async fn run_schedule(command: &ScheduleCommand, ctx: &Context) -> Result<(), Ba
                 if *once || cancel.is_cancelled() {
                     break;
                 }
-                let now = chrono::Utc::now();
-                let wait = match schedule::earliest_next_run(&ctx.config).await? {
-                    Some(next) if next > now => (next - now).to_std().unwrap_or(Duration::from_secs(1)),
-                    Some(_) => Duration::from_secs(1),
-                    None => Duration::from_secs(60),
-                }
-                .min(Duration::from_secs(60));
+                let wait = time_until_next_run(store, chrono::Utc::now(), Duration::from_secs(60)).await?;
                 let mut slept = Duration::ZERO;
                 while slept < wait && !cancel.is_cancelled() {
                     let step = Duration::from_millis(250).min(wait - slept);
@@ -520,83 +492,12 @@ async fn run_schedule(command: &ScheduleCommand, ctx: &Context) -> Result<(), Ba
     Ok(())
 }
 
-/// `import`/`sync`: an automatic backup into `destinations` before an import of more than
-/// `threshold` commits into a store that has commits. If it fails, the import stops before writing.
-pub struct BeforeImport<'a> {
-    pub ctx: &'a Context,
-    pub store: &'a dyn Store,
-    pub threshold: u64,
-    pub destinations: Vec<Destination>,
-    pub progress: &'a (dyn Fn(&ImportProgress) + Send + Sync),
-}
-
-impl BeforeImport<'_> {
-    async fn run(&self, incoming: u64) -> Result<(), BackupError> {
-        let stored = repovault_backup::triggers::stored_commits(self.store).await?;
-        if !repovault_backup::triggers::before_large_import(incoming, stored, self.threshold) {
-            return Ok(());
-        }
-        (self.progress)(&ImportProgress {
-            phase: ImportPhase::BackingUp,
-            done: 0,
-            total: incoming,
-            commits_per_second: 0.0,
-        });
-        cleanup(&self.destinations);
-        let (config, destinations, threshold) = (self.ctx.config.clone(), self.destinations.clone(), self.threshold);
-        let cancel = cancel_on_ctrl_c();
-        // On a blocking thread driven by this runtime: the backup's future is not `Send` for every
-        // lifetime (a compiler limit), which the import's hook future must be.
-        let runtime = tokio::runtime::Handle::current();
-        let report = tokio::task::spawn_blocking(move || {
-            runtime.block_on(repovault_backup::triggers::backup_before_import(
-                &config,
-                incoming,
-                stored,
-                threshold,
-                destinations,
-                repovault_backup::no_progress(),
-                cancel,
-            ))
-        })
-        .await
-        .map_err(|e| BackupError::Io(format!("the backup stopped unexpectedly: {e}")))??;
-        for info in report.iter().flat_map(|r| r.written()) {
-            eprintln!("backed up to {} before importing {incoming} commits", info.path);
-        }
-        Ok(())
-    }
-}
-
-impl BeforeWrite for BeforeImport<'_> {
-    fn before_write(&self, incoming: u64) -> BeforeWriteFuture<'_> {
-        Box::pin(async move {
-            self.run(incoming).await.map_err(|err| match err {
-                BackupError::Cancelled => err.payload(),
-                err => ErrorPayload {
-                    code: "backup_failed".into(),
-                    message: format!(
-                        "the automatic backup before importing {incoming} commits failed, so nothing was imported \
-                         (fix the backup destination, or pass --no-backup): {err}"
-                    ),
-                },
-            })
-        })
-    }
-}
-
 /// Before `migrate` applies pending migrations to a store with data, an automatic backup into
 /// `<data dir>/backups`.
 pub async fn before_migrate(ctx: Context) -> Result<(), BackupError> {
-    if !repovault_backup::triggers::migration_pending(&ctx.config).await? {
-        return Ok(());
-    }
     let destinations = vec![repovault_backup::default_destination(&ctx.data_dir)];
-    cleanup(&destinations);
-    let request = repovault_backup::triggers::automatic("before migration", destinations);
-    let report =
-        repovault_backup::create(&ctx.config, &request, repovault_backup::no_progress(), CancelToken::new()).await?;
-    if let Some(info) = report.written().first() {
+    let report = repovault_app::backups::backup_before_migration(&ctx.config, destinations).await?;
+    if let Some(info) = report.as_ref().and_then(|r| r.written().first().cloned()) {
         eprintln!("backed up to {} before migrating", info.path);
     }
     Ok(())

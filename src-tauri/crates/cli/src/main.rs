@@ -12,8 +12,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+use repovault_app::import::{BackupFirst, LargeImportBackup, NoSlot};
 use repovault_export::ExportFormat;
-use repovault_ingest::{import_repository_with_hook, CancelToken, ImportDetail, ImportOptions, IngestError, NoHook};
+use repovault_ingest::{import_repository_with_hook, CancelToken, ImportDetail, ImportOptions, IngestError};
 use repovault_storage::query::{parse_search, CommitQuery, Filter, QueryOptions};
 use repovault_storage::{open_store, push_event, validate, ErrorPayload, Store, StoreConfig, StoreError};
 
@@ -299,7 +300,7 @@ async fn run(cli: Cli, out: &Output) -> Result<(), CliError> {
     }
     let store = open(&cli, !matches!(cli.command, Command::Migrate { .. })).await?;
     if let Command::Analyze(args) = &cli.command {
-        let result = analyze::run(cli.data_dir.as_deref(), cli.database_url.as_deref(), store.clone(), args, cli.json);
+        let result = analyze::run(store.clone(), args, cli.json);
         let result = result.await;
         store.close().await;
         return Ok(result?);
@@ -435,7 +436,7 @@ pub(crate) fn confirm(question: &str, yes: bool) -> Result<(), StoreError> {
     std::io::stdin().read_line(&mut answer)?;
     match answer.trim() {
         "y" | "Y" | "yes" => Ok(()),
-        _ => Err(StoreError::validation("yes", "not confirmed; nothing was removed")),
+        _ => Err(StoreError::validation("yes", "not confirmed; nothing was changed")),
     }
 }
 
@@ -469,15 +470,21 @@ async fn import_with_progress(
     });
     let bar = out.progress_bar();
     let progress = |p: &repovault_ingest::ImportProgress| output::show_progress(&bar, p);
-    let before_import = backup::BeforeImport {
-        ctx,
+    let backup_first = BackupFirst {
         store,
-        threshold: import.backup_threshold,
-        destinations: ctx.destinations_or_default(&import.backup_dest),
+        backup: (!import.no_backup).then(|| LargeImportBackup {
+            config: ctx.config.clone(),
+            threshold: import.backup_threshold,
+            destinations: ctx.destinations_or_default(&import.backup_dest),
+            remedy: "fix the backup destination, or pass --no-backup".into(),
+        }),
         progress: &progress,
+        cancel: cancel.clone(),
+        slot: &NoSlot,
+        on_written: &|info, incoming| eprintln!("backed up to {} before importing {incoming} commits", info.path),
     };
-    let hook: &dyn repovault_ingest::BeforeWrite = if import.no_backup { &NoHook } else { &before_import };
-    let report = import_repository_with_hook(store, path, name, &import.options(), &progress, &cancel, hook).await;
+    let report =
+        import_repository_with_hook(store, path, name, &import.options(), &progress, &cancel, &backup_first).await;
     bar.finish_and_clear();
     signal.abort();
     report

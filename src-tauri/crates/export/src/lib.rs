@@ -22,6 +22,20 @@ pub enum ExportFormat {
     Ndjson,
 }
 
+impl std::str::FromStr for ExportFormat {
+    type Err = String;
+
+    /// `csv`, `json` or `ndjson`, any case, surrounding spaces ignored.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "csv" => Ok(ExportFormat::Csv),
+            "json" => Ok(ExportFormat::Json),
+            "ndjson" => Ok(ExportFormat::Ndjson),
+            other => Err(format!("invalid format: {other:?} is not csv, json or ndjson")),
+        }
+    }
+}
+
 /// Commits per page read from the store while exporting.
 const PAGE: u32 = 500;
 

@@ -1,4 +1,4 @@
-use repovault_storage::{ErrorPayload, StoreError};
+use repovault_storage::{ErrorCode, ErrorPayload, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
@@ -18,21 +18,33 @@ pub enum IngestError {
 }
 
 impl IngestError {
-    pub fn code(&self) -> &str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            IngestError::NotARepository { .. } => "not_a_repository",
-            IngestError::Git(_) => "git",
-            IngestError::Cancelled => "cancelled",
+            IngestError::NotARepository { .. } => ErrorCode::NotARepository,
+            IngestError::Git(_) => ErrorCode::Git,
+            IngestError::Cancelled => ErrorCode::Cancelled,
             IngestError::Store(err) => err.code(),
-            IngestError::Stopped(payload) => &payload.code,
+            IngestError::Stopped(payload) => payload.code,
         }
     }
 
     pub fn payload(&self) -> ErrorPayload {
-        ErrorPayload { code: self.code().to_string(), message: self.to_string() }
+        ErrorPayload::new(self.code(), self.to_string())
     }
 
     pub(crate) fn git(context: impl std::fmt::Display, err: impl std::fmt::Display) -> IngestError {
         IngestError::Git(format!("{context}: {err}"))
+    }
+}
+
+impl From<IngestError> for ErrorPayload {
+    fn from(err: IngestError) -> Self {
+        err.payload()
+    }
+}
+
+impl From<repovault_storage::Cancelled> for IngestError {
+    fn from(_: repovault_storage::Cancelled) -> Self {
+        IngestError::Cancelled
     }
 }

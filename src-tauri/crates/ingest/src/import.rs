@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -99,18 +99,7 @@ pub struct ImportReport {
 }
 
 /// Cancels an import from another task or thread; takes effect between commits.
-#[derive(Debug, Clone, Default)]
-pub struct CancelToken(Arc<AtomicBool>);
-
-impl CancelToken {
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-}
+pub use repovault_storage::CancelToken;
 
 /// The future a [`BeforeWrite`] hook returns.
 pub type BeforeWriteFuture<'a> = Pin<Box<dyn Future<Output = Result<(), ErrorPayload>> + Send + 'a>>;

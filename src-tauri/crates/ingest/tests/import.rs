@@ -298,7 +298,7 @@ impl repovault_ingest::BeforeWrite for Refuse<'_> {
             self.seen.lock().unwrap().push((incoming, stored));
             if self.refuse {
                 return Err(repovault_storage::ErrorPayload {
-                    code: "backup_failed".into(),
+                    code: repovault_storage::ErrorCode::BackupFailed,
                     message: "no room".into(),
                 });
             }

@@ -2,13 +2,18 @@
 //! diff storage (gzip in the database, large diffs in a blob store), validation and typed errors.
 //! Nothing here depends on Tauri.
 
+pub mod analysis_runs;
 pub mod blob;
+pub mod cancel;
 pub mod error;
+pub mod history;
 pub mod model;
 pub mod postgres;
 pub mod push_event;
 pub mod query;
+pub mod schedules;
 pub mod schema;
+pub mod snapshot;
 mod sql;
 pub mod sqlite;
 pub mod store;
@@ -17,9 +22,13 @@ pub mod validate;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use analysis_runs::{AnalysisRunRow, AnalysisRunStore, FinishedAnalysisRun, NewAnalysisRun};
 pub use blob::{BlobConfig, BlobStore, INLINE_DIFF_LIMIT};
-pub use error::{ErrorPayload, Result, StoreError};
+pub use cancel::{CancelToken, Cancelled};
+pub use error::{ErrorCode, ErrorPayload, Result, StoreError};
+pub use history::{HistoryScope, HistoryStats};
 pub use model::*;
+pub use schedules::{ScheduleRow, ScheduleRunRecord, ScheduleStore};
 pub use store::{CommitBatchItem, Store};
 
 /// Where the database is.

@@ -200,7 +200,7 @@ pub struct StorageResult {
     pub timestamp: String,
     pub metadata: CommitTotals,
     /// For `Failed`: the stable error code (see `StoreError::code`).
-    pub error_code: Option<String>,
+    pub error_code: Option<crate::error::ErrorCode>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -16,7 +16,7 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/postgres");
 
 #[derive(Debug)]
 pub struct PgStore {
-    pool: PgPool,
+    pub(crate) pool: PgPool,
     blobs: BlobStore,
     info: StoreInfo,
     migrator: &'static Migrator,

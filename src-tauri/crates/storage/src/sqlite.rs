@@ -17,7 +17,7 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/sqlite");
 
 #[derive(Debug)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
     blobs: BlobStore,
     info: StoreInfo,
     migrator: &'static Migrator,

@@ -16,7 +16,16 @@ pub type CommitBatchItem = (NewCommit, Vec<NewFileChange>);
 pub const MAX_PAGE: u32 = 10_000;
 
 #[async_trait]
-pub trait Store: Send + Sync + std::fmt::Debug {
+/// Also every other table's trait (`HistoryStats`, `AnalysisRunStore`, …), so one store object
+/// reaches them all.
+pub trait Store:
+    crate::history::HistoryStats
+    + crate::analysis_runs::AnalysisRunStore
+    + crate::schedules::ScheduleStore
+    + Send
+    + Sync
+    + std::fmt::Debug
+{
     fn info(&self) -> StoreInfo;
 
     /// The repository called `name`, created in `workspace` (made if missing) when it does not exist.
@@ -100,6 +109,6 @@ pub(crate) fn failed_result(hash: &str, metadata: CommitTotals, err: &StoreError
         message: err.to_string(),
         timestamp: now_rfc3339(),
         metadata,
-        error_code: Some(err.code().to_string()),
+        error_code: Some(err.code()),
     }
 }

@@ -183,7 +183,7 @@ async fn a_batch_rolls_back_when_the_database_fails_midway(t: TestStore) {
     let result = t.store.store_commit(repo, &batch[2].0, &batch[2].1).await;
     assert!(!result.success);
     assert_eq!(result.status, StorageStatus::Failed);
-    assert_eq!(result.error_code.as_deref(), Some("storage"));
+    assert_eq!(result.error_code, Some(repovault_storage::ErrorCode::Storage));
     assert_eq!(t.row_counts().await, before);
 }
 
@@ -392,7 +392,7 @@ async fn validation_errors_name_the_field_and_change_nothing(t: TestStore) {
         breaker(&mut c, &mut cs);
         let result = t.store.store_commit(repo, &c, &cs).await;
         assert_eq!(result.status, StorageStatus::Failed, "{field}");
-        assert_eq!(result.error_code.as_deref(), Some("validation"), "{field}: {}", result.message);
+        assert_eq!(result.error_code, Some(repovault_storage::ErrorCode::Validation), "{field}: {}", result.message);
         assert!(result.message.starts_with(&format!("invalid {field}:")), "{field}: {}", result.message);
     }
     for bad_name in ["", " ", "a\0"] {
@@ -404,7 +404,7 @@ async fn validation_errors_name_the_field_and_change_nothing(t: TestStore) {
 
 async fn a_missing_repository_is_not_found(t: TestStore) {
     let result = t.store.store_commit(4242, &commit(&hash_of(1), &[], 1_700_000_000, "m"), &[]).await;
-    assert_eq!(result.error_code.as_deref(), Some("not_found"));
+    assert_eq!(result.error_code, Some(repovault_storage::ErrorCode::NotFound));
     assert_eq!(t.store.repository_by_name("nope").await.unwrap_err().code(), "not_found");
     assert_eq!(t.raw_count("SELECT COUNT(*) FROM commits").await, 0);
 }

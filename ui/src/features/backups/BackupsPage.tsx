@@ -113,7 +113,7 @@ export function BackupsPage({ scheduleRuns, verifications, setVerifications, onR
               kind: "error",
               testId: "backup-create-error",
               title: text,
-              error: { code: "partial", message: `${failed.length} destination(s) failed` },
+              error: { code: "backup_failed", message: `${failed.length} destination(s) failed` },
               details: failed.map((f) => `${f.destination}: ${f.message}`),
             },
       );
@@ -141,7 +141,7 @@ export function BackupsPage({ scheduleRuns, verifications, setVerifications, onR
               kind: "error",
               testId: "verify-result",
               title: `${backup.name} has problems`,
-              error: { code: "verify", message: `${report.problems.length} problem(s) found; do not rely on this backup.` },
+              error: { code: "backup_damaged", message: `${report.problems.length} problem(s) found; do not rely on this backup.` },
               details: report.problems,
             },
       );
@@ -226,7 +226,7 @@ export function BackupsPage({ scheduleRuns, verifications, setVerifications, onR
           {scheduleRuns.failures.map((run, index) => (
             <ErrorBanner
               key={`${run.schedule}-${index}`}
-              error={{ code: run.result, message: describeRun(run) }}
+              error={{ code: "backup_failed", message: describeRun(run) }}
               title="A scheduled backup failed"
             />
           ))}

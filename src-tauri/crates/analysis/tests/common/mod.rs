@@ -112,7 +112,7 @@ pub async fn fresh_store(engine: Engine) -> TestStore {
     };
     let config = StoreConfig { database, blobs: BlobConfig::Local(dir.path().join("blobs")), apply_migrations: true };
     let store = open_store(&config).await.expect("open the store");
-    let analyzer = Analyzer::open(store.clone(), &config).await.expect("open the analyzer");
+    let analyzer = Analyzer::new(store.clone());
     TestStore { store, config, analyzer, dir }
 }
 

@@ -7,15 +7,15 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection};
 
-use crate::error::{BackupError, Result};
-use crate::manifest::TableCount;
-use crate::progress::CancelToken;
+use super::TableCount;
+use crate::cancel::CancelToken;
+use crate::error::{Result, StoreError};
 
 /// A connection of our own on a SQLite file (never creating it). It changes no setting of the
 /// file (journal mode stays what the store chose).
-pub(crate) async fn connect(path: &Path, read_only: bool) -> Result<SqliteConnection> {
+pub async fn connect(path: &Path, read_only: bool) -> Result<SqliteConnection> {
     if !path.exists() {
-        return Err(BackupError::NotFound { what: format!("database {}", path.display()) });
+        return Err(StoreError::NotFound { what: format!("database {}", path.display()) });
     }
     let options = SqliteConnectOptions::new()
         .filename(path)
@@ -33,9 +33,9 @@ async fn interrupt_on_cancel(conn: &mut SqliteConnection, cancel: &CancelToken) 
     Ok(())
 }
 
-fn cancelled_or(err: sqlx::Error, cancel: &CancelToken) -> BackupError {
+fn cancelled_or(err: sqlx::Error, cancel: &CancelToken) -> StoreError {
     if cancel.is_cancelled() {
-        BackupError::Cancelled
+        StoreError::Cancelled
     } else {
         err.into()
     }
@@ -43,7 +43,7 @@ fn cancelled_or(err: sqlx::Error, cancel: &CancelToken) -> BackupError {
 
 /// Copies the database at `source` into the new file `target` in one read transaction, so the
 /// copy is consistent while other connections keep writing.
-pub(crate) async fn vacuum_into(source: &Path, target: &Path, cancel: &CancelToken) -> Result<()> {
+pub async fn vacuum_into(source: &Path, target: &Path, cancel: &CancelToken) -> Result<()> {
     let mut conn = connect(source, false).await?;
     interrupt_on_cancel(&mut conn, cancel).await?;
     let result = sqlx::query("VACUUM INTO $1").bind(target.to_string_lossy().as_ref()).execute(&mut conn).await;
@@ -53,10 +53,10 @@ pub(crate) async fn vacuum_into(source: &Path, target: &Path, cancel: &CancelTok
 }
 
 /// `PRAGMA integrity_check`: an empty list when the file is sound, otherwise SQLite's findings.
-pub(crate) async fn integrity_problems(path: &Path, cancel: &CancelToken) -> Result<Vec<String>> {
+pub async fn integrity_problems(path: &Path, cancel: &CancelToken) -> Result<Vec<String>> {
     let mut conn = match connect(path, false).await {
         Ok(conn) => conn,
-        Err(BackupError::Store(err)) => return Ok(vec![format!("the database cannot be opened: {err}")]),
+        Err(err @ StoreError::Storage(_)) => return Ok(vec![format!("the database cannot be opened: {err}")]),
         Err(err) => return Err(err),
     };
     interrupt_on_cancel(&mut conn, cancel).await?;
@@ -66,28 +66,19 @@ pub(crate) async fn integrity_problems(path: &Path, cancel: &CancelToken) -> Res
     match rows {
         Ok(rows) if rows.len() == 1 && rows[0].0 == "ok" => Ok(Vec::new()),
         Ok(rows) => Ok(rows.into_iter().map(|(r,)| format!("integrity check: {r}")).collect()),
-        Err(_) if cancel.is_cancelled() => Err(BackupError::Cancelled),
+        Err(_) if cancel.is_cancelled() => Err(StoreError::Cancelled),
         Err(err) => Ok(vec![format!("integrity check failed: {err}")]),
     }
 }
 
 /// The newest successfully applied migration (0 for a database without any).
-pub(crate) async fn schema_version(conn: &mut SqliteConnection) -> Result<i64> {
-    let table: Option<(String,)> =
-        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
-            .fetch_optional(&mut *conn)
-            .await?;
-    if table.is_none() {
-        return Ok(0);
-    }
-    let (version,): (Option<i64>,) =
-        sqlx::query_as("SELECT MAX(version) FROM _sqlx_migrations WHERE success").fetch_one(&mut *conn).await?;
-    Ok(version.unwrap_or(0))
+pub async fn schema_version(conn: &mut SqliteConnection) -> Result<i64> {
+    Ok(crate::schema::sqlite_applied_versions(conn).await?.into_iter().max().unwrap_or(0))
 }
 
 /// The app's own tables, parents before children (foreign-key order): everything but SQLite's
 /// internals, sqlx's migration table, and full-text virtual tables with their shadow tables.
-pub(crate) async fn app_tables(conn: &mut SqliteConnection) -> Result<Vec<String>> {
+pub async fn app_tables(conn: &mut SqliteConnection) -> Result<Vec<String>> {
     let rows: Vec<(String, Option<String>)> =
         sqlx::query_as("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
             .fetch_all(&mut *conn)
@@ -140,7 +131,7 @@ pub(crate) async fn app_tables(conn: &mut SqliteConnection) -> Result<Vec<String
     Ok(ordered)
 }
 
-pub(crate) async fn row_counts(conn: &mut SqliteConnection, tables: &[String]) -> Result<Vec<TableCount>> {
+pub async fn row_counts(conn: &mut SqliteConnection, tables: &[String]) -> Result<Vec<TableCount>> {
     let mut counts = Vec::with_capacity(tables.len());
     for table in tables {
         let (rows,): (i64,) =
@@ -151,21 +142,26 @@ pub(crate) async fn row_counts(conn: &mut SqliteConnection, tables: &[String]) -
 }
 
 /// A SQL identifier in double quotes (table names come from the schema, never from users).
-pub(crate) fn quote(identifier: &str) -> String {
+pub fn quote(identifier: &str) -> String {
     format!("\"{}\"", identifier.replace('"', "\"\""))
 }
 
 /// What a snapshot file holds, read once for the manifest and again when it is verified.
-pub(crate) struct SnapshotFacts {
+pub struct SnapshotFacts {
     pub schema_version: i64,
     pub row_counts: Vec<TableCount>,
 }
 
-pub(crate) async fn facts(path: &Path) -> Result<SnapshotFacts> {
+pub async fn facts(path: &Path) -> Result<SnapshotFacts> {
     let mut conn = connect(path, false).await?;
     let schema_version = schema_version(&mut conn).await?;
     let tables = app_tables(&mut conn).await?;
     let row_counts = row_counts(&mut conn, &tables).await?;
     conn.close().await.ok();
     Ok(SnapshotFacts { schema_version, row_counts })
+}
+
+/// Closes a connection from `connect`, ignoring errors (the file is left as it is either way).
+pub async fn close(conn: SqliteConnection) {
+    conn.close().await.ok();
 }

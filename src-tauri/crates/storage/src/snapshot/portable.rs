@@ -13,13 +13,13 @@ use sqlx::query_builder::Separated;
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
 use sqlx::{Connection, QueryBuilder, Row};
 
-use crate::error::{BackupError, Result};
-use crate::manifest::TableCount;
-use crate::progress::CancelToken;
-use crate::snapshot::{self, quote};
+use super::sqlite::{self as snapshot, quote};
+use super::TableCount;
+use crate::cancel::CancelToken;
+use crate::error::{Result, StoreError};
 
 /// Tables a restore leaves as they are: schedules belong to this installation, not to the data.
-pub(crate) const KEPT_ON_RESTORE: &[&str] = &["backup_schedules"];
+pub const KEPT_ON_RESTORE: &[&str] = &["backup_schedules"];
 /// Rows per multi-row INSERT (bounded further by the parameter limits below).
 const BATCH_ROWS: usize = 500;
 const PG_MAX_PARAMS: usize = 65_000;
@@ -66,7 +66,7 @@ fn pg_column_type(table: &str, column: &str, data_type: &str) -> Result<Option<C
         "double precision" | "real" => ColumnType::F64,
         "tsvector" => return Ok(None),
         other => {
-            return Err(BackupError::validation(
+            return Err(StoreError::validation(
                 "schema",
                 format!("column {table}.{column} has type {other}, which backups cannot copy yet"),
             ))
@@ -88,12 +88,12 @@ async fn columns(sqlite: &mut SqliteConnection, pg: &mut PgConnection, table: &s
         .fetch_all(&mut *sqlite)
         .await?;
     if pg_columns.is_empty() {
-        return Err(BackupError::validation("schema", format!("PostgreSQL has no table {table}")));
+        return Err(StoreError::validation("schema", format!("PostgreSQL has no table {table}")));
     }
     let mut out = Vec::new();
     for (name,) in sqlite_columns {
         let (_, data_type) = pg_columns.iter().find(|(n, _)| *n == name).ok_or_else(|| {
-            BackupError::validation("schema", format!("PostgreSQL table {table} has no column {name}"))
+            StoreError::validation("schema", format!("PostgreSQL table {table} has no column {name}"))
         })?;
         if let Some(kind) = pg_column_type(table, &name, data_type)? {
             out.push(Column { name, kind });
@@ -101,10 +101,7 @@ async fn columns(sqlite: &mut SqliteConnection, pg: &mut PgConnection, table: &s
     }
     for (name, data_type) in &pg_columns {
         if data_type != "tsvector" && !out.iter().any(|c| &c.name == name) {
-            return Err(BackupError::validation(
-                "schema",
-                format!("the snapshot's table {table} has no column {name}"),
-            ));
+            return Err(StoreError::validation("schema", format!("the snapshot's table {table} has no column {name}")));
         }
     }
     Ok(out)
@@ -180,26 +177,16 @@ fn rows_per_statement(columns: usize, max_params: usize) -> usize {
 }
 
 /// The newest applied migration of a PostgreSQL database (0 without any).
-pub(crate) async fn pg_schema_version(pg: &mut PgConnection) -> Result<i64> {
-    let table: Option<(i32,)> = sqlx::query_as(
-        "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'",
-    )
-    .fetch_optional(&mut *pg)
-    .await?;
-    if table.is_none() {
-        return Ok(0);
-    }
-    let (version,): (Option<i64>,) =
-        sqlx::query_as("SELECT MAX(version) FROM _sqlx_migrations WHERE success").fetch_one(&mut *pg).await?;
-    Ok(version.unwrap_or(0))
+pub async fn pg_schema_version(pg: &mut PgConnection) -> Result<i64> {
+    Ok(crate::schema::pg_applied_versions(pg).await?.into_iter().max().unwrap_or(0))
 }
 
 /// Creates an empty SQLite database at `path` with this build's SQLite migrations up to
 /// `version`, so a snapshot of an older PostgreSQL schema has exactly that schema.
 async fn create_sqlite_schema(path: &Path, version: i64) -> Result<SqliteConnection> {
-    let latest = repovault_storage::schema::latest_version(&repovault_storage::sqlite::MIGRATOR);
+    let latest = crate::schema::latest_version(&crate::sqlite::MIGRATOR);
     if version > latest {
-        return Err(BackupError::SchemaTooNew { found: version, supported: latest });
+        return Err(StoreError::SchemaTooNew { found: version, supported: latest });
     }
     let options = sqlx::sqlite::SqliteConnectOptions::new()
         .filename(path)
@@ -209,8 +196,7 @@ async fn create_sqlite_schema(path: &Path, version: i64) -> Result<SqliteConnect
     let mut conn = sqlx::ConnectOptions::connect(&options).await?;
     // The migrator's fields are public (sqlx builds it in a const context); keeping only the
     // migrations up to `version` reproduces the source's schema.
-    let migrations: Vec<_> =
-        repovault_storage::sqlite::MIGRATOR.iter().filter(|m| m.version <= version).cloned().collect();
+    let migrations: Vec<_> = crate::sqlite::MIGRATOR.iter().filter(|m| m.version <= version).cloned().collect();
     let migrator = Migrator { migrations: Cow::Owned(migrations), ignore_missing: false, locking: false, no_tx: false };
     migrator.run(&mut conn).await?;
     Ok(conn)
@@ -219,12 +205,9 @@ async fn create_sqlite_schema(path: &Path, version: i64) -> Result<SqliteConnect
 /// Copies every app table of the PostgreSQL database at `url` into a new SQLite file `target`,
 /// inside one repeatable-read transaction (a consistent view while the store keeps writing).
 /// Returns the source's schema version.
-pub(crate) async fn pg_to_sqlite(url: &str, target: &Path, cancel: &CancelToken) -> Result<i64> {
+pub async fn pg_to_sqlite(url: &str, target: &Path, cancel: &CancelToken) -> Result<i64> {
     let mut pg = PgConnection::connect(url).await.map_err(|e| {
-        BackupError::Store(repovault_storage::StoreError::Storage(format!(
-            "cannot connect to {}: {e}",
-            repovault_storage::postgres::redact_password(url)
-        )))
+        StoreError::Storage(format!("cannot connect to {}: {e}", crate::postgres::redact_password(url)))
     })?;
     let mut tx = pg.begin().await?;
     sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *tx).await?;
@@ -268,7 +251,9 @@ pub(crate) async fn pg_to_sqlite(url: &str, target: &Path, cancel: &CancelToken)
         let (source_rows,): (i64,) =
             sqlx::query_as(&format!("SELECT COUNT(*) FROM {}", quote(table))).fetch_one(&mut *tx).await?;
         if source_rows != copied {
-            return Err(BackupError::Io(format!("{table}: read {copied} rows but PostgreSQL counts {source_rows}")));
+            return Err(StoreError::Storage(format!(
+                "{table}: read {copied} rows but PostgreSQL counts {source_rows}"
+            )));
         }
     }
     rebuild_sqlite_search(&mut out).await?;
@@ -302,13 +287,13 @@ async fn rebuild_sqlite_search(conn: &mut SqliteConnection) -> Result<()> {
 /// `KEPT_ON_RESTORE`) with those of the SQLite snapshot, in one transaction: on any error nothing
 /// changes. Both must have the same schema version (the caller migrates both first). Identity
 /// sequences continue after the copied ids; the full-text column is recomputed.
-pub(crate) async fn sqlite_to_pg(snapshot: &Path, url: &str, cancel: &CancelToken) -> Result<Vec<TableCount>> {
+pub async fn sqlite_to_pg(snapshot: &Path, url: &str, cancel: &CancelToken) -> Result<Vec<TableCount>> {
     let mut sqlite = snapshot::connect(snapshot, true).await?;
     let mut pg = PgConnection::connect(url).await?;
     let source_version = snapshot::schema_version(&mut sqlite).await?;
     let target_version = pg_schema_version(&mut pg).await?;
     if source_version != target_version {
-        return Err(BackupError::validation(
+        return Err(StoreError::validation(
             "schema",
             format!("the snapshot has schema {source_version} and PostgreSQL {target_version}; migrate both first"),
         ));
