@@ -14,7 +14,7 @@ use crate::model::StoreInfo;
 /// A connection of a dialect's database, the one a transaction derefs to.
 pub(crate) type Connection<D> = <<D as Dialect>::Db as sqlx::Database>::Connection;
 
-pub(crate) trait Dialect: Send + Sync + Sized {
+pub(crate) trait Dialect: Send + Sync {
     /// The sqlx database the store talks to.
     type Db: sqlx::Database;
 
