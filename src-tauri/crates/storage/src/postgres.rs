@@ -10,7 +10,7 @@ use crate::blob::BlobStore;
 use crate::error::{Result, StoreError};
 use crate::model::{Backend, StoreInfo};
 use crate::schema;
-use crate::sql::impl_sql_store;
+use crate::sql::{impl_sql_store, Dialect};
 
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/postgres");
 
@@ -32,27 +32,13 @@ impl PgStore {
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Storage(format!("cannot connect to {}: {e}", redact_password(url))))?;
-        let applied = applied_versions(&pool).await?;
+        let applied = PgStore::applied_versions(&pool).await?;
         if let Err(err) = schema::refuse_newer(&MIGRATOR, &applied) {
             pool.close().await;
             return Err(err);
         }
         PgStore::assemble(pool, blobs, &MIGRATOR, Backend::Postgres, redact_password(url), apply_migrations).await
     }
-}
-
-async fn applied_versions(pool: &PgPool) -> Result<Vec<i64>> {
-    let table: Option<(i32,)> = sqlx::query_as(
-        "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'",
-    )
-    .fetch_optional(pool)
-    .await?;
-    if table.is_none() {
-        return Ok(Vec::new());
-    }
-    let rows: Vec<(i64,)> =
-        sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version").fetch_all(pool).await?;
-    Ok(rows.into_iter().map(|(v,)| v).collect())
 }
 
 /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`, for messages and the UI.
@@ -65,28 +51,63 @@ pub fn redact_password(url: &str) -> String {
     }
 }
 
-/// Indexes new commits for full-text search: their message and changed paths.
-async fn refresh_search(conn: &mut sqlx::PgConnection, commit_ids: &[i64]) -> Result<()> {
-    let mut qb = sqlx::QueryBuilder::<sqlx::Postgres>::new(
-        "UPDATE commits c SET search = to_tsvector('simple', c.message || ' ' || translate( \
-         COALESCE((SELECT string_agg(f.path, ' ') FROM file_changes f WHERE f.commit_id = c.id), ''), '/._-', '    ')) \
-         WHERE c.id IN (",
-    );
-    let mut list = qb.separated(", ");
-    for id in commit_ids {
-        list.push_bind(*id);
+impl Dialect for PgStore {
+    type Db = sqlx::Postgres;
+
+    fn pool(&self) -> &PgPool {
+        &self.pool
     }
-    qb.push(")");
-    qb.build().execute(&mut *conn).await?;
-    Ok(())
+
+    fn blobs(&self) -> &BlobStore {
+        &self.blobs
+    }
+
+    fn store_info(&self) -> &StoreInfo {
+        &self.info
+    }
+
+    fn migrator(&self) -> &'static Migrator {
+        self.migrator
+    }
+
+    async fn applied_versions(pool: &PgPool) -> Result<Vec<i64>> {
+        let table: Option<(i32,)> = sqlx::query_as(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'",
+        )
+        .fetch_optional(pool)
+        .await?;
+        if table.is_none() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+            .fetch_all(pool)
+            .await?;
+        Ok(rows.into_iter().map(|(v,)| v).collect())
+    }
+
+    /// Indexes new commits for full-text search: their message and changed paths.
+    async fn refresh_search(conn: &mut sqlx::PgConnection, commit_ids: &[i64]) -> Result<()> {
+        let mut qb = sqlx::QueryBuilder::<sqlx::Postgres>::new(
+            "UPDATE commits c SET search = to_tsvector('simple', c.message || ' ' || translate( \
+             COALESCE((SELECT string_agg(f.path, ' ') FROM file_changes f WHERE f.commit_id = c.id), ''), '/._-', '    ')) \
+             WHERE c.id IN (",
+        );
+        let mut list = qb.separated(", ");
+        for id in commit_ids {
+            list.push_bind(*id);
+        }
+        qb.push(")");
+        qb.build().execute(&mut *conn).await?;
+        Ok(())
+    }
+
+    /// The search vector lives on the commit row, so deleting the commits removes it.
+    async fn forget_search(_conn: &mut sqlx::PgConnection, _repository_id: i64) -> Result<()> {
+        Ok(())
+    }
 }
 
-/// The search vector lives on the commit row, so deleting the commits removes it.
-async fn forget_search(_conn: &mut sqlx::PgConnection, _repository_id: i64) -> Result<()> {
-    Ok(())
-}
-
-impl_sql_store!(PgStore, sqlx::Postgres);
+impl_sql_store!(PgStore);
 
 #[cfg(test)]
 mod tests {

@@ -11,7 +11,7 @@ use crate::blob::BlobStore;
 use crate::error::{Result, StoreError};
 use crate::model::{Backend, StoreInfo};
 use crate::schema;
-use crate::sql::impl_sql_store;
+use crate::sql::{impl_sql_store, Dialect};
 
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/sqlite");
 
@@ -30,7 +30,7 @@ impl SqliteStore {
         if path.exists() {
             let options = SqliteConnectOptions::new().filename(path).read_only(true);
             let probe = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
-            let applied = applied_versions(&probe).await;
+            let applied = SqliteStore::applied_versions(&probe).await;
             probe.close().await;
             schema::refuse_newer(&MIGRATOR, &applied?)?;
         } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -66,42 +66,63 @@ impl SqliteStore {
     }
 }
 
-async fn applied_versions(pool: &SqlitePool) -> Result<Vec<i64>> {
-    let table: Option<(String,)> =
-        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
-            .fetch_optional(pool)
+impl Dialect for SqliteStore {
+    type Db = sqlx::Sqlite;
+
+    fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    fn blobs(&self) -> &BlobStore {
+        &self.blobs
+    }
+
+    fn store_info(&self) -> &StoreInfo {
+        &self.info
+    }
+
+    fn migrator(&self) -> &'static Migrator {
+        self.migrator
+    }
+
+    async fn applied_versions(pool: &SqlitePool) -> Result<Vec<i64>> {
+        let table: Option<(String,)> =
+            sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
+                .fetch_optional(pool)
+                .await?;
+        if table.is_none() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+            .fetch_all(pool)
             .await?;
-    if table.is_none() {
-        return Ok(Vec::new());
+        Ok(rows.into_iter().map(|(v,)| v).collect())
     }
-    let rows: Vec<(i64,)> =
-        sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version").fetch_all(pool).await?;
-    Ok(rows.into_iter().map(|(v,)| v).collect())
-}
 
-/// Indexes new commits for full-text search: their message and changed paths.
-async fn refresh_search(conn: &mut sqlx::SqliteConnection, commit_ids: &[i64]) -> Result<()> {
-    let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-        "INSERT INTO commit_search (rowid, message, paths) SELECT c.id, c.message, \
-         COALESCE((SELECT group_concat(f.path, ' ') FROM file_changes f WHERE f.commit_id = c.id), '') \
-         FROM commits c WHERE c.id IN (",
-    );
-    let mut list = qb.separated(", ");
-    for id in commit_ids {
-        list.push_bind(*id);
+    /// Indexes new commits for full-text search: their message and changed paths.
+    async fn refresh_search(conn: &mut sqlx::SqliteConnection, commit_ids: &[i64]) -> Result<()> {
+        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO commit_search (rowid, message, paths) SELECT c.id, c.message, \
+             COALESCE((SELECT group_concat(f.path, ' ') FROM file_changes f WHERE f.commit_id = c.id), '') \
+             FROM commits c WHERE c.id IN (",
+        );
+        let mut list = qb.separated(", ");
+        for id in commit_ids {
+            list.push_bind(*id);
+        }
+        qb.push(")");
+        qb.build().execute(&mut *conn).await?;
+        Ok(())
     }
-    qb.push(")");
-    qb.build().execute(&mut *conn).await?;
-    Ok(())
+
+    /// Drops a repository's commits from the full-text table (a virtual table has no cascade).
+    async fn forget_search(conn: &mut sqlx::SqliteConnection, repository_id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM commit_search WHERE rowid IN (SELECT id FROM commits WHERE repository_id = $1)")
+            .bind(repository_id)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
 }
 
-/// Drops a repository's commits from the full-text table (a virtual table has no cascade).
-async fn forget_search(conn: &mut sqlx::SqliteConnection, repository_id: i64) -> Result<()> {
-    sqlx::query("DELETE FROM commit_search WHERE rowid IN (SELECT id FROM commits WHERE repository_id = $1)")
-        .bind(repository_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-impl_sql_store!(SqliteStore, sqlx::Sqlite);
+impl_sql_store!(SqliteStore);

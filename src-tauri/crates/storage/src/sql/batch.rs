@@ -1,0 +1,276 @@
+//! Writing a batch of commits: validation and diff preparation before the transaction (plain
+//! code), and `sql_insert_batch!`, the multi-row statements inside it.
+
+use crate::blob::{prepare_diff, BlobStore, PreparedDiff};
+use crate::error::Result;
+use crate::model::{CommitTotals, NewCommit, NewFileChange, StorageResult, StorageStatus};
+use crate::store::CommitBatchItem;
+use crate::validate;
+
+/// A validated batch with its diffs compressed and hashed, ready for one transaction.
+pub(crate) struct PreparedCommit {
+    pub commit: NewCommit,
+    pub changes: Vec<(NewFileChange, Option<PreparedDiff>)>,
+    pub totals: CommitTotals,
+}
+
+/// Validates every commit (field names say which commit: `commits[3].author.name`), compresses the
+/// diffs, and uploads the large ones to the blob store. Nothing reaches the database here; blobs
+/// are content-addressed, so one uploaded for a batch that later fails is harmless.
+pub(crate) async fn prepare_batch(batch: &[CommitBatchItem], blobs: &BlobStore) -> Result<Vec<PreparedCommit>> {
+    let commits = validate::batch(batch)?;
+    let mut prepared = Vec::with_capacity(batch.len());
+    for (commit, (_, changes)) in commits.into_iter().zip(batch) {
+        let mut prepared_changes = Vec::with_capacity(changes.len());
+        for change in changes {
+            let diff = match &change.prepared_diff {
+                Some(prepared) => Some(prepared.clone()),
+                None => change.diff.as_deref().map(prepare_diff),
+            };
+            if let Some(diff) = diff.as_ref().filter(|d| !d.inline) {
+                blobs.put(&diff.sha256, diff.compressed.clone()).await?;
+            }
+            prepared_changes.push((change.without_diff(), diff));
+        }
+        prepared.push(PreparedCommit { commit, totals: CommitTotals::of(changes), changes: prepared_changes });
+    }
+    Ok(prepared)
+}
+
+/// Bound parameters per statement: under SQLite's limit (32766) and PostgreSQL's (65535).
+pub(crate) const PARAMS_PER_STATEMENT: usize = 30_000;
+
+/// Splits rows so a multi-row statement with `columns` parameters per row stays under the limit.
+pub(crate) fn chunks_of<T>(rows: &[T], columns: usize) -> std::slice::Chunks<'_, T> {
+    rows.chunks((PARAMS_PER_STATEMENT / columns).clamp(1, 1000))
+}
+
+/// Diff blobs go in chunks of at most ~16 MiB of compressed bytes, so one statement stays small.
+pub(crate) fn diff_chunks<'a>(diffs: &'a [&'a PreparedDiff]) -> Vec<&'a [&'a PreparedDiff]> {
+    const MAX_BYTES: usize = 16 * 1024 * 1024;
+    let mut chunks = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, diff) in diffs.iter().enumerate() {
+        let size = if diff.inline { diff.compressed.len() } else { 0 };
+        if i > start && (bytes + size > MAX_BYTES || i - start >= 1000) {
+            chunks.push(&diffs[start..i]);
+            start = i;
+            bytes = 0;
+        }
+        bytes += size;
+    }
+    if start < diffs.len() {
+        chunks.push(&diffs[start..]);
+    }
+    chunks
+}
+
+/// The result for one commit of a batch: `fresh` when this occurrence was inserted.
+pub(crate) fn batch_result(p: &PreparedCommit, commit_id: Option<i64>, fresh: bool) -> StorageResult {
+    let hash = p.commit.hash.clone();
+    let (status, message) = if fresh {
+        (StorageStatus::Stored, format!("stored commit {hash} with {} file changes", p.changes.len()))
+    } else {
+        (StorageStatus::Duplicate, format!("commit {hash} is already stored; nothing was written"))
+    };
+    StorageResult {
+        success: true,
+        status,
+        hash,
+        commit_id,
+        message,
+        timestamp: crate::store::now_rfc3339(),
+        metadata: p.totals,
+        error_code: None,
+    }
+}
+
+/// Instantiates `insert_batch` for a `Dialect` (it calls the dialect's `refresh_search`).
+macro_rules! sql_insert_batch {
+    ($store:ty) => {
+        const _: () = {
+            use $crate::sql::Dialect;
+            type Db = <$store as Dialect>::Db;
+
+            impl $store {
+                /// Writes a prepared batch with multi-row statements (a few per hundred commits rather than
+                /// a dozen per commit): commits, then parents, diff blobs and file changes of the new ones.
+                async fn insert_batch(
+                    conn: &mut <Db as sqlx::Database>::Connection,
+                    repository_id: i64,
+                    prepared: &[$crate::sql::batch::PreparedCommit],
+                ) -> $crate::error::Result<Vec<$crate::model::StorageResult>> {
+                    use std::collections::HashMap;
+                    use $crate::sql::batch::chunks_of;
+                    let stored_at = chrono::Utc::now().timestamp();
+
+                    // The first occurrence of a hash is the one inserted; later ones are duplicates.
+                    let mut seen = std::collections::HashSet::new();
+                    let firsts: Vec<&$crate::sql::batch::PreparedCommit> =
+                        prepared.iter().filter(|p| seen.insert(p.commit.hash.as_str())).collect();
+
+                    let mut new_ids: HashMap<String, i64> = HashMap::new();
+                    for chunk in chunks_of(&firsts, 23) {
+                        let mut qb = sqlx::QueryBuilder::<Db>::new(
+                            "INSERT INTO commits (repository_id, hash, author_name, author_email, author_time, \
+                             author_tz_offset, committer_name, committer_email, committer_time, committer_tz_offset, \
+                             message, pusher, commit_count, total_additions, total_deletions, files_changed, parent_count, \
+                             stored_at, raw_author_name, raw_author_email, raw_committer_name, raw_committer_email, \
+                             message_bytes) ",
+                        );
+                        qb.push_values(chunk.iter(), |mut row, item| {
+                            let c = &item.commit;
+                            row.push_bind(repository_id)
+                                .push_bind(c.hash.as_str())
+                                .push_bind(c.author.name.as_str())
+                                .push_bind(c.author.email.as_str())
+                                .push_bind(c.author.time)
+                                .push_bind(c.author.tz_offset_minutes)
+                                .push_bind(c.committer.name.as_str())
+                                .push_bind(c.committer.email.as_str())
+                                .push_bind(c.committer.time)
+                                .push_bind(c.committer.tz_offset_minutes)
+                                .push_bind(c.message.as_str())
+                                .push_bind(c.pusher.as_deref())
+                                .push_bind(c.commit_count)
+                                .push_bind(item.totals.total_additions)
+                                .push_bind(item.totals.total_deletions)
+                                .push_bind(item.totals.files_changed)
+                                .push_bind(c.parents.len() as i64)
+                                .push_bind(stored_at)
+                                .push_bind(c.raw_author.as_ref().map(|i| i.name.as_str()))
+                                .push_bind(c.raw_author.as_ref().map(|i| i.email.as_str()))
+                                .push_bind(c.raw_committer.as_ref().map(|i| i.name.as_str()))
+                                .push_bind(c.raw_committer.as_ref().map(|i| i.email.as_str()))
+                                .push_bind(c.message_bytes.as_deref());
+                        });
+                        qb.push(" ON CONFLICT (repository_id, hash) DO NOTHING RETURNING id, hash");
+                        let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+                        new_ids.extend(rows.into_iter().map(|(id, hash)| (hash, id)));
+                    }
+
+                    // Commits already in the store before this batch: their ids, for the duplicate results.
+                    let existing: Vec<&str> =
+                        firsts.iter().map(|p| p.commit.hash.as_str()).filter(|h| !new_ids.contains_key(*h)).collect();
+                    let mut old_ids: HashMap<String, i64> = HashMap::new();
+                    for chunk in chunks_of(&existing, 1) {
+                        let mut qb = sqlx::QueryBuilder::<Db>::new("SELECT id, hash FROM commits WHERE repository_id = ");
+                        qb.push_bind(repository_id).push(" AND hash IN (");
+                        let mut list = qb.separated(", ");
+                        for hash in chunk {
+                            list.push_bind(*hash);
+                        }
+                        qb.push(")");
+                        let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+                        old_ids.extend(rows.into_iter().map(|(id, hash)| (hash, id)));
+                    }
+
+                    let inserted: Vec<(i64, &$crate::sql::batch::PreparedCommit)> =
+                        firsts.iter().filter_map(|p| new_ids.get(&p.commit.hash).map(|id| (*id, *p))).collect();
+
+                    let parents: Vec<(i64, i64, &str)> = inserted
+                        .iter()
+                        .flat_map(|(id, p)| p.commit.parents.iter().enumerate().map(move |(i, h)| (*id, i as i64, h.as_str())))
+                        .collect();
+                    for chunk in chunks_of(&parents, 3) {
+                        let mut qb = sqlx::QueryBuilder::<Db>::new("INSERT INTO commit_parents (commit_id, position, parent_hash) ");
+                        qb.push_values(chunk.iter(), |mut row, (id, position, hash)| {
+                            row.push_bind(*id).push_bind(*position).push_bind(*hash);
+                        });
+                        qb.build().execute(&mut *conn).await?;
+                    }
+
+                    // Diff texts, once per content hash.
+                    let mut diffs: Vec<&$crate::blob::PreparedDiff> = Vec::new();
+                    let mut diff_seen = std::collections::HashSet::new();
+                    for (_, p) in &inserted {
+                        for diff in p.changes.iter().filter_map(|(_, d)| d.as_ref()) {
+                            if diff_seen.insert(diff.sha256.as_str()) {
+                                diffs.push(diff);
+                            }
+                        }
+                    }
+                    let mut diff_ids: HashMap<String, i64> = HashMap::new();
+                    for chunk in $crate::sql::batch::diff_chunks(&diffs) {
+                        let mut qb = sqlx::QueryBuilder::<Db>::new("INSERT INTO diff_blobs (sha256, size, storage, compressed) ");
+                        qb.push_values(chunk.iter(), |mut row, d| {
+                            let (storage, compressed) =
+                                if d.inline { ("inline", Some(d.compressed.as_slice())) } else { ("external", None) };
+                            row.push_bind(d.sha256.as_str()).push_bind(d.size).push_bind(storage).push_bind(compressed);
+                        });
+                        qb.push(" ON CONFLICT (sha256) DO NOTHING RETURNING id, sha256");
+                        let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+                        diff_ids.extend(rows.into_iter().map(|(id, sha)| (sha, id)));
+                    }
+                    let known_elsewhere: Vec<&str> =
+                        diffs.iter().map(|d| d.sha256.as_str()).filter(|s| !diff_ids.contains_key(*s)).collect();
+                    for chunk in chunks_of(&known_elsewhere, 1) {
+                        let mut qb = sqlx::QueryBuilder::<Db>::new("SELECT id, sha256 FROM diff_blobs WHERE sha256 IN (");
+                        let mut list = qb.separated(", ");
+                        for sha in chunk {
+                            list.push_bind(*sha);
+                        }
+                        qb.push(")");
+                        let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+                        diff_ids.extend(rows.into_iter().map(|(id, sha)| (sha, id)));
+                    }
+
+                    let rows: Vec<(i64, i64, &$crate::model::NewFileChange, Option<i64>)> = inserted
+                        .iter()
+                        .flat_map(|(id, p)| {
+                            let diff_ids = &diff_ids;
+                            p.changes.iter().enumerate().map(move |(i, (change, diff))| {
+                                (*id, i as i64, change, diff.as_ref().and_then(|d| diff_ids.get(&d.sha256).copied()))
+                            })
+                        })
+                        .collect();
+                    for chunk in chunks_of(&rows, 12) {
+                        let mut qb = sqlx::QueryBuilder::<Db>::new(
+                            "INSERT INTO file_changes (commit_id, position, path, old_path, change_kind, is_binary, \
+                             additions, deletions, diff_blob_id, path_bytes, old_path_bytes, is_submodule) ",
+                        );
+                        qb.push_values(chunk.iter(), |mut row, (id, position, change, diff_id)| {
+                            row.push_bind(*id)
+                                .push_bind(*position)
+                                .push_bind(change.path.as_str())
+                                .push_bind(change.old_path.as_deref())
+                                .push_bind(change.kind.as_str())
+                                .push_bind(change.is_binary)
+                                .push_bind(change.additions)
+                                .push_bind(change.deletions)
+                                .push_bind(*diff_id)
+                                .push_bind(change.path_bytes.as_deref())
+                                .push_bind(change.old_path_bytes.as_deref())
+                                .push_bind(change.is_submodule);
+                        });
+                        qb.build().execute(&mut *conn).await?;
+                    }
+
+                    let inserted_ids: Vec<i64> = inserted.iter().map(|(id, _)| *id).collect();
+                    for chunk in chunks_of(&inserted_ids, 1) {
+                        <Self as Dialect>::refresh_search(&mut *conn, chunk).await?;
+                    }
+
+                    let first_ids: HashMap<&str, i64> = firsts
+                        .iter()
+                        .map(|p| {
+                            let hash = p.commit.hash.as_str();
+                            (hash, new_ids.get(hash).or_else(|| old_ids.get(hash)).copied().unwrap_or_default())
+                        })
+                        .collect();
+                    let mut emitted = std::collections::HashSet::new();
+                    Ok(prepared
+                        .iter()
+                        .map(|p| {
+                            let hash = p.commit.hash.as_str();
+                            let fresh = new_ids.contains_key(hash) && emitted.insert(hash);
+                            $crate::sql::batch::batch_result(p, first_ids.get(hash).copied(), fresh)
+                        })
+                        .collect())
+                }
+            }
+        };
+    };
+}
+
+pub(crate) use sql_insert_batch;

@@ -1,0 +1,42 @@
+//! The backend contract: everything the shared SQL needs from a backend and cannot say portably.
+//! `SqliteStore` and `PgStore` implement it; the shared code reaches the backend only through it
+//! (`<Self as Dialect>::refresh_search(..)`, `self.pool()`), so the compiler checks that both
+//! backends provide all of it with the same signatures.
+
+use std::future::Future;
+
+use sqlx::migrate::Migrator;
+
+use crate::blob::BlobStore;
+use crate::error::Result;
+use crate::model::StoreInfo;
+
+/// A connection of a dialect's database, the one a transaction derefs to.
+pub(crate) type Connection<D> = <<D as Dialect>::Db as sqlx::Database>::Connection;
+
+pub(crate) trait Dialect: Send + Sync {
+    /// The sqlx database the store talks to.
+    type Db: sqlx::Database;
+
+    /// The connection pool every statement runs on.
+    fn pool(&self) -> &sqlx::Pool<Self::Db>;
+    /// Where large diffs live (the database holds small ones inline).
+    fn blobs(&self) -> &BlobStore;
+    /// What the store is and where; `backend` is what query compilation specialises on.
+    fn store_info(&self) -> &StoreInfo;
+    /// The migrations this build knows for the backend.
+    fn migrator(&self) -> &'static Migrator;
+
+    /// The migration versions applied to the database behind `pool` (none when it has no
+    /// migration table yet). Takes a pool, not a store: opening checks a database before the
+    /// store exists.
+    fn applied_versions(pool: &sqlx::Pool<Self::Db>) -> impl Future<Output = Result<Vec<i64>>> + Send;
+
+    /// Indexes newly inserted commits for full-text search (message and changed paths), in the
+    /// caller's transaction.
+    fn refresh_search(conn: &mut Connection<Self>, commit_ids: &[i64]) -> impl Future<Output = Result<()>> + Send;
+
+    /// Removes a repository's commits from the full-text index before the repository is deleted,
+    /// in the caller's transaction (a no-op where the index is part of the commit row).
+    fn forget_search(conn: &mut Connection<Self>, repository_id: i64) -> impl Future<Output = Result<()>> + Send;
+}

@@ -1,0 +1,176 @@
+//! What changes the store: repositories, commit batches, the refs a sync records, and the audit
+//! log line each of them writes in its transaction.
+
+/// Instantiates the writes for a `Dialect`.
+macro_rules! sql_writes {
+    ($store:ty) => {
+        const _: () = {
+            use $crate::sql::Dialect;
+            type Db = <$store as Dialect>::Db;
+
+            impl $store {
+                async fn ensure_repository(
+                    &self,
+                    workspace: &str,
+                    name: &str,
+                    path: Option<&str>,
+                ) -> $crate::error::Result<$crate::model::Repository> {
+                    $crate::validate::non_empty_text("workspace", workspace)?;
+                    $crate::validate::non_empty_text("name", name)?;
+                    if let Some(path) = path {
+                        $crate::validate::non_empty_text("path", path)?;
+                    }
+                    match self.repository_by_name(name).await {
+                        Err($crate::error::StoreError::NotFound { .. }) => {}
+                        found => return found,
+                    }
+                    let now = chrono::Utc::now().timestamp();
+                    let mut tx = self.pool().begin().await?;
+                    sqlx::query("INSERT INTO workspaces (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+                        .bind(workspace)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    let (id,): (i64,) = sqlx::query_as(
+                        "INSERT INTO repositories (workspace_id, name, path, created_at) \
+                         SELECT id, $2, $3, $4 FROM workspaces WHERE name = $1 RETURNING id",
+                    )
+                    .bind(workspace)
+                    .bind(name)
+                    .bind(path)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    Self::audit(&mut *tx, "repository.create", "repository", Some(&id.to_string()), Some(name)).await?;
+                    tx.commit().await?;
+                    self.repository_by_name(name).await
+                }
+
+                async fn delete_repository(&self, name: &str) -> $crate::error::Result<i64> {
+                    let repository = self.repository_by_name(name).await?;
+                    let mut tx = self.pool().begin().await?;
+                    <Self as Dialect>::forget_search(&mut *tx, repository.id).await?;
+                    sqlx::query("DELETE FROM repositories WHERE id = $1").bind(repository.id).execute(&mut *tx).await?;
+                    sqlx::query(
+                        "DELETE FROM diff_blobs WHERE NOT EXISTS \
+                         (SELECT 1 FROM file_changes f WHERE f.diff_blob_id = diff_blobs.id)",
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                    let detail = format!("{} ({} commits)", repository.name, repository.commit_count);
+                    Self::audit(&mut *tx, "repository.delete", "repository", Some(&repository.id.to_string()), Some(&detail))
+                        .await?;
+                    tx.commit().await?;
+                    Ok(repository.commit_count)
+                }
+
+                async fn store_commits(
+                    &self,
+                    repository_id: i64,
+                    batch: &[$crate::store::CommitBatchItem],
+                ) -> $crate::error::Result<Vec<$crate::model::StorageResult>> {
+                    let prepared = $crate::sql::batch::prepare_batch(batch, self.blobs()).await?;
+                    let mut tx = self.pool().begin().await?;
+                    let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM repositories WHERE id = $1")
+                        .bind(repository_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if exists.is_none() {
+                        return Err($crate::error::StoreError::not_found(format!("repository {repository_id}")));
+                    }
+                    let results = Self::insert_batch(&mut *tx, repository_id, &prepared).await?;
+                    let stored: Vec<&str> = results
+                        .iter()
+                        .filter(|r| r.status == $crate::model::StorageStatus::Stored)
+                        .map(|r| r.hash.as_str())
+                        .collect();
+                    if !stored.is_empty() {
+                        let detail = match stored.as_slice() {
+                            [only] => only.to_string(),
+                            _ => format!("{} commits", stored.len()),
+                        };
+                        Self::audit(&mut *tx, "commit.store", "repository", Some(&repository_id.to_string()), Some(&detail))
+                            .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(results)
+                }
+
+                async fn finish_sync(
+                    &self,
+                    repository_id: i64,
+                    refs: &[$crate::model::GitRef],
+                    is_shallow: bool,
+                ) -> $crate::error::Result<()> {
+                    for (i, r) in refs.iter().enumerate() {
+                        $crate::validate::non_empty_text(&format!("refs[{i}].name"), &r.name)?;
+                        $crate::validate::full_hash(&format!("refs[{i}].target"), &r.target)?;
+                    }
+                    let now = chrono::Utc::now().timestamp();
+                    let mut tx = self.pool().begin().await?;
+                    let updated = sqlx::query("UPDATE repositories SET last_synced_at = $1, is_shallow = $2 WHERE id = $3")
+                        .bind(now)
+                        .bind(is_shallow)
+                        .bind(repository_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    if updated.rows_affected() == 0 {
+                        return Err($crate::error::StoreError::not_found(format!("repository {repository_id}")));
+                    }
+                    // Refs are updated in place, not replaced, so the reachable commits computed for a
+                    // ref that did not move stay valid (see `ensure_reach`).
+                    let stored: Vec<(String,)> = sqlx::query_as("SELECT name FROM refs WHERE repository_id = $1")
+                        .bind(repository_id)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                    let current: std::collections::HashSet<&str> = refs.iter().map(|r| r.name.as_str()).collect();
+                    for (gone,) in stored.iter().filter(|(name,)| !current.contains(name.as_str())) {
+                        sqlx::query("DELETE FROM refs WHERE repository_id = $1 AND name = $2")
+                            .bind(repository_id)
+                            .bind(gone)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    for r in refs {
+                        sqlx::query(
+                            "INSERT INTO refs (repository_id, name, kind, target_hash, updated_at) VALUES ($1, $2, $3, $4, $5) \
+                             ON CONFLICT (repository_id, name) DO UPDATE SET kind = excluded.kind, \
+                             target_hash = excluded.target_hash, updated_at = excluded.updated_at",
+                        )
+                        .bind(repository_id)
+                        .bind(&r.name)
+                        .bind(r.kind.as_str())
+                        .bind(r.target.to_ascii_lowercase())
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    Self::audit(&mut *tx, "repository.sync", "repository", Some(&repository_id.to_string()), Some(&format!("{} refs", refs.len())))
+                        .await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn audit(
+                    conn: &mut <Db as sqlx::Database>::Connection,
+                    action: &str,
+                    entity: &str,
+                    entity_id: Option<&str>,
+                    detail: Option<&str>,
+                ) -> $crate::error::Result<()> {
+                    sqlx::query("INSERT INTO audit_log (at, action, entity, entity_id, detail) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(chrono::Utc::now().timestamp())
+                        .bind(action)
+                        .bind(entity)
+                        .bind(entity_id)
+                        .bind(detail)
+                        .execute(&mut *conn)
+                        .await?;
+                    Ok(())
+                }
+            }
+        };
+    };
+}
+
+pub(crate) use sql_writes;
