@@ -71,9 +71,9 @@ pub trait AnalysisRunStore {
 pub(crate) const RUN_COLUMNS: &str = "id, repository_id, kind, parameters, revision, status, created_at, started_at, \
     finished_at, duration_ms, result_version, error_code, error";
 
-/// `AnalysisRunStore` for a store type with a `pool` of backend `$db`.
+/// `AnalysisRunStore` for a store type that implements `Dialect` (its pool).
 macro_rules! impl_analysis_runs {
-    ($store:ty, $db:ty) => {
+    ($store:ty) => {
         #[async_trait::async_trait]
         impl $crate::analysis_runs::AnalysisRunStore for $store {
             async fn insert_analysis_run(&self, run: &$crate::analysis_runs::NewAnalysisRun) -> $crate::error::Result<i64> {
@@ -87,14 +87,14 @@ macro_rules! impl_analysis_runs {
                 .bind(&run.revision)
                 .bind(&run.run_key)
                 .bind(run.created_at)
-                .fetch_one(&self.pool)
+                .fetch_one($crate::sql::Dialect::pool(self))
                 .await?;
                 Ok(id)
             }
 
             async fn analysis_run(&self, id: i64) -> $crate::error::Result<Option<$crate::analysis_runs::AnalysisRunRow>> {
                 let sql = format!("SELECT {}, result FROM analysis_runs WHERE id = $1", $crate::analysis_runs::RUN_COLUMNS);
-                Ok(sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?)
+                Ok(sqlx::query_as(&sql).bind(id).fetch_optional($crate::sql::Dialect::pool(self)).await?)
             }
 
             async fn reusable_analysis_run(
@@ -114,7 +114,7 @@ macro_rules! impl_analysis_runs {
                     .bind(kind)
                     .bind(run_key)
                     .bind(result_version)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional($crate::sql::Dialect::pool(self))
                     .await?)
             }
 
@@ -128,7 +128,7 @@ macro_rules! impl_analysis_runs {
                      ORDER BY id DESC LIMIT $2",
                     $crate::analysis_runs::RUN_COLUMNS
                 );
-                Ok(sqlx::query_as(&sql).bind(repository_id).bind(i64::from(limit)).fetch_all(&self.pool).await?)
+                Ok(sqlx::query_as(&sql).bind(repository_id).bind(i64::from(limit)).fetch_all($crate::sql::Dialect::pool(self)).await?)
             }
 
             async fn start_analysis_run(&self, id: i64, started_at: i64) -> $crate::error::Result<bool> {
@@ -137,7 +137,7 @@ macro_rules! impl_analysis_runs {
                 )
                 .bind(id)
                 .bind(started_at)
-                .execute(&self.pool)
+                .execute($crate::sql::Dialect::pool(self))
                 .await?;
                 Ok(done.rows_affected() == 1)
             }
@@ -159,7 +159,7 @@ macro_rules! impl_analysis_runs {
                 .bind(&finished.result)
                 .bind(&finished.error_code)
                 .bind(&finished.error)
-                .execute(&self.pool)
+                .execute($crate::sql::Dialect::pool(self))
                 .await?;
                 Ok(())
             }
@@ -167,5 +167,5 @@ macro_rules! impl_analysis_runs {
     };
 }
 
-impl_analysis_runs!(crate::sqlite::SqliteStore, sqlx::Sqlite);
-impl_analysis_runs!(crate::postgres::PgStore, sqlx::Postgres);
+impl_analysis_runs!(crate::sqlite::SqliteStore);
+impl_analysis_runs!(crate::postgres::PgStore);

@@ -238,9 +238,9 @@ pub(crate) fn author_path_lines_sql(s: &ScopeSql) -> String {
     )
 }
 
-/// `HistoryStats` for a store type with a `pool` of backend `$db`.
+/// `HistoryStats` for a store type that implements `Dialect` (its pool).
 macro_rules! impl_history_stats {
-    ($store:ty, $db:ty) => {
+    ($store:ty) => {
         #[async_trait::async_trait]
         impl $crate::history::HistoryStats for $store {
             async fn author_days(
@@ -249,7 +249,9 @@ macro_rules! impl_history_stats {
             ) -> $crate::error::Result<Vec<$crate::history::AuthorDay>> {
                 let s = $crate::history::ScopeSql::new(scope);
                 let sql = $crate::history::author_days_sql(&s);
-                Ok($crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds).fetch_all(&self.pool).await?)
+                Ok($crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds)
+                    .fetch_all($crate::sql::Dialect::pool(self))
+                    .await?)
             }
 
             async fn day_totals(
@@ -258,7 +260,9 @@ macro_rules! impl_history_stats {
             ) -> $crate::error::Result<Vec<$crate::history::DayTotals>> {
                 let s = $crate::history::ScopeSql::new(scope);
                 let sql = $crate::history::day_totals_sql(&s);
-                Ok($crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds).fetch_all(&self.pool).await?)
+                Ok($crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds)
+                    .fetch_all($crate::sql::Dialect::pool(self))
+                    .await?)
             }
 
             async fn hour_counts(
@@ -267,7 +271,9 @@ macro_rules! impl_history_stats {
             ) -> $crate::error::Result<Vec<$crate::history::HourCount>> {
                 let s = $crate::history::ScopeSql::new(scope);
                 let sql = $crate::history::hour_counts_sql(&s);
-                Ok($crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds).fetch_all(&self.pool).await?)
+                Ok($crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds)
+                    .fetch_all($crate::sql::Dialect::pool(self))
+                    .await?)
             }
 
             async fn path_totals(
@@ -276,7 +282,9 @@ macro_rules! impl_history_stats {
             ) -> $crate::error::Result<Vec<$crate::history::PathTotals>> {
                 let s = $crate::history::ScopeSql::new(scope);
                 let sql = $crate::history::path_totals_sql(&s);
-                Ok($crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds).fetch_all(&self.pool).await?)
+                Ok($crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds)
+                    .fetch_all($crate::sql::Dialect::pool(self))
+                    .await?)
             }
 
             async fn commit_paths(
@@ -286,7 +294,9 @@ macro_rules! impl_history_stats {
             ) -> $crate::error::Result<Vec<(i64, String)>> {
                 let mut s = $crate::history::ScopeSql::new(scope);
                 let sql = $crate::history::commit_paths_sql(&mut s, which);
-                Ok($crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds).fetch_all(&self.pool).await?)
+                Ok($crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds)
+                    .fetch_all($crate::sql::Dialect::pool(self))
+                    .await?)
             }
 
             async fn count_wide_commits(
@@ -296,8 +306,9 @@ macro_rules! impl_history_stats {
             ) -> $crate::error::Result<i64> {
                 let mut s = $crate::history::ScopeSql::new(scope);
                 let sql = $crate::history::count_wide_commits_sql(&mut s, max_files);
-                let (count,): (i64,) =
-                    $crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds).fetch_one(&self.pool).await?;
+                let (count,): (i64,) = $crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds)
+                    .fetch_one($crate::sql::Dialect::pool(self))
+                    .await?;
                 Ok(count)
             }
 
@@ -307,11 +318,13 @@ macro_rules! impl_history_stats {
             ) -> $crate::error::Result<Vec<$crate::history::AuthorPathLines>> {
                 let s = $crate::history::ScopeSql::new(scope);
                 let sql = $crate::history::author_path_lines_sql(&s);
-                Ok($crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds).fetch_all(&self.pool).await?)
+                Ok($crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds)
+                    .fetch_all($crate::sql::Dialect::pool(self))
+                    .await?)
             }
         }
     };
 }
 
-impl_history_stats!(crate::sqlite::SqliteStore, sqlx::Sqlite);
-impl_history_stats!(crate::postgres::PgStore, sqlx::Postgres);
+impl_history_stats!(crate::sqlite::SqliteStore);
+impl_history_stats!(crate::postgres::PgStore);

@@ -16,7 +16,7 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/postgres");
 
 #[derive(Debug)]
 pub struct PgStore {
-    pub(crate) pool: PgPool,
+    pool: PgPool,
     blobs: BlobStore,
     info: StoreInfo,
     migrator: &'static Migrator,
@@ -71,18 +71,8 @@ impl Dialect for PgStore {
     }
 
     async fn applied_versions(pool: &PgPool) -> Result<Vec<i64>> {
-        let table: Option<(i32,)> = sqlx::query_as(
-            "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'",
-        )
-        .fetch_optional(pool)
-        .await?;
-        if table.is_none() {
-            return Ok(Vec::new());
-        }
-        let rows: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
-            .fetch_all(pool)
-            .await?;
-        Ok(rows.into_iter().map(|(v,)| v).collect())
+        let mut conn = pool.acquire().await?;
+        crate::schema::pg_applied_versions(&mut conn).await
     }
 
     /// Indexes new commits for full-text search: their message and changed paths.

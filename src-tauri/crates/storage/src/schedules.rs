@@ -96,9 +96,9 @@ macro_rules! bind_schedule {
 }
 pub(crate) use bind_schedule;
 
-/// `ScheduleStore` for a store type with a `pool` of backend `$db`.
+/// `ScheduleStore` for a store type that implements `Dialect` (its pool).
 macro_rules! impl_schedules {
-    ($store:ty, $db:ty) => {
+    ($store:ty) => {
         #[async_trait::async_trait]
         impl $crate::schedules::ScheduleStore for $store {
             async fn insert_schedule(&self, s: &$crate::schedules::ScheduleRow) -> $crate::error::Result<()> {
@@ -107,7 +107,7 @@ macro_rules! impl_schedules {
                            last_backup, created_at) \
                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
                 $crate::schedules::bind_schedule!(sqlx::query(sql), s)
-                    .execute(&self.pool)
+                    .execute($crate::sql::Dialect::pool(self))
                     .await
                     .map_err(|e| $crate::schedules::schedule_error(e, Some(&s.name)))?;
                 Ok(())
@@ -115,7 +115,7 @@ macro_rules! impl_schedules {
 
             async fn schedules(&self) -> $crate::error::Result<Vec<$crate::schedules::ScheduleRow>> {
                 let sql = format!("SELECT {} FROM backup_schedules ORDER BY name", $crate::schedules::COLUMNS);
-                sqlx::query_as(&sql).fetch_all(&self.pool).await.map_err(|e| $crate::schedules::schedule_error(e, None))
+                sqlx::query_as(&sql).fetch_all($crate::sql::Dialect::pool(self)).await.map_err(|e| $crate::schedules::schedule_error(e, None))
             }
 
             async fn due_schedules(&self, now: i64) -> $crate::error::Result<Vec<$crate::schedules::ScheduleRow>> {
@@ -126,7 +126,7 @@ macro_rules! impl_schedules {
                 );
                 sqlx::query_as(&sql)
                     .bind(now)
-                    .fetch_all(&self.pool)
+                    .fetch_all($crate::sql::Dialect::pool(self))
                     .await
                     .map_err(|e| $crate::schedules::schedule_error(e, None))
             }
@@ -134,7 +134,7 @@ macro_rules! impl_schedules {
             async fn delete_schedule(&self, name: &str) -> $crate::error::Result<bool> {
                 let done = sqlx::query("DELETE FROM backup_schedules WHERE name = $1")
                     .bind(name)
-                    .execute(&self.pool)
+                    .execute($crate::sql::Dialect::pool(self))
                     .await
                     .map_err(|e| $crate::schedules::schedule_error(e, None))?;
                 Ok(done.rows_affected() > 0)
@@ -156,7 +156,7 @@ macro_rules! impl_schedules {
                 .bind(&run.backup)
                 .bind(run.next_run_at)
                 .bind(id)
-                .execute(&self.pool)
+                .execute($crate::sql::Dialect::pool(self))
                 .await
                 .map_err(|e| $crate::schedules::schedule_error(e, None))?;
                 Ok(())
@@ -165,8 +165,8 @@ macro_rules! impl_schedules {
     };
 }
 
-impl_schedules!(crate::sqlite::SqliteStore, sqlx::Sqlite);
-impl_schedules!(crate::postgres::PgStore, sqlx::Postgres);
+impl_schedules!(crate::sqlite::SqliteStore);
+impl_schedules!(crate::postgres::PgStore);
 
 /// Writes `schedules` (ids kept) into the SQLite database file at `path` in place of its own, in
 /// one transaction: a restore keeps the installation's schedules rather than the backup's.

@@ -17,7 +17,7 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/sqlite");
 
 #[derive(Debug)]
 pub struct SqliteStore {
-    pub(crate) pool: SqlitePool,
+    pool: SqlitePool,
     blobs: BlobStore,
     info: StoreInfo,
     migrator: &'static Migrator,
@@ -86,17 +86,8 @@ impl Dialect for SqliteStore {
     }
 
     async fn applied_versions(pool: &SqlitePool) -> Result<Vec<i64>> {
-        let table: Option<(String,)> =
-            sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
-                .fetch_optional(pool)
-                .await?;
-        if table.is_none() {
-            return Ok(Vec::new());
-        }
-        let rows: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
-            .fetch_all(pool)
-            .await?;
-        Ok(rows.into_iter().map(|(v,)| v).collect())
+        let mut conn = pool.acquire().await?;
+        crate::schema::sqlite_applied_versions(&mut conn).await
     }
 
     /// Indexes new commits for full-text search: their message and changed paths.
