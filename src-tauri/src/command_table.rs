@@ -185,7 +185,9 @@ pub fn render(mut commands: Vec<CommandSpec>, used: &BTreeSet<String>) -> String
     for name in used.iter().filter(|n| *n != "Channel") {
         out.push_str(&format!("import type {{ {name} }} from \"./{name}\";\n"));
     }
-    out.push_str("\n/** Command name → the arguments the UI passes and the result it gets. */\nexport interface Commands {\n");
+    out.push_str(
+        "\n/** Command name → the arguments the UI passes and the result it gets. */\nexport interface Commands {\n",
+    );
     for c in &commands {
         if !c.doc.is_empty() {
             out.push_str("  /**\n");

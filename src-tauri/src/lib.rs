@@ -1,8 +1,11 @@
 //! The desktop shell: opens the store, exposes the core through thin Tauri commands, and maps
-//! errors to `{code, message}`. No SQL or git here.
+//! errors to `{code, message}`. No SQL or git here. The UI's command table is generated from the
+//! `#[tauri::command]` fns (see `command_table.rs`).
 
 mod analyses;
 mod backups;
+#[cfg(test)]
+mod command_table;
 mod commands;
 mod exclusive;
 mod export_file;

@@ -1,10 +1,13 @@
 /**
- * The fields of the filter model and the operators each takes, as the backend's query compiler
- * accepts them (src-tauri/crates/storage/src/query/compile.rs): the builder offers only valid
- * combinations, and the backend still checks every filter it receives.
+ * The fields of the filter model, generated from the backend's one field table
+ * (`bindings/filterFields.ts`, written from src-tauri/crates/storage/src/query/compile.rs), and the
+ * operators the builder offers for each kind, in the order it offers them (the first is the
+ * default). The backend accepts more (see each field's `ops`) and still checks every filter.
  */
+import type { FieldKind } from "../../bindings/FieldKind";
+import { FILTER_FIELDS } from "../../bindings/filterFields";
 
-export type FieldKind = "text" | "path" | "hash" | "int" | "date" | "bool" | "words" | "ref";
+export type { FieldKind };
 
 export type Op = "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "like" | "glob" | "match";
 
@@ -14,23 +17,7 @@ export interface FieldInfo {
   kind: FieldKind;
 }
 
-export const FIELDS: readonly FieldInfo[] = [
-  { id: "text", label: "Words (full text)", kind: "words" },
-  { id: "author", label: "Author", kind: "text" },
-  { id: "committer", label: "Committer", kind: "text" },
-  { id: "message", label: "Message", kind: "text" },
-  { id: "path", label: "Path", kind: "path" },
-  { id: "date", label: "Date", kind: "date" },
-  { id: "author_date", label: "Author date", kind: "date" },
-  { id: "hash", label: "Hash", kind: "hash" },
-  { id: "additions", label: "Additions", kind: "int" },
-  { id: "deletions", label: "Deletions", kind: "int" },
-  { id: "files_changed", label: "Files changed", kind: "int" },
-  { id: "merge", label: "Merge commit", kind: "bool" },
-  { id: "branch", label: "Branch or tag", kind: "ref" },
-  { id: "repository", label: "Repository", kind: "text" },
-  { id: "workspace", label: "Workspace", kind: "text" },
-];
+export const FIELDS: readonly FieldInfo[] = FILTER_FIELDS.map(({ id, label, kind }) => ({ id, label, kind }));
 
 const ORDERED: readonly Op[] = ["eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in"];
 

@@ -2,7 +2,9 @@
 //! is a bound parameter, never spliced into the SQL text. A wrong field, operator or value gets a
 //! `query` error that names the problem and lists what is valid.
 
+use serde::Serialize;
 use serde_json::Value;
+use ts_rs::TS;
 
 use super::model::{CommitQuery, Condition, Filter, DEFAULT_LIMIT, MAX_DEPTH, MAX_IN_VALUES, MAX_LIMIT};
 use crate::error::{Result, StoreError};
@@ -43,8 +45,12 @@ pub struct CompiledQuery {
     pub join_sql: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+/// What a filter field holds, which decides the operators it takes and how values are read. The
+/// UI's `FieldKind` is generated from it (`ref` is a branch or tag).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export, rename = "FieldKind")]
+pub enum Kind {
     Text,
     Path,
     Hash,
@@ -54,57 +60,92 @@ enum Kind {
     /// Full-text: words or a phrase in the message or the changed paths.
     Words,
     /// Reachable from a branch or tag.
+    #[serde(rename = "ref")]
     Branch,
 }
 
-const TEXT_OPS: &[&str] = &["eq", "ne", "in", "not_in", "like"];
-const PATH_OPS: &[&str] = &["eq", "ne", "in", "not_in", "like", "glob"];
-const HASH_OPS: &[&str] = &["eq", "ne", "in", "not_in"];
-const ORDERED_OPS: &[&str] = &["eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in"];
-const BOOL_OPS: &[&str] = &["eq", "ne"];
-const WORDS_OPS: &[&str] = &["match"];
-const BRANCH_OPS: &[&str] = &["eq", "ne", "in", "not_in"];
-
-/// Field name → its type and the columns it reads (a field over two columns matches either).
-fn field(name: &str) -> Option<(Kind, &'static [&'static str])> {
-    Some(match name {
-        "repository" => (Kind::Text, &["r.name"]),
-        "workspace" => (Kind::Text, &["w.name"]),
-        "hash" => (Kind::Hash, &["c.hash"]),
-        "author" => (Kind::Text, &["c.author_name", "c.author_email"]),
-        "committer" => (Kind::Text, &["c.committer_name", "c.committer_email"]),
-        "message" => (Kind::Text, &["c.message"]),
-        // A file renamed away also changed its old path, as `git log -- PATH` sees it.
-        "path" => (Kind::Path, &["f.path", "f.old_path"]),
-        "date" => (Kind::Date, &["c.committer_time"]),
-        "author_date" => (Kind::Date, &["c.author_time"]),
-        "additions" => (Kind::Int, &["c.total_additions"]),
-        "deletions" => (Kind::Int, &["c.total_deletions"]),
-        "files_changed" => (Kind::Int, &["c.files_changed"]),
-        "merge" => (Kind::Bool, &["c.parent_count"]),
-        "text" => (Kind::Words, &["c.id"]),
-        "branch" => (Kind::Branch, &["c.id"]),
-        _ => return None,
-    })
+impl Kind {
+    /// The operators a field of this kind accepts.
+    pub fn ops(self) -> &'static [&'static str] {
+        match self {
+            Kind::Text => &["eq", "ne", "in", "not_in", "like"],
+            Kind::Path => &["eq", "ne", "in", "not_in", "like", "glob"],
+            Kind::Hash | Kind::Branch => &["eq", "ne", "in", "not_in"],
+            Kind::Int | Kind::Date => &["eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in"],
+            Kind::Bool => &["eq", "ne"],
+            Kind::Words => &["match"],
+        }
+    }
 }
 
-pub const FIELDS: &[&str] = &[
-    "repository",
-    "workspace",
-    "hash",
-    "author",
-    "committer",
-    "message",
-    "path",
-    "date",
-    "author_date",
-    "additions",
-    "deletions",
-    "files_changed",
-    "merge",
-    "text",
-    "branch",
+/// One filter field: its name in the filter model, what the UI calls it, its kind and the columns
+/// it reads (a field over two columns matches either).
+struct FieldDef {
+    name: &'static str,
+    label: &'static str,
+    kind: Kind,
+    columns: &'static [&'static str],
+}
+
+/// The filter fields, in the order the UI offers them: the one table of them (the UI's list is
+/// generated from it, see `filter_fields`).
+const FIELD_TABLE: &[FieldDef] = &[
+    FieldDef { name: "text", label: "Words (full text)", kind: Kind::Words, columns: &["c.id"] },
+    FieldDef { name: "author", label: "Author", kind: Kind::Text, columns: &["c.author_name", "c.author_email"] },
+    FieldDef {
+        name: "committer",
+        label: "Committer",
+        kind: Kind::Text,
+        columns: &["c.committer_name", "c.committer_email"],
+    },
+    FieldDef { name: "message", label: "Message", kind: Kind::Text, columns: &["c.message"] },
+    // A file renamed away also changed its old path, as `git log -- PATH` sees it.
+    FieldDef { name: "path", label: "Path", kind: Kind::Path, columns: &["f.path", "f.old_path"] },
+    FieldDef { name: "date", label: "Date", kind: Kind::Date, columns: &["c.committer_time"] },
+    FieldDef { name: "author_date", label: "Author date", kind: Kind::Date, columns: &["c.author_time"] },
+    FieldDef { name: "hash", label: "Hash", kind: Kind::Hash, columns: &["c.hash"] },
+    FieldDef { name: "additions", label: "Additions", kind: Kind::Int, columns: &["c.total_additions"] },
+    FieldDef { name: "deletions", label: "Deletions", kind: Kind::Int, columns: &["c.total_deletions"] },
+    FieldDef { name: "files_changed", label: "Files changed", kind: Kind::Int, columns: &["c.files_changed"] },
+    FieldDef { name: "merge", label: "Merge commit", kind: Kind::Bool, columns: &["c.parent_count"] },
+    FieldDef { name: "branch", label: "Branch or tag", kind: Kind::Branch, columns: &["c.id"] },
+    FieldDef { name: "repository", label: "Repository", kind: Kind::Text, columns: &["r.name"] },
+    FieldDef { name: "workspace", label: "Workspace", kind: Kind::Text, columns: &["w.name"] },
 ];
+
+/// Field name → its kind and the columns it reads.
+fn field(name: &str) -> Option<(Kind, &'static [&'static str])> {
+    FIELD_TABLE.iter().find(|f| f.name == name).map(|f| (f.kind, f.columns))
+}
+
+/// The names of the filter fields.
+pub fn field_names() -> Vec<&'static str> {
+    FIELD_TABLE.iter().map(|f| f.name).collect()
+}
+
+/// A filter field as the UI's filter builder offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct FilterField {
+    pub id: String,
+    pub label: String,
+    pub kind: Kind,
+    /// Every operator the field accepts.
+    pub ops: Vec<String>,
+}
+
+/// Every filter field, for the UI (`ui/src/bindings/filterFields.ts` is written from this).
+pub fn filter_fields() -> Vec<FilterField> {
+    FIELD_TABLE
+        .iter()
+        .map(|f| FilterField {
+            id: f.name.into(),
+            label: f.label.into(),
+            kind: f.kind,
+            ops: f.kind.ops().iter().map(|op| op.to_string()).collect(),
+        })
+        .collect()
+}
 
 const SORTS: &[&str] =
     &["date", "author_date", "additions", "deletions", "files_changed", "author", "hash", "relevance"];
@@ -288,17 +329,10 @@ impl Compiler {
     }
 
     fn condition(&mut self, c: &Condition) -> Result<String> {
-        let (kind, columns) = field(&c.field)
-            .ok_or_else(|| invalid(format!("unknown field {:?}; valid fields: {}", c.field, FIELDS.join(", "))))?;
-        let ops = match kind {
-            Kind::Text => TEXT_OPS,
-            Kind::Path => PATH_OPS,
-            Kind::Hash => HASH_OPS,
-            Kind::Int | Kind::Date => ORDERED_OPS,
-            Kind::Bool => BOOL_OPS,
-            Kind::Words => WORDS_OPS,
-            Kind::Branch => BRANCH_OPS,
-        };
+        let (kind, columns) = field(&c.field).ok_or_else(|| {
+            invalid(format!("unknown field {:?}; valid fields: {}", c.field, field_names().join(", ")))
+        })?;
+        let ops = kind.ops();
         if !ops.contains(&c.op.as_str()) {
             return Err(invalid(format!(
                 "operator {:?} does not apply to {} (a {}); valid: {}",
@@ -543,6 +577,27 @@ fn glob_to_regex(glob: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes `filterFields.ts` beside the ts-rs bindings (`TS_RS_EXPORT_DIR`, set for cargo in
+    /// `.cargo/config.toml`): the UI's filter builder reads the fields from there, and the test
+    /// script fails when the committed file differs.
+    #[test]
+    fn writes_the_filter_fields_for_the_ui() {
+        let fields = filter_fields();
+        assert_eq!(fields.len(), field_names().len());
+        assert!(fields.iter().all(|f| field(&f.id).is_some() && !f.ops.is_empty()));
+        let branch = fields.iter().find(|f| f.id == "branch").unwrap();
+        assert_eq!(serde_json::to_value(branch.kind).unwrap(), "ref");
+        let Ok(dir) = std::env::var("TS_RS_EXPORT_DIR") else { return };
+        let json = serde_json::to_string_pretty(&fields).unwrap();
+        let text = format!(
+            "// Generated from the filter field table in src-tauri/crates/storage/src/query/compile.rs; do not\n\
+             // edit (`cargo test` rewrites it).\n\
+             import type {{ FilterField }} from \"./FilterField\";\n\n\
+             export const FILTER_FIELDS: readonly FilterField[] = {json};\n"
+        );
+        std::fs::write(std::path::Path::new(&dir).join("filterFields.ts"), text).unwrap();
+    }
 
     fn query(filter: Filter) -> CommitQuery {
         CommitQuery { filter: Some(filter), ..CommitQuery::default() }

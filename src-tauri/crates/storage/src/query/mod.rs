@@ -6,7 +6,7 @@ pub mod model;
 pub mod snippet;
 pub mod syntax;
 
-pub use compile::{parse_date, Bind, CompiledQuery, FIELDS};
+pub use compile::{field_names, filter_fields, parse_date, Bind, CompiledQuery, FilterField, Kind as FieldKind};
 pub use model::{CommitPage, CommitQuery, Condition, Filter, QueryOptions, SavedQuery};
 pub use snippet::{Snippet, SnippetPart};
 pub use syntax::parse_search;

@@ -1,0 +1,155 @@
+// Generated from the #[tauri::command] fns in src-tauri/src by src-tauri/src/command_table.rs;
+// do not edit (`cargo test` rewrites it).
+import type { Channel } from "@tauri-apps/api/core";
+import type { AnalysisProgress } from "./AnalysisProgress";
+import type { AnalysisRequest } from "./AnalysisRequest";
+import type { AnalysisRun } from "./AnalysisRun";
+import type { AppInfo } from "./AppInfo";
+import type { AppSettings } from "./AppSettings";
+import type { BackupInfo } from "./BackupInfo";
+import type { BackupProgress } from "./BackupProgress";
+import type { BackupSettings } from "./BackupSettings";
+import type { CommitPage } from "./CommitPage";
+import type { CommitQuery } from "./CommitQuery";
+import type { CommitWithChanges } from "./CommitWithChanges";
+import type { CreateReport } from "./CreateReport";
+import type { ExportProgress } from "./ExportProgress";
+import type { Filter } from "./Filter";
+import type { GitRef } from "./GitRef";
+import type { ImportProgress } from "./ImportProgress";
+import type { ImportReport } from "./ImportReport";
+import type { NewSchedule } from "./NewSchedule";
+import type { QueryOptions } from "./QueryOptions";
+import type { Repository } from "./Repository";
+import type { RestorePreview } from "./RestorePreview";
+import type { RestoreReport } from "./RestoreReport";
+import type { RetentionDecision } from "./RetentionDecision";
+import type { RetentionPolicy } from "./RetentionPolicy";
+import type { SavedQuery } from "./SavedQuery";
+import type { Schedule } from "./Schedule";
+import type { ScheduleSpec } from "./ScheduleSpec";
+import type { StoreInfo } from "./StoreInfo";
+import type { VerifyReport } from "./VerifyReport";
+
+/** Command name → the arguments the UI passes and the result it gets. */
+export interface Commands {
+  add_schedule: { args: { schedule: NewSchedule }; result: Schedule };
+  cancel_analysis: { args: Record<string, never>; result: boolean };
+  cancel_backup: { args: Record<string, never>; result: boolean };
+  /**
+   * Cancels the running import (it stops between commits and keeps what was stored). Returns
+   * whether an import was running.
+   */
+  cancel_import: { args: Record<string, never>; result: boolean };
+  /**
+   * How many commits match the query's filter, exactly: the list sizes its scrollbar by it when
+   * the page's own count stopped at its cap.
+   */
+  count_commits: { args: { query: CommitQuery }; result: number };
+  /**
+   * A manual backup into every enabled destination, with progress; `cancel_backup` stops it.
+   */
+  create_backup: { args: { password: string | null; onProgress: Channel<BackupProgress> }; result: CreateReport };
+  delete_backup: { args: { path: string }; result: null };
+  delete_saved_query: { args: { name: string }; result: null };
+  /**
+   * Writes a run's result to `path`: the whole result as JSON, or one of its tables (`table`: a
+   * field of the result holding a list, e.g. `authors`, `files`, `pairs`) as CSV, JSON or NDJSON.
+   * Returns how many rows were written (1 for a whole result).
+   */
+  export_analysis: { args: { runId: number; table: string | null; format: string; path: string }; result: number };
+  /**
+   * Writes every commit the History list shows — `query`, narrowed by the search-box `search` when
+   * given — to `path` as `format` (`csv`, `json`, `ndjson`), through `PATH.partial`. Returns how
+   * many commits were written.
+   */
+  export_commits: { args: { query: CommitQuery; search: string | null; format: string; path: string; onProgress: Channel<ExportProgress> }; result: number };
+  /**
+   * One stored run with its result.
+   */
+  get_analysis_run: { args: { runId: number }; result: AnalysisRun };
+  get_backup_settings: { args: Record<string, never>; result: BackupSettings };
+  get_commit: { args: { repositoryId: number; hash: string }; result: CommitWithChanges };
+  /**
+   * A commit with its file list but without the diff texts; `get_file_diff` reads one file's diff.
+   */
+  get_commit_stat: { args: { repositoryId: number; hash: string }; result: CommitWithChanges };
+  /**
+   * One file's diff text (lossy UTF-8 for display), or null when the change has none (binary).
+   */
+  get_file_diff: { args: { fileChangeId: number }; result: string | null };
+  get_settings: { args: Record<string, never>; result: AppSettings };
+  /**
+   * Imports (or syncs) a repository folder. Runs on the async runtime, so the window stays
+   * responsive; progress goes through `on_progress`; `cancel_import` stops it between commits.
+   */
+  import_repository: { args: { path: string; name: string | null; onProgress: Channel<ImportProgress> }; result: ImportReport };
+  /**
+   * A repository's stored runs, newest first, without their results.
+   */
+  list_analysis_runs: { args: { repository: string; limit: number | null }; result: AnalysisRun[] };
+  /**
+   * Every backup in every destination, newest first (damaged ones included, marked).
+   */
+  list_backups: { args: Record<string, never>; result: BackupInfo[] };
+  /**
+   * Branches and tags of a repository (for the branch selector).
+   */
+  list_refs: { args: { repositoryId: number }; result: GitRef[] };
+  list_repositories: { args: Record<string, never>; result: Repository[] };
+  list_saved_queries: { args: Record<string, never>; result: SavedQuery[] };
+  list_schedules: { args: Record<string, never>; result: Schedule[] };
+  /**
+   * The search-box syntax compiled to the filter model (the filter builder shows the same filter).
+   */
+  parse_search: { args: { text: string }; result: Filter };
+  preview_restore: { args: { path: string }; result: RestorePreview };
+  /**
+   * The next `count` run times of a schedule (RFC 3339 UTC), or why the spec is wrong.
+   */
+  preview_schedule: { args: { spec: ScheduleSpec; count: number | null }; result: string[] };
+  /**
+   * Retention over every destination: with `dry_run`, only what would go and why.
+   */
+  prune_backups: { args: { policy: RetentionPolicy; dryRun: boolean }; result: RetentionDecision[] };
+  query_commits: { args: { query: CommitQuery }; result: CommitPage };
+  /**
+   * Removes a repository and everything stored about it (not its folder on disk); returns how many
+   * commits went. Waits for no import: while one runs it answers `busy`.
+   */
+  remove_repository: { args: { name: string }; result: number };
+  remove_schedule: { args: { name: string }; result: null };
+  rename_saved_query: { args: { name: string; newName: string }; result: SavedQuery };
+  /**
+   * Restores a backup over the current data: a safety backup of the current data first, the store
+   * closed while the files are swapped, then reopened. If anything fails the current data stays.
+   */
+  restore_backup: { args: { path: string; password: string | null; onProgress: Channel<BackupProgress> }; result: RestoreReport };
+  /**
+   * Runs `request` (a stored result is reused while the history and the parameters are the same);
+   * a failed or cancelled run comes back as a run with `error`.
+   */
+  run_analysis: { args: { request: AnalysisRequest; onProgress: Channel<AnalysisProgress> }; result: AnalysisRun };
+  save_backup_settings: { args: { settings: BackupSettings }; result: BackupSettings };
+  /**
+   * Saves the database URL (null or empty: the embedded SQLite file) after checking that it opens,
+   * then switches the app to it.
+   */
+  save_database_url: { args: { url: string | null }; result: AppInfo };
+  /**
+   * Saves `filter` under `name`, replacing a saved query of that name.
+   */
+  save_query: { args: { name: string; filter: Filter }; result: SavedQuery };
+  /**
+   * The search-box syntax (`author:alice path:src/ "fix crash"`), optionally limited to one
+   * repository by name.
+   */
+  search_commits: { args: { text: string; options: QueryOptions; repository: string | null }; result: CommitPage };
+  store_info: { args: Record<string, never>; result: AppInfo };
+  /**
+   * Opens the database at `url` (null or empty: the embedded SQLite file) without changing it and
+   * describes it; the settings screen's "Test connection".
+   */
+  test_connection: { args: { url: string | null }; result: StoreInfo };
+  verify_backup: { args: { path: string; password: string | null; onProgress: Channel<BackupProgress> }; result: VerifyReport };
+}
