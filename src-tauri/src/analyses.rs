@@ -31,7 +31,7 @@ pub async fn run_analysis(
     let progress = Progress::new(move |p| {
         let _ = on_progress.send(p);
     });
-    run_detached(move || async move { analyzer.run(&request, &progress, &cancel).await.map_err(|e| e.payload()) }).await
+    run_detached(move || async move { analyzer.run(&request, &progress, &cancel).await }).await
 }
 
 #[tauri::command]
@@ -50,15 +50,14 @@ pub async fn list_analysis_runs(
     limit: Option<u32>,
 ) -> CommandResult<Vec<AnalysisRun>> {
     let analyzer = analyzer(&state)?;
-    run_detached(move || async move { analyzer.runs(&repository, limit.unwrap_or(50)).await.map_err(|e| e.payload()) })
-        .await
+    run_detached(move || async move { analyzer.runs(&repository, limit.unwrap_or(50)).await }).await
 }
 
 /// One stored run with its result.
 #[tauri::command]
 pub async fn get_analysis_run(state: State<'_, AppState>, run_id: i64) -> CommandResult<AnalysisRun> {
     let analyzer = analyzer(&state)?;
-    run_detached(move || async move { analyzer.get_run(run_id).await.map_err(|e| e.payload()) }).await
+    run_detached(move || async move { analyzer.get_run(run_id).await }).await
 }
 
 /// Writes a run's result to `path`: the whole result as JSON, or one of its tables (`table`: a

@@ -125,7 +125,7 @@ pub fn save_backup_settings(state: State<'_, AppState>, settings: BackupSettings
 #[tauri::command]
 pub async fn list_backups(state: State<'_, AppState>) -> CommandResult<Vec<BackupInfo>> {
     let folders = backup_folders(&state).await;
-    let mut backups = repovault_backup::list(&folders).map_err(|e| e.payload())?;
+    let mut backups = repovault_backup::list(&folders)?;
     backups.sort_by(|a, b| b.created_at.cmp(&a.created_at));
     Ok(backups)
 }
@@ -172,7 +172,7 @@ pub async fn verify_backup(
 #[tauri::command]
 pub async fn delete_backup(state: State<'_, AppState>, path: String) -> CommandResult<()> {
     let path = known_backup(&state, &path).await?;
-    repovault_backup::delete(&path).map_err(|e| e.payload())
+    Ok(repovault_backup::delete(&path)?)
 }
 
 /// What a restore would replace: the current counts beside the backup's, and where the safety
@@ -189,8 +189,8 @@ pub struct RestorePreview {
 pub async fn preview_restore(state: State<'_, AppState>, path: String) -> CommandResult<RestorePreview> {
     let path = known_backup(&state, &path).await?;
     let store = state.store()?;
-    let repositories = store.repositories().await.map_err(|e| e.payload())?;
-    let saved = store.saved_queries().await.map_err(|e| e.payload())?;
+    let repositories = store.repositories().await?;
+    let saved = store.saved_queries().await?;
     let current = vec![
         TableCount { table: "repositories".into(), rows: repositories.len() as i64 },
         TableCount { table: "commits".into(), rows: repositories.iter().map(|r| r.commit_count).sum() },
@@ -240,7 +240,7 @@ pub async fn prune_backups(
 ) -> CommandResult<Vec<RetentionDecision>> {
     let _slot = if dry_run { None } else { Some(state.backup.begin()?) };
     let folders = repovault_backup::destinations::folders(&destinations(&state));
-    repovault_backup::retention::prune(&folders, &policy, dry_run).map_err(|e| e.payload())
+    Ok(repovault_backup::retention::prune(&folders, &policy, dry_run)?)
 }
 
 #[tauri::command]
@@ -264,7 +264,7 @@ pub async fn remove_schedule(state: State<'_, AppState>, name: String) -> Comman
 /// The next `count` run times of a schedule (RFC 3339 UTC), or why the spec is wrong.
 #[tauri::command]
 pub fn preview_schedule(spec: ScheduleSpec, count: Option<usize>) -> CommandResult<Vec<String>> {
-    repovault_backup::schedule::preview(&spec, chrono::Utc::now(), count.unwrap_or(5).min(20)).map_err(|e| e.payload())
+    Ok(repovault_backup::schedule::preview(&spec, chrono::Utc::now(), count.unwrap_or(5).min(20))?)
 }
 
 /// A path the caller names must be a backup in one of the known folders: the webview cannot

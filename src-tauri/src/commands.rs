@@ -32,7 +32,7 @@ pub async fn store_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
 
 #[tauri::command]
 pub async fn list_repositories(state: State<'_, AppState>) -> CommandResult<Vec<Repository>> {
-    state.store()?.repositories().await.map_err(|e| e.payload())
+    Ok(state.store()?.repositories().await?)
 }
 
 /// Imports (or syncs) a repository folder. Runs on the async runtime, so the window stays
@@ -78,7 +78,7 @@ pub async fn import_repository(
         &backup_first,
     )
     .await;
-    report.map_err(|e| e.payload())
+    Ok(report?)
 }
 
 /// Cancels the running import (it stops between commits and keeps what was stored). Returns
@@ -93,14 +93,14 @@ pub fn cancel_import(state: State<'_, AppState>) -> bool {
 
 #[tauri::command]
 pub async fn query_commits(state: State<'_, AppState>, query: CommitQuery) -> CommandResult<CommitPage> {
-    state.store()?.query_commits(&query).await.map_err(|e| e.payload())
+    Ok(state.store()?.query_commits(&query).await?)
 }
 
 /// How many commits match the query's filter, exactly: the list sizes its scrollbar by it when
 /// the page's own count stopped at its cap.
 #[tauri::command]
 pub async fn count_commits(state: State<'_, AppState>, query: CommitQuery) -> CommandResult<i64> {
-    state.store()?.count_commits(&query).await.map_err(|e| e.payload())
+    Ok(state.store()?.count_commits(&query).await?)
 }
 
 /// The search-box syntax (`author:alice path:src/ "fix crash"`), optionally limited to one
@@ -114,13 +114,13 @@ pub async fn search_commits(
 ) -> CommandResult<CommitPage> {
     let repository = repository.map(|name| Filter::condition("repository", "eq", name));
     let query = CommitQuery { filter: Some(search_filter(repository, &text)?), options };
-    state.store()?.query_commits(&query).await.map_err(|e| e.payload())
+    Ok(state.store()?.query_commits(&query).await?)
 }
 
 /// `base` narrowed by the search-box syntax: what `search_commits` lists and `export_commits`
 /// writes for the same screen.
 fn search_filter(base: Option<Filter>, text: &str) -> CommandResult<Filter> {
-    let search = query::parse_search(text).map_err(|e| e.payload())?;
+    let search = query::parse_search(text)?;
     Ok(match base {
         Some(base) => Filter::And(vec![base, search]),
         None => search,
@@ -168,13 +168,13 @@ pub async fn get_commit_stat(
     repository_id: i64,
     hash: String,
 ) -> CommandResult<CommitWithChanges> {
-    state.store()?.get_commit_stat(Some(repository_id), hash.trim()).await.map_err(|e| e.payload())
+    Ok(state.store()?.get_commit_stat(Some(repository_id), hash.trim()).await?)
 }
 
 /// One file's diff text (lossy UTF-8 for display), or null when the change has none (binary).
 #[tauri::command]
 pub async fn get_file_diff(state: State<'_, AppState>, file_change_id: i64) -> CommandResult<Option<String>> {
-    let bytes = state.store()?.diff_bytes(file_change_id).await.map_err(|e| e.payload())?;
+    let bytes = state.store()?.diff_bytes(file_change_id).await?;
     Ok(bytes
         .map(|bytes| String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())))
 }
@@ -182,18 +182,18 @@ pub async fn get_file_diff(state: State<'_, AppState>, file_change_id: i64) -> C
 /// The search-box syntax compiled to the filter model (the filter builder shows the same filter).
 #[tauri::command]
 pub fn parse_search(text: String) -> CommandResult<Filter> {
-    query::parse_search(&text).map_err(|e| e.payload())
+    Ok(query::parse_search(&text)?)
 }
 
 #[tauri::command]
 pub async fn list_saved_queries(state: State<'_, AppState>) -> CommandResult<Vec<SavedQuery>> {
-    state.store()?.saved_queries().await.map_err(|e| e.payload())
+    Ok(state.store()?.saved_queries().await?)
 }
 
 /// Saves `filter` under `name`, replacing a saved query of that name.
 #[tauri::command]
 pub async fn save_query(state: State<'_, AppState>, name: String, filter: Filter) -> CommandResult<SavedQuery> {
-    state.store()?.save_query(name.trim(), &filter).await.map_err(|e| e.payload())
+    Ok(state.store()?.save_query(name.trim(), &filter).await?)
 }
 
 #[tauri::command]
@@ -202,18 +202,18 @@ pub async fn rename_saved_query(
     name: String,
     new_name: String,
 ) -> CommandResult<SavedQuery> {
-    state.store()?.rename_saved_query(&name, new_name.trim()).await.map_err(|e| e.payload())
+    Ok(state.store()?.rename_saved_query(&name, new_name.trim()).await?)
 }
 
 #[tauri::command]
 pub async fn delete_saved_query(state: State<'_, AppState>, name: String) -> CommandResult<()> {
-    state.store()?.delete_saved_query(&name).await.map_err(|e| e.payload())
+    Ok(state.store()?.delete_saved_query(&name).await?)
 }
 
 /// Branches and tags of a repository (for the branch selector).
 #[tauri::command]
 pub async fn list_refs(state: State<'_, AppState>, repository_id: i64) -> CommandResult<Vec<GitRef>> {
-    state.store()?.refs(repository_id).await.map_err(|e| e.payload())
+    Ok(state.store()?.refs(repository_id).await?)
 }
 
 /// The settings screen's view: the data folder and the database URL in effect.
@@ -240,17 +240,13 @@ pub fn get_settings(state: State<'_, AppState>) -> AppSettings {
 /// describes it; the settings screen's "Test connection".
 #[tauri::command]
 pub async fn test_connection(state: State<'_, AppState>, url: Option<String>) -> CommandResult<StoreInfo> {
-    let mut config =
-        StoreConfig::for_data_dir(&state.data_dir, url.as_deref().map(str::trim)).map_err(|e| e.payload())?;
+    let mut config = StoreConfig::for_data_dir(&state.data_dir, url.as_deref().map(str::trim))?;
     config.apply_migrations = false;
     let open = tokio::time::timeout(std::time::Duration::from_secs(10), open_store(&config));
-    let store = open
-        .await
-        .map_err(|_| ErrorPayload {
-            code: repovault_storage::ErrorCode::Timeout,
-            message: "no answer from the database within 10 s".into(),
-        })?
-        .map_err(|e| e.payload())?;
+    let store = open.await.map_err(|_| ErrorPayload {
+        code: repovault_storage::ErrorCode::Timeout,
+        message: "no answer from the database within 10 s".into(),
+    })??;
     let info = store.info();
     store.close().await;
     Ok(info)
@@ -274,7 +270,7 @@ pub async fn get_commit(
     repository_id: i64,
     hash: String,
 ) -> CommandResult<CommitWithChanges> {
-    state.store()?.get_commit_by_hash(Some(repository_id), hash.trim()).await.map_err(|e| e.payload())
+    Ok(state.store()?.get_commit_by_hash(Some(repository_id), hash.trim()).await?)
 }
 
 /// Removes a repository and everything stored about it (not its folder on disk); returns how many
@@ -287,7 +283,7 @@ pub async fn remove_repository(state: State<'_, AppState>, name: String) -> Comm
         busy.message = "an import is running; wait for it to finish or cancel it before removing a repository".into();
         busy
     })?;
-    store.delete_repository(&name).await.map_err(|e| e.payload())
+    Ok(store.delete_repository(&name).await?)
 }
 
 /// A `validation` error naming the field, as the core's own validation errors do.

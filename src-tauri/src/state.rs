@@ -55,12 +55,12 @@ impl AppState {
     /// Where the store is (the database and blob store in effect), for work that opens its own
     /// connections: backups.
     pub fn store_config(&self) -> Result<StoreConfig, ErrorPayload> {
-        StoreConfig::for_data_dir(&self.data_dir, self.database_url().as_deref()).map_err(|e| e.payload())
+        StoreConfig::for_data_dir(&self.data_dir, self.database_url().as_deref()).map_err(ErrorPayload::from)
     }
 
     async fn open_configured(&self) -> OpenStore {
         let store = match self.store_config() {
-            Ok(config) => open_store(&config).await.map_err(|e| e.payload()),
+            Ok(config) => open_store(&config).await.map_err(ErrorPayload::from),
             Err(err) => Err(err),
         };
         if let Err(err) = &store {
