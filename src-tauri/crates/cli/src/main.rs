@@ -78,8 +78,9 @@ enum Command {
     },
     /// Write the commits matching a filter or search (default: all) to a file.
     Export {
-        #[arg(long, value_enum)]
-        format: Format,
+        /// csv, json or ndjson.
+        #[arg(long, value_parser = str::parse::<ExportFormat>, value_name = "csv|json|ndjson")]
+        format: ExportFormat,
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
         /// A filter as JSON (see `query`).
@@ -202,13 +203,6 @@ struct ImportArgs {
     /// Where that backup goes (repeatable). Default: <data dir>/backups.
     #[arg(long = "backup-dest", value_name = "DIR", conflicts_with = "no_backup")]
     backup_dest: Vec<PathBuf>,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum Format {
-    Csv,
-    Json,
-    Ndjson,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -376,11 +370,7 @@ async fn execute(command: &Command, store: &dyn Store, ctx: &backup::Context, ou
                 (None, Some(text)) => Some(parse_search(text)?),
                 (None, None) => None,
             };
-            let format = match format {
-                Format::Csv => ExportFormat::Csv,
-                Format::Json => ExportFormat::Json,
-                Format::Ndjson => ExportFormat::Ndjson,
-            };
+            let format = *format;
             // Written beside the target and renamed into place, so a failed export leaves no half file.
             let mut partial = repovault_export::PartialFile::create(file)
                 .map_err(|e| StoreError::validation("out", e.to_string()))?;
