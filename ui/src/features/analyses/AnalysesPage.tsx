@@ -89,10 +89,6 @@ export function AnalysesPage({ repos, repository, onRepositoryChange, onOpenPath
     runForm(next);
   }
 
-  async function openRun(runId: number) {
-    await analysis.open(runId);
-  }
-
   // Opening a stored run puts its kind and parameters in the form (to change and run again).
   useEffect(() => {
     if (shownRun === null) return;
@@ -252,7 +248,7 @@ export function AnalysesPage({ repos, repository, onRepositoryChange, onOpenPath
           <h2 id={`${id}-runs`} className="card__title">
             Earlier runs
           </h2>
-          <RunList runs={analysis.runs} current={shownRun?.id ?? null} disabled={busy} onOpen={(runId) => void openRun(runId)} />
+          <RunList runs={analysis.runs} current={shownRun?.id ?? null} disabled={busy} onOpen={analysis.open} />
         </aside>
       </div>
     </section>

@@ -183,6 +183,46 @@ describe("Analyses page", () => {
     expect(screen.getByTestId("analysis-cancelled")).toBeTruthy();
   });
 
+  it("lists the runs again once a run finishes, also a failed one, not while it runs", async () => {
+    await openAnalyses();
+    expect(calls("list_analysis_runs")).toEqual([{ repository: "demo", limit: 30 }]);
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("analysis-run-button"));
+    });
+    expect(calls("list_analysis_runs")).toHaveLength(1);
+    runs = [run(null, { id: 8, status: "failed", error: { code: "storage", message: "disk full" } })];
+    await act(async () => {
+      control.resolve(runs[0]!);
+    });
+    expect(calls("list_analysis_runs")).toHaveLength(2);
+    expect(screen.getAllByTestId("analysis-run").map((b) => b.dataset["status"])).toEqual(["failed"]);
+    expect(screen.getByTestId("error-message").textContent).toBe("disk full");
+  });
+
+  it("opens a stored run (Opening… first), shows a failure to load it, and loads it afresh when opened again", async () => {
+    runs = [run(null, { id: 3, kind: "hotspots" })];
+    const stored = tauri.hold("get_analysis_run");
+    await openAnalyses();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("analysis-run"));
+    });
+    expect(screen.getByTestId("analysis-result").dataset["status"]).toBe("opening");
+    expect(screen.getByTestId("analysis-result").textContent).toContain("Opening the run…");
+    await act(async () => {
+      stored.fail({ code: "not_found", message: "no analysis run 3" });
+    });
+    expect(screen.getByTestId("analysis-result").dataset["status"]).toBe("error");
+    expect(screen.getByTestId("error-message").textContent).toBe("no analysis run 3");
+
+    backend();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("analysis-run"));
+    });
+    expect(calls("get_analysis_run")).toEqual([{ runId: 3 }, { runId: 3 }]);
+    expect(screen.getByTestId("analysis-run-info").dataset["runId"]).toBe("3");
+    expect(screen.queryByTestId("error-banner")).toBeNull();
+  });
+
   it("shows a command error readably", async () => {
     backend({ run_analysis: () => Promise.reject({ code: "not_found", message: "no repository named demo" }) });
     await openAnalyses();

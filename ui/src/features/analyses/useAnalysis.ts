@@ -1,3 +1,4 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { api } from "../../shared/api";
@@ -6,6 +7,9 @@ import type { AnalysisRequest } from "../../bindings/AnalysisRequest";
 import type { AnalysisRun } from "../../bindings/AnalysisRun";
 import type { ErrorPayload } from "../../bindings/ErrorPayload";
 import { normalizeError } from "../../shared/errors";
+import { analysisKeys, runQuery, runsQuery } from "./queries";
+
+export { RUNS_LIMIT } from "./queries";
 
 export type RunsList = { status: "idle" } | { status: "loading" } | { status: "ok"; runs: AnalysisRun[] } | { status: "error"; error: ErrorPayload };
 
@@ -23,12 +27,13 @@ export interface Analysis {
   running: boolean;
   start: (request: AnalysisRequest) => Promise<void>;
   cancel: () => void;
-  open: (runId: number) => Promise<void>;
+  open: (runId: number) => void;
   reloadRuns: () => void;
   clear: () => void;
 }
 
-export const RUNS_LIMIT = 30;
+/** What the hook keeps; a stored run being opened is a query (`stored`), shown as `opening` until it is back. */
+type State = Exclude<Shown, { status: "opening" }> | { status: "stored"; runId: number };
 
 /**
  * One analysis at a time for the page: run (progress, cancel), open a stored run, and the
@@ -36,83 +41,93 @@ export const RUNS_LIMIT = 30;
  * one now chosen are dropped.
  */
 export function useAnalysis(repository: string | null): Analysis {
-  const [shown, setShown] = useState<Shown>({ status: "none" });
-  const [runs, setRuns] = useState<RunsList>({ status: "idle" });
+  const queryClient = useQueryClient();
+  const [state, setState] = useState<State>({ status: "none" });
   const running = useRef(false);
   const repoRef = useRef(repository);
   repoRef.current = repository;
   // Only the newest open/run may write what is shown.
   const seq = useRef(0);
 
+  // The earlier runs of the chosen repository (none chosen: nothing to list).
+  const runsResult = useQuery({ ...runsQuery(repository ?? ""), enabled: repository !== null });
+  const runs: RunsList =
+    repository === null
+      ? { status: "idle" }
+      : runsResult.status === "error"
+        ? { status: "error", error: normalizeError(runsResult.error) }
+        : runsResult.status === "success"
+          ? { status: "ok", runs: runsResult.data }
+          : { status: "loading" };
+
+  // The stored run being shown; leaving it (a run, another run, Clear) lets its query go, so
+  // opening it again loads it afresh ("Opening the run…"), as the first time.
+  const storedId = state.status === "stored" ? state.runId : null;
+  const stored = useQuery({ ...runQuery(storedId ?? -1), enabled: storedId !== null });
+  const shown: Shown =
+    state.status !== "stored"
+      ? state
+      : stored.status === "success"
+        ? { status: "run", run: stored.data }
+        : stored.status === "error"
+          ? { status: "error", error: normalizeError(stored.error) }
+          : { status: "opening", runId: state.runId };
+
   const reloadRuns = useCallback(() => {
     const repo = repoRef.current;
-    if (repo === null) {
-      setRuns({ status: "idle" });
-      return;
-    }
-    setRuns((r) => (r.status === "ok" ? r : { status: "loading" }));
-    api.listAnalysisRuns(repo, RUNS_LIMIT).then(
-      (list) => {
-        if (repoRef.current === repo) setRuns({ status: "ok", runs: list });
-      },
-      (error: unknown) => {
-        if (repoRef.current === repo) setRuns({ status: "error", error: normalizeError(error) });
-      },
-    );
-  }, []);
+    if (repo !== null) void queryClient.invalidateQueries({ queryKey: analysisKeys.runs(repo) });
+  }, [queryClient]);
 
   useEffect(() => {
     if (!running.current) {
       seq.current += 1;
-      setShown({ status: "none" });
+      setState({ status: "none" });
     }
-    setRuns({ status: "idle" });
-    reloadRuns();
-  }, [repository, reloadRuns]);
+  }, [repository]);
 
   const start = useCallback(
     async (request: AnalysisRequest) => {
       if (running.current) return;
       running.current = true;
       const mine = ++seq.current;
-      setShown({ status: "running", request, progress: null, cancelling: false });
+      setState({ status: "running", request, progress: null, cancelling: false });
       try {
         const run = await api.runAnalysis(request, (progress) =>
-          setShown((s) => (s.status === "running" ? { ...s, progress } : s)),
+          setState((s) => (s.status === "running" ? { ...s, progress } : s)),
         );
-        if (mine === seq.current && repoRef.current === request.repository) setShown({ status: "run", run });
+        if (mine === seq.current && repoRef.current === request.repository) setState({ status: "run", run });
       } catch (error) {
-        if (mine === seq.current) setShown({ status: "error", error: normalizeError(error) });
+        if (mine === seq.current) setState({ status: "error", error: normalizeError(error) });
       } finally {
         running.current = false;
-        if (repoRef.current === request.repository) reloadRuns();
-        else if (mine === seq.current) setShown({ status: "none" });
+        // A finished (or failed, or cancelled) run is stored: the repository's list changed.
+        void queryClient.invalidateQueries({ queryKey: analysisKeys.runs(request.repository) });
+        if (repoRef.current !== request.repository && mine === seq.current) setState({ status: "none" });
       }
     },
-    [reloadRuns],
+    [queryClient],
   );
 
   const cancel = useCallback(() => {
-    setShown((s) => (s.status === "running" ? { ...s, cancelling: true } : s));
+    setState((s) => (s.status === "running" ? { ...s, cancelling: true } : s));
     api.cancelAnalysis().catch(() => undefined);
   }, []);
 
-  const open = useCallback(async (runId: number) => {
-    if (running.current) return;
-    const mine = ++seq.current;
-    setShown({ status: "opening", runId });
-    try {
-      const run = await api.getAnalysisRun(runId);
-      if (mine === seq.current) setShown({ status: "run", run });
-    } catch (error) {
-      if (mine === seq.current) setShown({ status: "error", error: normalizeError(error) });
-    }
-  }, []);
+  const open = useCallback(
+    (runId: number) => {
+      if (running.current) return;
+      seq.current += 1;
+      // Opening the run already shown (or failed) loads it again, "Opening the run…" first.
+      void queryClient.resetQueries({ queryKey: analysisKeys.run(runId) });
+      setState({ status: "stored", runId });
+    },
+    [queryClient],
+  );
 
   const clear = useCallback(() => {
     if (running.current) return;
     seq.current += 1;
-    setShown({ status: "none" });
+    setState({ status: "none" });
   }, []);
 
   return { shown, runs, running: shown.status === "running", start, cancel, open, reloadRuns, clear };

@@ -1,23 +1,23 @@
 import { useEffect, useId, useState } from "react";
 
-import { api } from "../../shared/api";
 import type { BackupSettings } from "../../bindings/BackupSettings";
-import type { ErrorPayload } from "../../bindings/ErrorPayload";
 import { automaticForm, parseAutomatic, sameAutomatic, type AutomaticForm } from "./backupRules";
-import { normalizeError } from "../../shared/errors";
+import { mutationError } from "../../shared/query/queryClient";
+import { useSaveBackupSettings } from "./queries";
 import { ErrorBanner } from "../../shared/components/ErrorBanner";
 
 interface Props {
+  /** The saved settings (saving here replaces them for the whole page). */
   settings: BackupSettings;
-  onSaved: (settings: BackupSettings) => void;
 }
 
 /** Automatic backups: before an import of more than N commits, and when the app closes; Save. */
-export function AutomaticBackupsSection({ settings, onSaved }: Props) {
+export function AutomaticBackupsSection({ settings }: Props) {
   const id = useId();
   const [form, setForm] = useState<AutomaticForm>(() => automaticForm(settings));
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<ErrorPayload | null>(null);
+  const saveSettings = useSaveBackupSettings();
+  const saving = saveSettings.isPending;
+  const error = mutationError(saveSettings);
   const [saved, setSaved] = useState(false);
 
   // Newly saved values fill the form (saving the retention or destinations does not reset edits here).
@@ -37,15 +37,11 @@ export function AutomaticBackupsSection({ settings, onSaved }: Props) {
 
   async function save() {
     if (!check.ok || !changed || saving) return;
-    setSaving(true);
-    setError(null);
     try {
-      onSaved(await api.saveBackupSettings({ ...settings, ...check.settings }));
+      await saveSettings.mutateAsync({ ...settings, ...check.settings });
       setSaved(true);
-    } catch (e) {
-      setError(normalizeError(e));
-    } finally {
-      setSaving(false);
+    } catch {
+      // Shown from the mutation's error.
     }
   }
 

@@ -1,15 +1,16 @@
-import { useCallback, useEffect, useState, type Dispatch, type SetStateAction } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState, type Dispatch, type SetStateAction } from "react";
 
 import { api } from "../../shared/api";
 import type { Loadable } from "../../shared/loadable";
 import type { BackupInfo } from "../../bindings/BackupInfo";
-import type { BackupSettings } from "../../bindings/BackupSettings";
 import type { ErrorPayload } from "../../bindings/ErrorPayload";
 import type { RestorePreview } from "../../bindings/RestorePreview";
 import type { RestoreReport } from "../../bindings/RestoreReport";
-import type { Schedule } from "../../bindings/Schedule";
 import { describeCreate, describeRun, formatSize, formatTime, keepListed, TABLE_LABELS, verificationOf, type Verification } from "./backupRules";
 import { normalizeError } from "../../shared/errors";
+import { toLoadable } from "../../shared/query/queryClient";
+import { backupKeys, backupSettingsQuery, backupsQuery, schedulesQuery, useDeleteBackup, useRefetchBackups } from "./queries";
 import { formatCount } from "../../shared/format";
 import { useBackupJob } from "./useBackupJob";
 import type { ScheduleRuns } from "./useScheduleRuns";
@@ -60,46 +61,36 @@ function restoredText(report: RestoreReport): string {
  * One backup job runs at a time; its progress shows where it was started.
  */
 export function BackupsPage({ scheduleRuns, verifications, setVerifications, onRestored }: Props) {
-  const [backups, setBackups] = useState<Loadable<BackupInfo[]>>({ status: "loading" });
-  const [settings, setSettings] = useState<Loadable<BackupSettings>>({ status: "loading" });
-  const [schedules, setSchedules] = useState<Loadable<Schedule[]>>({ status: "loading" });
+  const queryClient = useQueryClient();
+  const refetch = useRefetchBackups();
+  const backupsResult = useQuery(backupsQuery());
+  const backups: Loadable<BackupInfo[]> = toLoadable(backupsResult);
+  const settings = toLoadable(useQuery(backupSettingsQuery()));
+  const schedules = toLoadable(useQuery(schedulesQuery()));
+  const deleteBackup = useDeleteBackup();
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [asking, setAsking] = useState<Asking | null>(null);
   const [preparing, setPreparing] = useState<string | null>(null);
   const [now, setNow] = useState(() => new Date());
   const job = useBackupJob();
 
-  const loadBackups = useCallback(async () => {
-    try {
-      const list = await api.listBackups();
-      setBackups({ status: "ok", data: list });
-      setVerifications((v) => keepListed(v, list));
-    } catch (e) {
-      setBackups({ status: "error", error: normalizeError(e) });
-    }
-    setNow(new Date());
-  }, [setVerifications]);
-
-  const loadSchedules = useCallback(async () => {
-    try {
-      setSchedules({ status: "ok", data: await api.listSchedules() });
-    } catch (e) {
-      setSchedules({ status: "error", error: normalizeError(e) });
-    }
-  }, []);
-
+  // Each new list drops the kept Verify results of backups no longer in it.
+  const listed = backupsResult.data;
   useEffect(() => {
-    api.getBackupSettings().then(
-      (data) => setSettings({ status: "ok", data }),
-      (e: unknown) => setSettings({ status: "error", error: normalizeError(e) }),
-    );
-  }, []);
+    if (listed !== undefined) setVerifications((v) => keepListed(v, listed));
+  }, [listed, setVerifications]);
+  // Each answer (or failure) of the list resets the clock its "… ago" texts count from.
+  const { dataUpdatedAt, errorUpdatedAt } = backupsResult;
+  useEffect(() => setNow(new Date()), [dataUpdatedAt, errorUpdatedAt]);
 
-  // A scheduled run (or the page opening) may have added backups and moved next runs.
+  // A scheduled run may have added backups and moved next runs (the page opening loads them anyway).
+  const seenRuns = useRef(scheduleRuns.runs);
   useEffect(() => {
-    void loadBackups();
-    void loadSchedules();
-  }, [loadBackups, loadSchedules, scheduleRuns.runs]);
+    if (seenRuns.current === scheduleRuns.runs) return;
+    seenRuns.current = scheduleRuns.runs;
+    void queryClient.invalidateQueries({ queryKey: backupKeys.list });
+    void queryClient.invalidateQueries({ queryKey: backupKeys.schedules });
+  }, [scheduleRuns.runs, queryClient]);
 
   async function create(password: string | null) {
     setOutcome(null);
@@ -125,7 +116,7 @@ export function BackupsPage({ scheduleRuns, verifications, setVerifications, onR
           : { kind: "error", testId: "backup-create-error", title: "The backup failed", error },
       );
     }
-    await loadBackups();
+    await refetch.backups();
   }
 
   async function verify(backup: BackupInfo, password: string | null) {
@@ -168,9 +159,8 @@ export function BackupsPage({ scheduleRuns, verifications, setVerifications, onR
       const report = await job.run("restore", backup.path, (onProgress) => api.restoreBackup(backup.path, password, onProgress));
       setAsking(null);
       setOutcome({ kind: "notice", testId: "restore-result", text: restoredText(report) });
+      // Every screen reloads, the schedules too: they live in the store that was just swapped.
       onRestored(report);
-      // The schedules live in the store that was just swapped.
-      void loadSchedules();
     } catch (e) {
       setAsking(null);
       setOutcome({
@@ -180,19 +170,20 @@ export function BackupsPage({ scheduleRuns, verifications, setVerifications, onR
         error: normalizeError(e),
       });
     }
-    await loadBackups();
+    // After a restore the app reloads every query; do not cancel that fetch of the list, share it.
+    await queryClient.invalidateQueries({ queryKey: backupKeys.list }, { cancelRefetch: false });
   }
 
   async function remove(backup: BackupInfo) {
     setAsking({ what: "delete", backup, running: true });
     try {
-      await api.deleteBackup(backup.path);
+      // The list is fetched again once the command is done, whether or not it worked.
+      await deleteBackup.mutateAsync(backup.path);
       setOutcome({ kind: "notice", testId: "delete-result", text: `Deleted ${backup.name}.` });
     } catch (e) {
       setOutcome({ kind: "error", testId: "delete-error", title: `Could not delete ${backup.name}`, error: normalizeError(e) });
     }
     setAsking(null);
-    await loadBackups();
   }
 
   const settingsData = settings.status === "ok" ? settings.data : null;
@@ -216,7 +207,7 @@ export function BackupsPage({ scheduleRuns, verifications, setVerifications, onR
                 : "Unavailable"}
           </p>
         </div>
-        <button type="button" className="button" data-testid="backups-refresh" onClick={() => void Promise.all([loadBackups(), loadSchedules()])}>
+        <button type="button" className="button" data-testid="backups-refresh" onClick={() => void Promise.all([refetch.backups(), refetch.schedules()])}>
           Refresh
         </button>
       </div>
@@ -264,19 +255,14 @@ export function BackupsPage({ scheduleRuns, verifications, setVerifications, onR
         onDelete={(backup) => setAsking({ what: "delete", backup, running: false })}
       />
 
-      <SchedulesSection schedules={schedules} settings={settingsData} onChanged={() => void loadSchedules()} />
+      <SchedulesSection schedules={schedules} settings={settingsData} />
 
       {settings.status === "error" && <ErrorBanner error={settings.error} title="Could not read the backup settings" />}
       {settingsData !== null && (
         <>
-          <RetentionSection
-            settings={settingsData}
-            busy={job.running}
-            onSaved={(data) => setSettings({ status: "ok", data })}
-            onPruned={() => void loadBackups()}
-          />
-          <AutomaticBackupsSection settings={settingsData} onSaved={(data) => setSettings({ status: "ok", data })} />
-          <DestinationsSection settings={settingsData} onSaved={(data) => setSettings({ status: "ok", data })} />
+          <RetentionSection settings={settingsData} busy={job.running} />
+          <AutomaticBackupsSection settings={settingsData} />
+          <DestinationsSection settings={settingsData} />
         </>
       )}
 

@@ -1,25 +1,26 @@
 import { open } from "@tauri-apps/plugin-dialog";
 import { useEffect, useId, useState } from "react";
 
-import { api } from "../../shared/api";
 import type { BackupSettings } from "../../bindings/BackupSettings";
 import type { Destination } from "../../bindings/Destination";
 import type { ErrorPayload } from "../../bindings/ErrorPayload";
 import { addDestination, destinationsProblem, sameDestinations } from "./backupRules";
 import { normalizeError } from "../../shared/errors";
+import { useSaveBackupSettings } from "./queries";
 import { ErrorBanner } from "../../shared/components/ErrorBanner";
 
 interface Props {
+  /** The saved settings (saving here replaces them for the whole page). */
   settings: BackupSettings;
-  onSaved: (settings: BackupSettings) => void;
 }
 
 /** Where manual backups go: folders, each enabled or not; add (typed or picked), remove, Save. */
-export function DestinationsSection({ settings, onSaved }: Props) {
+export function DestinationsSection({ settings }: Props) {
   const id = useId();
   const [list, setList] = useState<Destination[]>(settings.destinations);
   const [path, setPath] = useState("");
-  const [saving, setSaving] = useState(false);
+  const saveSettings = useSaveBackupSettings();
+  const saving = saveSettings.isPending;
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [saved, setSaved] = useState(false);
 
@@ -47,15 +48,12 @@ export function DestinationsSection({ settings, onSaved }: Props) {
 
   async function save() {
     if (problem !== null || saving) return;
-    setSaving(true);
     setError(null);
     try {
-      onSaved(await api.saveBackupSettings({ ...settings, destinations: list.map((d) => ({ ...d, path: d.path.trim() })) }));
+      await saveSettings.mutateAsync({ ...settings, destinations: list.map((d) => ({ ...d, path: d.path.trim() })) });
       setSaved(true);
     } catch (e) {
       setError(normalizeError(e));
-    } finally {
-      setSaving(false);
     }
   }
 

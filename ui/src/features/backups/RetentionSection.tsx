@@ -6,6 +6,7 @@ import type { ErrorPayload } from "../../bindings/ErrorPayload";
 import type { RetentionDecision } from "../../bindings/RetentionDecision";
 import { formatTime, parseRetention, removalReason, removals, RETENTION_FIELDS, retentionForm, type RetentionForm } from "./backupRules";
 import { normalizeError } from "../../shared/errors";
+import { usePruneBackups, useSaveBackupSettings } from "./queries";
 import { ConfirmDialog } from "../../shared/components/ConfirmDialog";
 import { ErrorBanner } from "../../shared/components/ErrorBanner";
 
@@ -13,9 +14,6 @@ interface Props {
   settings: BackupSettings;
   /** Blocks Apply while a backup job runs (the backend runs one at a time). */
   busy: boolean;
-  onSaved: (settings: BackupSettings) => void;
-  /** Backups were removed: the list reloads. */
-  onPruned: () => void;
 }
 
 type Outcome =
@@ -27,8 +25,11 @@ type Outcome =
   | { status: "error"; title: string; error: ErrorPayload };
 
 /** Retention: keep last / daily / weekly / monthly; Preview (a dry run) and Apply (saved, then pruned). */
-export function RetentionSection({ settings, busy, onSaved, onPruned }: Props) {
+export function RetentionSection({ settings, busy }: Props) {
   const id = useId();
+  // Apply saves the policy (the page's settings become the answer) and prunes (the list reloads).
+  const saveSettings = useSaveBackupSettings();
+  const prune = usePruneBackups();
   const [form, setForm] = useState<RetentionForm>(() => retentionForm(settings.retention));
   const [outcome, setOutcome] = useState<Outcome>({ status: "idle" });
   const [confirming, setConfirming] = useState(false);
@@ -52,11 +53,9 @@ export function RetentionSection({ settings, busy, onSaved, onPruned }: Props) {
     if (!check.ok) return;
     setOutcome({ status: "applying" });
     try {
-      const saved = await api.saveBackupSettings({ ...settings, retention: check.policy });
-      onSaved(saved);
-      const decisions = await api.pruneBackups(check.policy, false);
+      await saveSettings.mutateAsync({ ...settings, retention: check.policy });
+      const decisions = await prune.mutateAsync(check.policy);
       setOutcome({ status: "applied", removed: removals(decisions).length });
-      onPruned();
     } catch (e) {
       setOutcome({ status: "error", title: "Could not apply the policy", error: normalizeError(e) });
     } finally {

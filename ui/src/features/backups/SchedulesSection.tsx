@@ -1,6 +1,5 @@
 import { useId, useState, type FormEvent } from "react";
 
-import { api } from "../../shared/api";
 import type { Loadable } from "../../shared/loadable";
 import type { BackupSettings } from "../../bindings/BackupSettings";
 import type { ErrorPayload } from "../../bindings/ErrorPayload";
@@ -18,6 +17,7 @@ import {
   type PresetId,
 } from "./backupRules";
 import { normalizeError } from "../../shared/errors";
+import { useAddSchedule, useRemoveSchedule } from "./queries";
 import { useSchedulePreview } from "./useSchedulePreview";
 import { ConfirmDialog } from "../../shared/components/ConfirmDialog";
 import { ErrorBanner } from "../../shared/components/ErrorBanner";
@@ -26,21 +26,21 @@ interface Props {
   schedules: Loadable<Schedule[]>;
   /** The destinations and retention a new schedule uses. */
   settings: BackupSettings | null;
-  onChanged: () => void;
 }
 
 /** Scheduled backups: the list (next run, last result and error) and Add with presets or cron. */
-export function SchedulesSection({ schedules, settings, onChanged }: Props) {
+export function SchedulesSection({ schedules, settings }: Props) {
   const id = useId();
   const [removing, setRemoving] = useState<{ name: string; running: boolean } | null>(null);
   const [error, setError] = useState<{ title: string; error: ErrorPayload } | null>(null);
+  // Removing one fetches the lists again (see `useRemoveSchedule`).
+  const removeSchedule = useRemoveSchedule();
 
   async function remove(name: string) {
     setRemoving({ name, running: true });
     try {
-      await api.removeSchedule(name);
+      await removeSchedule.mutateAsync(name);
       setError(null);
-      onChanged();
     } catch (e) {
       setError({ title: `Could not remove the schedule ${name}`, error: normalizeError(e) });
     } finally {
@@ -58,10 +58,7 @@ export function SchedulesSection({ schedules, settings, onChanged }: Props) {
       <AddSchedule
         settings={settings}
         names={schedules.status === "ok" ? schedules.data.map((s) => s.name) : []}
-        onAdded={() => {
-          setError(null);
-          onChanged();
-        }}
+        onAdded={() => setError(null)}
       />
       {removing !== null && (
         <ConfirmDialog
@@ -155,7 +152,9 @@ function AddSchedule({ settings, names, onAdded }: { settings: BackupSettings | 
   const [custom, setCustom] = useState("");
   const [name, setName] = useState("");
   const [useRetention, setUseRetention] = useState(true);
-  const [adding, setAdding] = useState(false);
+  // Adding one fetches the lists again (see `useAddSchedule`).
+  const addSchedule = useAddSchedule();
+  const adding = addSchedule.isPending;
   const [problem, setProblem] = useState<ErrorPayload | null>(null);
   const timezone = localTimeZone();
   const expression = presetExpression(preset, custom);
@@ -176,10 +175,9 @@ function AddSchedule({ settings, names, onAdded }: { settings: BackupSettings | 
       setProblem({ code: "validation", message: "The destinations could not be read; a schedule needs them." });
       return;
     }
-    setAdding(true);
     setProblem(null);
     try {
-      await api.addSchedule({
+      await addSchedule.mutateAsync({
         name: effectiveName,
         spec,
         destinations: settings.destinations,
@@ -190,8 +188,6 @@ function AddSchedule({ settings, names, onAdded }: { settings: BackupSettings | 
       onAdded();
     } catch (e) {
       setProblem(normalizeError(e));
-    } finally {
-      setAdding(false);
     }
   }
 

@@ -439,3 +439,204 @@ describe("Backups page", () => {
     expect(screen.getByTestId("automatic-saved")).toBeTruthy();
   });
 });
+
+describe("Backups page: what a change fetches again", () => {
+  beforeEach(() => {
+    tauri = mockTauri();
+    backups = [];
+    repos = [repo("demo", 5)];
+    backend();
+  });
+  afterEach(cleanup);
+
+  const count = (command: "list_backups" | "list_schedules" | "get_backup_settings") => calls(command).length;
+
+  it("fetches the backup list again after a delete, also after a failed one", async () => {
+    const first = backupInfo();
+    const second = backupInfo({ path: "/data/backups/b.zip", name: "b.zip" });
+    backups = [first, second];
+    let failNext = false;
+    backend({
+      delete_backup: (args) => {
+        if (failNext) return Promise.reject({ code: "io", message: "permission denied" });
+        backups = backups.filter((b) => b.path !== args.path);
+        return Promise.resolve(null);
+      },
+    });
+    await openBackups();
+    expect(count("list_backups")).toBe(1);
+    await act(async () => {
+      fireEvent.click(within(screen.getAllByTestId("backup-row")[0]!).getByTestId("backup-delete"));
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("confirm-ok"));
+    });
+    expect(count("list_backups")).toBe(2);
+    expect(screen.getAllByTestId("backup-row").map((r) => r.dataset["name"])).toEqual(["b.zip"]);
+    expect(screen.getByTestId("backup-summary").textContent).toBe("1 backup");
+
+    failNext = true;
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("backup-delete"));
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("confirm-ok"));
+    });
+    expect(screen.getByTestId("delete-error").textContent).toContain("permission denied");
+    expect(count("list_backups")).toBe(3);
+    expect(count("list_schedules")).toBe(1);
+    expect(count("get_backup_settings")).toBe(1);
+  });
+
+  it("drops the kept Verify of a backup that is no longer listed", async () => {
+    const good = backupInfo();
+    backups = [good];
+    backend({ verify_backup: () => Promise.resolve({ path: good.path, ok: true, problems: [], manifest: null, duration_ms: 5 }) });
+    await openBackups();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("backup-verify"));
+    });
+    expect(screen.getByTestId("backup-row").getAttribute("data-verified")).toBe("verified");
+    // Gone from the folder, then back (same path): its old Verify is not shown again.
+    backups = [];
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("backups-refresh"));
+    });
+    expect(screen.getByTestId("backups-empty")).toBeTruthy();
+    backups = [good];
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("backups-refresh"));
+    });
+    expect(screen.getByTestId("backup-row").getAttribute("data-verified")).toBe("unverified");
+  });
+
+  it("Refresh and a scheduled run fetch the backups and the schedules again, not the settings", async () => {
+    await openBackups();
+    expect([count("list_backups"), count("list_schedules"), count("get_backup_settings")]).toEqual([1, 1, 1]);
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("backups-refresh"));
+    });
+    expect([count("list_backups"), count("list_schedules"), count("get_backup_settings")]).toEqual([2, 2, 1]);
+    const made = backupInfo();
+    backups = [made];
+    const run: ScheduleRun = { schedule: "nightly", result: "ok", backup: made.path, error: null, duration_ms: 3, pruned: [], next_run_at: null };
+    await act(async () => {
+      await tauri.emit("backup-schedule-ran", run);
+    });
+    expect([count("list_backups"), count("list_schedules"), count("get_backup_settings")]).toEqual([3, 3, 1]);
+    expect(screen.getAllByTestId("backup-row")).toHaveLength(1);
+  });
+
+  it("adding or removing a schedule fetches the schedules and the backups (a schedule's folders are listed) again", async () => {
+    let schedules: Schedule[] = [];
+    backend({
+      list_schedules: () => Promise.resolve(schedules),
+      add_schedule: (args) => {
+        const added: Schedule = {
+          id: 1,
+          name: args.schedule.name,
+          spec: args.schedule.spec,
+          destinations: args.schedule.destinations,
+          retention: args.schedule.retention,
+          enabled: true,
+          next_run_at: null,
+          last_run_at: null,
+          last_result: null,
+          last_duration_ms: null,
+          last_error: null,
+          last_backup: null,
+          created_at: "2026-02-01T00:00:00.000Z",
+        };
+        schedules = [added];
+        return Promise.resolve(added);
+      },
+      remove_schedule: () => {
+        schedules = [];
+        return Promise.resolve(null);
+      },
+    });
+    await openBackups();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("schedule-add"));
+    });
+    expect([count("list_schedules"), count("list_backups")]).toEqual([2, 2]);
+    expect(screen.getByTestId("schedule-row").dataset["name"]).toBe("daily");
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("schedule-remove"));
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("confirm-ok"));
+    });
+    expect([count("list_schedules"), count("list_backups")]).toEqual([3, 3]);
+    expect(screen.getByTestId("schedules-empty")).toBeTruthy();
+    expect(count("get_backup_settings")).toBe(1);
+  });
+
+  it("a failed schedule change fetches nothing again and shows its error", async () => {
+    backend({ add_schedule: () => Promise.reject({ code: "storage", message: "database is locked" }) });
+    await openBackups();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("schedule-add"));
+    });
+    expect(screen.getByTestId("schedules").textContent).toContain("database is locked");
+    expect([count("list_schedules"), count("list_backups")]).toEqual([1, 1]);
+  });
+
+  it("applying the retention saves it (the answer replaces the settings) and fetches the backup list again", async () => {
+    const old = backupInfo({ path: "/data/backups/old.zip", name: "old.zip" });
+    backups = [backupInfo(), old];
+    backend({
+      save_backup_settings: (args) => Promise.resolve(args.settings),
+      prune_backups: (args) => {
+        if (args.dryRun) return Promise.resolve([]);
+        backups = backups.filter((b) => b !== old);
+        return Promise.resolve([{ backup: old, keep: false, reasons: ["beyond last 1"] }]);
+      },
+    });
+    await openBackups();
+    expect(screen.getAllByTestId("backup-row")).toHaveLength(2);
+    fireEvent.change(screen.getByTestId("retention-keep-last"), { target: { value: "1" } });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("retention-apply"));
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("confirm-ok"));
+    });
+    expect(calls("prune_backups").at(-1)).toEqual({ policy: { keep_last: 1, keep_daily: null, keep_weekly: null, keep_monthly: null }, dryRun: false });
+    expect(screen.getAllByTestId("backup-row").map((r) => r.dataset["name"])).toEqual([backupInfo().name]);
+    expect(count("list_backups")).toBeGreaterThan(1);
+    // The saved settings came back with the save: no second read, and the form shows them.
+    expect(count("get_backup_settings")).toBe(1);
+    expect((screen.getByTestId("retention-keep-last") as HTMLInputElement).value).toBe("1");
+  });
+
+  it("saving the destinations fetches the backup list again (it lists their folders), not the settings", async () => {
+    backend({ save_backup_settings: (args) => Promise.resolve(args.settings) });
+    await openBackups();
+    fireEvent.change(screen.getByTestId("destination-path"), { target: { value: "/mnt/archive" } });
+    await act(async () => {
+      fireEvent.submit(screen.getByTestId("destination-path").closest("form")!);
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("destinations-save"));
+    });
+    expect(screen.getByTestId("destinations-saved")).toBeTruthy();
+    expect(count("list_backups")).toBe(2);
+    expect(count("get_backup_settings")).toBe(1);
+    // The saved list is the page's settings now: nothing left to save.
+    expect(screen.getByTestId("destinations-save").getAttribute("aria-disabled")).toBe("true");
+  });
+
+  it("shows a failed list at once with its banner, and Refresh loads it", async () => {
+    backend({ list_backups: () => Promise.reject({ code: "io", message: "cannot read /data/backups" }) });
+    await openBackups();
+    expect(count("list_backups")).toBe(1);
+    expect(screen.getByTestId("backups-page").textContent).toContain("Could not list the backups");
+    expect(screen.getByTestId("backup-summary").textContent).toBe("Unavailable");
+    backend();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("backups-refresh"));
+    });
+    expect(screen.getByTestId("backups-empty")).toBeTruthy();
+  });
+});

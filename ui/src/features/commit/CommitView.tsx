@@ -1,14 +1,15 @@
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 
-import { api } from "../../shared/api";
 import type { Loadable } from "../../shared/loadable";
 import type { CommitWithChanges } from "../../bindings/CommitWithChanges";
 import type { Signature } from "../../bindings/Signature";
 import { copyText } from "../../shared/clipboard";
 import { formatChurn, summaryLine } from "../../shared/format";
-import { normalizeError } from "../../shared/errors";
+import { toLoadable } from "../../shared/query/queryClient";
 import { formatUnixSeconds, isoFromUnixSeconds } from "../../shared/format";
 import type { CommitRef } from "./commitRef";
+import { commitStatQuery } from "./queries";
 import { loadDiffMode, saveDiffMode, type DiffMode } from "./diffMode";
 import { DiffModeToggle } from "./DiffModeToggle";
 import { DiffView } from "./DiffView";
@@ -27,18 +28,7 @@ interface Props {
  * commit comes without diff texts (`get_commit_stat`); each file's diff loads on its own.
  */
 export function CommitView({ target, onOpenParent, onClose }: Props) {
-  const [commit, setCommit] = useState<Loadable<CommitWithChanges>>({ status: "loading" });
-
-  useEffect(() => {
-    let live = true;
-    api.getCommitStat(target.repositoryId, target.hash).then(
-      (data) => live && setCommit({ status: "ok", data }),
-      (error: unknown) => live && setCommit({ status: "error", error: normalizeError(error) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [target.repositoryId, target.hash]);
+  const commit: Loadable<CommitWithChanges> = toLoadable(useQuery(commitStatQuery(target.repositoryId, target.hash)));
 
   return (
     <section

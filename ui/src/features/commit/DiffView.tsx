@@ -1,12 +1,13 @@
-import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { memo, useMemo, useRef, useState } from "react";
 
-import { api } from "../../shared/api";
 import type { Loadable } from "../../shared/loadable";
 import type { ChangeKind } from "../../bindings/ChangeKind";
 import type { FileChange } from "../../bindings/FileChange";
 import { countLines, DIFF_PAGE_LINES, firstPage, formatBytes, HIGHLIGHT_MAX_BYTES, parseDiff, showMore } from "./diff";
 import type { DiffMode } from "./diffMode";
-import { normalizeError } from "../../shared/errors";
+import { toLoadable } from "../../shared/query/queryClient";
+import { fileDiffQuery } from "./queries";
 import { formatCount } from "../../shared/format";
 import { languageFor } from "./languages";
 import { useHighlighter } from "./useHighlighter";
@@ -60,27 +61,17 @@ function hasDiffText(change: FileChange): boolean {
   return change.diff !== null || (change.diff_size !== null && !change.is_binary);
 }
 
-/** The change's diff text: the one it carries, or fetched the first time it is `wanted` (then kept). */
+/**
+ * The change's diff text: the one it carries, or fetched the first time it is `wanted` (and kept
+ * while the file is shown, also when it is collapsed again).
+ */
 function useDiffText(change: FileChange, wantedNow: boolean): Loadable<string | null> & { retry: () => void } {
-  const [attempt, setAttempt] = useState(0);
   const [wanted, setWanted] = useState(wantedNow);
   if (wantedNow && !wanted) setWanted(true);
-  const [state, setState] = useState<Loadable<string | null>>(
-    change.diff !== null ? { status: "ok", data: change.diff } : { status: "loading" },
-  );
-  useEffect(() => {
-    if (change.diff !== null || !wanted) return;
-    let live = true;
-    setState({ status: "loading" });
-    api.getFileDiff(change.id).then(
-      (data) => live && setState({ status: "ok", data }),
-      (error: unknown) => live && setState({ status: "error", error: normalizeError(error) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [change.id, change.diff, wanted, attempt]);
-  return { ...state, retry: () => setAttempt((n) => n + 1) };
+  const query = useQuery({ ...fileDiffQuery(change.id), enabled: change.diff === null && wanted });
+  const retry = () => void query.refetch();
+  if (change.diff !== null) return { status: "ok", data: change.diff, retry };
+  return { ...toLoadable(query), retry };
 }
 
 const FileDiff = memo(function FileDiff({ index, change, mode }: { index: number; change: FileChange; mode: DiffMode }) {

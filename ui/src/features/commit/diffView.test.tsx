@@ -1,8 +1,9 @@
-import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { Commit } from "../../bindings/Commit";
 import type { FileChange } from "../../bindings/FileChange";
+import { renderWithClient } from "../../shared/testing/render";
 import { mockTauri, type TauriMock } from "../../shared/testing/tauriMock";
 import { CommitView } from "./CommitView";
 import { DiffView } from "./DiffView";
@@ -73,7 +74,7 @@ describe("DiffView", () => {
   it("fetches each file's diff by its change id, and none for a binary file", async () => {
     diffs[1] = () => Promise.resolve(SMALL);
     diffs[2] = () => Promise.resolve("@@ -1 +1 @@\n-a\n+b\n");
-    render(<DiffView changes={[change(1, {}), change(2, {}), change(3, { is_binary: true, diff_size: null })]} />);
+    renderWithClient(<DiffView changes={[change(1, {}), change(2, {}), change(3, { is_binary: true, diff_size: null })]} />);
     expect(screen.getAllByTestId("diff-loading")).toHaveLength(2);
     await flush();
     expect(fileCalls()).toEqual([1, 2]);
@@ -88,7 +89,7 @@ describe("DiffView", () => {
     const body = Array.from({ length: 4999 }, (_, i) => `+line ${i}`).join("\n");
     diffs[1] = () => Promise.resolve(`@@ -0,0 +1,4999 @@\n${body}\n`);
     // Plain text (no highlighting): jsdom is slow enough at 5,000 rows.
-    render(<DiffView changes={[change(1, { path: "big.txt", additions: 4999, deletions: 0, diff_size: body.length })]} />);
+    renderWithClient(<DiffView changes={[change(1, { path: "big.txt", additions: 4999, deletions: 0, diff_size: body.length })]} />);
     await flush();
     expect(screen.getAllByTestId("diff-line")).toHaveLength(2000);
     expect(screen.getByTestId("diff-more").textContent).toBe("Show 2,000 more lines");
@@ -105,7 +106,7 @@ describe("DiffView", () => {
     diffs[1] = () => Promise.resolve(SMALL);
     const huge = `@@ -0,0 +1,30000 @@\n${"+let x = 1;\n".repeat(30000)}`;
     diffs[2] = () => Promise.resolve(huge);
-    render(<DiffView changes={[change(1, {}), change(2, { diff_size: huge.length })]} />);
+    renderWithClient(<DiffView changes={[change(1, {}), change(2, { diff_size: huge.length })]} />);
     await flush();
     await vi.waitFor(() => expect(document.querySelector(".hljs-keyword")).not.toBeNull());
     const [small, large] = screen.getAllByTestId("file-diff");
@@ -118,7 +119,7 @@ describe("DiffView", () => {
 
   it("collapses and expands a file; a collapsed file does not load until expanded", async () => {
     diffs[1] = () => Promise.resolve(SMALL);
-    render(<DiffView changes={[change(1, {})]} />);
+    renderWithClient(<DiffView changes={[change(1, {})]} />);
     await flush();
     expect(screen.getAllByTestId("diff-line")).toHaveLength(4);
     fireEvent.click(screen.getByTestId("diff-collapse"));
@@ -132,7 +133,7 @@ describe("DiffView", () => {
   it("shows a file's error with Retry", async () => {
     let fail = true;
     diffs[1] = () => (fail ? Promise.reject({ code: "storage", message: "blob missing" }) : Promise.resolve(SMALL));
-    render(<DiffView changes={[change(1, {})]} />);
+    renderWithClient(<DiffView changes={[change(1, {})]} />);
     await flush();
     expect(screen.getByTestId("error-message").textContent).toBe("blob missing");
     fail = false;
@@ -143,9 +144,55 @@ describe("DiffView", () => {
     expect(screen.getAllByTestId("diff-line")).toHaveLength(4);
   });
 
+  it("fetches a later file's diff only once it scrolls near the view, and keeps it when collapsed", async () => {
+    // A stand-in IntersectionObserver the test drives (jsdom has none, so everything counts as seen).
+    const observers: { callback: IntersectionObserverCallback; targets: Element[] }[] = [];
+    class FakeObserver {
+      targets: Element[] = [];
+      constructor(callback: IntersectionObserverCallback) {
+        observers.push({ callback, targets: this.targets });
+      }
+      observe(element: Element) {
+        this.targets.push(element);
+      }
+      disconnect() {
+        this.targets.length = 0;
+      }
+    }
+    vi.stubGlobal("IntersectionObserver", FakeObserver);
+    try {
+      for (const id of [1, 2, 3]) diffs[id] = () => Promise.resolve(SMALL);
+      renderWithClient(<DiffView changes={[change(1, {}), change(2, {}), change(3, {})]} />);
+      await flush();
+      // The first files load at once; the third waits for its turn.
+      expect(fileCalls()).toEqual([1, 2]);
+      const third = screen.getAllByTestId("file-diff")[2]!;
+      expect(third.dataset["state"]).toBe("idle");
+      expect(within(third).getByTestId("diff-loading").textContent).toBe("The diff loads when it scrolls into view.");
+
+      const watching = observers.find((o) => o.targets.includes(third))!;
+      await act(async () => {
+        watching.callback([{ isIntersecting: true, target: third } as unknown as IntersectionObserverEntry], watching as unknown as IntersectionObserver);
+      });
+      await flush();
+      expect(fileCalls()).toEqual([1, 2, 3]);
+      expect(third.dataset["state"]).toBe("ready");
+
+      // Collapsing and expanding shows the same text without asking again.
+      fireEvent.click(within(third).getByTestId("diff-collapse"));
+      await flush();
+      fireEvent.click(within(third).getByTestId("diff-collapse"));
+      await flush();
+      expect(within(third).getAllByTestId("diff-line")).toHaveLength(4);
+      expect(fileCalls()).toEqual([1, 2, 3]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it("shows old and new side by side in split mode", async () => {
     diffs[1] = () => Promise.resolve(SMALL);
-    render(<DiffView changes={[change(1, {})]} mode="split" />);
+    renderWithClient(<DiffView changes={[change(1, {})]} mode="split" />);
     await flush();
     const rows = screen.getAllByTestId("diff-split-row");
     expect(rows).toHaveLength(3);
@@ -160,7 +207,7 @@ describe("CommitView", () => {
     diffs[1] = () => Promise.resolve(SMALL);
     const onOpenParent = vi.fn();
     await act(async () => {
-      render(<CommitView target={{ repositoryId: 7, hash: COMMIT.hash }} onOpenParent={onOpenParent} onClose={() => {}} />);
+      renderWithClient(<CommitView target={{ repositoryId: 7, hash: COMMIT.hash }} onOpenParent={onOpenParent} onClose={() => {}} />);
     });
     await flush();
     expect(tauri.invoke).toHaveBeenCalledWith("get_commit_stat", { repositoryId: 7, hash: COMMIT.hash });
@@ -185,7 +232,7 @@ describe("CommitView", () => {
     expect(screen.getByTestId("diffs").dataset["mode"]).toBe("split");
     cleanup();
     await act(async () => {
-      render(<CommitView target={{ repositoryId: 7, hash: COMMIT.hash }} onOpenParent={onOpenParent} onClose={() => {}} />);
+      renderWithClient(<CommitView target={{ repositoryId: 7, hash: COMMIT.hash }} onOpenParent={onOpenParent} onClose={() => {}} />);
     });
     await flush();
     expect((screen.getByTestId("diff-mode-split") as HTMLInputElement).checked).toBe(true);

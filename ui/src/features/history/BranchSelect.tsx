@@ -1,10 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { useId } from "react";
 
-import { api } from "../../shared/api";
 import type { Loadable } from "../../shared/loadable";
 import type { GitRef } from "../../bindings/GitRef";
-import { queryKeys, toLoadable } from "../../shared/query/queryClient";
+import { toLoadable } from "../../shared/query/queryClient";
+import { refsQuery } from "./queries";
 import { groupRefs } from "./refs";
 
 interface Props {
@@ -19,12 +19,8 @@ interface Props {
 export function BranchSelect({ repositoryId, value, onChange }: Props) {
   const id = useId();
   // No repository (all of them): nothing to offer, nothing loaded.
-  const refsQuery = useQuery({
-    queryKey: queryKeys.refs(repositoryId ?? -1),
-    queryFn: () => api.listRefs(repositoryId ?? -1),
-    enabled: repositoryId !== null,
-  });
-  const refs: Loadable<GitRef[]> | null = repositoryId === null ? null : toLoadable(refsQuery);
+  const refsResult = useQuery({ ...refsQuery(repositoryId ?? -1), enabled: repositoryId !== null });
+  const refs: Loadable<GitRef[]> | null = repositoryId === null ? null : toLoadable(refsResult);
 
   const groups = refs?.status === "ok" ? groupRefs(refs.data) : { branches: [], tags: [] };
   const known = value === null || groups.branches.includes(value) || groups.tags.includes(value);

@@ -1,11 +1,11 @@
-import { useCallback, useEffect, useId, useState, type FormEvent } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useId, useState, type FormEvent } from "react";
 
-import { api } from "../../shared/api";
 import type { Loadable } from "../../shared/loadable";
-import type { ErrorPayload } from "../../bindings/ErrorPayload";
 import type { Filter } from "../../bindings/Filter";
 import type { SavedQuery } from "../../bindings/SavedQuery";
-import { normalizeError } from "../../shared/errors";
+import { mutationError, toLoadable } from "../../shared/query/queryClient";
+import { savedQueriesQuery, useSavedQueryMutation, type SavedQueryChange } from "./queries";
 import { filterToSearchText } from "./searchText";
 import { ConfirmDialog } from "../../shared/components/ConfirmDialog";
 import { ErrorBanner } from "../../shared/components/ErrorBanner";
@@ -25,38 +25,21 @@ function describe(filter: Filter): string {
 /** Saved queries: save the list's filter under a name; apply, rename or delete one. */
 export function SavedQueries({ current, onApply }: Props) {
   const id = useId();
-  const [saved, setSaved] = useState<Loadable<SavedQuery[]>>({ status: "loading" });
+  const saved: Loadable<SavedQuery[]> = toLoadable(useQuery(savedQueriesQuery()));
+  // Save, rename and delete: the list is fetched again after each one that succeeds.
+  const change = useSavedQueryMutation();
   const [name, setName] = useState("");
   const [renaming, setRenaming] = useState<{ from: string; to: string } | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorPayload | null>(null);
+  const busy = change.isPending;
+  const error = mutationError(change);
 
-  const reload = useCallback(async () => {
-    try {
-      setSaved({ status: "ok", data: await api.listSavedQueries() });
-    } catch (e) {
-      setSaved({ status: "error", error: normalizeError(e) });
-    }
-  }, []);
-
-  useEffect(() => {
-    void reload();
-  }, [reload]);
-
-  async function run(action: () => Promise<unknown>): Promise<boolean> {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      await reload();
-      return true;
-    } catch (e) {
-      setError(normalizeError(e));
-      return false;
-    } finally {
-      setBusy(false);
-    }
+  /** Runs one change (its failure shows in the banner); resolves to whether it succeeded. */
+  function run(what: SavedQueryChange): Promise<boolean> {
+    return change.mutateAsync(what).then(
+      () => true,
+      () => false,
+    );
   }
 
   const list = saved.status === "ok" ? saved.data : [];
@@ -66,7 +49,7 @@ export function SavedQueries({ current, onApply }: Props) {
   async function save(event: FormEvent) {
     event.preventDefault();
     if (current === null || trimmed === "" || busy) return;
-    if (await run(() => api.saveQuery(trimmed, current))) setName("");
+    if (await run({ kind: "save", name: trimmed, filter: current })) setName("");
   }
 
   async function rename(event: FormEvent) {
@@ -77,7 +60,7 @@ export function SavedQueries({ current, onApply }: Props) {
       setRenaming(null);
       return;
     }
-    if (await run(() => api.renameSavedQuery(renaming.from, to))) setRenaming(null);
+    if (await run({ kind: "rename", name: renaming.from, newName: to })) setRenaming(null);
   }
 
   return (
@@ -187,7 +170,7 @@ export function SavedQueries({ current, onApply }: Props) {
           onCancel={() => setDeleting(null)}
           onConfirm={() => {
             const target = deleting;
-            void run(() => api.deleteSavedQuery(target)).then(() => setDeleting(null));
+            void run({ kind: "delete", name: target }).then(() => setDeleting(null));
           }}
         />
       )}

@@ -287,6 +287,39 @@ describe("saved queries", () => {
     expect(screen.getByTestId("saved-empty")).toBeTruthy();
   });
 
+  it("lists the saved queries again after each change, and not after a failed one", async () => {
+    saved = [{ id: 7, name: "mine", filter: PARSED["author:alice"]!, created_at: 0, updated_at: 0 }];
+    await openHistory();
+    await click("history-saved-toggle");
+    const listed = () => calls("list_saved_queries").length;
+    const item = () => screen.getByTestId("saved-item");
+    const before = listed();
+    expect(before).toBeGreaterThan(0);
+
+    await click("saved-rename", item());
+    fireEvent.change(screen.getByTestId("saved-rename-input"), { target: { value: "ours" } });
+    await click("saved-rename-ok");
+    expect(listed()).toBe(before + 1);
+    expect(item().dataset["name"]).toBe("ours");
+
+    // The backend lost it: the rename fails, the error shows, the list is left as it was.
+    saved = [];
+    await click("saved-rename", item());
+    fireEvent.change(screen.getByTestId("saved-rename-input"), { target: { value: "theirs" } });
+    await click("saved-rename-ok");
+    expect(screen.getByTestId("error-message").textContent).toBe("no such saved query");
+    expect(listed()).toBe(before + 1);
+    expect(item().dataset["name"]).toBe("ours");
+    fireEvent.keyDown(screen.getByTestId("saved-rename-input"), { key: "Escape" });
+
+    // Deleting clears the error and fetches the list again (now empty).
+    await click("saved-delete", item());
+    await click("confirm-ok");
+    expect(listed()).toBe(before + 2);
+    expect(screen.queryByTestId("error-banner")).toBeNull();
+    expect(screen.getByTestId("saved-empty")).toBeTruthy();
+  });
+
   it("applies a saved filter the search box cannot show, and says so", async () => {
     const either: Filter = { or: [{ field: "author", op: "like", value: "%a%" }, { field: "additions", op: "gt", value: 5 }] };
     saved = [{ id: 3, name: "either", filter: either, created_at: 0, updated_at: 0 }];

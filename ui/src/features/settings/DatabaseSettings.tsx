@@ -1,4 +1,5 @@
-import { useEffect, useId, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useId, useState } from "react";
 
 import { api, type AppInfo } from "../../shared/api";
 import type { Loadable } from "../../shared/loadable";
@@ -6,6 +7,8 @@ import type { AppSettings } from "../../bindings/AppSettings";
 import type { ErrorPayload } from "../../bindings/ErrorPayload";
 import type { StoreInfo } from "../../bindings/StoreInfo";
 import { normalizeError } from "../../shared/errors";
+import { toLoadable } from "../../shared/query/queryClient";
+import { settingsKeys, settingsQuery } from "./queries";
 import { describeStore, switchBlocked, switchMessage, urlToSend } from "./settingsRules";
 import { ConfirmDialog } from "../../shared/components/ConfirmDialog";
 import { ErrorBanner } from "../../shared/components/ErrorBanner";
@@ -21,33 +24,22 @@ type Check = { status: "idle" } | { status: "running" } | { status: "ok"; store:
 /** The database URL: test a connection, then save it and switch the app to that store. */
 export function DatabaseSettings({ info, onSwitched }: Props) {
   const id = useId();
-  const [settings, setSettings] = useState<Loadable<AppSettings>>({ status: "loading" });
-  const [url, setUrl] = useState("");
+  const queryClient = useQueryClient();
+  const settings: Loadable<AppSettings> = toLoadable(useQuery(settingsQuery()));
+  // What the user typed; null until they type, so the field shows the loaded URL. A refetch (after
+  // a database switch, every query reloads) never overwrites a draft.
+  const [draft, setDraft] = useState<string | null>(null);
   const [check, setCheck] = useState<Check>({ status: "idle" });
   const [confirming, setConfirming] = useState(false);
   const [switching, setSwitching] = useState(false);
   const [switchError, setSwitchError] = useState<ErrorPayload | null>(null);
   const [switched, setSwitched] = useState<StoreInfo | null>(null);
 
-  useEffect(() => {
-    let live = true;
-    api.getSettings().then(
-      (data) => {
-        if (!live) return;
-        setSettings({ status: "ok", data });
-        setUrl(data.database_url ?? "");
-      },
-      (error: unknown) => live && setSettings({ status: "error", error: normalizeError(error) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
-
   if (settings.status === "loading") return <p className="muted">Loading the database settings…</p>;
   if (settings.status === "error") return <ErrorBanner error={settings.error} title="Could not read the settings" />;
 
   const current = settings.data;
+  const url = draft ?? current.database_url ?? "";
   const blocked = switchBlocked(current, url);
 
   async function test() {
@@ -65,7 +57,7 @@ export function DatabaseSettings({ info, onSwitched }: Props) {
     const next = urlToSend(url);
     try {
       const opened = await api.saveDatabaseUrl(next);
-      setSettings({ status: "ok", data: { ...current, database_url: next } });
+      queryClient.setQueryData(settingsKeys.settings, { ...current, database_url: next });
       setSwitched(opened.store);
       setCheck({ status: "idle" });
       onSwitched(opened);
@@ -98,7 +90,7 @@ export function DatabaseSettings({ info, onSwitched }: Props) {
             autoComplete="off"
             readOnly={current.database_url_from_env}
             onChange={(e) => {
-              setUrl(e.target.value);
+              setDraft(e.target.value);
               setCheck({ status: "idle" });
               setSwitched(null);
             }}

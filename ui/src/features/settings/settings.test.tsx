@@ -132,6 +132,32 @@ describe("Settings page", () => {
     expect(screen.getByTestId("settings-db-save").getAttribute("aria-disabled")).toBe("true");
   });
 
+  it("reloads the settings after a switch without overwriting what the user is typing", async () => {
+    await openSettings();
+    expect(tauri.calls("get_settings")).toHaveLength(1);
+    const field = screen.getByTestId("settings-db-url") as HTMLInputElement;
+    fireEvent.change(field, { target: { value: "postgres://u:pw@db/vault" } });
+    // The reload after the switch is held, so the user types on while it is under way.
+    const reload = tauri.hold("get_settings");
+    await click("settings-db-save");
+    await click("confirm-ok");
+    expect(tauri.calls("get_settings")).toHaveLength(2);
+    fireEvent.change(field, { target: { value: "postgres://u:pw@db/other" } });
+    await act(async () => {
+      reload.resolve({ ...settings, database_url: "postgres://u:pw@db/vault" });
+    });
+    expect((screen.getByTestId("settings-db-url") as HTMLInputElement).value).toBe("postgres://u:pw@db/other");
+    // The reloaded settings count: the saved URL differs from the field, so Save is offered.
+    expect(screen.getByTestId("settings-db-save").getAttribute("aria-disabled")).toBe("false");
+  });
+
+  it("fills the URL field from the loaded settings", async () => {
+    settings = { ...settings, database_url: "postgres://db/vault" };
+    await openSettings();
+    expect((screen.getByTestId("settings-db-url") as HTMLInputElement).value).toBe("postgres://db/vault");
+    expect(screen.getByTestId("settings-db-save").getAttribute("aria-disabled")).toBe("true");
+  });
+
   it("explains that DATABASE_URL in the environment decides, and does not switch", async () => {
     settings = { ...settings, database_url: "postgres://env/db", database_url_from_env: true };
     await openSettings();

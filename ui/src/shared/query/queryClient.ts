@@ -20,17 +20,14 @@ export function createQueryClient(): QueryClient {
   });
 }
 
-/** Query keys, one place, so an invalidation names exactly what a list showed. */
+/**
+ * Keys of the data the app shell loads (several features read or refresh them). Each feature keeps
+ * its own keys and `queryOptions` in its `queries.ts`, so an invalidation names exactly what a
+ * list showed; `invalidateQueries()` with no key (a store swap) reaches all of them.
+ */
 export const queryKeys = {
   storeInfo: ["store_info"] as const,
   repositories: ["list_repositories"] as const,
-  settings: ["get_settings"] as const,
-  backupSettings: ["get_backup_settings"] as const,
-  backups: ["list_backups"] as const,
-  schedules: ["list_schedules"] as const,
-  savedQueries: ["list_saved_queries"] as const,
-  refs: (repositoryId: number) => ["list_refs", repositoryId] as const,
-  analysisRuns: (repository: string) => ["list_analysis_runs", repository] as const,
 };
 
 /** A query as the screens' `Loadable` (loading / ok / error with `{code, message}`). */
