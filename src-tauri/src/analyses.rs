@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use repovault_analysis::{AnalysisProgress, AnalysisRequest, AnalysisRun, Analyzer, Progress};
+use repovault_analysis::{AnalysisRequest, AnalysisRun, Analyzer, Progress};
 use repovault_storage::ErrorPayload;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -23,7 +23,7 @@ fn analyzer(state: &AppState) -> CommandResult<Analyzer> {
 pub async fn run_analysis(
     state: State<'_, AppState>,
     request: AnalysisRequest,
-    on_progress: Channel<AnalysisProgress>,
+    on_progress: Channel<repovault_storage::Progress<String>>,
 ) -> CommandResult<AnalysisRun> {
     let slot = state.analysis.begin()?;
     let analyzer = analyzer(&state)?;

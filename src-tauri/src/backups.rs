@@ -11,10 +11,11 @@ use repovault_app::backups::OnExit;
 use repovault_app::import::{BackupSlot, Held, LargeImportBackup};
 
 use repovault_backup::{
-    BackupInfo, BackupKind, BackupProgress, BackupRequest, CreateReport, Destination, NewSchedule, RestoreOptions,
-    RestoreReport, RetentionDecision, RetentionPolicy, Schedule, ScheduleRun, ScheduleSpec, TableCount, VerifyReport,
+    BackupInfo, BackupKind, BackupPhase, BackupProgress, BackupRequest, CreateReport, Destination, NewSchedule,
+    RestoreOptions, RestoreReport, RetentionDecision, RetentionPolicy, Schedule, ScheduleRun, ScheduleSpec, TableCount,
+    VerifyReport,
 };
-use repovault_storage::{CancelToken, ErrorPayload};
+use repovault_storage::{CancelToken, ErrorPayload, Progress};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Emitter, Manager, State};
@@ -135,7 +136,7 @@ pub async fn list_backups(state: State<'_, AppState>) -> CommandResult<Vec<Backu
 pub async fn create_backup(
     state: State<'_, AppState>,
     password: Option<String>,
-    on_progress: Channel<BackupProgress>,
+    on_progress: Channel<Progress<BackupPhase>>,
 ) -> CommandResult<CreateReport> {
     let config = state.store_config()?;
     let slot = state.backup.begin()?;
@@ -158,7 +159,7 @@ pub async fn verify_backup(
     state: State<'_, AppState>,
     path: String,
     password: Option<String>,
-    on_progress: Channel<BackupProgress>,
+    on_progress: Channel<Progress<BackupPhase>>,
 ) -> CommandResult<VerifyReport> {
     let slot = state.backup.begin()?;
     let path = known_backup(&state, &path).await?;
@@ -207,7 +208,7 @@ pub async fn restore_backup(
     state: State<'_, AppState>,
     path: String,
     password: Option<String>,
-    on_progress: Channel<BackupProgress>,
+    on_progress: Channel<Progress<BackupPhase>>,
 ) -> CommandResult<RestoreReport> {
     let config = state.store_config()?;
     let path = known_backup(&state, &path).await?;

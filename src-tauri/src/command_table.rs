@@ -20,6 +20,9 @@ pub struct CommandSpec {
     pub result: String,
 }
 
+/// Generic types of ours that ts-rs exports with their type parameters.
+const GENERIC_BINDINGS: &[&str] = &["Progress"];
+
 /// Arguments Tauri fills in itself; the UI never passes them.
 const INJECTED: &[&str] = &["State", "AppHandle", "Window", "WebviewWindow", "Webview"];
 
@@ -88,6 +91,12 @@ pub fn ts_type(ty: &Type, used: &mut BTreeSet<String>) -> Result<String, String>
                 _ if inner.is_empty() => {
                     used.insert(name.clone());
                     name
+                }
+                // A generic type of our own (ts-rs exports it with its parameter, e.g. `Progress<P>`).
+                _ if GENERIC_BINDINGS.contains(&name.as_str()) => {
+                    used.insert(name.clone());
+                    let args = inner.iter().map(|t| ts_type(t, used)).collect::<Result<Vec<_>, _>>()?;
+                    format!("{name}<{}>", args.join(", "))
                 }
                 _ => return Err(format!("no TypeScript mapping for {name}<…>")),
             })
@@ -259,7 +268,7 @@ mod tests {
                 state: State<'_, AppState>,
                 path: String,
                 repository_id: Option<i64>,
-                on_progress: Channel<ImportProgress>,
+                on_progress: Channel<Progress<ImportPhase>>,
             ) -> CommandResult<Vec<Option<GitRef>>> { todo!() }
 
             #[tauri::command]
@@ -277,13 +286,13 @@ mod tests {
             [
                 ("path".to_string(), "string".to_string()),
                 ("repositoryId".to_string(), "number | null".to_string()),
-                ("onProgress".to_string(), "Channel<ImportProgress>".to_string()),
+                ("onProgress".to_string(), "Channel<Progress<ImportPhase>>".to_string()),
             ]
         );
         assert_eq!(commands[0].result, "(GitRef | null)[]");
         assert_eq!(commands[1].args, []);
         assert_eq!(commands[1].result, "boolean");
-        assert_eq!(used.into_iter().collect::<Vec<_>>(), ["Channel", "GitRef", "ImportProgress"]);
+        assert_eq!(used.into_iter().collect::<Vec<_>>(), ["Channel", "GitRef", "ImportPhase", "Progress"]);
         let ts = render(commands, &BTreeSet::from(["GitRef".to_string()]));
         assert!(ts.contains("  cancel_import: { args: Record<string, never>; result: boolean };"), "{ts}");
         assert!(ts.contains("import type { GitRef } from \"./GitRef\";"), "{ts}");

@@ -3,9 +3,11 @@
 use std::path::PathBuf;
 
 use repovault_app::import::BackupFirst;
-use repovault_ingest::{ImportOptions, ImportProgress, ImportReport};
+use repovault_ingest::{ImportOptions, ImportPhase, ImportProgress, ImportReport};
 use repovault_storage::query::{self, CommitPage, CommitQuery, Filter, QueryOptions, SavedQuery};
-use repovault_storage::{open_store, CommitWithChanges, ErrorPayload, GitRef, Repository, StoreConfig, StoreInfo};
+use repovault_storage::{
+    open_store, CommitWithChanges, ErrorPayload, GitRef, Progress, Repository, StoreConfig, StoreInfo,
+};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -42,7 +44,7 @@ pub async fn import_repository(
     state: State<'_, AppState>,
     path: String,
     name: Option<String>,
-    on_progress: Channel<ImportProgress>,
+    on_progress: Channel<Progress<ImportPhase>>,
 ) -> CommandResult<ImportReport> {
     let store = state.store()?;
     let path = PathBuf::from(path.trim());
@@ -127,19 +129,10 @@ fn search_filter(base: Option<Filter>, text: &str) -> CommandResult<Filter> {
     })
 }
 
-/// Export progress: commits written so far and how many match (`total` may be a lower bound).
-#[derive(Clone, Serialize, TS)]
-#[ts(export)]
-pub struct ExportProgress {
-    #[ts(type = "number")]
-    written: u64,
-    #[ts(type = "number")]
-    total: i64,
-}
-
 /// Writes every commit the History list shows — `query`, narrowed by the search-box `search` when
 /// given — to `path` as `format` (`csv`, `json`, `ndjson`), through `PATH.partial`. Returns how
-/// many commits were written.
+/// many commits were written. Progress: phase `writing`, commits written of the match count (which
+/// may be a lower bound).
 #[tauri::command]
 pub async fn export_commits(
     state: State<'_, AppState>,
@@ -147,7 +140,7 @@ pub async fn export_commits(
     search: Option<String>,
     format: String,
     path: String,
-    on_progress: Channel<ExportProgress>,
+    on_progress: Channel<Progress<String>>,
 ) -> CommandResult<u64> {
     let store = state.store()?;
     let format = repovault_app::export::parse_format(&format)?;
@@ -156,7 +149,7 @@ pub async fn export_commits(
         None => query,
     };
     let progress = move |written: u64, total: i64| {
-        let _ = on_progress.send(ExportProgress { written, total });
+        let _ = on_progress.send(Progress::new("writing".to_string(), written, total.max(0) as u64));
     };
     repovault_app::export::export_commits_to_file(store, query, format, PathBuf::from(path.trim()), progress).await
 }

@@ -1,24 +1,23 @@
 // Generated from the #[tauri::command] fns in src-tauri/src by src-tauri/src/command_table.rs;
 // do not edit (`cargo test` rewrites it).
 import type { Channel } from "@tauri-apps/api/core";
-import type { AnalysisProgress } from "./AnalysisProgress";
 import type { AnalysisRequest } from "./AnalysisRequest";
 import type { AnalysisRun } from "./AnalysisRun";
 import type { AppInfo } from "./AppInfo";
 import type { AppSettings } from "./AppSettings";
 import type { BackupInfo } from "./BackupInfo";
-import type { BackupProgress } from "./BackupProgress";
+import type { BackupPhase } from "./BackupPhase";
 import type { BackupSettings } from "./BackupSettings";
 import type { CommitPage } from "./CommitPage";
 import type { CommitQuery } from "./CommitQuery";
 import type { CommitWithChanges } from "./CommitWithChanges";
 import type { CreateReport } from "./CreateReport";
-import type { ExportProgress } from "./ExportProgress";
 import type { Filter } from "./Filter";
 import type { GitRef } from "./GitRef";
-import type { ImportProgress } from "./ImportProgress";
+import type { ImportPhase } from "./ImportPhase";
 import type { ImportReport } from "./ImportReport";
 import type { NewSchedule } from "./NewSchedule";
+import type { Progress } from "./Progress";
 import type { QueryOptions } from "./QueryOptions";
 import type { Repository } from "./Repository";
 import type { RestorePreview } from "./RestorePreview";
@@ -49,7 +48,7 @@ export interface Commands {
   /**
    * A manual backup into every enabled destination, with progress; `cancel_backup` stops it.
    */
-  create_backup: { args: { password: string | null; onProgress: Channel<BackupProgress> }; result: CreateReport };
+  create_backup: { args: { password: string | null; onProgress: Channel<Progress<BackupPhase>> }; result: CreateReport };
   delete_backup: { args: { path: string }; result: null };
   delete_saved_query: { args: { name: string }; result: null };
   /**
@@ -61,9 +60,10 @@ export interface Commands {
   /**
    * Writes every commit the History list shows — `query`, narrowed by the search-box `search` when
    * given — to `path` as `format` (`csv`, `json`, `ndjson`), through `PATH.partial`. Returns how
-   * many commits were written.
+   * many commits were written. Progress: phase `writing`, commits written of the match count (which
+   * may be a lower bound).
    */
-  export_commits: { args: { query: CommitQuery; search: string | null; format: string; path: string; onProgress: Channel<ExportProgress> }; result: number };
+  export_commits: { args: { query: CommitQuery; search: string | null; format: string; path: string; onProgress: Channel<Progress<string>> }; result: number };
   /**
    * One stored run with its result.
    */
@@ -83,7 +83,7 @@ export interface Commands {
    * Imports (or syncs) a repository folder. Runs on the async runtime, so the window stays
    * responsive; progress goes through `on_progress`; `cancel_import` stops it between commits.
    */
-  import_repository: { args: { path: string; name: string | null; onProgress: Channel<ImportProgress> }; result: ImportReport };
+  import_repository: { args: { path: string; name: string | null; onProgress: Channel<Progress<ImportPhase>> }; result: ImportReport };
   /**
    * A repository's stored runs, newest first, without their results.
    */
@@ -124,12 +124,12 @@ export interface Commands {
    * Restores a backup over the current data: a safety backup of the current data first, the store
    * closed while the files are swapped, then reopened. If anything fails the current data stays.
    */
-  restore_backup: { args: { path: string; password: string | null; onProgress: Channel<BackupProgress> }; result: RestoreReport };
+  restore_backup: { args: { path: string; password: string | null; onProgress: Channel<Progress<BackupPhase>> }; result: RestoreReport };
   /**
    * Runs `request` (a stored result is reused while the history and the parameters are the same);
    * a failed or cancelled run comes back as a run with `error`.
    */
-  run_analysis: { args: { request: AnalysisRequest; onProgress: Channel<AnalysisProgress> }; result: AnalysisRun };
+  run_analysis: { args: { request: AnalysisRequest; onProgress: Channel<Progress<string>> }; result: AnalysisRun };
   save_backup_settings: { args: { settings: BackupSettings }; result: BackupSettings };
   /**
    * Saves the database URL (null or empty: the embedded SQLite file) after checking that it opens,
@@ -151,5 +151,5 @@ export interface Commands {
    * describes it; the settings screen's "Test connection".
    */
   test_connection: { args: { url: string | null }; result: StoreInfo };
-  verify_backup: { args: { path: string; password: string | null; onProgress: Channel<BackupProgress> }; result: VerifyReport };
+  verify_backup: { args: { path: string; password: string | null; onProgress: Channel<Progress<BackupPhase>> }; result: VerifyReport };
 }

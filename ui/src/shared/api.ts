@@ -9,16 +9,16 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
-import type { AnalysisProgress } from "../bindings/AnalysisProgress";
+import type { AnalysisProgress } from "./progress";
 import type { AnalysisRequest } from "../bindings/AnalysisRequest";
 import type { AppInfo } from "../bindings/AppInfo";
-import type { BackupProgress } from "../bindings/BackupProgress";
+import type { BackupProgress } from "./progress";
 import type { BackupSettings } from "../bindings/BackupSettings";
 import type { CommitQuery } from "../bindings/CommitQuery";
-import type { ExportProgress } from "../bindings/ExportProgress";
+import type { ExportProgress } from "./progress";
 import type { Filter } from "../bindings/Filter";
 import type { NewSchedule } from "../bindings/NewSchedule";
-import type { ImportProgress } from "../bindings/ImportProgress";
+import type { ImportProgress } from "./progress";
 import type { QueryOptions } from "../bindings/QueryOptions";
 import type { RetentionPolicy } from "../bindings/RetentionPolicy";
 import type { ScheduleRun } from "../bindings/ScheduleRun";

@@ -2,19 +2,9 @@
 
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
-
-/// How far an analysis is: a phase and done/total in that phase's units.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct AnalysisProgress {
-    pub phase: String,
-    #[ts(type = "number")]
-    pub done: u64,
-    #[ts(type = "number")]
-    pub total: u64,
-}
+/// How far an analysis is: a phase (the kind, or a step such as reading files) and done/total in
+/// that phase's units.
+pub type AnalysisProgress = repovault_storage::Progress<String>;
 
 /// The callback that receives progress (called from worker threads too).
 #[derive(Clone)]
@@ -37,7 +27,7 @@ impl Progress {
     }
 
     pub fn report(&self, phase: &str, done: u64, total: u64) {
-        (self.0)(AnalysisProgress { phase: phase.to_string(), done, total });
+        (self.0)(AnalysisProgress::new(phase.to_string(), done, total));
     }
 }
 

@@ -64,12 +64,7 @@ impl BackupFirst<'_> {
         if !repovault_backup::triggers::before_large_import(incoming, stored, policy.threshold) {
             return Ok(());
         }
-        (self.progress)(&ImportProgress {
-            phase: ImportPhase::BackingUp,
-            done: 0,
-            total: incoming,
-            commits_per_second: 0.0,
-        });
+        (self.progress)(&ImportProgress::new(ImportPhase::BackingUp, 0, incoming));
         let Some(_held) = self.slot.acquire(&self.cancel).await else {
             return Err(repovault_ingest::IngestError::Cancelled.payload());
         };

@@ -29,15 +29,7 @@ pub enum BackupPhase {
 }
 
 /// `done` and `total` count bytes in the byte phases and entries otherwise (0 total: unknown).
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct BackupProgress {
-    pub phase: BackupPhase,
-    #[ts(type = "number")]
-    pub done: u64,
-    #[ts(type = "number")]
-    pub total: u64,
-}
+pub type BackupProgress = repovault_storage::Progress<BackupPhase>;
 
 /// Called from worker threads: it must be cheap and must not block.
 pub type ProgressFn = Arc<dyn Fn(BackupProgress) + Send + Sync>;
@@ -48,7 +40,7 @@ pub fn no_progress() -> ProgressFn {
 }
 
 pub(crate) fn report(progress: &ProgressFn, phase: BackupPhase, done: u64, total: u64) {
-    progress(BackupProgress { phase, done, total });
+    progress(BackupProgress::new(phase, done, total));
 }
 
 /// Cancels a running backup or restore; checked between entries and between chunks of an entry.

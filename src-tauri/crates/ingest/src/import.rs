@@ -72,16 +72,8 @@ pub enum ImportPhase {
     Done,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[ts(export)]
-pub struct ImportProgress {
-    pub phase: ImportPhase,
-    #[ts(type = "number")]
-    pub done: u64,
-    #[ts(type = "number")]
-    pub total: u64,
-    pub commits_per_second: f64,
-}
+/// An import's progress: commits done of total, with the commit rate while importing.
+pub type ImportProgress = repovault_storage::Progress<ImportPhase>;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
@@ -156,7 +148,7 @@ pub async fn import_repository_with_hook(
     // Nothing moved since the last completed sync: done without reading history.
     let stored_refs = store.refs(repository.id).await?;
     if repository.last_synced_at.is_some() && stored_refs == refs && repository.is_shallow == is_shallow {
-        progress(&ImportProgress { phase: ImportPhase::Done, done: 0, total: 0, commits_per_second: 0.0 });
+        progress(&ImportProgress::new(ImportPhase::Done, 0, 0));
         return Ok(ImportReport {
             repository,
             new_commits: 0,
@@ -167,7 +159,7 @@ pub async fn import_repository_with_hook(
         });
     }
 
-    progress(&ImportProgress { phase: ImportPhase::Scanning, done: 0, total: 0, commits_per_second: 0.0 });
+    progress(&ImportProgress::new(ImportPhase::Scanning, 0, 0));
     let known = store.commit_hashes(repository.id).await?;
     let tips = object_ids(&refs)?;
     // Tips of the last completed sync have their whole history stored; walking stops there.
@@ -186,24 +178,14 @@ pub async fn import_repository_with_hook(
     }
     let new_commits = write_commits(store, repository.id, &shared, ids, options, progress, cancel).await?;
 
-    progress(&ImportProgress {
-        phase: ImportPhase::Finishing,
-        done: new_commits,
-        total: new_commits,
-        commits_per_second: 0.0,
-    });
+    progress(&ImportProgress::new(ImportPhase::Finishing, new_commits, new_commits));
     store.finish_sync(repository.id, &refs, is_shallow).await?;
     if new_commits >= ANALYZE_AFTER {
         // A bulk load changes the data's shape; let the query planner see it.
         store.analyze().await?;
     }
     let repository = store.repository_by_name(name).await?;
-    progress(&ImportProgress {
-        phase: ImportPhase::Done,
-        done: new_commits,
-        total: new_commits,
-        commits_per_second: 0.0,
-    });
+    progress(&ImportProgress::new(ImportPhase::Done, new_commits, new_commits));
     Ok(ImportReport {
         repository,
         new_commits,
@@ -283,7 +265,7 @@ async fn write_commits(
             stored += batch.len() as u64;
             batch.clear();
             let rate = stored as f64 / started.elapsed().as_secs_f64().max(1e-9);
-            progress(&ImportProgress { phase: ImportPhase::Importing, done: stored, total, commits_per_second: rate });
+            progress(&ImportProgress::new(ImportPhase::Importing, stored, total).with_rate(rate));
         }
         if finished {
             break Ok(stored);

@@ -9,6 +9,7 @@ pub mod error;
 pub mod history;
 pub mod model;
 pub mod postgres;
+pub mod progress;
 pub mod push_event;
 pub mod query;
 pub mod schedules;
@@ -28,6 +29,7 @@ pub use cancel::{CancelToken, Cancelled};
 pub use error::{ErrorCode, ErrorPayload, Result, StoreError};
 pub use history::{HistoryScope, HistoryStats};
 pub use model::*;
+pub use progress::Progress;
 pub use schedules::{ScheduleRow, ScheduleRunRecord, ScheduleStore};
 pub use store::{CommitBatchItem, Store};
 

@@ -1,5 +1,5 @@
 import { phaseLabel, progressFraction, progressText } from "./analysisRules";
-import type { AnalysisProgress } from "../../bindings/AnalysisProgress";
+import type { AnalysisProgress } from "../../shared/progress";
 import { CancelButton, ProgressMeter } from "../../shared/components/ProgressMeter";
 
 interface Props {

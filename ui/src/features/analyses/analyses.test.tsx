@@ -110,7 +110,7 @@ describe("Analyses page", () => {
     });
     expect(calls("run_analysis")[0]?.["request"]).toEqual({ repository: "demo", kind: "authors", params: PARAMS, force: false });
     await act(async () => {
-      control.progress({ phase: "authors", done: 1, total: 4 });
+      control.progress({ phase: "authors", done: 1, total: 4, per_second: null });
     });
     expect(screen.getByTestId("analysis-phase").textContent).toBe("Computing authors");
     expect(screen.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("25");

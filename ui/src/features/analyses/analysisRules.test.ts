@@ -97,9 +97,9 @@ describe("progress", () => {
     expect(phaseLabel("authors")).toBe("Computing authors");
     expect(phaseLabel("reading files")).toBe("Reading files");
     expect(progressFraction(null)).toBeNull();
-    expect(progressFraction({ phase: "x", done: 5, total: 0 })).toBeNull();
-    expect(progressFraction({ phase: "x", done: 15, total: 10 })).toBe(1);
-    expect(progressText({ phase: "x", done: 1200, total: 5000 })).toBe("1,200 / 5,000");
+    expect(progressFraction({ phase: "x", done: 5, total: 0, per_second: null })).toBeNull();
+    expect(progressFraction({ phase: "x", done: 15, total: 10, per_second: null })).toBe(1);
+    expect(progressText({ phase: "x", done: 1200, total: 5000, per_second: null })).toBe("1,200 / 5,000");
   });
 });
 

@@ -6,7 +6,7 @@
 import type { AliasSuggestion } from "../../bindings/AliasSuggestion";
 import type { AnalysisKind } from "../../bindings/AnalysisKind";
 import type { AnalysisParams } from "../../bindings/AnalysisParams";
-import type { AnalysisProgress } from "../../bindings/AnalysisProgress";
+import type { AnalysisProgress } from "../../shared/progress";
 import type { AnalysisRun } from "../../bindings/AnalysisRun";
 import type { Identity } from "../../bindings/Identity";
 import { formatCount } from "../../shared/format";

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { api } from "../../shared/api";
-import type { AnalysisProgress } from "../../bindings/AnalysisProgress";
+import type { AnalysisProgress } from "../../shared/progress";
 import type { AnalysisRequest } from "../../bindings/AnalysisRequest";
 import type { AnalysisRun } from "../../bindings/AnalysisRun";
 import type { ErrorPayload } from "../../bindings/ErrorPayload";

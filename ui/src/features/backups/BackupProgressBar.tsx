@@ -1,4 +1,4 @@
-import type { BackupProgress } from "../../bindings/BackupProgress";
+import type { BackupProgress } from "../../shared/progress";
 import { backupFraction, PHASE_LABELS } from "./backupRules";
 import { CancelButton, ProgressMeter } from "../../shared/components/ProgressMeter";
 

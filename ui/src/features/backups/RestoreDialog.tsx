@@ -1,6 +1,6 @@
 import { useId, useState } from "react";
 
-import type { BackupProgress } from "../../bindings/BackupProgress";
+import type { BackupProgress } from "../../shared/progress";
 import type { RestorePreview } from "../../bindings/RestorePreview";
 import { compareRows, formatTime, safetyText } from "./backupRules";
 import { formatCount } from "../../shared/format";

@@ -91,9 +91,9 @@ describe("formatting", () => {
 
   it("progress fractions, unknown totals as null", () => {
     expect(backupFraction(null)).toBeNull();
-    expect(backupFraction({ phase: "archive", done: 5, total: 0 })).toBeNull();
-    expect(backupFraction({ phase: "archive", done: 5, total: 10 })).toBe(0.5);
-    expect(backupFraction({ phase: "archive", done: 50, total: 10 })).toBe(1);
+    expect(backupFraction({ phase: "archive", done: 5, total: 0, per_second: null })).toBeNull();
+    expect(backupFraction({ phase: "archive", done: 5, total: 10, per_second: null })).toBe(0.5);
+    expect(backupFraction({ phase: "archive", done: 50, total: 10, per_second: null })).toBe(1);
   });
 });
 

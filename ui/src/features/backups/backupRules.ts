@@ -5,7 +5,7 @@
 import type { BackupInfo } from "../../bindings/BackupInfo";
 import type { BackupKind } from "../../bindings/BackupKind";
 import type { BackupPhase } from "../../bindings/BackupPhase";
-import type { BackupProgress } from "../../bindings/BackupProgress";
+import type { BackupProgress } from "../../shared/progress";
 import type { BackupSettings } from "../../bindings/BackupSettings";
 import type { CreateReport } from "../../bindings/CreateReport";
 import type { Destination } from "../../bindings/Destination";

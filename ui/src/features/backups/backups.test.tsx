@@ -108,7 +108,7 @@ describe("Backups page", () => {
     });
     expect(calls("create_backup")[0]?.["password"]).toBeNull();
     await act(async () => {
-      createJob.progress({ phase: "archive", done: 1, total: 4 });
+      createJob.progress({ phase: "archive", done: 1, total: 4, per_second: null });
     });
     expect(screen.getByTestId("backup-phase").textContent).toBe("Writing the archive");
     expect(screen.getByRole("progressbar", { name: "Creating a backup" }).getAttribute("aria-valuenow")).toBe("25");

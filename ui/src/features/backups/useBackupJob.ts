@@ -1,7 +1,7 @@
 import { useCallback, useRef, useState } from "react";
 
 import { api } from "../../shared/api";
-import type { BackupProgress } from "../../bindings/BackupProgress";
+import type { BackupProgress } from "../../shared/progress";
 import { CommandError } from "../../shared/errors";
 
 export type JobKind = "create" | "verify" | "restore";

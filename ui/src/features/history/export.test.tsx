@@ -104,7 +104,7 @@ describe("Export on the History page", () => {
     await flush();
     expect(screen.getByTestId("export-progress").textContent).toBe("Starting export…");
     expect(screen.getByTestId("history-export").getAttribute("aria-disabled")).toBe("true");
-    await act(async () => sendThrough<ExportProgress>(exportCalls().at(-1)!.onProgress, { written: 500, total: 2025 }));
+    await act(async () => sendThrough<ExportProgress>(exportCalls().at(-1)!.onProgress, { phase: "writing", done: 500, total: 2025, per_second: null }));
     expect(screen.getByTestId("export-progress").textContent).toBe("500 / 2,025 commits");
     // A second press while it runs does nothing.
     await act(async () => {

@@ -29,9 +29,9 @@ describe("export texts", () => {
 
   it("shows progress, with + for a lower-bound total", () => {
     expect(exportProgressText(null)).toBe("Starting export…");
-    expect(exportProgressText({ written: 500, total: 2025 })).toBe("500 / 2,025 commits");
-    expect(exportProgressText({ written: 500, total: 1000 }, true)).toBe("500 / 1,000+ commits");
-    expect(exportProgressText({ written: 1500, total: 1000 })).toBe("1,500 / 1,500+ commits");
+    expect(exportProgressText({ phase: "writing", done: 500, total: 2025, per_second: null })).toBe("500 / 2,025 commits");
+    expect(exportProgressText({ phase: "writing", done: 500, total: 1000, per_second: null }, true)).toBe("500 / 1,000+ commits");
+    expect(exportProgressText({ phase: "writing", done: 1500, total: 1000, per_second: null })).toBe("1,500 / 1,500+ commits");
   });
 
   it("says how many commits went where", () => {

@@ -17,9 +17,9 @@ export function defaultExportName(repository: string | null): string {
  */
 export function exportProgressText(progress: ExportProgress | null, lowerBound = false): string {
   if (progress === null) return "Starting export…";
-  const atLeast = lowerBound || progress.written > progress.total;
-  const total = Math.max(progress.written, progress.total);
-  return `${formatCount(progress.written)} / ${formatCount(total)}${atLeast ? "+" : ""} commits`;
+  const atLeast = lowerBound || progress.done > progress.total;
+  const total = Math.max(progress.done, progress.total);
+  return `${formatCount(progress.done)} / ${formatCount(total)}${atLeast ? "+" : ""} commits`;
 }
 
 /** "Exported 1 commit to …" / "Exported 1,234 commits to …". */

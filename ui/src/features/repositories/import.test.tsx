@@ -53,11 +53,11 @@ describe("Add repository", () => {
     expect(screen.getByTestId("import-phase").textContent).toBe("Starting");
     expect(screen.getByTestId("import-submit").getAttribute("aria-disabled")).toBe("true");
 
-    await act(async () => control.progress({ phase: "scanning", done: 0, total: 0, commits_per_second: 0 }));
+    await act(async () => control.progress({ phase: "scanning", done: 0, total: 0, per_second: null }));
     expect(screen.getByTestId("import-phase").textContent).toBe("Reading history");
     expect(screen.getByRole("progressbar").getAttribute("aria-valuenow")).toBeNull();
 
-    await act(async () => control.progress({ phase: "importing", done: 150, total: 300, commits_per_second: 1200 }));
+    await act(async () => control.progress({ phase: "importing", done: 150, total: 300, per_second: 1200 }));
     expect(screen.getByTestId("import-phase").textContent).toBe("Importing commits");
     expect(screen.getByTestId("import-count").textContent).toMatch(/^150 \/ 300 commits$/);
     expect(screen.getByTestId("import-rate").textContent).toMatch(/^1[,.\s\u202f]?200 commits\/s$/);

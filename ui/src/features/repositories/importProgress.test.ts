@@ -25,28 +25,28 @@ const report = (extra: Partial<ImportReport>): ImportReport => ({
 describe("import progress", () => {
   it("is indeterminate until the total is known", () => {
     expect(progressFraction(null)).toBeNull();
-    expect(progressFraction({ phase: "scanning", done: 0, total: 0, commits_per_second: 0 })).toBeNull();
-    expect(progressCount({ phase: "scanning", done: 0, total: 0, commits_per_second: 0 })).toBe("");
+    expect(progressFraction({ phase: "scanning", done: 0, total: 0, per_second: null })).toBeNull();
+    expect(progressCount({ phase: "scanning", done: 0, total: 0, per_second: null })).toBe("");
   });
 
   it("reports done/total and rate while importing", () => {
-    const p = { phase: "importing" as const, done: 1500, total: 6000, commits_per_second: 2345.6 };
+    const p = { phase: "importing" as const, done: 1500, total: 6000, per_second: 2345.6 };
     expect(progressFraction(p)).toBe(0.25);
     expect(progressCount(p, "en-US")).toBe("1,500 / 6,000 commits");
     expect(progressRate(p, "en-US")).toBe("2,346 commits/s");
   });
 
   it("is indeterminate while the automatic backup before a large import runs", () => {
-    const p = { phase: "backing_up" as const, done: 0, total: 12000, commits_per_second: 0 };
+    const p = { phase: "backing_up" as const, done: 0, total: 12000, per_second: null };
     expect(progressFraction(p)).toBeNull();
     expect(progressCount(p, "en-US")).toBe("12,000 commits to import");
   });
 
   it("is full when finishing or done, and clamps", () => {
-    expect(progressFraction({ phase: "finishing", done: 3, total: 3, commits_per_second: 0 })).toBe(1);
-    expect(progressFraction({ phase: "done", done: 0, total: 0, commits_per_second: 0 })).toBe(1);
-    expect(progressFraction({ phase: "importing", done: 9, total: 3, commits_per_second: 0 })).toBe(1);
-    expect(progressRate({ phase: "done", done: 0, total: 0, commits_per_second: 0 })).toBe("");
+    expect(progressFraction({ phase: "finishing", done: 3, total: 3, per_second: null })).toBe(1);
+    expect(progressFraction({ phase: "done", done: 0, total: 0, per_second: null })).toBe(1);
+    expect(progressFraction({ phase: "importing", done: 9, total: 3, per_second: null })).toBe(1);
+    expect(progressRate({ phase: "done", done: 0, total: 0, per_second: null })).toBe("");
   });
 
   it("describes how an import ended", () => {

@@ -1,6 +1,6 @@
 /** How an import's progress and outcome read on screen. */
 import type { ImportPhase } from "../../bindings/ImportPhase";
-import type { ImportProgress } from "../../bindings/ImportProgress";
+import type { ImportProgress } from "../../shared/progress";
 import type { ImportReport } from "../../bindings/ImportReport";
 import { formatCount } from "../../shared/format";
 
@@ -31,9 +31,10 @@ export function progressCount(progress: ImportProgress | null, locale?: string):
 
 /** "1,234 commits/s", or "" when there is no rate yet. */
 export function progressRate(progress: ImportProgress | null, locale?: string): string {
-  if (progress === null || !(progress.commits_per_second > 0)) return "";
+  const rate = progress?.per_second ?? 0;
+  if (!(rate > 0)) return "";
   const options = locale === undefined ? {} : { locale };
-  return `${formatCount(progress.commits_per_second, options)} commits/s`;
+  return `${formatCount(rate, options)} commits/s`;
 }
 
 /** One sentence on how an import ended. */

@@ -2,7 +2,7 @@ import { useCallback, useRef, useState } from "react";
 
 import { api } from "../../shared/api";
 import type { ErrorPayload } from "../../bindings/ErrorPayload";
-import type { ImportProgress } from "../../bindings/ImportProgress";
+import type { ImportProgress } from "../../shared/progress";
 import type { ImportReport } from "../../bindings/ImportReport";
 import { normalizeError } from "../../shared/errors";
 
