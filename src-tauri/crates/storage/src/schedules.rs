@@ -182,9 +182,10 @@ pub async fn replace_schedules_in_sqlite_file(path: &std::path::Path, schedules:
     Ok(())
 }
 
-/// The schedules in the SQLite database file at `path`, by name (read-only).
+/// The schedules in the SQLite database file at `path`, by name (only read; the connection is not
+/// read-only, so a WAL database without its `-shm` file opens too).
 pub async fn schedules_in_sqlite_file(path: &std::path::Path) -> Result<Vec<ScheduleRow>> {
-    let mut conn = crate::snapshot::sqlite::connect(path, true).await?;
+    let mut conn = crate::snapshot::sqlite::connect(path, false).await?;
     let sql = format!("SELECT {COLUMNS} FROM backup_schedules ORDER BY name");
     let rows = sqlx::query_as(&sql).fetch_all(&mut conn).await.map_err(|e| schedule_error(e, None));
     sqlx::Connection::close(conn).await.ok();
