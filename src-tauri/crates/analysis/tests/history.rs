@@ -8,6 +8,7 @@ use std::path::Path;
 
 use common::*;
 use repovault_analysis::{AnalysisParams, CancelToken, Progress, SizeSource};
+use repovault_testkit::{commit_files, git, git_numstat, init_repo, make_repo, Engine};
 
 /// `git shortlog -sne` for the given revisions: (name, e-mail) → commits, with the mailmap.
 fn shortlog(repo: &Path, revs: &[&str]) -> BTreeMap<(String, String), i64> {
@@ -26,37 +27,16 @@ fn shortlog(repo: &Path, revs: &[&str]) -> BTreeMap<(String, String), i64> {
 /// Per path: (commits, additions, deletions) summed from `git log --numstat` with renames and
 /// merges against their first parent, as the import reads them. Binary files (`-`) count 0 lines.
 fn numstat_sums(repo: &Path) -> BTreeMap<String, (i64, i64, i64)> {
-    let out = git(
-        repo,
-        &["log", "--branches", "--tags", "-M", "--numstat", "-z", "--diff-merges=first-parent", "--format=%x01%H"],
-    );
     let mut sums: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
-    for record in out.split('\u{1}').filter(|r| !r.is_empty()) {
-        let mut fields = record.split('\0');
-        fields.next(); // the hash
-        let mut seen = std::collections::BTreeSet::new();
-        while let Some(field) = fields.next() {
-            let field = field.strip_prefix('\n').unwrap_or(field);
-            if field.is_empty() {
-                continue;
-            }
-            let mut parts = field.splitn(3, '\t');
-            let count = |s: &str| s.parse::<i64>().unwrap_or(0);
-            let (additions, deletions) = (count(parts.next().unwrap()), count(parts.next().unwrap()));
-            let path = match parts.next().unwrap() {
-                "" => {
-                    fields.next();
-                    fields.next().unwrap().to_string()
-                }
-                path => path.to_string(),
-            };
-            let entry = sums.entry(path.clone()).or_default();
-            if seen.insert(path) {
-                entry.0 += 1;
-            }
-            entry.1 += additions;
-            entry.2 += deletions;
+    let mut seen = std::collections::BTreeSet::new();
+    for row in git_numstat(repo) {
+        let entry = sums.entry(row.path.clone()).or_default();
+        // A path counts once per commit, however many lines name it.
+        if seen.insert((row.hash, row.path)) {
+            entry.0 += 1;
         }
+        entry.1 += row.additions.unwrap_or(0);
+        entry.2 += row.deletions.unwrap_or(0);
     }
     sums
 }

@@ -9,6 +9,7 @@ use common::*;
 use repovault_analysis::{
     AnalysisKind, AnalysisParams, AnalysisRequest, AnalysisResult, CancelToken, Progress, RunStatus,
 };
+use repovault_testkit::{commit_files, git, init_repo, Engine};
 
 async fn runs_are_stored_and_reused(engine: Engine) {
     let dir = tempfile::tempdir().unwrap();

@@ -1,10 +1,8 @@
 //! Tech spec and code structure of a repository built by git commands: every manifest kind, a
 //! broken manifest, sources in each supported language, a binary file.
 
-mod common;
-
-use common::*;
 use repovault_analysis::{structure_of_folder, techspec_of_folder};
+use repovault_testkit::{commit_files, git, init_repo};
 
 const FILES: &[(&str, &str)] = &[
     ("Cargo.toml", "[package]\nname = \"demo\"\n\n[dependencies]\naxum = \"0.7\"\ntokio = { version = \"1\", features = [\"full\"] }\n\n[dev-dependencies]\ntempfile = \"3\"\n"),

@@ -14,7 +14,8 @@ use repovault_backup::{
     create, list, no_progress, restore, restore_into, schedule, verify, BackupError, BackupKind, BackupRequest,
     CancelToken, Destination, NewSchedule, RestoreOptions, ScheduleSpec,
 };
-use repovault_storage::{open_store, StoreConfig};
+use repovault_storage::{open_store, DatabaseLocation, StoreConfig};
+use repovault_testkit::{raw_execute, sqlite_at_schema_version, sqlite_config, TestStore};
 
 async fn backup_of(config: &StoreConfig, dest: &Path, kind: BackupKind) -> PathBuf {
     let report = create(
@@ -38,12 +39,9 @@ fn options(ts: &TestStore) -> RestoreOptions {
 /// on which connection closed last; any later open and close (a refused restore reading the
 /// schema version) would then change the bytes without changing the data.
 async fn settle(dir: &Path) {
-    use sqlx::Connection;
     let db = dir.join("repovault.db");
     if db.exists() {
-        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut conn).await.unwrap();
-        conn.close().await.unwrap();
+        raw_execute(&DatabaseLocation::Sqlite(db), "PRAGMA wal_checkpoint(TRUNCATE)").await;
     }
 }
 
@@ -330,16 +328,12 @@ async fn a_backup_of_a_newer_schema_is_refused() {
     ts.store.close().await;
     let other = sqlite_store().await;
     other.store.close().await;
-    {
-        let mut conn =
-            <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!("sqlite://{}", other.db_path().display()))
-                .await
-                .unwrap();
-        sqlx::query("INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) VALUES (29991231000000, 'future', CURRENT_TIMESTAMP, 1, x'00', 0)")
-            .execute(&mut conn)
-            .await
-            .unwrap();
-    }
+    raw_execute(
+        &other.config.database,
+        "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) \
+         VALUES (29991231000000, 'future', CURRENT_TIMESTAMP, 1, x'00', 0)",
+    )
+    .await;
     let backup = backup_of(&other.config, &other.backups(), BackupKind::Manual).await;
     settle(&ts.data_dir()).await;
     let before = tree(&ts.data_dir());
@@ -353,27 +347,10 @@ async fn a_backup_of_a_newer_schema_is_refused() {
 async fn an_older_schema_is_migrated_forward_on_restore() {
     let dir = tempfile::tempdir().unwrap();
     let old = dir.path().join("old");
-    std::fs::create_dir_all(old.join("blobs")).unwrap();
-    {
-        // A store at schema version 4 (before the backup schedules), made with the storage migrations.
-        let options =
-            sqlx::sqlite::SqliteConnectOptions::new().filename(old.join("repovault.db")).create_if_missing(true);
-        let mut conn = sqlx::ConnectOptions::connect(&options).await.unwrap();
-        let migrations: Vec<_> =
-            repovault_storage::sqlite::MIGRATOR.iter().filter(|m| m.version <= 20261122000004).cloned().collect();
-        let migrator = sqlx::migrate::Migrator {
-            migrations: std::borrow::Cow::Owned(migrations),
-            ignore_missing: false,
-            locking: false,
-            no_tx: false,
-        };
-        migrator.run(&mut conn).await.unwrap();
-        sqlx::query("INSERT INTO repositories (workspace_id, name, created_at) VALUES (1, 'legacy', 0)")
-            .execute(&mut conn)
-            .await
-            .unwrap();
-    }
-    let config = sqlite_config(&old);
+    // A store at schema version 4 (before the backup schedules), made with the storage migrations.
+    let config = sqlite_at_schema_version(&old, 20261122000004).await;
+    raw_execute(&config.database, "INSERT INTO repositories (workspace_id, name, created_at) VALUES (1, 'legacy', 0)")
+        .await;
     let backup = backup_of(&config, &dir.path().join("backups"), BackupKind::Automatic).await;
     assert_eq!(repovault_backup::catalog::describe(&backup).manifest.unwrap().schema_version, 20261122000004);
     let target = dir.path().join("new");

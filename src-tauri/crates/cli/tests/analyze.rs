@@ -1,63 +1,34 @@
 //! `repovault-cli analyze` on a real repository imported into a real SQLite file: tables for
 //! people, the stored run as JSON, reuse, and one-line errors.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_repovault-cli");
+use common::*;
+use repovault_testkit::{git_with_env, init_repo, write_files};
 
-fn cli(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env_remove("REPOVAULT_S3_BUCKET")
-        .output()
-        .expect("run repovault-cli")
-}
-
-fn ok(data_dir: &Path, args: &[&str]) -> String {
-    let out = cli(data_dir, args);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn ok_json(data_dir: &Path, args: &[&str]) -> serde_json::Value {
-    serde_json::from_str(&ok(data_dir, args)).expect("JSON output")
-}
-
-fn git(repo: &Path, args: &[&str], who: (&str, &str), date: &str) {
-    let out = Command::new("git")
-        .current_dir(repo)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", who.0)
-        .env("GIT_AUTHOR_EMAIL", who.1)
-        .env("GIT_COMMITTER_NAME", who.0)
-        .env("GIT_COMMITTER_EMAIL", who.1)
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("run git");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
+/// Writes `path` and commits it, authored and committed by `who` at `date`.
 fn commit(repo: &Path, path: &str, text: &str, who: (&str, &str), date: &str) {
-    let file = repo.join(path);
-    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-    std::fs::write(file, text).unwrap();
-    git(repo, &["add", "-A"], who, date);
-    git(repo, &["commit", "-q", "-m", path], who, date);
+    write_files(repo, &[(path, text)]);
+    let env = [
+        ("GIT_AUTHOR_NAME", who.0),
+        ("GIT_AUTHOR_EMAIL", who.1),
+        ("GIT_COMMITTER_NAME", who.0),
+        ("GIT_COMMITTER_EMAIL", who.1),
+        ("GIT_AUTHOR_DATE", date),
+        ("GIT_COMMITTER_DATE", date),
+    ];
+    git_with_env(repo, &["add", "-A"], &env);
+    git_with_env(repo, &["commit", "-q", "-m", path], &env);
 }
 
 #[test]
 fn analyze_prints_tables_and_stored_runs() {
     let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("demo");
-    std::fs::create_dir_all(&repo).unwrap();
+    let repo = init_repo(dir.path(), "demo");
     let ann = ("Ann", "ann@example.com");
     let bob = ("Bob", "bob@example.com");
-    git(&repo, &["init", "-q", "-b", "main"], ann, "2024-01-01T10:00:00+00:00");
     commit(
         &repo,
         "Cargo.toml",

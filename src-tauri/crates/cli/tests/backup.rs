@@ -1,11 +1,14 @@
 //! `repovault-cli backup …` on a real SQLite store: create, list, verify, restore, delete, prune,
 //! schedules, `--json`, `--yes` off a terminal, and SIGKILL during creation.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_repovault-cli");
+use common::*;
+use repovault_testkit::make_repo;
 
 const EVENT: &str = r#"{"ref":"refs/heads/main","pusher":{"name":"alice"},"repository":{"name":"demo"},
  "commits":[
@@ -17,25 +20,6 @@ const EVENT: &str = r#"{"ref":"refs/heads/main","pusher":{"name":"alice"},"repos
 const EVENT2: &str = r#"{"ref":"refs/heads/main","repository":{"name":"demo"},
  "commits":[{"id":"2123456789abcdef0123456789abcdef01234567","message":"Third","timestamp":"2024-03-03T10:00:00Z",
    "author":{"name":"Carol","email":"c@example.com"},"added":["c.rs"],"removed":[],"modified":[]}]}"#;
-
-fn cli(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env_remove("REPOVAULT_S3_BUCKET")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run repovault-cli")
-}
-
-fn ok_json(data_dir: &Path, args: &[&str]) -> serde_json::Value {
-    let out = cli(data_dir, args);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stdout)))
-}
 
 fn ingest(dir: &Path, data: &Path, event: &str) {
     let file = dir.join("event.json");
@@ -183,18 +167,7 @@ fn migrate_takes_a_backup_when_migrations_are_pending() {
     let data = dir.path().join("data");
     ingest(dir.path(), &data, EVENT);
     // Pretend the backup schedules migration is not applied yet.
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    runtime.block_on(async {
-        use sqlx::Connection;
-        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", data.join("repovault.db").display()))
-            .await
-            .unwrap();
-        sqlx::raw_sql("DROP TABLE backup_schedules; DELETE FROM _sqlx_migrations WHERE version = 20261122000006;")
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        conn.close().await.unwrap();
-    });
+    sqlite_execute(&data, "DROP TABLE backup_schedules; DELETE FROM _sqlx_migrations WHERE version = 20261122000006;");
     let out = cli(&data, &["migrate"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("before migrating"));
@@ -210,19 +183,11 @@ fn migrate_takes_a_backup_when_migrations_are_pending() {
 fn big_store(dir: &Path) -> PathBuf {
     let data = dir.join("data");
     ingest(dir, &data, EVENT);
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    runtime.block_on(async {
-        use sqlx::Connection;
-        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", data.join("repovault.db").display())).await.unwrap();
-        sqlx::raw_sql(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 15000) \
-             INSERT INTO audit_log (at, action, entity, detail) SELECT i, 'filler', 'test', hex(randomblob(2000)) FROM n",
-        )
-        .execute(&mut conn)
-        .await
-        .unwrap();
-        conn.close().await.unwrap();
-    });
+    sqlite_execute(
+        &data,
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 15000) \
+         INSERT INTO audit_log (at, action, entity, detail) SELECT i, 'filler', 'test', hex(randomblob(2000)) FROM n",
+    );
     data
 }
 
@@ -292,18 +257,6 @@ fn sigkill_during_creation_never_lists_a_partial_and_the_next_start_cleans_up() 
     let created = ok_json(&data, &["--json", "backup", "create"]);
     let path = created["results"][0]["backup"]["path"].as_str().unwrap().to_string();
     assert_eq!(ok_json(&data, &["--json", "backup", "verify", &path])[0]["ok"], true);
-}
-
-fn make_repo(dest: &Path, commits: usize) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../tests/fixtures/make-repo.py");
-    let status = Command::new("python3")
-        .arg(script)
-        .arg(dest)
-        .args(["--commits", &commits.to_string()])
-        .stdout(Stdio::null())
-        .status()
-        .expect("run make-repo.py");
-    assert!(status.success());
 }
 
 fn backups(data: &Path) -> Vec<serde_json::Value> {

@@ -1,10 +1,13 @@
 //! The real `repovault-cli` binary against a real SQLite file (and PostgreSQL when the test script
 //! provides one): output, `--json` placement, exit codes and one-line errors.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_repovault-cli");
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use repovault_testkit::{fresh_postgres_database, make_repo};
 
 const EVENT: &str = r#"{"ref":"refs/heads/main","pusher":{"name":"alice"},"repository":{"name":"demo"},
  "commits":[
@@ -12,23 +15,6 @@ const EVENT: &str = r#"{"ref":"refs/heads/main","pusher":{"name":"alice"},"repos
    "author":{"name":"Alice","email":"a@example.com"},"added":["a.rs"],"removed":[],"modified":["b.rs"]},
   {"id":"1123456789abcdef0123456789abcdef01234567","message":"Second","timestamp":"2024-03-02T10:00:00-05:00",
    "author":{"name":"Bob","email":"b@example.com"},"added":[],"removed":["a.rs"],"modified":[]}]}"#;
-
-fn cli(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env_remove("REPOVAULT_S3_BUCKET")
-        .output()
-        .expect("run repovault-cli")
-}
-
-fn ok_json(data_dir: &Path, args: &[&str]) -> serde_json::Value {
-    let out = cli(data_dir, args);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("JSON output")
-}
 
 fn with_event() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -126,17 +112,8 @@ fn migrate_shows_applied_and_pending() {
 
 #[test]
 fn runs_on_postgres_too() {
-    let Ok(admin) = std::env::var("REPOVAULT_TEST_POSTGRES_URL") else {
-        panic!("REPOVAULT_TEST_POSTGRES_URL is not set: run scripts/test.sh, which starts PostgreSQL");
-    };
-    let name = format!("rv_cli_{}", std::process::id());
-    let psql = |sql: &str| {
-        let out = Command::new("psql").arg(&admin).arg("-qAtc").arg(sql).output().expect("psql");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    };
-    psql(&format!("DROP DATABASE IF EXISTS {name}"));
-    psql(&format!("CREATE DATABASE {name}"));
-    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let url = runtime.block_on(fresh_postgres_database());
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("event.json"), EVENT).unwrap();
     let event = dir.path().join("event.json");
@@ -145,18 +122,6 @@ fn runs_on_postgres_too() {
     let repos = ok_json(&data, &["--database-url", &url, "--json", "repos"]);
     assert_eq!(repos[0]["commit_count"], 2);
     assert!(!data.join("repovault.db").exists(), "no SQLite file when a PostgreSQL URL is given");
-}
-
-fn make_repo(dest: &Path, commits: usize) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../tests/fixtures/make-repo.py");
-    let status = Command::new("python3")
-        .arg(script)
-        .arg(dest)
-        .args(["--commits", &commits.to_string()])
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("run make-repo.py");
-    assert!(status.success());
 }
 
 /// What two stores must agree on: every commit with its parents and totals, and every file change.

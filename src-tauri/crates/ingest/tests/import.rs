@@ -10,7 +10,7 @@ use std::process::Command;
 use common::*;
 use repovault_ingest::{import_repository, CancelToken, ImportOptions};
 use repovault_storage::RefKind;
-use sqlx::Connection;
+use repovault_testkit::{git, git_text, init_repo, make_repo, raw_one, Engine};
 
 async fn imported_rows_equal_git_numstat(engine: Engine) {
     let dir = tempfile::tempdir().unwrap();
@@ -67,9 +67,7 @@ fn commit_file(repo: &Path, path: &str, content: &str, message: &str) -> String 
 }
 
 fn small_repo(dir: &Path) -> PathBuf {
-    let repo = dir.join("small");
-    std::fs::create_dir_all(&repo).unwrap();
-    git(&repo, &["init", "-q", "-b", "main"]);
+    let repo = init_repo(dir, "small");
     commit_file(&repo, "a.txt", "one\n", "first");
     commit_file(&repo, "a.txt", "one\ntwo\n", "second");
     git(&repo, &["tag", "v1"]);
@@ -136,9 +134,7 @@ async fn bad_paths_and_empty_repositories() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn non_utf8_paths_and_messages_are_kept_and_mailmap_applied() {
     let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("bytes");
-    std::fs::create_dir_all(&repo).unwrap();
-    git(&repo, &["init", "-q", "-b", "main"]);
+    let repo = init_repo(dir.path(), "bytes");
     std::fs::write(repo.join(".mailmap"), "Tess Ter <tess@example.com> <old@example.com>\n").unwrap();
     {
         use std::os::unix::ffi::OsStrExt;
@@ -174,14 +170,10 @@ async fn non_utf8_paths_and_messages_are_kept_and_mailmap_applied() {
     let path = found.changes.iter().find(|c| c.path.starts_with("caf")).expect("the non-UTF-8 path");
     assert_eq!(path.path, "caf\u{fffd}.txt");
 
-    let mut conn = sqlx::SqliteConnection::connect(&t.url).await.unwrap();
-    let (message_bytes,): (Vec<u8>,) =
-        sqlx::query_as("SELECT message_bytes FROM commits").fetch_one(&mut conn).await.unwrap();
+    let (message_bytes,): (Vec<u8>,) = raw_one(&t.config.database, "SELECT message_bytes FROM commits").await;
     assert_eq!(message_bytes, b"d\xe9j\xe0 vu\n");
-    let (path_bytes,): (Vec<u8>,) = sqlx::query_as("SELECT path_bytes FROM file_changes WHERE path_bytes IS NOT NULL")
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
+    let (path_bytes,): (Vec<u8>,) =
+        raw_one(&t.config.database, "SELECT path_bytes FROM file_changes WHERE path_bytes IS NOT NULL").await;
     assert_eq!(path_bytes, b"caf\xe9.txt");
 }
 

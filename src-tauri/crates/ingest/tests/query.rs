@@ -11,6 +11,7 @@ use common::*;
 use repovault_ingest::ImportOptions;
 use repovault_storage::query::{parse_search, CommitQuery, Filter, QueryOptions};
 use repovault_storage::Store;
+use repovault_testkit::{git, git_text, git_with_env, init_repo, make_repo, Engine};
 use serde_json::json;
 
 /// Every matching hash in query order, following cursors page by page.
@@ -59,9 +60,8 @@ async fn all_hashes(store: &dyn Store, filter: &Filter, sort_by: &str, order: &s
 fn git_hashes(repo: &Path, args: &[&str]) -> BTreeSet<String> {
     let mut full = vec!["log", "--branches", "--tags", "--format=%H"];
     full.extend_from_slice(args);
-    let out = std::process::Command::new("git").current_dir(repo).args(&full).env("TZ", "UTC").output().unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect()
+    let out = git_with_env(repo, &full, &[("TZ", "UTC")]);
+    String::from_utf8(out).unwrap().lines().map(str::to_string).collect()
 }
 
 fn c(field: &str, op: &str, value: serde_json::Value) -> Filter {
@@ -236,9 +236,7 @@ async fn bad_queries_are_typed_errors_on_both_backends() {
 async fn full_text_search_finds_whole_words_and_follows_imports() {
     for engine in [Engine::Sqlite, Engine::Postgres] {
         let dir = tempfile::tempdir().unwrap();
-        let repo = dir.path().join("words");
-        std::fs::create_dir_all(&repo).unwrap();
-        git(&repo, &["init", "-q", "-b", "main"]);
+        let repo = init_repo(dir.path(), "words");
         std::fs::write(repo.join("a.txt"), "a\n").unwrap();
         git(&repo, &["add", "-A"]);
         git(&repo, &["commit", "-q", "-m", "Teach the parser about unicorns"]);
@@ -349,9 +347,7 @@ async fn branch_queries_match_git_rev_list_and_follow_ref_moves() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn full_text_results_rank_by_relevance_and_carry_highlighted_snippets() {
     let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("ranked");
-    std::fs::create_dir_all(&repo).unwrap();
-    git(&repo, &["init", "-q", "-b", "main"]);
+    let repo = init_repo(dir.path(), "ranked");
     let messages = [
         "Tidy the build scripts",
         "Cache the cache: cache it",

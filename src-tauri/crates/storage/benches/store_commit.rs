@@ -3,12 +3,9 @@
 //!
 //!     scripts/bench.sh store [--commits N] [--batch B]
 
-#[path = "../tests/common/mod.rs"]
-mod common;
-
 use std::time::Instant;
 
-use common::*;
+use repovault_testkit::*;
 
 struct Args {
     commits: usize,

@@ -1,13 +1,11 @@
 //! The `Store` contract, run unchanged against SQLite and PostgreSQL (and, for large diffs, against
 //! both blob stores). Every test uses a fresh database on a real engine.
 
-mod common;
-
-use common::*;
 use repovault_storage::{
     open_store, ChangeKind, CommitWithChanges, GitRef, Identity, NewFileChange, RefKind, StorageStatus, StoreError,
     INLINE_DIFF_LIMIT,
 };
+use repovault_testkit::*;
 
 /// Generates one `#[tokio::test]` per backend for each contract function.
 macro_rules! conformance {

@@ -1,102 +1,37 @@
-//! Shared test helpers: real stores (a SQLite file, or a fresh database on the PostgreSQL server the
-//! test script starts) filled through the Store API.
+//! What only the backup tests need beside `repovault-testkit`: stores with their data in `data/`
+//! and their backups in `backups/` of one temporary folder, numbered commits to fill them, and a
+//! comparable picture of a store's content.
 
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::path::PathBuf;
 
 use repovault_backup::Destination;
-use repovault_storage::{
-    open_store, BlobConfig, ChangeKind, DatabaseLocation, NewCommit, NewFileChange, Signature, Store, StoreConfig,
-};
-use sqlx::Connection;
+use repovault_storage::{NewCommit, NewFileChange, Store};
+use repovault_testkit::{change, fresh_store_in, hash_of, signature, Blobs, Engine, TestStore};
 
-pub const POSTGRES_ENV: &str = "REPOVAULT_TEST_POSTGRES_URL";
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-/// A fresh, empty PostgreSQL database on the test server; returns its URL. Panics (never passes
-/// silently) when the test script did not start a server.
-pub async fn fresh_postgres_database() -> String {
-    let admin_url = std::env::var(POSTGRES_ENV).unwrap_or_else(|_| {
-        panic!("{POSTGRES_ENV} is not set: run `scripts/test.sh`, which starts the PostgreSQL server these tests use")
-    });
-    let name = format!(
-        "rv_backup_{}_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst),
-        chrono::Utc::now().timestamp_subsec_nanos()
-    );
-    let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("connect to the test PostgreSQL");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
-    admin.close().await.ok();
-    let (base, _) = admin_url.rsplit_once('/').expect("URL has a database name");
-    format!("{base}/{name}")
+/// Where a test store keeps its backups: `backups/` beside its `data/` folder.
+pub trait BackupPlaces {
+    fn backups(&self) -> PathBuf;
+    fn destination(&self) -> Vec<Destination>;
 }
 
-pub struct TestStore {
-    pub store: Arc<dyn Store>,
-    pub config: StoreConfig,
-    pub dir: tempfile::TempDir,
-}
-
-impl TestStore {
-    pub fn data_dir(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    pub fn backups(&self) -> PathBuf {
+impl BackupPlaces for TestStore {
+    fn backups(&self) -> PathBuf {
         self.dir.path().join("backups")
     }
 
-    pub fn destination(&self) -> Vec<Destination> {
+    fn destination(&self) -> Vec<Destination> {
         vec![Destination::new(self.backups())]
-    }
-
-    pub fn db_path(&self) -> PathBuf {
-        match &self.config.database {
-            DatabaseLocation::Sqlite(p) => p.clone(),
-            DatabaseLocation::Postgres(_) => panic!("not SQLite"),
-        }
-    }
-}
-
-pub fn sqlite_config(data_dir: &Path) -> StoreConfig {
-    StoreConfig {
-        database: DatabaseLocation::Sqlite(data_dir.join("repovault.db")),
-        blobs: BlobConfig::Local(data_dir.join("blobs")),
-        apply_migrations: true,
     }
 }
 
 pub async fn sqlite_store() -> TestStore {
-    let dir = tempfile::tempdir().unwrap();
-    let config = sqlite_config(&dir.path().join("data"));
-    let store = open_store(&config).await.expect("open SQLite store");
-    TestStore { store, config, dir }
+    fresh_store_in("data", Engine::Sqlite, Blobs::Local).await
 }
 
 pub async fn postgres_store() -> TestStore {
-    let dir = tempfile::tempdir().unwrap();
-    let config = StoreConfig {
-        database: DatabaseLocation::Postgres(fresh_postgres_database().await),
-        blobs: BlobConfig::Local(dir.path().join("data").join("blobs")),
-        apply_migrations: true,
-    };
-    let store = open_store(&config).await.expect("open PostgreSQL store");
-    TestStore { store, config, dir }
-}
-
-/// A deterministic 40-hex hash from a number.
-pub fn hash_of(n: u64) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(n.to_le_bytes()))[..40].to_string()
-}
-
-fn signature(name: &str, time: i64) -> Signature {
-    Signature { name: name.into(), email: format!("{}@example.com", name.to_lowercase()), time, tz_offset_minutes: 60 }
+    fresh_store_in("data", Engine::Postgres, Blobs::Local).await
 }
 
 /// Commit number `n` with three file changes; every 25th carries a diff over the inline limit
@@ -121,14 +56,7 @@ pub fn commit_item(n: u64) -> (NewCommit, Vec<NewFileChange>) {
             } else {
                 format!("@@ -1 +1 @@\n-old {n} {i}\n+new {n} {i}\n")
             };
-            NewFileChange {
-                path: format!("src/module_{}/file_{i}.rs", n % 7),
-                kind: ChangeKind::Modified,
-                additions: Some(1),
-                deletions: Some(1),
-                diff: Some(text.into_bytes()),
-                ..NewFileChange::default()
-            }
+            change(&format!("src/module_{}/file_{i}.rs", n % 7), 1, 1, Some(text.as_bytes()))
         })
         .collect();
     (commit, changes)
@@ -142,7 +70,6 @@ pub async fn add_commits(store: &dyn Store, name: &str, from: u64, to: u64) {
         store.store_commits(repo.id, chunk).await.unwrap();
     }
 }
-
 /// A comparable picture of a store through the Store API: repositories with counts, every commit
 /// (hash, message, author) by a query, and every file change with its diff bytes.
 pub async fn content(store: &dyn Store) -> Vec<String> {
