@@ -296,13 +296,7 @@ pub fn start_scheduler(app: AppHandle) {
 async fn scheduler_loop(app: AppHandle) {
     {
         let state = app.state::<AppState>();
-        for folder in backup_folders(&state).await {
-            match repovault_backup::cleanup_partials(&folder) {
-                Ok(removed) if !removed.is_empty() => tracing::warn!("removed unfinished backups: {removed:?}"),
-                Ok(_) => {}
-                Err(err) => tracing::warn!("cannot clean {}: {err}", folder.display()),
-            }
-        }
+        repovault_app::backups::remove_partials_in(&backup_folders(&state).await);
     }
     loop {
         run_due_schedules(&app, &app.state::<AppState>()).await;
@@ -314,8 +308,7 @@ async fn run_due_schedules(app: &AppHandle, state: &AppState) {
     let (Ok(store), Ok(config)) = (state.store(), state.store_config()) else { return };
     // A restore or a manual backup holds the slot; the schedule waits for the next tick.
     let Ok(slot) = state.backup.begin() else { return };
-    let runs =
-        repovault_app::backups::run_due_schedules(store.as_ref(), &config, chrono::Utc::now(), slot.cancel.clone());
+    let runs = repovault_backup::schedule::run_due(store.as_ref(), &config, chrono::Utc::now(), slot.cancel.clone());
     match runs.await {
         Ok(runs) => {
             for run in runs {

@@ -1,22 +1,27 @@
 //! Backup workflows both faces run: the backup before a schema migration, the backup on exit, and
-//! one pass of the scheduled-backup runner.
+//! how long the scheduled-backup runner may sleep (`repovault_backup::schedule::run_due` runs a pass).
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use repovault_backup::{BackupError, CreateReport, Destination, ScheduleRun};
+use repovault_backup::{BackupError, CreateReport, Destination};
 use repovault_storage::{CancelToken, Store, StoreConfig};
 
 /// Removes what interrupted backups left in `destinations` (a partial archive is never a backup).
 pub fn remove_partials(destinations: &[Destination]) {
-    for dest in destinations {
-        match repovault_backup::cleanup_partials(Path::new(&dest.path)) {
+    remove_partials_in(&repovault_backup::destinations::folders(destinations));
+}
+
+/// `remove_partials` for backup folders.
+pub fn remove_partials_in(folders: &[PathBuf]) {
+    for folder in folders {
+        match repovault_backup::cleanup_partials(folder) {
             Ok(removed) if !removed.is_empty() => {
-                tracing::info!(count = removed.len(), folder = %dest.path, "removed leftovers of interrupted backups")
+                tracing::info!(count = removed.len(), folder = %folder.display(), "removed leftovers of interrupted backups")
             }
             Ok(_) => {}
-            Err(err) => tracing::warn!(folder = %dest.path, error = %err, "cannot clean up interrupted backups"),
+            Err(err) => tracing::warn!(folder = %folder.display(), error = %err, "cannot clean up interrupted backups"),
         }
     }
 }
@@ -56,22 +61,6 @@ pub async fn backup_on_exit(
     }
     let request = repovault_backup::triggers::automatic(repovault_backup::triggers::ON_EXIT_TRIGGER, destinations);
     Ok(OnExit::Done(repovault_backup::create(config, &request, repovault_backup::no_progress(), cancel).await?))
-}
-
-/// Runs every due schedule once (missed runs are caught up once) and logs failures.
-pub async fn run_due_schedules(
-    store: &dyn Store,
-    config: &StoreConfig,
-    now: DateTime<Utc>,
-    cancel: CancelToken,
-) -> Result<Vec<ScheduleRun>, BackupError> {
-    let runs = repovault_backup::schedule::run_due(store, config, now, cancel).await?;
-    for run in &runs {
-        if let Some(error) = &run.error {
-            tracing::error!(schedule = run.schedule, "scheduled backup did not fully succeed: {error}");
-        }
-    }
-    Ok(runs)
 }
 
 /// How long a runner may sleep before the next due schedule: until the earliest next run, at most

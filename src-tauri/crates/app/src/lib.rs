@@ -1,7 +1,7 @@
 //! RepoVault's application layer: the workflows that both faces run — the desktop app's Tauri
 //! commands and the `repovault-cli` subcommands — so each is written once:
 //! - [`import`]: import or sync with an automatic backup first when a large import comes in;
-//! - [`backups`]: the backup before a migration, the backup on exit, the scheduled-backup runner;
+//! - [`backups`]: the backup before a migration, the backup on exit, how long a schedule runner sleeps;
 //! - [`export`]: commits to a file (csv, json, ndjson) through a partial file renamed into place.
 //!
 //! Every workflow takes the one [`CancelToken`] and reports progress through the domain's progress

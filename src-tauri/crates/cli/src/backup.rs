@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use repovault_app::backups::{remove_partials, run_due_schedules, time_until_next_run};
+use repovault_app::backups::{remove_partials, time_until_next_run};
 use repovault_backup::{
     schedule, BackupError, BackupInfo, BackupKind, BackupPhase, BackupProgress, BackupRequest, CancelToken,
     Destination, NewSchedule, ProgressFn, RestoreOptions, RetentionPolicy, ScheduleSpec,
@@ -461,7 +461,7 @@ async fn run_schedule_on(command: &ScheduleCommand, ctx: &Context, store: &dyn S
                 remove_partials(&s.destinations);
             }
             loop {
-                let runs = run_due_schedules(store, &ctx.config, chrono::Utc::now(), cancel.clone()).await?;
+                let runs = schedule::run_due(store, &ctx.config, chrono::Utc::now(), cancel.clone()).await?;
                 for run in &runs {
                     ctx.print(run, || {
                         println!(

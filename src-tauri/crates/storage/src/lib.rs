@@ -18,6 +18,7 @@ pub mod snapshot;
 mod sql;
 pub mod sqlite;
 pub mod store;
+pub mod testing;
 pub mod validate;
 
 use std::path::{Path, PathBuf};

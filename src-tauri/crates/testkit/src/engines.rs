@@ -7,10 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use repovault_storage::testing::{self, RawRow};
 use repovault_storage::{open_store, BlobConfig, DatabaseLocation, Store, StoreConfig};
-use sqlx::postgres::PgRow;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Connection, FromRow};
 
 pub const POSTGRES_ENV: &str = "REPOVAULT_TEST_POSTGRES_URL";
 pub const S3_ENDPOINT_ENV: &str = "REPOVAULT_TEST_S3_ENDPOINT";
@@ -49,11 +47,7 @@ pub async fn fresh_postgres_database() -> String {
         COUNTER.fetch_add(1, Ordering::SeqCst),
         chrono::Utc::now().timestamp_subsec_nanos()
     );
-    let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("connect to the test PostgreSQL");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
-    admin.close().await.ok();
-    let (base, _) = admin_url.rsplit_once('/').expect("URL has a database name");
-    format!("{base}/{name}")
+    testing::create_postgres_database(&admin_url, &name).await.expect("create a database on the test PostgreSQL")
 }
 
 /// Blobs in `data_dir/blobs`, or in the test bucket.
@@ -140,10 +134,7 @@ impl TestStore {
     }
 
     /// Every row of a raw query, read as `T` (a tuple, usually).
-    pub async fn raw_rows<T>(&self, sql: &str) -> Vec<T>
-    where
-        T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
-    {
+    pub async fn raw_rows<T: RawRow>(&self, sql: &str) -> Vec<T> {
         raw_rows(&self.config.database, sql).await
     }
 
@@ -157,60 +148,18 @@ impl TestStore {
     }
 }
 
-/// A connection of the right kind beside a store, whichever engine holds it.
-enum RawConnection {
-    Sqlite(sqlx::SqliteConnection),
-    Postgres(sqlx::PgConnection),
-}
-
-async fn connect(database: &DatabaseLocation) -> RawConnection {
-    match database {
-        DatabaseLocation::Sqlite(path) => {
-            let url = format!("sqlite://{}", path.display());
-            RawConnection::Sqlite(sqlx::SqliteConnection::connect(&url).await.unwrap())
-        }
-        DatabaseLocation::Postgres(url) => RawConnection::Postgres(sqlx::PgConnection::connect(url).await.unwrap()),
-    }
-}
-
 /// Runs raw SQL (one or more statements) on a database, outside any store.
 pub async fn raw_execute(database: &DatabaseLocation, sql: &str) {
-    match connect(database).await {
-        RawConnection::Sqlite(mut conn) => {
-            sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
-            conn.close().await.unwrap();
-        }
-        RawConnection::Postgres(mut conn) => {
-            sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
-            conn.close().await.unwrap();
-        }
-    }
+    testing::raw_execute(database, sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 /// Every row of a raw query on a database, read as `T`.
-pub async fn raw_rows<T>(database: &DatabaseLocation, sql: &str) -> Vec<T>
-where
-    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
-{
-    match connect(database).await {
-        RawConnection::Sqlite(mut conn) => {
-            let rows = sqlx::query_as(sql).fetch_all(&mut conn).await.unwrap();
-            conn.close().await.unwrap();
-            rows
-        }
-        RawConnection::Postgres(mut conn) => {
-            let rows = sqlx::query_as(sql).fetch_all(&mut conn).await.unwrap();
-            conn.close().await.unwrap();
-            rows
-        }
-    }
+pub async fn raw_rows<T: RawRow>(database: &DatabaseLocation, sql: &str) -> Vec<T> {
+    testing::raw_rows(database, sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 /// The first row of a raw query, read as `T`; panics when there is none.
-pub async fn raw_one<T>(database: &DatabaseLocation, sql: &str) -> T
-where
-    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
-{
+pub async fn raw_one<T: RawRow>(database: &DatabaseLocation, sql: &str) -> T {
     raw_rows(database, sql).await.into_iter().next().unwrap_or_else(|| panic!("no row from {sql}"))
 }
 
@@ -225,18 +174,6 @@ pub async fn raw_count(database: &DatabaseLocation, sql: &str) -> i64 {
 pub async fn sqlite_at_schema_version(data_dir: &Path, version: i64) -> StoreConfig {
     let config = sqlite_config(data_dir);
     std::fs::create_dir_all(data_dir.join("blobs")).unwrap();
-    let options =
-        sqlx::sqlite::SqliteConnectOptions::new().filename(data_dir.join("repovault.db")).create_if_missing(true);
-    let mut conn = sqlx::ConnectOptions::connect(&options).await.unwrap();
-    let migrations: Vec<_> =
-        repovault_storage::sqlite::MIGRATOR.iter().filter(|m| m.version <= version).cloned().collect();
-    let migrator = sqlx::migrate::Migrator {
-        migrations: std::borrow::Cow::Owned(migrations),
-        ignore_missing: false,
-        locking: false,
-        no_tx: false,
-    };
-    migrator.run(&mut conn).await.unwrap();
-    conn.close().await.unwrap();
+    testing::sqlite_at_schema_version(&data_dir.join("repovault.db"), version).await.unwrap();
     config
 }

@@ -183,7 +183,7 @@ pub async fn pg_schema_version(pg: &mut PgConnection) -> Result<i64> {
 
 /// Creates an empty SQLite database at `path` with this build's SQLite migrations up to
 /// `version`, so a snapshot of an older PostgreSQL schema has exactly that schema.
-async fn create_sqlite_schema(path: &Path, version: i64) -> Result<SqliteConnection> {
+pub(crate) async fn create_sqlite_schema(path: &Path, version: i64) -> Result<SqliteConnection> {
     let latest = crate::schema::latest_version(&crate::sqlite::MIGRATOR);
     if version > latest {
         return Err(StoreError::SchemaTooNew { found: version, supported: latest });
