@@ -16,6 +16,8 @@ trap 'scripts/services.sh stop "$services"' EXIT
 scripts/services.sh start "$services"
 # shellcheck disable=SC1091
 source "$services/env"
+# The release binaries, wherever cargo builds them (CARGO_TARGET_DIR may move the build folder).
+release="$(scripts/target-dir.sh)/release"
 # The generated 100,000-commit repository and its SQLite store, made once and cached.
 large_store() {
   cargo build --quiet --release -p repovault-cli
@@ -23,7 +25,7 @@ large_store() {
   repo="$cache/generated-100000"
   [ -d "$repo" ] || python3 tests/fixtures/make-repo.py "$repo" --commits 100000 >/dev/null
   store="$cache/store-100000"
-  [ -f "$store/repovault.db" ] || target/release/repovault-cli --data-dir "$store" import "$repo" --name bench
+  [ -f "$store/repovault.db" ] || "$release"/repovault-cli --data-dir "$store" import "$repo" --name bench
 }
 case "$which" in
   store) cargo bench --quiet -p repovault-storage --bench store_commit -- "$@" ;;
@@ -34,7 +36,7 @@ case "$which" in
     large_store
     pg="${REPOVAULT_TEST_POSTGRES_URL%/*}/bench"
     psql "$REPOVAULT_TEST_POSTGRES_URL" -qc "CREATE DATABASE bench"
-    target/release/repovault-cli --data-dir "$store" --database-url "$pg" import "$repo" --name bench >/dev/null
+    "$release"/repovault-cli --data-dir "$store" --database-url "$pg" import "$repo" --name bench >/dev/null
     cargo bench --quiet -p repovault-storage --bench query -- --repo "$repo" --sqlite "$store/repovault.db" --postgres "$pg" "$@" ;;
   analysis)
     # Each history analysis on a copy of the 100k store (opening a store applies this build's
@@ -71,12 +73,11 @@ subprocess.run(["git", "-C", dest, "add", "-A"], check=True)
 subprocess.run(["git", "-C", dest, "-c", "user.name=Bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "tree"], check=True)
 PY
     cargo build --quiet --release -p repovault-analysis --example analysis_bench
-    bench=target/release/examples/analysis_bench
-    [ -n "${CARGO_TARGET_DIR:-}" ] && bench="$CARGO_TARGET_DIR/release/examples/analysis_bench"
+    bench="$release"/examples/analysis_bench
     "$bench" --data-dir "$work" --repo bench --tree "$tree"
     pg="${REPOVAULT_TEST_POSTGRES_URL%/*}/bench_analysis"
     psql "$REPOVAULT_TEST_POSTGRES_URL" -qc "CREATE DATABASE bench_analysis"
-    target/release/repovault-cli --data-dir "$work" --database-url "$pg" import "$repo" --name bench --detail numstat >/dev/null
+    "$release"/repovault-cli --data-dir "$work" --database-url "$pg" import "$repo" --name bench --detail numstat >/dev/null
     "$bench" --data-dir "$work" --database-url "$pg" --repo bench ;;
   ui)
     # The release app on a copy of the 100k store plus one commit with a 5 MB diff.
@@ -88,10 +89,10 @@ PY
     python3 -c "import sys; sys.stdout.write(''.join(f'line {i:07d} of a generated file that is five megabytes long\n' for i in range(80000)))" >"$big/big.txt"
     git -C "$big" add big.txt
     git -C "$big" -c user.name=Bench -c user.email=bench@example.com commit -q -m "A 5 MB file"
-    target/release/repovault-cli --data-dir "$work/data" import "$big" --name big-diff >/dev/null
+    "$release"/repovault-cli --data-dir "$work/data" import "$big" --name big-diff >/dev/null
     (cd ui && npm run build --silent)
     cargo build --quiet --release --bins
-    REPOVAULT_APP="$PWD/target/release/repovault" REPOVAULT_CLI="$PWD/target/release/repovault-cli" \
+    REPOVAULT_APP="$release/repovault" REPOVAULT_CLI="$release/repovault-cli" \
       REPOVAULT_BENCH_DATA_DIR="$work/data" REPOVAULT_BENCH_BIG_DIFF_HASH="$(git -C "$big" rev-parse HEAD)" \
       tests/e2e/run.sh perf.bench.mjs
     rm -rf "$work" ;;
@@ -103,7 +104,7 @@ PY
     work="$(mktemp -d /tmp/repovault-bench-backup.XXXXXX)"
     trap 'rm -rf "$work"; scripts/services.sh stop "$services"' EXIT
     now() { date +%s.%N; }
-    cli=(target/release/repovault-cli --data-dir "$store")
+    cli=("$release"/repovault-cli --data-dir "$store")
     t0=$(now)
     python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("VACUUM INTO ?", (sys.argv[2],))' \
       "$store/repovault.db" "$work/repovault.db"

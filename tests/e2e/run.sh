@@ -2,7 +2,8 @@
 # End-to-end smoke tests of the real RepoVault desktop app.
 #
 # Builds nothing: run `npm ci && npm run build` in ui/ and then `cargo build` first, so that
-# target/debug/repovault (with ui/dist embedded) and target/debug/repovault-cli exist.
+# debug/repovault (with ui/dist embedded) and debug/repovault-cli exist in cargo's build folder
+# (./target, or CARGO_TARGET_DIR).
 #
 # What it does: installs this folder's npm packages if missing, makes sure tauri-driver and
 # WebKitWebDriver are there, and runs the tests under a virtual X server (xvfb-run) with a
@@ -20,9 +21,13 @@ cd "$HERE"
 
 die() { echo "e2e: $*" >&2; exit 2; }
 
-# REPOVAULT_APP / REPOVAULT_CLI point at other builds (scripts/bench.sh ui uses release ones).
-APP_BIN="${REPOVAULT_APP:-$ROOT/target/debug/repovault}"
-for bin in "$APP_BIN" "${REPOVAULT_CLI:-$ROOT/target/debug/repovault-cli}"; do
+# REPOVAULT_APP / REPOVAULT_CLI point at other builds (scripts/bench.sh ui uses release ones); by
+# default the debug build in cargo's build folder, which CARGO_TARGET_DIR may move.
+TARGET_DIR="$("$ROOT/scripts/target-dir.sh")"
+export REPOVAULT_APP="${REPOVAULT_APP:-$TARGET_DIR/debug/repovault}"
+export REPOVAULT_CLI="${REPOVAULT_CLI:-$TARGET_DIR/debug/repovault-cli}"
+APP_BIN="$REPOVAULT_APP"
+for bin in "$APP_BIN" "$REPOVAULT_CLI"; do
   [[ -x "$bin" ]] || die "$bin is missing: build the UI (cd ui && npm ci && npm run build) and run cargo build first"
 done
 [[ -f "$ROOT/ui/dist/index.html" ]] || die "ui/dist is missing: cd ui && npm ci && npm run build (before cargo build)"
