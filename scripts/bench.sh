@@ -9,7 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --for-tests
-export PATH="$HOME/.cargo/bin:$PATH"
+# shellcheck source=scripts/build-env.sh
+source scripts/build-env.sh
 which="${1:-store}"; shift || true
 services="$(mktemp -d /tmp/repovault-services.XXXXXX)"
 trap 'scripts/services.sh stop "$services"' EXIT

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-export PATH="$HOME/.cargo/bin:$PATH"
+# shellcheck source=scripts/build-env.sh
+source scripts/build-env.sh
 (cd ui && npm run build --silent)
 exec cargo run --quiet --bin repovault

@@ -15,7 +15,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev libayatana-appindicator3-dev
           librsvg2-dev libxdo-dev git python3 curl)
 if [ "$for_tests" = 1 ]; then
-  packages+=(webkit2gtk-driver xvfb dbus-x11 postgresql xauth)
+  # fonts-noto-cjk: the end-to-end tests check that Korean author names render as real glyphs.
+  packages+=(webkit2gtk-driver xvfb dbus-x11 postgresql xauth fonts-noto-cjk)
 fi
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
@@ -32,6 +33,12 @@ if ! command -v cargo >/dev/null 2>&1; then
   [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
 fi
 command -v cargo >/dev/null 2>&1 || { echo "error: cargo (Rust 1.80 or newer) is needed; install it with rustup" >&2; exit 1; }
+if [ "$for_tests" = 1 ] && command -v rustup >/dev/null 2>&1; then
+  # The tests run rustfmt and clippy's driver.
+  for component in rustfmt clippy; do
+    rustup component list --installed 2>/dev/null | grep -q "^$component" || rustup component add "$component"
+  done
+fi
 
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   say "installing the UI's npm packages"

@@ -2,44 +2,80 @@
 # Sets everything up and runs every test: formatting, lints, the strict TypeScript check and UI unit
 # tests, the Rust suites (the storage conformance suite on SQLite and on a real PostgreSQL server,
 # large diffs on a local folder and on a real S3-compatible server), the generated TypeScript
-# bindings check, and the end-to-end tests of the real app window.
+# bindings check, and the end-to-end tests of the real app window. Ends with the time of each phase.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
-
-scripts/setup.sh --for-tests
-export PATH="$HOME/.cargo/bin:$PATH"
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-say "UI: strict type check, build, unit tests"
+# Phase timing: `phase NAME` closes the previous phase; the table prints on exit, failed or not.
+phase_names=() phase_secs=() phase_name="" phase_start=$SECONDS run_start=$SECONDS
+phase() {
+  if [ -n "$phase_name" ]; then phase_names+=("$phase_name"); phase_secs+=($((SECONDS - phase_start))); fi
+  phase_name="$1" phase_start=$SECONDS
+  [ -n "$1" ] && say "$1"
+  return 0
+}
+print_phases() {
+  phase ""
+  echo "time per phase:"
+  for i in "${!phase_names[@]}"; do
+    printf '  %5ds  %s\n' "${phase_secs[$i]}" "${phase_names[$i]}"
+  done
+  printf '  %5ds  total\n' $((SECONDS - run_start))
+}
+services=""
+on_exit() {
+  status=$?
+  [ -n "$services" ] && scripts/services.sh stop "$services"
+  print_phases
+  exit "$status"
+}
+trap on_exit EXIT
+
+phase "setup: system packages, npm packages, tools"
+scripts/setup.sh --for-tests
+# shellcheck source=scripts/build-env.sh
+source scripts/build-env.sh
+echo "build folder: $CARGO_TARGET_DIR"
+
+phase "UI: strict type check, build, unit tests"
 (cd ui && npm run build --silent && npm test --silent) | tee "${TMPDIR:-/tmp}/repovault-ui-test.log"
 
-say "cargo fmt --check"
+phase "cargo fmt --check"
 cargo fmt --all --check
 
-say "cargo clippy (warnings are errors)"
-cargo clippy --workspace --all-targets --quiet -- -D warnings
+# One compile pass for lints and tests: clippy's driver compiles the workspace's own crates (lints
+# with warnings as errors, and full code generation), so the test binaries are built once instead
+# of a `cargo clippy` check pass plus a separate test build. Dependencies build with plain rustc.
+phase "compile with clippy lints (warnings are errors): every target, test binaries, app binaries"
+clippy_driver="$(rustc --print sysroot)/bin/clippy-driver"
+[ -x "$clippy_driver" ] || { echo "error: clippy-driver is missing: rustup component add clippy" >&2; exit 1; }
+export RUSTC_WORKSPACE_WRAPPER="$clippy_driver"
+export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+scripts/lint-canary.sh
+cargo test --workspace --all-targets --no-run --quiet
+cargo build --bins --quiet
 
 services="$(mktemp -d /tmp/repovault-services.XXXXXX)"
-trap 'scripts/services.sh stop "$services"' EXIT
-say "starting PostgreSQL and the S3-compatible server on 127.0.0.1"
+phase "start PostgreSQL and the S3-compatible server on 127.0.0.1"
 scripts/services.sh start "$services"
 # shellcheck disable=SC1091
 source "$services/env"
 
-say "Rust tests (both backends)"
+phase "Rust tests (both backends)"
 cargo test --workspace --quiet 2>&1 | tee "$services/cargo-test.log"
 
-say "generated TypeScript bindings match the Rust types"
+phase "generated TypeScript bindings match the Rust types"
 if [ -n "$(git -C "$root" status --porcelain -- ui/src/bindings)" ]; then
   git -C "$root" status --porcelain -- ui/src/bindings
   echo "error: ui/src/bindings is out of date with the Rust types; commit the regenerated files" >&2
   exit 1
 fi
 
-say "end-to-end tests of the real app"
-cargo build --quiet --bins
+phase "end-to-end tests of the real app"
 tests/e2e/run.sh | tee "$services/e2e.log"
+phase ""
 
 # One closing line over every runner: Rust, Vitest and the end-to-end tests.
 sum() { grep -oE "$1" "$2" | awk '{ s += $1 } END { print s + 0 }'; }

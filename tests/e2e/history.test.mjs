@@ -35,6 +35,33 @@ function commitRows(browser) {
   );
 }
 
+/**
+ * The rendered width of TEXT in the font of the author cell that shows it, beside the width of as
+ * many code points that no font has (U+10FFFD, drawn as missing-glyph boxes).
+ */
+function glyphWidths(browser, text) {
+  return browser.execute((text) => {
+    const cell = [...document.querySelectorAll('[data-testid="commit-author"]')].find((el) => el.textContent === text);
+    const style = getComputedStyle(cell);
+    const width = (content) => {
+      const probe = document.createElement("span");
+      probe.style.font = style.font;
+      probe.style.position = "absolute";
+      probe.style.whiteSpace = "pre";
+      probe.textContent = content;
+      document.body.appendChild(probe);
+      const w = probe.getBoundingClientRect().width;
+      probe.remove();
+      return w;
+    };
+    return {
+      text: width(text),
+      boxes: width("\u{10FFFD}".repeat([...text].length)),
+      fontSize: parseFloat(style.fontSize),
+    };
+  }, text);
+}
+
 /** Presses keys one after the other (browser.keys([...]) holds them all down together). */
 async function press(browser, ...keys) {
   for (const key of keys) await browser.keys([key]);
@@ -192,6 +219,30 @@ test("add a repository by path, import it with progress, then browse, search, op
     assert.equal(await banner.$(byTestId("error-code")).getText(), "query");
     assert.match(await banner.$(byTestId("error-message")).getText(), /unknown search key "colour"/);
     await screenshot(t, browser, "search-error");
+    await search.clearValue();
+    await search.setValue("author:alice");
+    await browser.keys(["Enter"]);
+    await waitForTotal(browser, aliceCount, "the search did not come back");
+    await browser.$(byTestId("commit-row")).waitForExist({ timeout: UI_TIMEOUT_MS });
+
+    // --- Non-Latin text shows as real glyphs (the machine needs a CJK font: fonts-noto-cjk) ---
+    await search.clearValue();
+    await search.setValue("author:chulsoo");
+    await browser.keys(["Enter"]);
+    await browser.waitUntil(async () => (await commitRows(browser)).some((r) => r.author === "김철수"), {
+      timeout: UI_TIMEOUT_MS,
+      timeoutMsg: "no row by 김철수",
+    });
+    const glyphs = await glyphWidths(browser, "김철수");
+    t.diagnostic(`rendered widths: ${JSON.stringify(glyphs)}`);
+    // Hangul syllables are full-width (about 1 em each) in a CJK font; with no font for them, each
+    // draws as the same missing-glyph box as a code point no font has.
+    assert.ok(
+      Math.abs(glyphs.text - glyphs.boxes) > 0.15 * glyphs.boxes,
+      `Korean text renders as missing-glyph boxes (${glyphs.text}px, boxes ${glyphs.boxes}px): is a CJK font installed?`,
+    );
+    assert.ok(glyphs.text >= 0.85 * 3 * glyphs.fontSize, `three Hangul syllables are about 3 em wide (${glyphs.text}px)`);
+    await screenshot(t, browser, "korean-author");
     await search.clearValue();
     await search.setValue("author:alice");
     await browser.keys(["Enter"]);

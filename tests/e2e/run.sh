@@ -17,6 +17,12 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
+# Test files named on the command line may be relative to the caller's folder or to this one.
+args=()
+for arg in "$@"; do
+  if [[ "$arg" != /* && -e "$arg" ]]; then args+=("$PWD/$arg"); else args+=("$arg"); fi
+done
+set -- "${args[@]+"${args[@]}"}"
 cd "$HERE"
 
 die() { echo "e2e: $*" >&2; exit 2; }
