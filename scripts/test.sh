@@ -54,7 +54,10 @@ clippy_driver="$(rustc --print sysroot)/bin/clippy-driver"
 export RUSTC_WORKSPACE_WRAPPER="$clippy_driver"
 export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 scripts/lint-canary.sh
-cargo test --workspace --all-targets --no-run --quiet
+# REPOVAULT_TIMINGS=1 adds cargo's --timings report (cargo-timings/ in the build folder).
+timings=()
+[ "${REPOVAULT_TIMINGS:-0}" = 1 ] && timings=(--timings)
+cargo test --workspace --all-targets --no-run --quiet "${timings[@]+"${timings[@]}"}"
 cargo build --bins --quiet
 
 services="$(mktemp -d /tmp/repovault-services.XXXXXX)"
