@@ -14,6 +14,8 @@ pub mod push_event;
 pub mod query;
 pub mod schedules;
 pub mod schema;
+pub mod search_index;
+pub mod search_text;
 pub mod snapshot;
 mod sql;
 pub mod sqlite;
@@ -31,6 +33,7 @@ pub use error::{ErrorCode, ErrorPayload, Result, StoreError};
 pub use history::{HistoryScope, HistoryStats};
 pub use model::*;
 pub use progress::Progress;
+pub use search_index::SearchIndex;
 pub use schedules::{ScheduleRow, ScheduleRunRecord, ScheduleStore};
 pub use store::{CommitBatchItem, Store};
 
