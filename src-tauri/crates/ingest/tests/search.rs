@@ -10,7 +10,7 @@ use std::path::Path;
 use common::*;
 use repovault_ingest::ImportOptions;
 use repovault_storage::query::{parse_search, CommitQuery, Filter, QueryOptions};
-use repovault_storage::{SearchIndex, Store};
+use repovault_storage::Store;
 use repovault_testkit::{git, git_with_env, init_repo, make_repo, Engine};
 
 /// Every matching hash, newest first, followed page by page through cursors.
@@ -231,5 +231,48 @@ async fn the_change_index_can_be_off_and_is_rebuilt_for_older_stores() {
             .unwrap_err();
         assert_eq!(err.code(), "query");
         assert!(err.to_string().contains("no line breaks"), "{err}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_from_before_the_migration_is_migrated_and_reindexed_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    make_repo(&repo, 300);
+    for engine in [Engine::Sqlite, Engine::Postgres] {
+        let t = fresh_store(engine).await;
+        t.import(&repo, &ImportOptions::default()).await.unwrap();
+        let words_before = search(t.store.as_ref(), "\"lazy\"").await;
+        let changes_before = search(t.store.as_ref(), "change:lazy").await;
+        assert!(!changes_before.is_empty());
+        // Back to the schema before this migration: the tables, columns and index of the previous
+        // version, filled as migration 3 filled them, and the migration not applied.
+        let downgrade = match engine {
+            Engine::Sqlite => {
+                "DROP TRIGGER change_text_ai; DROP TRIGGER change_text_ad; DROP TRIGGER change_text_au; \
+                 DROP TABLE change_search; DROP TABLE change_text; DROP TABLE commit_search; \
+                 CREATE VIRTUAL TABLE commit_search USING fts5(message, paths, tokenize = 'unicode61 remove_diacritics 0'); \
+                 INSERT INTO commit_search (rowid, message, paths) SELECT c.id, c.message, \
+                 COALESCE((SELECT group_concat(f.path, ' ') FROM file_changes f WHERE f.commit_id = c.id), '') FROM commits c; \
+                 ALTER TABLE repositories DROP COLUMN index_changes; ALTER TABLE repositories DROP COLUMN search_version; \
+                 DELETE FROM _sqlx_migrations WHERE version = 20261129000001"
+            }
+            Engine::Postgres => {
+                "DROP TABLE change_text; DROP INDEX commits_stems; ALTER TABLE commits DROP COLUMN stems; \
+                 ALTER TABLE repositories DROP COLUMN index_changes, DROP COLUMN search_version; \
+                 UPDATE commits c SET search = to_tsvector('simple', c.message || ' ' || translate( \
+                 COALESCE((SELECT string_agg(f.path, ' ') FROM file_changes f WHERE f.commit_id = c.id), ''), '/._-', '    ')); \
+                 DELETE FROM _sqlx_migrations WHERE version = 20261129000001"
+            }
+        };
+        t.store.close().await;
+        t.raw_execute(downgrade).await;
+        let store = repovault_storage::open_store(&t.config).await.unwrap();
+        let versions: Vec<(i64,)> = t.raw_rows("SELECT CAST(search_version AS BIGINT) FROM repositories").await;
+        assert_eq!(versions, vec![(1,)], "{engine:?}");
+        assert_eq!(search(store.as_ref(), "\"lazy\"").await, words_before, "{engine:?}: exact words as before");
+        assert_eq!(search(store.as_ref(), "change:lazy").await, changes_before, "{engine:?}: changed lines indexed");
+        assert!(search(store.as_ref(), "fixes").await.len() >= search(store.as_ref(), "\"fix\"").await.len());
+        store.close().await;
     }
 }
