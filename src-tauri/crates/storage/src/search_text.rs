@@ -9,9 +9,12 @@ use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
-/// A file's diff is searched by `change:` up to this many bytes of diff text; larger diffs (and
-/// binary files) are left out of the change index.
-pub const CHANGE_TEXT_FILE_LIMIT: usize = 1024 * 1024;
+/// A file's diff is searched by `change:` up to this many bytes of diff text (the size up to which
+/// diffs are also kept in the database); larger diffs (generated data, lock files, vendored code)
+/// and binary files are left out of the change index. Measured on the 20k-commit generated
+/// repository: with a 1 MiB limit its 116 commits rewriting 350 KB data files held 58 of the 77 MB
+/// of indexed text and made the store six times larger.
+pub const CHANGE_TEXT_FILE_LIMIT: usize = crate::blob::INLINE_DIFF_LIMIT;
 
 /// The version of the search index that this build writes; a repository whose `search_version`
 /// is lower is re-indexed when the store opens.
