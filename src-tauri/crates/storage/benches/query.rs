@@ -82,7 +82,11 @@ fn main() {
             vec![],
         ),
         ("branch main, author alice", page(parse_search("branch:main author:alice").unwrap()), vec![]),
-        ("words: caching (any form)", page(parse_search("caching").unwrap()), vec!["-i", "-E", "--grep=\\bcach(e|es|ed|ing)\\b"]),
+        (
+            "words: caching (any form)",
+            page(parse_search("caching").unwrap()),
+            vec!["-i", "-E", "--grep=\\bcach(e|es|ed|ing)\\b"],
+        ),
         ("words: cach* (prefix)", page(parse_search("cach*").unwrap()), vec!["-i", "--grep=\\bcach"]),
         (
             "change: lazy dog (common)",
@@ -99,11 +103,7 @@ fn main() {
             page(parse_search("change:Item77").unwrap()),
             vec!["-s", "--diff-merges=first-parent", "-G", "Item77"],
         ),
-        (
-            "added: 42 (short, scanned)",
-            page(parse_search("added:42").unwrap()),
-            vec![],
-        ),
+        ("added: 42 (short, scanned)", page(parse_search("added:42").unwrap()), vec![]),
         (
             "additions > 100, by additions",
             {

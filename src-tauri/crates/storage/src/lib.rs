@@ -33,8 +33,8 @@ pub use error::{ErrorCode, ErrorPayload, Result, StoreError};
 pub use history::{HistoryScope, HistoryStats};
 pub use model::*;
 pub use progress::Progress;
-pub use search_index::SearchIndex;
 pub use schedules::{ScheduleRow, ScheduleRunRecord, ScheduleStore};
+pub use search_index::SearchIndex;
 pub use store::{CommitBatchItem, Store};
 
 /// Where the database is.

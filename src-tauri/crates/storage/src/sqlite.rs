@@ -103,9 +103,13 @@ impl Dialect for SqliteStore {
                 qb.push(")");
                 qb.build().execute(&mut *conn).await?;
             }
-            let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new("INSERT INTO commit_search (rowid, message, paths, stems) ");
+            let mut qb =
+                sqlx::QueryBuilder::<sqlx::Sqlite>::new("INSERT INTO commit_search (rowid, message, paths, stems) ");
             qb.push_values(chunk, |mut b, row| {
-                b.push_bind(row.id).push_bind(row.message).push_bind(row.paths.as_str()).push_bind(row.words.stems.as_str());
+                b.push_bind(row.id)
+                    .push_bind(row.message)
+                    .push_bind(row.paths.as_str())
+                    .push_bind(row.words.stems.as_str());
             });
             qb.build().execute(&mut *conn).await?;
         }

@@ -608,9 +608,15 @@ async fn changed_lines_are_searched_by_side_and_case(t: TestStore) {
     let first = b"@@ -1,2 +1,2 @@\n context_line\n-let x = parse_Value(a);\n+let x = parse_value(a)?;\n".as_slice();
     let second = b"@@ -0,0 +1 @@\n+// 100% done_now\n".as_slice();
     let binary = NewFileChange { is_binary: true, ..change("logo.png", 0, 0, Some(b"+parse_value".as_slice())) };
-    t.store.store_commit(demo, &commit(&hash_of(1), &[], 1_700_000_000, "one"), &[change("a.rs", 1, 1, Some(first))]).await;
     t.store
-        .store_commit(demo, &commit(&hash_of(2), &[], 1_700_000_100, "two"), &[change("b.rs", 1, 0, Some(second)), binary])
+        .store_commit(demo, &commit(&hash_of(1), &[], 1_700_000_000, "one"), &[change("a.rs", 1, 1, Some(first))])
+        .await;
+    t.store
+        .store_commit(
+            demo,
+            &commit(&hash_of(2), &[], 1_700_000_100, "two"),
+            &[change("b.rs", 1, 0, Some(second)), binary],
+        )
         .await;
     let found = |text: &'static str| {
         let store = t.store.clone();

@@ -97,7 +97,12 @@ struct FieldDef {
 /// generated from it, see `filter_fields`).
 const FIELD_TABLE: &[FieldDef] = &[
     FieldDef { name: "text", label: "Words (full text)", kind: Kind::Words, columns: &["c.id"] },
-    FieldDef { name: "change", label: "Changed lines (added or removed)", kind: Kind::Lines, columns: &["added", "removed"] },
+    FieldDef {
+        name: "change",
+        label: "Changed lines (added or removed)",
+        kind: Kind::Lines,
+        columns: &["added", "removed"],
+    },
     FieldDef { name: "added", label: "Added lines", kind: Kind::Lines, columns: &["added"] },
     FieldDef { name: "removed", label: "Removed lines", kind: Kind::Lines, columns: &["removed"] },
     FieldDef { name: "author", label: "Author", kind: Kind::Text, columns: &["c.author_name", "c.author_email"] },
@@ -411,7 +416,9 @@ impl Compiler {
             return match self.backend {
                 Backend::Sqlite => {
                     let probe = if self.scan_in_order { "+" } else { "" };
-                    format!("{probe}{column} IN (SELECT rowid FROM commit_search WHERE commit_search MATCH {sqlite_match})")
+                    format!(
+                        "{probe}{column} IN (SELECT rowid FROM commit_search WHERE commit_search MATCH {sqlite_match})"
+                    )
                 }
                 Backend::Postgres => format!("{pg_vector} @@ {pg_query}"),
             };
@@ -585,7 +592,10 @@ impl Compiler {
                 }))
             }
             Kind::Lines => {
-                let text = value.as_str().filter(|t| !t.is_empty()).ok_or_else(|| wrong("text to find in the changed lines"))?;
+                let text = value
+                    .as_str()
+                    .filter(|t| !t.is_empty())
+                    .ok_or_else(|| wrong("text to find in the changed lines"))?;
                 crate::validate::no_nul(field, text)?;
                 if text.contains(['\n', '\r']) {
                     return Err(wrong("text within one line (no line breaks)"));

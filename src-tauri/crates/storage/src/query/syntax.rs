@@ -16,8 +16,23 @@
 use super::model::Filter;
 use crate::error::{Result, StoreError};
 
-pub const KEYS: &[&str] =
-    &["author", "committer", "message", "path", "repo", "hash", "after", "since", "before", "until", "merge", "branch", "change", "added", "removed"];
+pub const KEYS: &[&str] = &[
+    "author",
+    "committer",
+    "message",
+    "path",
+    "repo",
+    "hash",
+    "after",
+    "since",
+    "before",
+    "until",
+    "merge",
+    "branch",
+    "change",
+    "added",
+    "removed",
+];
 
 pub fn parse_search(input: &str) -> Result<Filter> {
     let mut conditions = Vec::new();

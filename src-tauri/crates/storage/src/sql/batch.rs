@@ -3,8 +3,8 @@
 
 use crate::blob::{prepare_diff, BlobStore, PreparedDiff};
 use crate::error::Result;
-use crate::search_text::{ChangeLines, IndexedWords};
 use crate::model::{CommitTotals, NewCommit, NewFileChange, StorageResult, StorageStatus};
+use crate::search_text::{ChangeLines, IndexedWords};
 use crate::store::CommitBatchItem;
 use crate::validate;
 
