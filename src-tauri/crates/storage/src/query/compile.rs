@@ -512,7 +512,8 @@ impl Compiler {
                     Some(tests.join(" OR "))
                 } else if text.chars().count() < 3 {
                     let p = self.bind(Bind::Text(like));
-                    let tests: Vec<String> = columns.iter().map(|col| format!("t.{col} LIKE {p} ESCAPE '\\'")).collect();
+                    let tests: Vec<String> =
+                        columns.iter().map(|col| format!("t.{col} LIKE {p} ESCAPE '\\'")).collect();
                     Some(tests.join(" OR "))
                 } else {
                     None
