@@ -14,6 +14,7 @@ fn main() {
             "get_commit",
             "export_commits",
             "remove_repository",
+            "set_change_index",
             "get_commit_stat",
             "get_file_diff",
             "parse_search",

@@ -279,6 +279,19 @@ pub async fn remove_repository(state: State<'_, AppState>, name: String) -> Comm
     Ok(store.delete_repository(&name).await?)
 }
 
+/// Turns the change index (`change:`, `added:`, `removed:` searches) on or off for a repository;
+/// on indexes the commits already stored first. Like removal it waits for no import: while one
+/// runs it answers `busy`.
+#[tauri::command]
+pub async fn set_change_index(state: State<'_, AppState>, name: String, enabled: bool) -> CommandResult<Repository> {
+    let store = state.store()?;
+    let _slot = state.import.begin().map_err(|mut busy| {
+        busy.message = "an import is running; wait for it to finish before changing what is indexed".into();
+        busy
+    })?;
+    Ok(store.set_change_index(&name, enabled).await?)
+}
+
 /// A `validation` error naming the field, as the core's own validation errors do.
 pub(crate) fn validation(field: &str, reason: &str) -> ErrorPayload {
     ErrorPayload { code: repovault_storage::ErrorCode::Validation, message: format!("invalid {field}: {reason}") }

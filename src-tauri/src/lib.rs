@@ -40,6 +40,7 @@ pub fn run() {
             commands::get_commit,
             commands::export_commits,
             commands::remove_repository,
+            commands::set_change_index,
             commands::get_commit_stat,
             commands::get_file_diff,
             commands::parse_search,

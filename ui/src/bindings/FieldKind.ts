@@ -4,4 +4,4 @@
  * What a filter field holds, which decides the operators it takes and how values are read. The
  * UI's `FieldKind` is generated from it (`ref` is a branch or tag).
  */
-export type FieldKind = "text" | "path" | "hash" | "int" | "date" | "bool" | "words" | "ref";
+export type FieldKind = "text" | "path" | "hash" | "int" | "date" | "bool" | "words" | "lines" | "ref";

@@ -7,4 +7,9 @@ export type Repository = { id: number, workspace: string, name: string, path: st
 /**
  * The last import found a shallow clone: older history is missing.
  */
-is_shallow: boolean, };
+is_shallow: boolean, 
+/**
+ * The lines its commits add and remove are indexed for `change:` searches (off for huge
+ * repositories, to save import time and space).
+ */
+index_changes: boolean, };

@@ -145,6 +145,12 @@ export interface Commands {
    * repository by name.
    */
   search_commits: { args: { text: string; options: QueryOptions; repository: string | null }; result: CommitPage };
+  /**
+   * Turns the change index (`change:`, `added:`, `removed:` searches) on or off for a repository;
+   * on indexes the commits already stored first. Like removal it waits for no import: while one
+   * runs it answers `busy`.
+   */
+  set_change_index: { args: { name: string; enabled: boolean }; result: Repository };
   store_info: { args: Record<string, never>; result: AppInfo };
   /**
    * Opens the database at `url` (null or empty: the embedded SQLite file) without changing it and

@@ -8,7 +8,33 @@ export const FILTER_FIELDS: readonly FilterField[] = [
     "label": "Words (full text)",
     "kind": "words",
     "ops": [
-      "match"
+      "match",
+      "phrase",
+      "prefix"
+    ]
+  },
+  {
+    "id": "change",
+    "label": "Changed lines (added or removed)",
+    "kind": "lines",
+    "ops": [
+      "contains"
+    ]
+  },
+  {
+    "id": "added",
+    "label": "Added lines",
+    "kind": "lines",
+    "ops": [
+      "contains"
+    ]
+  },
+  {
+    "id": "removed",
+    "label": "Removed lines",
+    "kind": "lines",
+    "ops": [
+      "contains"
     ]
   },
   {

@@ -93,6 +93,7 @@ export const api = {
     onProgress: (progress: ExportProgress) => void,
   ) => call("export_commits", { ...request, format, path, onProgress: new Channel<ExportProgress>(onProgress) }),
   removeRepository: (name: string) => call("remove_repository", { name }),
+  setChangeIndex: (name: string, enabled: boolean) => call("set_change_index", { name, enabled }),
   getBackupSettings: () => call("get_backup_settings"),
   saveBackupSettings: (settings: BackupSettings) => call("save_backup_settings", { settings }),
   listBackups: () => call("list_backups"),

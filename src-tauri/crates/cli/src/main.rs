@@ -203,6 +203,13 @@ struct ImportArgs {
     /// Where that backup goes (repeatable). Default: <data dir>/backups.
     #[arg(long = "backup-dest", value_name = "DIR", conflicts_with = "no_backup")]
     backup_dest: Vec<PathBuf>,
+    /// Do not index the lines commits add and remove (`change:` searches find nothing in this
+    /// repository; saves import time and space on huge repositories). Kept for later syncs.
+    #[arg(long)]
+    no_change_index: bool,
+    /// Index the changed lines again (after `--no-change-index`), the stored commits included.
+    #[arg(long, conflicts_with = "no_change_index")]
+    change_index: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -228,6 +235,11 @@ impl ImportArgs {
         };
         if let Some(workers) = self.workers {
             options.workers = workers;
+        }
+        if self.no_change_index {
+            options.index_changes = Some(false);
+        } else if self.change_index {
+            options.index_changes = Some(true);
         }
         options
     }

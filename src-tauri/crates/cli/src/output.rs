@@ -114,15 +114,16 @@ impl Output {
             println!("No repositories yet.");
             return;
         }
-        println!("{:<24} {:<12} {:>9}  {:<20} PATH", "NAME", "WORKSPACE", "COMMITS", "LAST SYNC");
+        println!("{:<24} {:<12} {:>9}  {:<20} {:<7} PATH", "NAME", "WORKSPACE", "COMMITS", "LAST SYNC", "CHANGES");
         for r in repositories {
             let synced = r.last_synced_at.map(format_utc).unwrap_or_else(|| "never".into());
             println!(
-                "{:<24} {:<12} {:>9}  {:<20} {}",
+                "{:<24} {:<12} {:>9}  {:<20} {:<7} {}",
                 r.name,
                 r.workspace,
                 r.commit_count,
                 synced,
+                if r.index_changes { "indexed" } else { "off" },
                 r.path.as_deref().unwrap_or("-")
             );
         }

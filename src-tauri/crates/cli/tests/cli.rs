@@ -294,3 +294,26 @@ fn saved_queries_are_saved_run_renamed_and_deleted() {
     let bad = cli(&data, &["saved", "save", "x", "--filter", r#"{"field":"colour","op":"eq","value":1}"#]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown field \"colour\""), "{bad:?}");
 }
+
+#[test]
+fn change_searches_follow_the_per_repository_switch() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = repovault_testkit::init_repo(dir.path(), "lines");
+    std::fs::write(repo.join("a.rs"), "fn main() { segfault_handler(); }\n").unwrap();
+    repovault_testkit::git(&repo, &["add", "-A"]);
+    repovault_testkit::git(&repo, &["commit", "-q", "-m", "Handle segfaults"]);
+    let data = dir.path().join("data");
+    let path = repo.to_str().unwrap();
+    ok(&data, &["import", path, "--no-change-index"]);
+    let repos = ok_json(&data, &["repos", "--json"]);
+    assert_eq!(repos[0]["index_changes"], false);
+    assert_eq!(ok_json(&data, &["--json", "search", "change:segfault_handler"])["total"], 0);
+    assert_eq!(ok_json(&data, &["--json", "search", "segfault"])["total"], 1, "word forms");
+
+    ok(&data, &["sync", "lines", "--change-index"]);
+    assert_eq!(ok_json(&data, &["repos", "--json"])[0]["index_changes"], true);
+    assert_eq!(ok_json(&data, &["--json", "search", "change:segfault_handler"])["total"], 1);
+    assert_eq!(ok_json(&data, &["--json", "search", "removed:segfault_handler"])["total"], 0);
+    let human = ok(&data, &["repos"]);
+    assert!(human.contains("CHANGES") && human.contains("indexed"), "{human}");
+}

@@ -173,6 +173,7 @@ impl ExportRecord {
                     old_path_bytes: decode("old_path_base64", f.old_path_base64)?,
                     is_submodule: f.is_submodule,
                     prepared_diff: None,
+                    change_lines: None,
                 })
             })
             .collect::<Result<_, StoreError>>()?;

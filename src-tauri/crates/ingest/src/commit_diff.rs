@@ -31,6 +31,8 @@ pub struct CommitDiffer {
     shallow_boundary: std::collections::HashSet<ObjectId>,
     detail: ImportDetail,
     compressor: repovault_storage::blob::DiffCompressor,
+    /// Read the lines each diff adds and removes (for `change:` searches), here on the worker.
+    pub change_lines: bool,
 }
 
 impl CommitDiffer {
@@ -57,6 +59,7 @@ impl CommitDiffer {
             shallow_boundary,
             detail,
             compressor: Default::default(),
+            change_lines: true,
         })
     }
 
@@ -244,7 +247,11 @@ impl CommitDiffer {
                 UnifiedDiff::new(&diff, &input, ConsumeBinaryHunk::new(Vec::new(), "\n"), ContextSize::symmetrical(3))
                     .consume()
                     .map_err(|e| IngestError::git(format!("cannot render the diff of {}", change.path), e))?;
-            // Hash and compress here, on the worker's thread, rather than in the single writer.
+            // Hash and compress here, on the worker's thread, rather than in the single writer;
+            // the changed lines for the change index too.
+            if self.change_lines {
+                change.change_lines = repovault_storage::search_text::ChangeLines::of_diff(&text);
+            }
             change.prepared_diff = Some(self.compressor.prepare(&text));
         }
         Ok(change)

@@ -44,6 +44,9 @@ pub struct ImportOptions {
     pub workers: usize,
     /// The workspace a new repository goes into.
     pub workspace: String,
+    /// Index the lines commits add and remove (`change:` searches): `Some` sets the repository's
+    /// switch (see `SearchIndex::set_change_index`), `None` keeps it (on for a new repository).
+    pub index_changes: Option<bool>,
 }
 
 impl Default for ImportOptions {
@@ -55,6 +58,7 @@ impl Default for ImportOptions {
             batch_size: 500,
             workers: std::thread::available_parallelism().map(usize::from).unwrap_or(2),
             workspace: "default".into(),
+            index_changes: None,
         }
     }
 }
@@ -143,7 +147,10 @@ pub async fn import_repository_with_hook(
     let refs = repo::list_refs(&local, &options.refs)?;
     let is_shallow = local.is_shallow().map_err(|e| IngestError::git("cannot read the shallow file", e))?;
     let location = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let repository = store.ensure_repository(&options.workspace, name, Some(&location.to_string_lossy())).await?;
+    let mut repository = store.ensure_repository(&options.workspace, name, Some(&location.to_string_lossy())).await?;
+    if let Some(index_changes) = options.index_changes.filter(|&on| on != repository.index_changes) {
+        repository = store.set_change_index(&repository.name, index_changes).await?;
+    }
 
     // Nothing moved since the last completed sync: done without reading history.
     let stored_refs = store.refs(repository.id).await?;
@@ -176,7 +183,7 @@ pub async fn import_repository_with_hook(
     if cancel.is_cancelled() {
         return Err(IngestError::Cancelled);
     }
-    let new_commits = write_commits(store, repository.id, &shared, ids, options, progress, cancel).await?;
+    let new_commits = write_commits(store, &repository, &shared, ids, options, progress, cancel).await?;
 
     progress(&ImportProgress::new(ImportPhase::Finishing, new_commits, new_commits));
     store.finish_sync(repository.id, &refs, is_shallow).await?;
@@ -206,7 +213,7 @@ fn object_ids(refs: &[GitRef]) -> Result<Vec<ObjectId>, IngestError> {
 /// of commits stored.
 async fn write_commits(
     store: &dyn Store,
-    repository_id: i64,
+    repository: &repovault_storage::Repository,
     shared: &gix::ThreadSafeRepository,
     ids: Vec<ObjectId>,
     options: &ImportOptions,
@@ -225,6 +232,7 @@ async fn write_commits(
     // Room for one batch in flight: enough to keep the writer busy, bounded for memory.
     let (sender, mut receiver) = tokio::sync::mpsc::channel(batch_size);
     let detail = options.detail;
+    let (repository_id, change_lines) = (repository.id, repository.index_changes);
     let mut workers = Vec::new();
     for _ in 0..options.workers.max(1) {
         let (ids, next, sender, shared, stop, cancel) =
@@ -234,6 +242,7 @@ async fn write_commits(
                 Ok(differ) => differ,
                 Err(err) => return drop(sender.blocking_send(Err(err))),
             };
+            differ.change_lines = change_lines;
             while !stop.is_cancelled() && !cancel.is_cancelled() {
                 let Some(id) = ids.get(next.fetch_add(1, Ordering::SeqCst)) else { break };
                 if sender.blocking_send(differ.commit(*id)).is_err() {

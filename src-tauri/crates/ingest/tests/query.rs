@@ -249,7 +249,10 @@ async fn full_text_search_finds_whole_words_and_follows_imports() {
         };
         assert_eq!(search("unicorns").await, 1);
         assert_eq!(search("PARSER").await, 1, "any case");
-        assert_eq!(search("unicorn").await, 0, "whole words, not substrings");
+        assert_eq!(search("unicorn").await, 1, "a bare word finds its other forms");
+        assert_eq!(search("\"unicorn\"").await, 0, "a quoted word is exact");
+        assert_eq!(search("unico").await, 0, "whole words, not substrings");
+        assert_eq!(search("unico*").await, 1, "unless asked for a prefix");
         assert_eq!(search(r#""the parser""#).await, 1);
         assert_eq!(search(r#""parser the""#).await, 0, "a phrase keeps its word order");
         // A new commit is searchable after the next sync, by message and by path.

@@ -83,6 +83,28 @@ fn main() {
         ),
         ("branch main, author alice", page(parse_search("branch:main author:alice").unwrap()), vec![]),
         (
+            "words: caching (any form)",
+            page(parse_search("caching").unwrap()),
+            vec!["-i", "-E", "--grep=\\bcach(e|es|ed|ing)\\b"],
+        ),
+        ("words: cach* (prefix)", page(parse_search("cach*").unwrap()), vec!["-i", "--grep=\\bcach"]),
+        (
+            "change: lazy dog (common)",
+            page(parse_search("change:\"lazy dog\"").unwrap()),
+            vec!["-s", "--diff-merges=first-parent", "-i", "-G", "lazy dog"],
+        ),
+        (
+            "change: return 4242 (rare)",
+            page(parse_search("change:\"return 4242\"").unwrap()),
+            vec!["-s", "--diff-merges=first-parent", "-i", "-G", "return 4242"],
+        ),
+        (
+            "change: Item77 (capitals)",
+            page(parse_search("change:Item77").unwrap()),
+            vec!["-s", "--diff-merges=first-parent", "-G", "Item77"],
+        ),
+        ("added: 42 (short, scanned)", page(parse_search("added:42").unwrap()), vec![]),
+        (
             "additions > 100, by additions",
             {
                 let mut q = page(Filter::condition("additions", "gt", 100));

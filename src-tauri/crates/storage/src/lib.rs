@@ -14,6 +14,8 @@ pub mod push_event;
 pub mod query;
 pub mod schedules;
 pub mod schema;
+pub mod search_index;
+pub mod search_text;
 pub mod snapshot;
 mod sql;
 pub mod sqlite;
@@ -32,6 +34,7 @@ pub use history::{HistoryScope, HistoryStats};
 pub use model::*;
 pub use progress::Progress;
 pub use schedules::{ScheduleRow, ScheduleRunRecord, ScheduleStore};
+pub use search_index::SearchIndex;
 pub use store::{CommitBatchItem, Store};
 
 /// Where the database is.

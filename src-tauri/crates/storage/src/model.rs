@@ -131,6 +131,11 @@ pub struct NewFileChange {
     #[serde(skip)]
     #[ts(skip)]
     pub prepared_diff: Option<crate::blob::PreparedDiff>,
+    /// The lines the diff adds and removes (for `change:` searches), when an importer read them
+    /// on its own thread; otherwise they are read from `diff`.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub change_lines: Option<crate::search_text::ChangeLines>,
 }
 
 impl NewFileChange {
@@ -148,6 +153,7 @@ impl NewFileChange {
             old_path_bytes: self.old_path_bytes.clone(),
             is_submodule: self.is_submodule,
             prepared_diff: None,
+            change_lines: None,
         }
     }
 }
@@ -228,6 +234,9 @@ pub struct Repository {
     pub commit_count: i64,
     /// The last import found a shallow clone: older history is missing.
     pub is_shallow: bool,
+    /// The lines its commits add and remove are indexed for `change:` searches (off for huge
+    /// repositories, to save import time and space).
+    pub index_changes: bool,
 }
 
 /// A stored commit with its totals.

@@ -10,7 +10,7 @@ use crate::blob::BlobStore;
 use crate::error::{Result, StoreError};
 use crate::model::{Backend, StoreInfo};
 use crate::schema;
-use crate::sql::{impl_sql_store, Dialect};
+use crate::sql::{impl_sql_store, Dialect, SearchRow};
 
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/postgres");
 
@@ -75,19 +75,19 @@ impl Dialect for PgStore {
         crate::schema::pg_applied_versions(&mut conn).await
     }
 
-    /// Indexes new commits for full-text search: their message and changed paths.
-    async fn refresh_search(conn: &mut sqlx::PgConnection, commit_ids: &[i64]) -> Result<()> {
-        let mut qb = sqlx::QueryBuilder::<sqlx::Postgres>::new(
-            "UPDATE commits c SET search = to_tsvector('simple', c.message || ' ' || translate( \
-             COALESCE((SELECT string_agg(f.path, ' ') FROM file_changes f WHERE f.commit_id = c.id), ''), '/._-', '    ')) \
-             WHERE c.id IN (",
-        );
-        let mut list = qb.separated(", ");
-        for id in commit_ids {
-            list.push_bind(*id);
+    /// Indexes commits for full-text search: the words and stems computed in Rust, one per
+    /// space-separated token, so PostgreSQL's parser splits them as SQLite's does.
+    async fn refresh_search(conn: &mut sqlx::PgConnection, rows: &[SearchRow<'_>], _replace: bool) -> Result<()> {
+        for chunk in rows.chunks(1000) {
+            let mut qb = sqlx::QueryBuilder::<sqlx::Postgres>::new(
+                "UPDATE commits c SET search = to_tsvector('simple', v.words), stems = to_tsvector('simple', v.stems) FROM (",
+            );
+            qb.push_values(chunk, |mut b, row| {
+                b.push_bind(row.id).push_bind(row.words.words.as_str()).push_bind(row.words.stems.as_str());
+            });
+            qb.push(") AS v (id, words, stems) WHERE c.id = v.id");
+            qb.build().execute(&mut *conn).await?;
         }
-        qb.push(")");
-        qb.build().execute(&mut *conn).await?;
         Ok(())
     }
 

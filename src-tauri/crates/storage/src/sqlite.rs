@@ -11,7 +11,7 @@ use crate::blob::BlobStore;
 use crate::error::{Result, StoreError};
 use crate::model::{Backend, StoreInfo};
 use crate::schema;
-use crate::sql::{impl_sql_store, Dialect};
+use crate::sql::{impl_sql_store, Dialect, SearchRow};
 
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/sqlite");
 
@@ -90,19 +90,29 @@ impl Dialect for SqliteStore {
         crate::schema::sqlite_applied_versions(&mut conn).await
     }
 
-    /// Indexes new commits for full-text search: their message and changed paths.
-    async fn refresh_search(conn: &mut sqlx::SqliteConnection, commit_ids: &[i64]) -> Result<()> {
-        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "INSERT INTO commit_search (rowid, message, paths) SELECT c.id, c.message, \
-             COALESCE((SELECT group_concat(f.path, ' ') FROM file_changes f WHERE f.commit_id = c.id), '') \
-             FROM commits c WHERE c.id IN (",
-        );
-        let mut list = qb.separated(", ");
-        for id in commit_ids {
-            list.push_bind(*id);
+    /// Indexes commits for full-text search: message and paths as written (unicode61 splits them
+    /// into the words `search_text::words` finds) and the stems computed in Rust.
+    async fn refresh_search(conn: &mut sqlx::SqliteConnection, rows: &[SearchRow<'_>], replace: bool) -> Result<()> {
+        for chunk in rows.chunks(1000) {
+            if replace {
+                let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new("DELETE FROM commit_search WHERE rowid IN (");
+                let mut list = qb.separated(", ");
+                for row in chunk {
+                    list.push_bind(row.id);
+                }
+                qb.push(")");
+                qb.build().execute(&mut *conn).await?;
+            }
+            let mut qb =
+                sqlx::QueryBuilder::<sqlx::Sqlite>::new("INSERT INTO commit_search (rowid, message, paths, stems) ");
+            qb.push_values(chunk, |mut b, row| {
+                b.push_bind(row.id)
+                    .push_bind(row.message)
+                    .push_bind(row.paths.as_str())
+                    .push_bind(row.words.stems.as_str());
+            });
+            qb.build().execute(&mut *conn).await?;
         }
-        qb.push(")");
-        qb.build().execute(&mut *conn).await?;
         Ok(())
     }
 

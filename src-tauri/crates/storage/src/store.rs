@@ -22,6 +22,7 @@ pub trait Store:
     crate::history::HistoryStats
     + crate::analysis_runs::AnalysisRunStore
     + crate::schedules::ScheduleStore
+    + crate::search_index::SearchIndex
     + Send
     + Sync
     + std::fmt::Debug

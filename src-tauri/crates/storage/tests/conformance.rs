@@ -43,6 +43,7 @@ conformance!(
     raw_identities_and_non_utf8_bytes_are_kept,
     saved_queries_are_kept_renamed_and_deleted,
     deleting_a_repository_removes_its_rows_and_no_other,
+    changed_lines_are_searched_by_side_and_case,
 );
 
 /// Large diffs on each backend × each blob store.
@@ -589,6 +590,68 @@ async fn deleting_a_repository_removes_its_rows_and_no_other(t: TestStore) {
         .unwrap();
     let hashes: Vec<_> = found.commits.iter().map(|c| c.hash.clone()).collect();
     assert_eq!(hashes, vec![hash_of(2)], "the full-text index forgets the deleted commits");
+    let changed = t
+        .store
+        .query_commits(&CommitQuery { filter: Some(parse_search("change:shared").unwrap()), ..Default::default() })
+        .await
+        .unwrap();
+    let hashes: Vec<_> = changed.commits.iter().map(|c| c.hash.clone()).collect();
+    assert_eq!(hashes, vec![hash_of(2)], "the change index forgets the deleted commits");
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM change_text").await, 1);
     assert_eq!(t.store.audit_log(1).await.unwrap()[0].action, "repository.delete");
     assert_eq!(t.store.delete_repository("demo").await.unwrap_err().code(), "not_found");
+}
+
+async fn changed_lines_are_searched_by_side_and_case(t: TestStore) {
+    use repovault_storage::query::{parse_search, CommitQuery};
+    let demo = repo(&t).await;
+    let first = b"@@ -1,2 +1,2 @@\n context_line\n-let x = parse_Value(a);\n+let x = parse_value(a)?;\n".as_slice();
+    let second = b"@@ -0,0 +1 @@\n+// 100% done_now\n".as_slice();
+    let binary = NewFileChange { is_binary: true, ..change("logo.png", 0, 0, Some(b"+parse_value".as_slice())) };
+    t.store
+        .store_commit(demo, &commit(&hash_of(1), &[], 1_700_000_000, "one"), &[change("a.rs", 1, 1, Some(first))])
+        .await;
+    t.store
+        .store_commit(
+            demo,
+            &commit(&hash_of(2), &[], 1_700_000_100, "two"),
+            &[change("b.rs", 1, 0, Some(second)), binary],
+        )
+        .await;
+    let found = |text: &'static str| {
+        let store = t.store.clone();
+        async move {
+            let query = CommitQuery { filter: Some(parse_search(text).unwrap()), ..Default::default() };
+            let page = store.query_commits(&query).await.unwrap_or_else(|e| panic!("{text}: {e}"));
+            page.commits.iter().map(|c| c.hash[..2].to_string()).collect::<Vec<_>>()
+        }
+    };
+    let (one, two) = (hash_of(1)[..2].to_string(), hash_of(2)[..2].to_string());
+    assert_eq!(found("change:parse_value").await, vec![one.clone()], "either side, any case; not binary files");
+    assert_eq!(found("added:parse_value").await, vec![one.clone()]);
+    assert_eq!(found("removed:PARSE_VALUE").await, Vec::<String>::new(), "capitals match as written");
+    assert_eq!(found("removed:parse_Value").await, vec![one.clone()]);
+    assert_eq!(found("added:parse_Value").await, Vec::<String>::new());
+    assert_eq!(found("change:context_line").await, Vec::<String>::new(), "context lines are not changes");
+    assert_eq!(found("change:100%").await, vec![two.clone()], "% and _ are literal");
+    assert_eq!(found("change:0%").await, vec![two.clone()], "short text is scanned");
+    assert_eq!(found("change:?").await, vec![one.clone()], "one character");
+    assert_eq!(found("change:_n").await, vec![two.clone()]);
+    assert_eq!(found(r#"change:"x = parse""#).await, vec![one.clone()], "spaces inside quotes");
+    assert_eq!(found("-change:parse").await, vec![two.clone()]);
+    let rows: Vec<(String, String)> = t.raw_rows("SELECT added, removed FROM change_text ORDER BY commit_id").await;
+    assert_eq!(
+        rows,
+        vec![
+            ("let x = parse_value(a)?;".to_string(), "let x = parse_Value(a);".to_string()),
+            ("// 100% done_now".to_string(), String::new()),
+        ]
+    );
+    let repository = t.store.set_change_index("demo", false).await.unwrap();
+    assert!(!repository.index_changes);
+    assert_eq!(found("change:parse_value").await, Vec::<String>::new());
+    assert_eq!(t.store.audit_log(1).await.unwrap()[0].action, "repository.change_index");
+    assert!(t.store.set_change_index("demo", true).await.unwrap().index_changes);
+    assert_eq!(found("change:parse_value").await, vec![one], "stored commits indexed again");
+    assert_eq!(t.store.set_change_index("nope", true).await.unwrap_err().code(), "not_found");
 }

@@ -17,7 +17,7 @@ import type { AppInfo } from "../../shared/api";
 import { mockTauri, type Answers, type HeldCall, type TauriMock } from "../../shared/testing/tauriMock";
 
 const INFO: AppInfo = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 7, blob_store: "blobs" } };
-const REPO = { id: 1, workspace: "default", name: "demo", path: "/src/demo", created_at: 0, last_synced_at: null, commit_count: 12, is_shallow: false };
+const REPO = { id: 1, workspace: "default", name: "demo", path: "/src/demo", created_at: 0, last_synced_at: null, commit_count: 12, is_shallow: false, index_changes: true };
 const PARAMS = { refs: [], since: null, until: null, aliases: {}, limit: null, max_files_per_commit: null, min_shared: null, rev: null };
 
 const AUTHORS: AnalysisResult = {

@@ -8,6 +8,7 @@ import { copyText } from "../../shared/clipboard";
 import { formatChurn, summaryLine } from "../../shared/format";
 import { toLoadable } from "../../shared/query/queryClient";
 import { formatUnixSeconds, isoFromUnixSeconds } from "../../shared/format";
+import type { ChangeTerm } from "./changeMatch";
 import type { CommitRef } from "./commitRef";
 import { commitStatQuery } from "./queries";
 import { loadDiffMode, saveDiffMode, type DiffMode } from "./diffMode";
@@ -17,8 +18,12 @@ import { ErrorBanner } from "../../shared/components/ErrorBanner";
 import { FileList } from "./FileList";
 import "./commit.css";
 
+const NO_TERMS: readonly ChangeTerm[] = [];
+
 interface Props {
   target: CommitRef;
+  /** Text a changed-lines search looked for: marked in the diffs, the first one scrolled to. */
+  terms?: readonly ChangeTerm[];
   onOpenParent: (parent: CommitRef) => void;
   onClose: () => void;
 }
@@ -27,7 +32,7 @@ interface Props {
  * One commit: message, hash (with copy), people, parents, changed files and their diffs. The
  * commit comes without diff texts (`get_commit_stat`); each file's diff loads on its own.
  */
-export function CommitView({ target, onOpenParent, onClose }: Props) {
+export function CommitView({ target, terms = NO_TERMS, onOpenParent, onClose }: Props) {
   const commit: Loadable<CommitWithChanges> = toLoadable(useQuery(commitStatQuery(target.repositoryId, target.hash)));
 
   return (
@@ -52,7 +57,7 @@ export function CommitView({ target, onOpenParent, onClose }: Props) {
           </p>
         )}
         {commit.status === "error" && <ErrorBanner error={commit.error} title="Cannot show this commit" />}
-        {commit.status === "ok" && <CommitDetails data={commit.data} onOpenParent={onOpenParent} />}
+        {commit.status === "ok" && <CommitDetails data={commit.data} terms={terms} onOpenParent={onOpenParent} />}
       </div>
     </section>
   );
@@ -71,7 +76,15 @@ function Person({ who, testId }: { who: Signature; testId: string }) {
   );
 }
 
-function CommitDetails({ data, onOpenParent }: { data: CommitWithChanges; onOpenParent: (parent: CommitRef) => void }) {
+function CommitDetails({
+  data,
+  terms,
+  onOpenParent,
+}: {
+  data: CommitWithChanges;
+  terms: readonly ChangeTerm[];
+  onOpenParent: (parent: CommitRef) => void;
+}) {
   const { commit, changes } = data;
   const [copied, setCopied] = useState<"yes" | "no" | null>(null);
   const [mode, setMode] = useState<DiffMode>(() => loadDiffMode());
@@ -150,7 +163,7 @@ function CommitDetails({ data, onOpenParent }: { data: CommitWithChanges; onOpen
         <DiffModeToggle mode={mode} onChange={chooseMode} />
       </div>
       <FileList changes={changes} />
-      <DiffView changes={changes} mode={mode} />
+      <DiffView changes={changes} mode={mode} terms={terms} />
     </>
   );
 }

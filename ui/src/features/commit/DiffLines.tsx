@@ -1,6 +1,7 @@
 import { memo, useMemo, useRef } from "react";
 
 import { splitRows, type DiffLine } from "./diff";
+import { matchRanges, type ChangeTerm } from "./changeMatch";
 import type { Language } from "./languages";
 
 export type Highlight = ((code: string, language: Language) => string) | null;
@@ -10,7 +11,11 @@ interface Props {
   path: string;
   language: Language | null;
   highlight: Highlight;
+  /** Text to mark in added and removed lines (a changed-lines search). */
+  terms?: readonly ChangeTerm[];
 }
+
+const NO_TERMS: readonly ChangeTerm[] = [];
 
 /**
  * Highlighted HTML of code lines, kept per line index: a diff's lines do not change once loaded,
@@ -36,8 +41,27 @@ function useLineHtml(language: Language | null, highlight: Highlight) {
 
 type LineHtml = ReturnType<typeof useLineHtml>;
 
+/** A line's text with the searched-for text marked (plain, not syntax-highlighted). */
+function Marked({ line, ranges }: { line: DiffLine; ranges: Array<[number, number]> }) {
+  const parts: React.ReactNode[] = [];
+  let at = 0;
+  ranges.forEach(([start, end], i) => {
+    if (start > at) parts.push(line.text.slice(at, start));
+    parts.push(
+      <mark key={i} className="diff-match" data-testid="diff-match">
+        {line.text.slice(start, end)}
+      </mark>,
+    );
+    at = end;
+  });
+  if (at < line.text.length) parts.push(line.text.slice(at));
+  return <>{parts}</>;
+}
+
 /** A line's text: its +/-/space sign and its code, highlighted when possible. */
-function Code({ line, html }: { line: DiffLine; html: string | null }) {
+function Code({ line, html, terms }: { line: DiffLine; html: string | null; terms: readonly ChangeTerm[] }) {
+  const ranges = terms.length === 0 ? [] : matchRanges(line, terms);
+  if (ranges.length > 0) return <Marked line={line} ranges={ranges} />;
   if (html === null) return <>{line.text}</>;
   return (
     <>
@@ -53,7 +77,7 @@ function htmlOf(lineHtml: LineHtml, index: number, line: DiffLine): string | nul
 }
 
 /** The unified layout: old and new line numbers, then the line. */
-export const UnifiedLines = memo(function UnifiedLines({ lines, path, language, highlight }: Props) {
+export const UnifiedLines = memo(function UnifiedLines({ lines, path, language, highlight, terms = NO_TERMS }: Props) {
   const lineHtml = useLineHtml(language, highlight);
   return (
     <div className="diff" role="table" aria-label={`Diff of ${path}`}>
@@ -67,7 +91,7 @@ export const UnifiedLines = memo(function UnifiedLines({ lines, path, language, 
               {line.newNo ?? ""}
             </span>
             <span className="diff-line__text" role="cell">
-              <Code line={line} html={htmlOf(lineHtml, i, line)} />
+              <Code line={line} html={htmlOf(lineHtml, i, line)} terms={terms} />
             </span>
           </div>
         ))}
@@ -77,7 +101,7 @@ export const UnifiedLines = memo(function UnifiedLines({ lines, path, language, 
 });
 
 /** The side-by-side layout: old on the left, new on the right, changed lines paired. */
-export const SplitLines = memo(function SplitLines({ lines, path, language, highlight }: Props) {
+export const SplitLines = memo(function SplitLines({ lines, path, language, highlight, terms = NO_TERMS }: Props) {
   const lineHtml = useLineHtml(language, highlight);
   const { rows, index } = useMemo(() => {
     const index = new Map<DiffLine, number>();
@@ -100,7 +124,7 @@ export const SplitLines = memo(function SplitLines({ lines, path, language, high
           {which === "old" ? line.oldNo : line.newNo}
         </span>
         <span className={`diff-line__text diff-split--${kind}`} role="cell" data-kind={kind}>
-          <Code line={line} html={htmlOf(lineHtml, index.get(line) ?? -1, line)} />
+          <Code line={line} html={htmlOf(lineHtml, index.get(line) ?? -1, line)} terms={terms} />
         </span>
       </>
     );

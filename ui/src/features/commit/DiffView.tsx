@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { memo, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import type { Loadable } from "../../shared/loadable";
 import type { ChangeKind } from "../../bindings/ChangeKind";
@@ -14,6 +14,7 @@ import { useHighlighter } from "./useHighlighter";
 import { useSeenOnce } from "./useVisible";
 import { SplitLines, UnifiedLines } from "./DiffLines";
 import { ErrorBanner } from "../../shared/components/ErrorBanner";
+import { firstMatch, jumpTarget, type ChangeTerm, type FileMatch } from "./changeMatch";
 
 export const KIND_LETTERS: Record<ChangeKind, string> = {
   added: "A",
@@ -32,18 +33,45 @@ const EAGER_FILES = 2;
 interface Props {
   changes: readonly FileChange[];
   mode?: DiffMode;
+  /** Text a changed-lines search looked for: marked, and the first file holding it scrolled to. */
+  terms?: readonly ChangeTerm[];
 }
+
+const NO_TERMS: readonly ChangeTerm[] = [];
 
 /**
  * The diffs of a commit's files. Each file's diff text is fetched (`get_file_diff`) when the file
  * comes near the view, and shown a page of lines at a time ("Show more"), so neither a commit with
  * many files nor a 5 MB diff renders an unbounded number of lines.
  */
-export function DiffView({ changes, mode = "unified" }: Props) {
+export function DiffView({ changes, mode = "unified", terms = NO_TERMS }: Props) {
+  // With a changed-lines search every diff loads at once, so the first match can be found.
+  const searching = terms.length > 0;
+  const [matches, setMatches] = useState<FileMatch[]>(() =>
+    changes.map((change) => (searching && hasDiffText(change) ? "pending" : "none")),
+  );
+  const onMatch = useCallback((index: number, found: boolean) => {
+    setMatches((all) => {
+      const next = found ? "match" : "none";
+      if (all[index] === next) return all;
+      const copy = [...all];
+      copy[index] = next;
+      return copy;
+    });
+  }, []);
+  const jump = searching ? jumpTarget(matches) : null;
   return (
     <div className="diffs" data-testid="diffs" data-mode={mode}>
       {changes.map((change, index) => (
-        <FileDiff key={change.id} index={index} change={change} mode={mode} />
+        <FileDiff
+          key={change.id}
+          index={index}
+          change={change}
+          mode={mode}
+          terms={terms}
+          jump={jump === index}
+          onMatch={searching ? onMatch : undefined}
+        />
       ))}
     </div>
   );
@@ -74,12 +102,33 @@ function useDiffText(change: FileChange, wantedNow: boolean): Loadable<string | 
   return { ...toLoadable(query), retry };
 }
 
-const FileDiff = memo(function FileDiff({ index, change, mode }: { index: number; change: FileChange; mode: DiffMode }) {
+const FileDiff = memo(function FileDiff({
+  index,
+  change,
+  mode,
+  terms,
+  jump,
+  onMatch,
+}: {
+  index: number;
+  change: FileChange;
+  mode: DiffMode;
+  terms: readonly ChangeTerm[];
+  jump: boolean;
+  onMatch: ((index: number, found: boolean) => void) | undefined;
+}) {
   const ref = useRef<HTMLElement | null>(null);
   const [open, setOpen] = useState(true);
   const fetchable = hasDiffText(change);
-  const seen = useSeenOnce(ref, index < EAGER_FILES, ".commit-view__scroll");
+  const seen = useSeenOnce(ref, index < EAGER_FILES || terms.length > 0, ".commit-view__scroll");
+
   const text = useDiffText(change, fetchable && seen && open);
+  // A diff that failed or has no text holds no match: the jump goes on to the next file.
+  useEffect(() => {
+    if (onMatch === undefined) return;
+    if (text.status === "error" || (text.status === "ok" && text.data === null)) onMatch(index, false);
+  }, [onMatch, index, text.status, text.status === "ok" ? text.data : null]);
+
   const state = !fetchable ? "none" : text.status === "ok" ? "ready" : text.status === "error" ? "error" : seen && open ? "loading" : "idle";
   const path = change.old_path !== null && change.old_path !== change.path ? `${change.old_path} → ${change.path}` : change.path;
   return (
@@ -122,17 +171,49 @@ const FileDiff = memo(function FileDiff({ index, change, mode }: { index: number
           {seen ? "Loading diff…" : "The diff loads when it scrolls into view."}
         </p>
       ) : (
-        <DiffBody text={text.data ?? ""} path={change.path} mode={mode} />
+        <DiffBody
+          text={text.data ?? ""}
+          path={change.path}
+          mode={mode}
+          terms={terms}
+          jump={jump}
+          index={index}
+          onMatch={onMatch}
+        />
       )}
     </section>
   );
 });
 
 /** A loaded diff: its first page of lines, "Show more" for the rest, highlighted unless too large. */
-function DiffBody({ text, path, mode }: { text: string; path: string; mode: DiffMode }) {
+function DiffBody({
+  text,
+  path,
+  mode,
+  terms,
+  jump,
+  index,
+  onMatch,
+}: {
+  text: string;
+  path: string;
+  mode: DiffMode;
+  terms: readonly ChangeTerm[];
+  jump: boolean;
+  index: number;
+  onMatch: ((index: number, found: boolean) => void) | undefined;
+}) {
   const total = useMemo(() => countLines(text), [text]);
-  const [shown, setShown] = useState(() => firstPage(total));
+  // The first matching line, shown even when it lies past the first page.
+  const matchAt = useMemo(() => (terms.length === 0 ? -1 : firstMatch(parseDiff(text), terms)), [text, terms]);
+  const [shown, setShown] = useState(() => Math.max(firstPage(total), Math.min(total, matchAt + 50)));
   const lines = useMemo(() => parseDiff(text, shown), [text, shown]);
+  const body = useRef<HTMLDivElement | null>(null);
+  useEffect(() => onMatch?.(index, matchAt !== -1), [onMatch, index, matchAt]);
+  useEffect(() => {
+    if (!jump) return;
+    body.current?.querySelector("[data-testid='diff-match']")?.scrollIntoView?.({ block: "center" });
+  }, [jump]);
   const language = languageFor(path);
   const tooLarge = text.length > HIGHLIGHT_MAX_BYTES;
   const highlight = useHighlighter(language !== null && !tooLarge);
@@ -145,7 +226,11 @@ function DiffBody({ text, path, mode }: { text: string; path: string; mode: Diff
           Not highlighted: the diff is larger than {formatBytes(HIGHLIGHT_MAX_BYTES)}.
         </p>
       )}
-      {lines.length > 0 && <Lines lines={lines} path={path} language={language} highlight={highlight} />}
+      {lines.length > 0 && (
+        <div ref={body} data-testid="diff-body" data-jump={jump ? "yes" : undefined}>
+          <Lines lines={lines} path={path} language={language} highlight={highlight} terms={terms} />
+        </div>
+      )}
       {left > 0 && (
         <div className="file-diff__more">
           <span className="muted">{`Showing ${formatCount(shown)} of ${formatCount(total)} lines.`}</span>

@@ -117,6 +117,32 @@ describe("DiffView", () => {
     expect(large!.querySelector(".hljs-keyword")).toBeNull();
   });
 
+  it("marks the text of a changed-lines search and jumps to the first file holding it", async () => {
+    const scrolled: string[] = [];
+    Element.prototype.scrollIntoView = function (this: Element) {
+      scrolled.push(this.closest("[data-testid='file-diff']")?.getAttribute("data-path") ?? "");
+    };
+    diffs[1] = () => Promise.resolve(SMALL);
+    diffs[2] = () => Promise.resolve("@@ -1,2 +1,2 @@\n-old Unwrap() here\n+let y = v.unwrap();\n context unwrap\n");
+    diffs[3] = () => Promise.resolve("@@ -1 +1 @@\n-a\n+x.unwrap()\n");
+    const changes = [change(1, {}), change(2, {}), change(3, {}), change(4, {}), change(5, {})];
+    renderWithClient(<DiffView changes={changes} terms={[{ text: "unwrap", side: "both" }]} />);
+    await flush();
+    await flush();
+    expect(fileCalls().sort()).toEqual([1, 2, 3, 4, 5]);
+    const marks = screen.getAllByTestId("diff-match");
+    expect(marks.map((m) => m.textContent)).toEqual(["Unwrap", "unwrap", "unwrap"]);
+    expect(marks.map((m) => m.closest("[data-testid='file-diff']")?.getAttribute("data-path"))).toEqual([
+      "src/f2.rs",
+      "src/f2.rs",
+      "src/f3.rs",
+    ]);
+    expect(scrolled).toEqual(["src/f2.rs"]);
+    expect(document.querySelector("[data-jump='yes']")?.closest("[data-testid='file-diff']")?.getAttribute("data-path")).toBe(
+      "src/f2.rs",
+    );
+  });
+
   it("collapses and expands a file; a collapsed file does not load until expanded", async () => {
     diffs[1] = () => Promise.resolve(SMALL);
     renderWithClient(<DiffView changes={[change(1, {})]} />);

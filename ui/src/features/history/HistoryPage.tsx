@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useReducer, useRef, useState } from "react";
+import { useCallback, useEffect, useId, useMemo, useReducer, useRef, useState } from "react";
 
 import { api } from "../../shared/api";
 import type { Loadable } from "../../shared/loadable";
@@ -16,6 +16,7 @@ import { useFilterEditing } from "./useFilterEditing";
 import { BranchSelect } from "./BranchSelect";
 import { CommitList, ROW_HEIGHT } from "./CommitList";
 import { CommitView } from "../commit/CommitView";
+import { changeTerms } from "../commit/changeMatch";
 import { ErrorBanner } from "../../shared/components/ErrorBanner";
 import { ExportStatus } from "./ExportStatus";
 import { FilterBuilder } from "./FilterBuilder";
@@ -74,6 +75,8 @@ export function HistoryPage({ repos, repository, onRepositoryChange, initialFilt
   const appliedError = "error" in applied ? applied.error : null;
   // Relevance needs words to rank by; without them the list is in the default order.
   const sort = effectiveSort(sortChoice, filter);
+  // The text of `change:`/`added:`/`removed:` conditions, marked in the open commit's diff.
+  const terms = useMemo(() => changeTerms(filter), [filter]);
   const sortKey = `${sort.by}:${sort.order}`;
 
   useEffect(() => {
@@ -350,6 +353,7 @@ export function HistoryPage({ repos, repository, onRepositoryChange, initialFilt
           <CommitView
             key={`${open.repositoryId}:${open.hash}`}
             target={open}
+            terms={terms}
             onOpenParent={openParent}
             onClose={() => {
               setNav((state) => ({ ...state, open: false, pinned: null }));

@@ -35,14 +35,14 @@ export function SearchBox({ text, syntaxError, inputRef, onType, onSubmit, onLea
         value={text}
         onChange={(e) => onType(e.target.value)}
         aria-invalid={syntaxError !== null}
-        title={syntaxError ?? undefined}
+        title={syntaxError ?? SEARCH_HELP}
         onKeyDown={(e) => {
           if (e.key === "ArrowDown" || e.key === "Escape") {
             e.preventDefault();
             onLeave(e.key);
           }
         }}
-        placeholder='author:alice path:src/ after:2024-01-01 "fix crash"   ( / )'
+        placeholder='author:alice path:src/ after:2024-01-01 crash change:unwrap()   ( / )'
         spellCheck={false}
         autoComplete="off"
       />
@@ -52,3 +52,11 @@ export function SearchBox({ text, syntaxError, inputRef, onType, onSubmit, onLea
     </form>
   );
 }
+
+/** The search keys, as the box's tooltip lists them (the syntax is the backend's, syntax.rs). */
+export const SEARCH_HELP = [
+  "word: the word in any form (crash finds crashes, crashed)   word*: words starting with it   \"a phrase\": exactly",
+  "author: committer: message: path: repo: hash: branch: after: before: merge:yes|no",
+  "change:TEXT a line added or removed contains TEXT (like git log -G; any case unless TEXT has capitals)",
+  "added:TEXT removed:TEXT only that side   -key:value or -word excludes",
+].join("\n");

@@ -37,6 +37,8 @@ describe("rowValue: values checked by the field's type", () => {
     expect(value(row("merge", "eq", "false"))).toBe(false);
     expect(value(row("text", "match", "fix crash"))).toBe("fix crash");
     expect(value(row("text", "match", "--"))).toBe("!give at least one word");
+    expect(value(row("change", "contains", " x = 1"))).toBe(" x = 1");
+    expect(value(row("added", "contains", "a\nb"))).toBe("!give text within one line");
     expect(value(row("author", "like", "%Alice Kim%"))).toBe("%Alice Kim%");
     expect(value(row("branch", "eq", "main"))).toBe("main");
     expect(value(row("author", "in", " , "))).toBe("!give at least one value");
@@ -49,7 +51,8 @@ describe("rowValue: values checked by the field's type", () => {
 
   it("offers for each field only operators the backend accepts", () => {
     for (const field of FIELDS) expect(OPS[field.kind].length).toBeGreaterThan(0);
-    expect(OPS.words).toEqual(["match"]);
+    expect(OPS.words).toEqual(["match", "phrase", "prefix"]);
+    expect(OPS.lines).toEqual(["contains"]);
     expect(OPS.bool).toEqual(["eq", "ne"]);
   });
 });

@@ -40,6 +40,7 @@ const DEFAULT_OP: Record<FieldKind, Op> = {
   date: "gte",
   bool: "eq",
   words: "match",
+  lines: "contains",
   ref: "eq",
 };
 
@@ -94,6 +95,12 @@ function scalar(kind: FieldKind, text: string): Scalar | string[] {
       return /^[0-9a-fA-F]{4,64}$/.test(text) ? text : [`"${text}" is not a hash prefix (4 to 64 hex digits)`];
     case "words":
       return /[\p{L}\p{N}]/u.test(text) ? text : ["give at least one word"];
+    case "lines":
+      return /[\r\n]/.test(text)
+        ? ["give text within one line"]
+        : text.includes("\u0000")
+          ? ["the value contains a NUL character"]
+          : text;
     default:
       return text.includes("\u0000") ? ["the value contains a NUL character"] : text;
   }
@@ -118,7 +125,8 @@ export function rowValue(row: Row): { value: Value } | { error: string } {
     }
     return { value: values };
   }
-  const text = kind === "text" || kind === "path" || kind === "words" ? row.value : row.value.trim();
+  const text =
+    kind === "text" || kind === "path" || kind === "words" || kind === "lines" ? row.value : row.value.trim();
   if (text.trim() === "") return { error: "give a value" };
   const value = scalar(kind, text);
   return Array.isArray(value) ? { error: value[0] ?? "invalid value" } : { value };

@@ -9,7 +9,21 @@ import { FILTER_FIELDS } from "../../bindings/filterFields";
 
 export type { FieldKind };
 
-export type Op = "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "like" | "glob" | "match";
+export type Op =
+  | "eq"
+  | "ne"
+  | "gt"
+  | "gte"
+  | "lt"
+  | "lte"
+  | "in"
+  | "not_in"
+  | "like"
+  | "glob"
+  | "match"
+  | "phrase"
+  | "prefix"
+  | "contains";
 
 export interface FieldInfo {
   id: string;
@@ -28,7 +42,8 @@ export const OPS: Record<FieldKind, readonly Op[]> = {
   int: ORDERED,
   date: ["gte", "lt", "gt", "lte", "eq", "ne"],
   bool: ["eq", "ne"],
-  words: ["match"],
+  words: ["match", "phrase", "prefix"],
+  lines: ["contains"],
   ref: ["eq", "ne", "in", "not_in"],
 };
 
@@ -53,7 +68,10 @@ export function opLabel(kind: FieldKind, op: Op): string {
     not_in: "is none of",
     like: "like (% = anything)",
     glob: "glob (* ? [ ])",
-    match: "contains the words",
+    match: "has the words (any form)",
+    phrase: "has the exact words",
+    prefix: "has words starting with",
+    contains: "has a line containing",
   };
   return labels[op];
 }
@@ -73,7 +91,9 @@ export function valuePlaceholder(kind: FieldKind, op: Op): string {
     case "date":
       return "YYYY-MM-DD";
     case "words":
-      return "words or a phrase";
+      return op === "prefix" ? "cach (finds caching, cached)" : "words or a phrase";
+    case "lines":
+      return "text in a line (any case unless it has capitals)";
     case "ref":
       return "main, v1.0";
     case "bool":

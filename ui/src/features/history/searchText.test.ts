@@ -18,7 +18,7 @@ describe("filterToSearchText", () => {
         c("path", "glob", "src/*.rs"),
         c("date", "gte", "2024-01-01"),
         { not: c("author", "like", "%bot%") },
-        c("text", "match", "fix crash"),
+        c("text", "phrase", "fix crash"),
       ],
     };
     expect(text(filter)).toBe('author:alice path:src/*.rs after:2024-01-01 -author:bot "fix crash"');
@@ -39,10 +39,14 @@ describe("filterToSearchText", () => {
         c("branch", "eq", "v1.0"),
         c("text", "match", "crash"),
         { not: c("text", "match", "flaky") },
+        c("text", "prefix", "cach"),
+        c("change", "contains", "unwrap()"),
+        c("added", "contains", "TODO: fix"),
+        { not: c("removed", "contains", "dbg!") },
       ],
     };
     expect(text(filter)).toBe(
-      'author:"Alice Kim" committer:ci message:fix path:docs/ repo:demo hash:abc123 before:2025-01-01 merge:no merge:yes branch:v1.0 crash -flaky',
+      'author:"Alice Kim" committer:ci message:fix path:docs/ repo:demo hash:abc123 before:2025-01-01 merge:no merge:yes branch:v1.0 crash -flaky cach* change:unwrap() added:"TODO: fix" -removed:dbg!',
     );
   });
 
@@ -53,9 +57,12 @@ describe("filterToSearchText", () => {
     expect(text({ or: [c("author", "like", "%a%")] })).toBe("author:a");
   });
 
-  it("quotes words that would read as a key or a negation", () => {
-    expect(text(c("text", "match", "a:b"))).toBe('"a:b"');
-    expect(text(c("text", "match", "-x"))).toBe('"-x"');
+  it("quotes phrases; words that would read otherwise have no bare form", () => {
+    expect(text(c("text", "phrase", "a:b"))).toBe('"a:b"');
+    expect(text(c("text", "phrase", "-x"))).toBe('"-x"');
+    expect(text(c("text", "match", "a:b"))).toMatch(/^!the condition/);
+    expect(text(c("text", "match", "fix crash"))).toMatch(/^!the condition/);
+    expect(text(c("text", "match", "cach*"))).toMatch(/^!the condition/);
   });
 
   it("says why an or, a nested group or an empty or has no text form", () => {
@@ -81,14 +88,15 @@ describe("filterToSearchText", () => {
       c("workspace", "eq", "default"),
       c("merge", "ne", true),
       c("author", "like", '%say "hi"%'),
-      c("text", "match", 'say "hi"'),
+      c("text", "phrase", 'say "hi"'),
+      c("change", "contains", 'say "hi"'),
     ];
     for (const filter of cannot) expect(text({ and: [filter] })).toMatch(/^!the condition /);
     expect(text({ and: [c("additions", "gt", 10)] })).toBe('!the condition additions gt 10');
   });
 
   it("writes a negated phrase as -\"a b\"", () => {
-    expect(text({ and: [{ not: c("text", "match", "fix crash") }] })).toBe('-"fix crash"');
-    expect(text({ and: [c("text", "match", "-literal")] })).toBe('"-literal"');
+    expect(text({ and: [{ not: c("text", "phrase", "fix crash") }] })).toBe('-"fix crash"');
+    expect(text({ and: [c("text", "phrase", "-literal")] })).toBe('"-literal"');
   });
 });

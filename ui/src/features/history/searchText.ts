@@ -9,7 +9,10 @@
  *   repo:X  hash:X  branch:X         ←  repository / hash / branch, op "eq"
  *   after:D  before:D                ←  date "gte" / "lt" with a date string
  *   merge:yes  merge:no              ←  merge "eq" true / false
- *   word  "a phrase"                 ←  {field: "text", op: "match"}
+ *   word                             ←  {field: "text", op: "match"} (one word: its forms)
+ *   word*                            ←  {field: "text", op: "prefix"}
+ *   "a phrase"                       ←  {field: "text", op: "phrase"}
+ *   change:X  added:X  removed:X     ←  that field, op "contains"
  *   -key:value  -word  -"a phrase"   ←  {not: …}
  *
  * joined by spaces, which means `and`. Anything else (an `or` of two or more, nested groups,
@@ -34,12 +37,14 @@ function keyed(key: string, value: string): string | null {
   return SPACE.test(value) ? `${key}:"${value}"` : `${key}:${value}`;
 }
 
-/** A full-text word or phrase as a token; null when it cannot be written (a double quote inside). */
-function words(text: string): string | null {
+/** A bare token reads back as a word: not `key:value`, a negation, or a prefix (`word*`). */
+function bare(text: string): boolean {
+  return text !== "" && !SPACE.test(text) && !text.includes(":") && !text.startsWith("-") && !text.includes('"');
+}
+
+/** An exact phrase as a quoted token; null when it cannot be written (a double quote inside). */
+function phrase(text: string): string | null {
   if (text === "" || text.includes('"')) return null;
-  // A bare token is a word unless it would read as `key:value` or as a negation.
-  const bare = !SPACE.test(text) && !text.includes(":") && !text.startsWith("-");
-  if (bare) return text;
   return `"${text}"`;
 }
 
@@ -87,7 +92,18 @@ function token(c: Condition): { ok: true; text: string } | { ok: false; reason: 
         text = keyed("before", value);
         break;
       case "text match":
-        text = words(value);
+        text = bare(value) && !value.endsWith("*") ? value : null;
+        break;
+      case "text phrase":
+        text = phrase(value);
+        break;
+      case "text prefix":
+        text = bare(value) && !value.endsWith("*") ? `${value}*` : null;
+        break;
+      case "change contains":
+      case "added contains":
+      case "removed contains":
+        text = keyed(c.field, value);
         break;
     }
   } else if (typeof value === "boolean" && c.field === "merge" && c.op === "eq") {

@@ -42,6 +42,23 @@ function summary(repos: Loadable<Repository[]>): string {
 
 export function RepositoriesPage({ repos, busy, onRefresh, importer, onOpenHistory, onRemoved }: Props) {
   const [removal, setRemoval] = useState<Removal>({ status: "idle" });
+  const [switching, setSwitching] = useState<string | null>(null);
+  const [switchError, setSwitchError] = useState<{ name: string; error: ReturnType<typeof normalizeError> } | null>(
+    null,
+  );
+
+  async function toggleChangeIndex(repo: Repository, enabled: boolean) {
+    setSwitching(repo.name);
+    setSwitchError(null);
+    try {
+      await api.setChangeIndex(repo.name, enabled);
+      onRefresh();
+    } catch (error) {
+      setSwitchError({ name: repo.name, error: normalizeError(error) });
+    } finally {
+      setSwitching(null);
+    }
+  }
 
   async function remove(repo: Repository) {
     setRemoval({ status: "running", repo });
@@ -98,11 +115,21 @@ export function RepositoriesPage({ repos, busy, onRefresh, importer, onOpenHisto
           </button>
         </div>
       )}
+      {switchError !== null && (
+        <div className="banners import-failed" data-testid="change-index-error">
+          <ErrorBanner error={switchError.error} title={`Could not change what is indexed for ${switchError.name}`} />
+          <button type="button" className="button button--small" onClick={() => setSwitchError(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
       <RepositoriesBody
         repos={repos}
         importer={importer}
         onOpenHistory={onOpenHistory}
         onRemove={(repo) => setRemoval({ status: "confirm", repo })}
+        onToggleChangeIndex={(repo, enabled) => void toggleChangeIndex(repo, enabled)}
+        switching={switching}
       />
       {asking !== null && (
         <ConfirmDialog
@@ -123,7 +150,13 @@ function RepositoriesBody({
   importer,
   onOpenHistory,
   onRemove,
-}: Pick<Props, "repos" | "importer" | "onOpenHistory"> & { onRemove: (repo: Repository) => void }) {
+  onToggleChangeIndex,
+  switching,
+}: Pick<Props, "repos" | "importer" | "onOpenHistory"> & {
+  onRemove: (repo: Repository) => void;
+  onToggleChangeIndex: (repo: Repository, enabled: boolean) => void;
+  switching: string | null;
+}) {
   switch (repos.status) {
     case "loading":
       return (
@@ -159,6 +192,8 @@ function RepositoriesBody({
           }}
           onOpenHistory={(repo) => onOpenHistory(repo.name)}
           onRemove={onRemove}
+          onToggleChangeIndex={onToggleChangeIndex}
+          switching={switching}
         />
       );
   }

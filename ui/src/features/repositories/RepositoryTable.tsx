@@ -16,9 +16,21 @@ interface Props {
   onOpenHistory?: (repo: Repository) => void;
   /** Asks to remove a repository (the caller confirms first). */
   onRemove?: (repo: Repository) => void;
+  /** Turns indexing the changed lines (`change:` searches) on or off. */
+  onToggleChangeIndex?: (repo: Repository, enabled: boolean) => void;
+  /** A repository whose change index is being switched. */
+  switching?: string | null;
 }
 
-export function RepositoryTable({ repos, importing = false, onSync, onOpenHistory, onRemove }: Props) {
+export function RepositoryTable({
+  repos,
+  importing = false,
+  onSync,
+  onOpenHistory,
+  onRemove,
+  onToggleChangeIndex,
+  switching = null,
+}: Props) {
   const [active, setActive] = useState(0);
   const rows = useRef<(HTMLTableRowElement | null)[]>([]);
   const tabStop = Math.min(active, repos.length - 1);
@@ -46,6 +58,9 @@ export function RepositoryTable({ repos, importing = false, onSync, onOpenHistor
               Commits
             </th>
             <th scope="col">Last sync</th>
+            <th scope="col" title="Index the lines each commit adds and removes, for change:, added: and removed: searches">
+              Search changes
+            </th>
             <th scope="col">
               <span className="visually-hidden">Actions</span>
             </th>
@@ -83,6 +98,26 @@ export function RepositoryTable({ repos, importing = false, onSync, onOpenHistor
                       {formatUnixSeconds(repo.last_synced_at)}
                     </time>
                   )}
+                </td>
+                <td data-testid="repo-change-index-cell">
+                  <input
+                    type="checkbox"
+                    data-testid="repo-change-index"
+                    aria-label={`Index the changed lines of ${repo.name}`}
+                    checked={repo.index_changes}
+                    aria-disabled={importing || switching !== null}
+                    aria-busy={switching === repo.name}
+                    title={
+                      importing
+                        ? "An import is running"
+                        : repo.index_changes
+                          ? "Stop indexing changed lines (drops the index; change: finds nothing here)"
+                          : "Index the changed lines of the stored commits (takes a while on large repositories)"
+                    }
+                    onChange={() => {
+                      if (!importing && switching === null) onToggleChangeIndex?.(repo, !repo.index_changes);
+                    }}
+                  />
                 </td>
                 <td className="actions">
                   {onOpenHistory !== undefined && (

@@ -13,6 +13,7 @@ const report = (extra: Partial<ImportReport>): ImportReport => ({
     last_synced_at: 1,
     commit_count: 300,
     is_shallow: false,
+    index_changes: true,
   },
   new_commits: 300,
   refs: 4,

@@ -38,7 +38,7 @@ pub struct CompiledQuery {
     pub branches: Vec<String>,
     /// The words and phrases of the full-text conditions that must match (not negated), for
     /// highlighting them in the results.
-    pub search_terms: Vec<String>,
+    pub search_terms: Vec<super::snippet::SearchTerm>,
     /// The sort value is a computed rank, read back from the `sort_key` column of the page query.
     pub sort_is_rank: bool,
     /// Joined after `FROM commits c …` in the page query (the full-text ranks on SQLite).
@@ -59,6 +59,8 @@ pub enum Kind {
     Bool,
     /// Full-text: words or a phrase in the message or the changed paths.
     Words,
+    /// Text in the lines a commit adds or removes.
+    Lines,
     /// Reachable from a branch or tag.
     #[serde(rename = "ref")]
     Branch,
@@ -73,7 +75,11 @@ impl Kind {
             Kind::Hash | Kind::Branch => &["eq", "ne", "in", "not_in"],
             Kind::Int | Kind::Date => &["eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in"],
             Kind::Bool => &["eq", "ne"],
-            Kind::Words => &["match"],
+            // `match`: the words in any of their forms (stems), in order; `phrase`: exactly these
+            // words in order; `prefix`: the last word may continue (`cach` finds "caching").
+            Kind::Words => &["match", "phrase", "prefix"],
+            // Part of a line (git log -G with literal text); any ASCII case unless it has capitals.
+            Kind::Lines => &["contains"],
         }
     }
 }
@@ -91,6 +97,14 @@ struct FieldDef {
 /// generated from it, see `filter_fields`).
 const FIELD_TABLE: &[FieldDef] = &[
     FieldDef { name: "text", label: "Words (full text)", kind: Kind::Words, columns: &["c.id"] },
+    FieldDef {
+        name: "change",
+        label: "Changed lines (added or removed)",
+        kind: Kind::Lines,
+        columns: &["added", "removed"],
+    },
+    FieldDef { name: "added", label: "Added lines", kind: Kind::Lines, columns: &["added"] },
+    FieldDef { name: "removed", label: "Removed lines", kind: Kind::Lines, columns: &["removed"] },
     FieldDef { name: "author", label: "Author", kind: Kind::Text, columns: &["c.author_name", "c.author_email"] },
     FieldDef {
         name: "committer",
@@ -150,27 +164,34 @@ pub fn filter_fields() -> Vec<FilterField> {
 const SORTS: &[&str] =
     &["date", "author_date", "additions", "deletions", "files_changed", "author", "hash", "relevance"];
 
-/// How well a commit matches the placeholder of a full-text condition, as a whole number (higher
-/// is better) so that it pages with the same keyset cursor as the other sorts: a join to add to the
-/// page query and the rank expression. SQLite ranks every match with FTS5's BM25 in one pass (a
+/// What `relevance` ranks by: the first full-text condition that must match.
+#[derive(Debug, Clone)]
+struct Ranked {
+    /// SQLite: the placeholder of the FTS5 MATCH expression.
+    sqlite_match: String,
+    /// PostgreSQL: the vector column and the tsquery expression.
+    pg_vector: &'static str,
+    pg_query: String,
+}
+
+/// How well a commit matches the first full-text condition, as a whole number (higher is better)
+/// so that it pages with the same keyset cursor as the other sorts: a join to add to the page
+/// query and the rank expression. SQLite ranks every match with FTS5's BM25 in one pass (a
 /// correlated `bm25()` per row would run the search once per row); PostgreSQL computes `ts_rank`
 /// from each row's own vector. The two orders are alike, not identical.
-fn rank_sql(backend: Backend, placeholder: &str) -> (String, String) {
+fn rank_sql(backend: Backend, ranked: &Ranked) -> (String, String) {
     match backend {
         Backend::Sqlite => (
             format!(
                 "LEFT JOIN (SELECT rowid AS ranked_id, CAST(-bm25(commit_search) * 1000000 AS INTEGER) AS rank \
-                 FROM commit_search WHERE commit_search MATCH {placeholder}) ranks ON ranks.ranked_id = c.id"
+                 FROM commit_search WHERE commit_search MATCH {}) ranks ON ranks.ranked_id = c.id",
+                ranked.sqlite_match
             ),
             "COALESCE(ranks.rank, 0)".into(),
         ),
-        Backend::Postgres => (
-            String::new(),
-            format!(
-                "CAST(ts_rank(c.search, phraseto_tsquery('simple', translate({placeholder}, '/._-', '    '))) \
-                 * 1000000 AS BIGINT)"
-            ),
-        ),
+        Backend::Postgres => {
+            (String::new(), format!("CAST(ts_rank({}, {}) * 1000000 AS BIGINT)", ranked.pg_vector, ranked.pg_query))
+        }
     }
 }
 
@@ -287,9 +308,9 @@ struct Compiler {
     binds: Vec<Bind>,
     backend: Backend,
     branches: Vec<String>,
-    search_terms: Vec<String>,
-    /// The placeholder of the first full-text condition that must match: what `relevance` ranks by.
-    ranked_terms: Option<String>,
+    search_terms: Vec<super::snippet::SearchTerm>,
+    /// The first full-text condition that must match: what `relevance` ranks by.
+    ranked_terms: Option<Ranked>,
     /// Inside an odd number of `not`s.
     negated: bool,
     /// The page is read in an index's order and stops after a page: a full-text match is then
@@ -362,6 +383,10 @@ impl Compiler {
             vec![&c.value]
         };
         let binds: Vec<Bind> = values.iter().map(|v| self.value(kind, &c.field, positive, v)).collect::<Result<_>>()?;
+        if kind == Kind::Lines {
+            let Bind::Text(text) = &binds[0] else { unreachable!("lines bind as text") };
+            return Ok(self.lines_condition(columns, text));
+        }
         let column_conditions: Vec<String> =
             columns.iter().map(|column| self.column_condition(kind, column, positive, &binds)).collect();
         let mut sql = format!("({})", column_conditions.join(" OR "));
@@ -379,17 +404,23 @@ impl Compiler {
         }
         if kind == Kind::Words {
             let p = self.bind(binds[0].clone());
-            if !self.negated {
-                self.ranked_terms.get_or_insert_with(|| p.clone());
+            let (sqlite_match, pg_vector, pg_query) = match op {
+                "match" => (p.clone(), "c.stems", format!("phraseto_tsquery('simple', {p})")),
+                "phrase" => (p.clone(), "c.search", format!("phraseto_tsquery('simple', {p})")),
+                _ => (p.clone(), "c.search", format!("to_tsquery('simple', {p})")),
+            };
+            if !self.negated && self.ranked_terms.is_none() {
+                self.ranked_terms =
+                    Some(Ranked { sqlite_match: sqlite_match.clone(), pg_vector, pg_query: pg_query.clone() });
             }
             return match self.backend {
                 Backend::Sqlite => {
                     let probe = if self.scan_in_order { "+" } else { "" };
-                    format!("{probe}{column} IN (SELECT rowid FROM commit_search WHERE commit_search MATCH {p})")
+                    format!(
+                        "{probe}{column} IN (SELECT rowid FROM commit_search WHERE commit_search MATCH {sqlite_match})"
+                    )
                 }
-                Backend::Postgres => {
-                    format!("c.search @@ phraseto_tsquery('simple', translate({p}, '/._-', '    '))")
-                }
+                Backend::Postgres => format!("{pg_vector} @@ {pg_query}"),
             };
         }
         if kind == Kind::Branch {
@@ -464,6 +495,52 @@ impl Compiler {
         }
     }
 
+    /// A commit whose added (or removed) lines contain `text`: any ASCII case unless `text` has
+    /// capitals. Text of three characters or more is looked up in the trigram index (FTS5 on
+    /// SQLite, `pg_trgm` on PostgreSQL); shorter text scans the stored lines. On SQLite the exact
+    /// tests (capitals, short text) are probes of the commit's own row, so a page read in date
+    /// order stops testing once it is full (166 ms → a few ms for `change:Item77` on 100k commits).
+    fn lines_condition(&mut self, columns: &[&str], text: &str) -> String {
+        let case_sensitive = text.chars().any(char::is_uppercase);
+        let probe = if self.scan_in_order { "+" } else { "" };
+        let like = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        match self.backend {
+            Backend::Sqlite => {
+                let exact = if case_sensitive {
+                    let t = self.bind(Bind::Text(text.to_string()));
+                    let tests: Vec<String> = columns.iter().map(|col| format!("instr(t.{col}, {t}) > 0")).collect();
+                    Some(tests.join(" OR "))
+                } else if text.chars().count() < 3 {
+                    let p = self.bind(Bind::Text(like));
+                    let tests: Vec<String> =
+                        columns.iter().map(|col| format!("t.{col} LIKE {p} ESCAPE '\\'")).collect();
+                    Some(tests.join(" OR "))
+                } else {
+                    None
+                };
+                let indexed = (text.chars().count() >= 3).then(|| {
+                    let expr = format!("{{{}}} : \"{}\"", columns.join(" "), text.replace('"', "\"\""));
+                    let m = self.bind(Bind::Text(expr));
+                    format!("{probe}c.id IN (SELECT rowid FROM change_search WHERE change_search MATCH {m})")
+                });
+                let probed = exact.map(|tests| {
+                    format!("EXISTS (SELECT 1 FROM change_text t WHERE t.commit_id = c.id AND ({tests}))")
+                });
+                match (indexed, probed) {
+                    (Some(indexed), Some(probed)) => format!("({indexed} AND {probed})"),
+                    (Some(only), None) | (None, Some(only)) => only,
+                    (None, None) => unreachable!("short text is always probed"),
+                }
+            }
+            Backend::Postgres => {
+                let p = self.bind(Bind::Text(like));
+                let op = if case_sensitive { "LIKE" } else { "ILIKE" };
+                let tests: Vec<String> = columns.iter().map(|col| format!("{col} {op} {p} ESCAPE '\\'")).collect();
+                format!("c.id IN (SELECT commit_id FROM change_text WHERE {})", tests.join(" OR "))
+            }
+        }
+    }
+
     fn value(&mut self, kind: Kind, field: &str, op: &str, value: &Value) -> Result<Bind> {
         let wrong = |expected: &str| invalid(format!("{field} {op} needs {expected}, got {value}"));
         match kind {
@@ -491,17 +568,46 @@ impl Compiler {
             Kind::Int => value.as_i64().map(Bind::Int).ok_or_else(|| wrong("a whole number")),
             Kind::Bool => value.as_bool().map(|b| Bind::Int(i64::from(b))).ok_or_else(|| wrong("true or false")),
             Kind::Words => {
-                let text = value.as_str().filter(|t| t.chars().any(char::is_alphanumeric));
-                let text = text.ok_or_else(|| wrong("words to search for"))?;
+                let text = value.as_str().ok_or_else(|| wrong("words to search for"))?;
                 crate::validate::no_nul(field, text)?;
-                if !self.negated {
-                    self.search_terms.push(text.to_string());
+                let words = match op {
+                    "match" => crate::search_text::stems(text),
+                    _ => crate::search_text::words(text),
+                };
+                if words.is_empty() {
+                    return Err(wrong("words to search for"));
                 }
-                Ok(Bind::Text(match self.backend {
-                    // One FTS5 phrase: the words in order; quotes inside are doubled.
-                    Backend::Sqlite => format!("\"{}\"", text.replace('"', "\"\"")),
-                    Backend::Postgres => text.to_string(),
+                if !self.negated {
+                    self.search_terms.push(match op {
+                        "match" => super::snippet::SearchTerm::Stems(words.clone()),
+                        "phrase" => super::snippet::SearchTerm::Words(words.clone()),
+                        _ => super::snippet::SearchTerm::Prefix(words.clone()),
+                    });
+                }
+                // The words are letters and digits only (see `search_text::words`), so nothing in
+                // them can be read as query syntax by either backend.
+                let joined = words.join(" ");
+                Ok(Bind::Text(match (self.backend, op) {
+                    (Backend::Sqlite, "match") => format!("stems : \"{joined}\""),
+                    (Backend::Sqlite, "phrase") => format!("{{message paths}} : \"{joined}\""),
+                    (Backend::Sqlite, _) => format!("{{message paths}} : \"{joined}\" *"),
+                    (Backend::Postgres, "prefix") => {
+                        let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+                        format!("{}:*", quoted.join(" <-> "))
+                    }
+                    (Backend::Postgres, _) => joined,
                 }))
+            }
+            Kind::Lines => {
+                let text = value
+                    .as_str()
+                    .filter(|t| !t.is_empty())
+                    .ok_or_else(|| wrong("text to find in the changed lines"))?;
+                crate::validate::no_nul(field, text)?;
+                if text.contains(['\n', '\r']) {
+                    return Err(wrong("text within one line (no line breaks)"));
+                }
+                Ok(Bind::Text(text.to_string()))
             }
             Kind::Date => parse_date(value).map(Bind::Int).ok_or_else(|| {
                 wrong("a date: YYYY-MM-DD, an RFC 3339 time like 2024-01-31T12:00:00+01:00, or Unix seconds")
@@ -519,6 +625,7 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Date => "date field",
         Kind::Bool => "true/false field",
         Kind::Words => "full-text field",
+        Kind::Lines => "changed-lines field",
         Kind::Branch => "branch or tag name",
     }
 }

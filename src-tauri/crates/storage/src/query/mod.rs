@@ -8,7 +8,7 @@ pub mod syntax;
 
 pub use compile::{field_names, filter_fields, parse_date, Bind, CompiledQuery, FilterField, Kind as FieldKind};
 pub use model::{CommitPage, CommitQuery, Condition, Filter, QueryOptions, SavedQuery};
-pub use snippet::{Snippet, SnippetPart};
+pub use snippet::{SearchTerm, Snippet, SnippetPart};
 pub use syntax::parse_search;
 
 use crate::model::Commit;

@@ -1,9 +1,8 @@
 //! Highlighted snippets of commit messages for full-text results. Built here rather than by each
 //! database's snippet function so both backends show the same words highlighted the same way.
 //! Words are runs of letters and digits compared case-insensitively, as the search index splits
-//! them (FTS5 `unicode61`, PostgreSQL `simple`).
-
-use std::collections::HashSet;
+//! them (`search_text::words`); a bare word marks its other forms too (same stem), a prefix the
+//! words it begins.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -23,6 +22,31 @@ pub struct Snippet {
     #[ts(type = "number")]
     pub commit_id: i64,
     pub parts: Vec<SnippetPart>,
+}
+
+/// A searched-for term as the snippet marks it: words (lower-cased) of a full-text condition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchTerm {
+    /// Any form of these words (compared by stem).
+    Stems(Vec<String>),
+    /// Exactly these words.
+    Words(Vec<String>),
+    /// These words, the last one as a prefix.
+    Prefix(Vec<String>),
+}
+
+impl SearchTerm {
+    /// Whether a lower-cased word of a message is one this term looks for.
+    fn marks(&self, word: &str) -> bool {
+        match self {
+            SearchTerm::Stems(stems) => stems.iter().any(|s| *s == crate::search_text::stem(word)),
+            SearchTerm::Words(words) => words.iter().any(|w| w == word),
+            SearchTerm::Prefix(words) => match words.split_last() {
+                Some((last, rest)) => word.starts_with(last.as_str()) || rest.iter().any(|w| w == word),
+                None => false,
+            },
+        }
+    }
 }
 
 /// Words shown before the first hit; twice as many follow it.
@@ -62,13 +86,12 @@ fn one_line(text: &str) -> String {
 
 /// The snippet of `message` for the search `terms` (words or phrases); empty when no term's word
 /// is in the message (the commit matched by a changed path).
-pub fn snippet(message: &str, terms: &[String]) -> Vec<SnippetPart> {
-    let wanted: HashSet<String> = terms
-        .iter()
-        .flat_map(|t| words(t).into_iter().map(|(a, b)| t[a..b].to_lowercase()).collect::<Vec<_>>())
-        .collect();
+pub fn snippet(message: &str, terms: &[SearchTerm]) -> Vec<SnippetPart> {
     let spans = words(message);
-    let is_hit = |&(a, b): &(usize, usize)| wanted.contains(&message[a..b].to_lowercase());
+    let is_hit = |&(a, b): &(usize, usize)| {
+        let word = message[a..b].to_lowercase();
+        terms.iter().any(|t| t.marks(&word))
+    };
     let Some(first) = spans.iter().position(is_hit) else { return Vec::new() };
     let from = first.saturating_sub(CONTEXT_WORDS);
     let to = (first + 2 * CONTEXT_WORDS).min(spans.len() - 1);
@@ -108,25 +131,33 @@ mod tests {
         parts.iter().map(|p| if p.hit { format!("[{}]", p.text) } else { p.text.clone() }).collect()
     }
 
+    fn exact(text: &str) -> SearchTerm {
+        SearchTerm::Words(crate::search_text::words(text))
+    }
+
     #[test]
     fn hits_are_marked_whole_words_any_case() {
-        let parts = snippet("Fix the crash in the parser; crashes no more", &["CRASH".into()]);
+        let parts = snippet("Fix the crash in the parser; crashes no more", &[exact("CRASH")]);
         assert_eq!(render(&parts), "Fix the [crash] in the parser; crashes no more");
+        let forms = SearchTerm::Stems(crate::search_text::stems("crash"));
+        assert_eq!(render(&snippet("Fix the crash; crashes no more", &[forms])), "Fix the [crash]; [crashes] no more");
+        let prefix = SearchTerm::Prefix(vec!["pars".into()]);
+        assert_eq!(render(&snippet("The parser parses", &[prefix])), "The [parser] [parses]");
     }
 
     #[test]
     fn long_messages_are_cut_around_the_first_hit() {
         let message = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen \
                        sixteen seventeen eighteen nineteen twenty twenty-one twenty-two";
-        let parts = snippet(message, &["nine".into()]);
+        let parts = snippet(message, &[exact("nine")]);
         assert_eq!(render(&parts), "… three four five six seven eight [nine] ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty twenty …");
     }
 
     #[test]
     fn phrases_line_breaks_and_no_hit() {
-        let parts = snippet("Subject\n\nBody about  the cache\nlayer", &["\"cache layer\"".into()]);
+        let parts = snippet("Subject\n\nBody about  the cache\nlayer", &[exact("cache layer")]);
         assert_eq!(render(&parts), "Subject Body about the [cache] [layer]");
-        assert!(snippet("nothing here", &["elsewhere".into()]).is_empty());
-        assert_eq!(render(&snippet("Größe ändern", &["GRÖSSE".into(), "ändern".into()])), "Größe [ändern]");
+        assert!(snippet("nothing here", &[exact("elsewhere")]).is_empty());
+        assert_eq!(render(&snippet("Größe ändern", &[exact("GRÖSSE"), exact("ändern")])), "Größe [ändern]");
     }
 }

@@ -6,15 +6,33 @@
 //! - keys: `author`, `committer` (name or e-mail contains the value, any case), `message`
 //!   (contains), `path` (a glob when it has `*`, `?` or `[`, otherwise a prefix), `repo`, `hash`
 //!   (prefix), `after`/`since` and `before`/`until` (commit date), `merge` (`yes`/`no`),
-//!   `branch` (reachable from that branch or tag).
-//! - bare words and quoted phrases go to full-text search over messages and changed paths: each
-//!   word (or phrase, words in order) must appear as a whole word, in any case.
+//!   `branch` (reachable from that branch or tag), `change` (a line added or removed contains
+//!   the text, like `git log -G` with literal text; any ASCII case unless the text has capitals),
+//!   `added`, `removed` (only that side).
+//! - bare words and quoted phrases go to full-text search over messages and changed paths, in any
+//!   case: a bare word also finds its other forms (`segfault` finds "segfaults"), `word*` the
+//!   words it begins, and a quoted phrase exactly its words in order.
 
 use super::model::Filter;
 use crate::error::{Result, StoreError};
 
-pub const KEYS: &[&str] =
-    &["author", "committer", "message", "path", "repo", "hash", "after", "since", "before", "until", "merge", "branch"];
+pub const KEYS: &[&str] = &[
+    "author",
+    "committer",
+    "message",
+    "path",
+    "repo",
+    "hash",
+    "after",
+    "since",
+    "before",
+    "until",
+    "merge",
+    "branch",
+    "change",
+    "added",
+    "removed",
+];
 
 pub fn parse_search(input: &str) -> Result<Filter> {
     let mut conditions = Vec::new();
@@ -25,6 +43,7 @@ pub fn parse_search(input: &str) -> Result<Filter> {
         };
         let filter = match (token.quoted, body.split_once(':')) {
             (false, Some((key, value))) if !key.is_empty() => key_condition(key, value)?,
+            _ if token.quoted => Filter::condition("text", "phrase", body.as_str()),
             _ => text_condition(&body),
         };
         conditions.push(if negated { Filter::Not(Box::new(filter)) } else { filter });
@@ -44,6 +63,7 @@ fn key_condition(key: &str, value: &str) -> Result<Filter> {
         "repo" => Filter::condition("repository", "eq", value),
         "hash" => Filter::condition("hash", "eq", value),
         "branch" => Filter::condition("branch", "eq", value),
+        "change" | "added" | "removed" => Filter::condition(key, "contains", value),
         "after" | "since" => Filter::condition("date", "gte", value),
         "before" | "until" => Filter::condition("date", "lt", value),
         "merge" => match value {
@@ -57,9 +77,13 @@ fn key_condition(key: &str, value: &str) -> Result<Filter> {
     })
 }
 
-/// A word or phrase in the message or the changed paths, by the full-text index.
+/// A bare word in the message or the changed paths, by the full-text index: any of its forms, or
+/// the words it begins when it ends in `*`.
 fn text_condition(text: &str) -> Filter {
-    Filter::condition("text", "match", text)
+    match text.strip_suffix('*') {
+        Some(prefix) if !prefix.is_empty() => Filter::condition("text", "prefix", prefix),
+        _ => Filter::condition("text", "match", text),
+    }
 }
 
 struct Token {
@@ -123,8 +147,8 @@ mod tests {
     fn a_minus_before_a_quoted_phrase_negates_it() {
         let filter = parse_search(r#"-"fix crash" "-literal" a-b"#).unwrap();
         let expected = Filter::And(vec![
-            Filter::Not(Box::new(text_condition("fix crash"))),
-            text_condition("-literal"),
+            Filter::Not(Box::new(Filter::condition("text", "phrase", "fix crash"))),
+            Filter::condition("text", "phrase", "-literal"),
             text_condition("a-b"),
         ]);
         assert_eq!(filter, expected);
@@ -138,7 +162,7 @@ mod tests {
             Filter::condition("path", "glob", "src/*.rs"),
             Filter::condition("date", "gte", "2024-01-01"),
             Filter::Not(Box::new(Filter::condition("author", "like", "%bot%"))),
-            text_condition("fix crash"),
+            Filter::condition("text", "phrase", "fix crash"),
         ]);
         assert_eq!(filter, expected);
     }
@@ -158,5 +182,21 @@ mod tests {
         assert!(parse_search("\"open").unwrap_err().to_string().contains("unclosed quote"));
         assert!(parse_search("merge:maybe").is_err());
         assert_eq!(parse_search("   ").unwrap(), Filter::And(vec![]));
+    }
+
+    #[test]
+    fn word_forms_prefixes_and_changed_lines() {
+        let filter = parse_search(r#"segfault cach* change:unwrap() added:"TODO: x" -removed:dbg!"#).unwrap();
+        assert_eq!(
+            filter,
+            Filter::And(vec![
+                Filter::condition("text", "match", "segfault"),
+                Filter::condition("text", "prefix", "cach"),
+                Filter::condition("change", "contains", "unwrap()"),
+                Filter::condition("added", "contains", "TODO: x"),
+                Filter::Not(Box::new(Filter::condition("removed", "contains", "dbg!"))),
+            ])
+        );
+        assert_eq!(parse_search("*").unwrap(), Filter::And(vec![text_condition("*")]));
     }
 }

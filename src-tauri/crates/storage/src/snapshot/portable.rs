@@ -265,13 +265,21 @@ pub async fn pg_to_sqlite(url: &str, target: &Path, cancel: &CancelToken) -> Res
 }
 
 /// Fills the FTS5 table from the copied rows, as the storage crate's `refresh_search` (sqlite.rs)
-/// and migration 3 do.
+/// does, or migration 3 for a snapshot from before the stemmed index. (The change index follows
+/// the copied `change_text` rows by its triggers.)
 async fn rebuild_sqlite_search(conn: &mut SqliteConnection) -> Result<()> {
     let exists: Option<(String,)> = sqlx::query_as("SELECT name FROM sqlite_master WHERE name = 'commit_search'")
         .fetch_optional(&mut *conn)
         .await?;
-    if exists.is_some() {
-        sqlx::query("DELETE FROM commit_search").execute(&mut *conn).await?;
+    if exists.is_none() {
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM commit_search").execute(&mut *conn).await?;
+    let stemmed: Option<(String,)> =
+        sqlx::query_as("SELECT name FROM pragma_table_info('commit_search') WHERE name = 'stems'")
+            .fetch_optional(&mut *conn)
+            .await?;
+    if stemmed.is_none() {
         sqlx::query(
             "INSERT INTO commit_search (rowid, message, paths) SELECT c.id, c.message, \
              COALESCE((SELECT group_concat(f.path, ' ') FROM file_changes f WHERE f.commit_id = c.id), '') \
@@ -279,9 +287,55 @@ async fn rebuild_sqlite_search(conn: &mut SqliteConnection) -> Result<()> {
         )
         .execute(&mut *conn)
         .await?;
+        return Ok(());
     }
+    rebuild_words!(sqlx::Sqlite, crate::sqlite::SqliteStore, conn);
     Ok(())
 }
+
+/// Recomputes the words and stems of every copied commit in chunks, through the backend's
+/// `refresh_search` (the words are computed in Rust, see `search_text`).
+macro_rules! rebuild_words {
+    ($db:ty, $store:ty, $conn:expr) => {{
+        use crate::sql::Dialect;
+        let mut after = 0i64;
+        loop {
+            let commits: Vec<(i64, String)> =
+                sqlx::query_as("SELECT id, message FROM commits WHERE id > $1 ORDER BY id LIMIT 1000")
+                    .bind(after)
+                    .fetch_all(&mut *$conn)
+                    .await?;
+            let Some(last) = commits.last() else { break };
+            let (low, high) = (commits[0].0, last.0);
+            after = high;
+            let paths: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT commit_id, path FROM file_changes WHERE commit_id BETWEEN $1 AND $2 ORDER BY commit_id, position",
+            )
+            .bind(low)
+            .bind(high)
+            .fetch_all(&mut *$conn)
+            .await?;
+            let mut by_commit: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+            for (id, path) in paths {
+                by_commit.entry(id).or_default().push(path);
+            }
+            let rows: Vec<crate::sql::SearchRow<'_>> = commits
+                .iter()
+                .map(|(id, message)| {
+                    let paths = by_commit.get(id).map(Vec::as_slice).unwrap_or_default();
+                    crate::sql::SearchRow {
+                        id: *id,
+                        message: message.as_str(),
+                        paths: paths.join(" "),
+                        words: crate::search_text::IndexedWords::of(message, paths.iter().map(String::as_str)),
+                    }
+                })
+                .collect();
+            <$store as Dialect>::refresh_search(&mut *$conn, &rows, false).await?;
+        }
+    }};
+}
+use rebuild_words;
 
 /// Replaces the rows of every app table of the PostgreSQL database at `url` (except
 /// `KEPT_ON_RESTORE`) with those of the SQLite snapshot, in one transaction: on any error nothing
@@ -368,15 +422,17 @@ pub async fn sqlite_to_pg(snapshot: &Path, url: &str, cancel: &CancelToken) -> R
 }
 
 /// Recomputes the commits' search vectors, as the storage crate's `refresh_search`
-/// (postgres.rs) and migration 3 do.
+/// (postgres.rs) does, or migration 3 for a schema from before the stemmed index.
 async fn rebuild_pg_search(pg: &mut PgConnection) -> Result<()> {
-    let exists: Option<(i32,)> = sqlx::query_as(
-        "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() \
-         AND table_name = 'commits' AND column_name = 'search'",
+    let columns: Vec<(String,)> = sqlx::query_as(
+        "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() \
+         AND table_name = 'commits' AND column_name IN ('search', 'stems')",
     )
-    .fetch_optional(&mut *pg)
+    .fetch_all(&mut *pg)
     .await?;
-    if exists.is_some() {
+    if columns.iter().any(|(c,)| c == "stems") {
+        rebuild_words!(sqlx::Postgres, crate::postgres::PgStore, pg);
+    } else if !columns.is_empty() {
         sqlx::query(
             "UPDATE commits c SET search = to_tsvector('simple', c.message || ' ' || translate( \
              COALESCE((SELECT string_agg(f.path, ' ') FROM file_changes f WHERE f.commit_id = c.id), ''), '/._-', '    '))",

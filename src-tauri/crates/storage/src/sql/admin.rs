@@ -24,6 +24,9 @@ macro_rules! sql_admin {
                     let mut store = Self { pool, blobs, info, migrator };
                     if apply_migrations {
                         $crate::store::Store::migrate(&store).await?;
+                        // Stores indexed by an older build (or copied between backends) get their
+                        // search index rebuilt once, here: stems and changed lines are computed in Rust.
+                        $crate::search_index::SearchIndex::rebuild_search_index(&store).await?;
                     }
                     store.info.schema_version =
                         <Self as Dialect>::applied_versions(store.pool()).await?.into_iter().max().unwrap_or(0);

@@ -4,6 +4,7 @@
 use crate::blob::{prepare_diff, BlobStore, PreparedDiff};
 use crate::error::Result;
 use crate::model::{CommitTotals, NewCommit, NewFileChange, StorageResult, StorageStatus};
+use crate::search_text::{ChangeLines, IndexedWords};
 use crate::store::CommitBatchItem;
 use crate::validate;
 
@@ -12,6 +13,10 @@ pub(crate) struct PreparedCommit {
     pub commit: NewCommit,
     pub changes: Vec<(NewFileChange, Option<PreparedDiff>)>,
     pub totals: CommitTotals,
+    /// What the word index holds for the commit.
+    pub words: crate::search_text::IndexedWords,
+    /// The lines the commit adds and removes over its text files (none when it has none).
+    pub change_lines: Option<crate::search_text::ChangeLines>,
 }
 
 /// Validates every commit (field names say which commit: `commits[3].author.name`), compresses the
@@ -22,7 +27,18 @@ pub(crate) async fn prepare_batch(batch: &[CommitBatchItem], blobs: &BlobStore) 
     let mut prepared = Vec::with_capacity(batch.len());
     for (commit, (_, changes)) in commits.into_iter().zip(batch) {
         let mut prepared_changes = Vec::with_capacity(changes.len());
+        let mut lines = ChangeLines::default();
         for change in changes {
+            if !change.is_binary {
+                let own = match (&change.change_lines, &change.diff) {
+                    (Some(own), _) => Some(own.clone()),
+                    (None, Some(diff)) => ChangeLines::of_diff(diff),
+                    (None, None) => None,
+                };
+                if let Some(own) = own {
+                    lines.extend(&own);
+                }
+            }
             let diff = match &change.prepared_diff {
                 Some(prepared) => Some(prepared.clone()),
                 None => change.diff.as_deref().map(prepare_diff),
@@ -32,7 +48,15 @@ pub(crate) async fn prepare_batch(batch: &[CommitBatchItem], blobs: &BlobStore) 
             }
             prepared_changes.push((change.without_diff(), diff));
         }
-        prepared.push(PreparedCommit { commit, totals: CommitTotals::of(changes), changes: prepared_changes });
+        let words = IndexedWords::of(&commit.message, changes.iter().map(|c| c.path.as_str()));
+        let change_lines = (!lines.is_empty()).then_some(lines);
+        prepared.push(PreparedCommit {
+            commit,
+            totals: CommitTotals::of(changes),
+            changes: prepared_changes,
+            words,
+            change_lines,
+        });
     }
     Ok(prepared)
 }
@@ -99,6 +123,7 @@ macro_rules! sql_insert_batch {
                     conn: &mut <Db as sqlx::Database>::Connection,
                     repository_id: i64,
                     prepared: &[$crate::sql::batch::PreparedCommit],
+                    index_changes: bool,
                 ) -> $crate::error::Result<Vec<$crate::model::StorageResult>> {
                     use std::collections::HashMap;
                     use $crate::sql::batch::chunks_of;
@@ -246,9 +271,20 @@ macro_rules! sql_insert_batch {
                         qb.build().execute(&mut *conn).await?;
                     }
 
-                    let inserted_ids: Vec<i64> = inserted.iter().map(|(id, _)| *id).collect();
-                    for chunk in chunks_of(&inserted_ids, 1) {
-                        <Self as Dialect>::refresh_search(&mut *conn, chunk).await?;
+                    let search_rows: Vec<$crate::sql::SearchRow<'_>> = inserted
+                        .iter()
+                        .map(|(id, p)| $crate::sql::SearchRow {
+                            id: *id,
+                            message: p.commit.message.as_str(),
+                            paths: p.changes.iter().map(|(c, _)| c.path.as_str()).collect::<Vec<_>>().join(" "),
+                            words: p.words.clone(),
+                        })
+                        .collect();
+                    <Self as Dialect>::refresh_search(&mut *conn, &search_rows, false).await?;
+                    if index_changes {
+                        let lines: Vec<(i64, &$crate::search_text::ChangeLines)> =
+                            inserted.iter().filter_map(|(id, p)| p.change_lines.as_ref().map(|l| (*id, l))).collect();
+                        Self::insert_change_text(&mut *conn, &lines).await?;
                     }
 
                     let first_ids: HashMap<&str, i64> = firsts
@@ -267,6 +303,32 @@ macro_rules! sql_insert_batch {
                             $crate::sql::batch::batch_result(p, first_ids.get(hash).copied(), fresh)
                         })
                         .collect())
+                }
+
+                /// Stores the lines commits add and remove (replacing what a commit had), in
+                /// statements of at most ~16 MiB of text; the change index follows (a trigger on
+                /// SQLite, the trigram indexes on PostgreSQL).
+                async fn insert_change_text(
+                    conn: &mut <Db as sqlx::Database>::Connection,
+                    rows: &[(i64, &$crate::search_text::ChangeLines)],
+                ) -> $crate::error::Result<()> {
+                    const MAX_BYTES: usize = 16 * 1024 * 1024;
+                    let mut start = 0;
+                    while start < rows.len() {
+                        let (mut end, mut bytes) = (start, 0);
+                        while end < rows.len() && (end == start || (bytes < MAX_BYTES && end - start < 500)) {
+                            bytes += rows[end].1.added.len() + rows[end].1.removed.len();
+                            end += 1;
+                        }
+                        let mut qb = sqlx::QueryBuilder::<Db>::new("INSERT INTO change_text (commit_id, added, removed) ");
+                        qb.push_values(&rows[start..end], |mut b, (id, lines)| {
+                            b.push_bind(*id).push_bind(lines.added.as_str()).push_bind(lines.removed.as_str());
+                        });
+                        qb.push(" ON CONFLICT (commit_id) DO UPDATE SET added = excluded.added, removed = excluded.removed");
+                        qb.build().execute(&mut *conn).await?;
+                        start = end;
+                    }
+                    Ok(())
                 }
             }
         };

@@ -11,6 +11,15 @@ use crate::blob::BlobStore;
 use crate::error::Result;
 use crate::model::StoreInfo;
 
+/// One commit as the full-text index takes it.
+pub(crate) struct SearchRow<'a> {
+    pub id: i64,
+    pub message: &'a str,
+    /// The changed paths, space-separated.
+    pub paths: String,
+    pub words: crate::search_text::IndexedWords,
+}
+
 /// A connection of a dialect's database, the one a transaction derefs to.
 pub(crate) type Connection<D> = <<D as Dialect>::Db as sqlx::Database>::Connection;
 
@@ -32,9 +41,13 @@ pub(crate) trait Dialect: Send + Sync {
     /// store exists.
     fn applied_versions(pool: &sqlx::Pool<Self::Db>) -> impl Future<Output = Result<Vec<i64>>> + Send;
 
-    /// Indexes newly inserted commits for full-text search (message and changed paths), in the
-    /// caller's transaction.
-    fn refresh_search(conn: &mut Connection<Self>, commit_ids: &[i64]) -> impl Future<Output = Result<()>> + Send;
+    /// Indexes commits for full-text search (their words and stems, see `search_text`), in the
+    /// caller's transaction; `replace` drops what the index held for them first (a rebuild).
+    fn refresh_search(
+        conn: &mut Connection<Self>,
+        rows: &[SearchRow<'_>],
+        replace: bool,
+    ) -> impl Future<Output = Result<()>> + Send;
 
     /// Removes a repository's commits from the full-text index before the repository is deleted,
     /// in the caller's transaction (a no-op where the index is part of the commit row).

@@ -25,7 +25,7 @@ pub(crate) mod reach;
 pub(crate) mod rows;
 pub(crate) mod writes;
 
-pub(crate) use dialect::Dialect;
+pub(crate) use dialect::{Dialect, SearchRow};
 
 /// Binds a compiled query's values, in order, to a sqlx query of either backend.
 macro_rules! bind_all {
@@ -52,6 +52,7 @@ macro_rules! impl_sql_store {
         $crate::sql::queries::sql_queries!($store);
         $crate::sql::reach::sql_reach!($store);
         $crate::sql::writes::sql_writes!($store);
+        $crate::search_index::sql_search_index!($store);
 
         #[async_trait::async_trait]
         impl $crate::store::Store for $store {

@@ -19,7 +19,7 @@ pub(crate) const COMMIT_COLUMNS: &str = "c.id, c.repository_id, c.hash, c.author
     c.files_changed, c.stored_at, c.raw_author_name, c.raw_author_email, c.raw_committer_name, c.raw_committer_email";
 
 pub(crate) const REPOSITORY_SELECT: &str = "SELECT r.id, w.name AS workspace, r.name, r.path, r.created_at, \
-    r.last_synced_at, r.is_shallow, (SELECT COUNT(*) FROM commits c WHERE c.repository_id = r.id) AS commit_count \
+    r.last_synced_at, r.is_shallow, r.index_changes, (SELECT COUNT(*) FROM commits c WHERE c.repository_id = r.id) AS commit_count \
     FROM repositories r JOIN workspaces w ON w.id = r.workspace_id";
 
 #[derive(sqlx::FromRow)]
@@ -113,6 +113,7 @@ pub(crate) struct RepositoryRow {
     created_at: i64,
     last_synced_at: Option<i64>,
     is_shallow: bool,
+    index_changes: bool,
     commit_count: i64,
 }
 
@@ -127,6 +128,7 @@ impl From<RepositoryRow> for Repository {
             last_synced_at: row.last_synced_at,
             commit_count: row.commit_count,
             is_shallow: row.is_shallow,
+            index_changes: row.index_changes,
         }
     }
 }
@@ -167,6 +169,7 @@ impl StoredChangeRow {
             old_path_bytes: self.old_path_bytes,
             is_submodule: c.is_submodule,
             prepared_diff: None,
+            change_lines: None,
         })
     }
 }

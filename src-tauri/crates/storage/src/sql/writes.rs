@@ -32,13 +32,14 @@ macro_rules! sql_writes {
                         .execute(&mut *tx)
                         .await?;
                     let (id,): (i64,) = sqlx::query_as(
-                        "INSERT INTO repositories (workspace_id, name, path, created_at) \
-                         SELECT id, $2, $3, $4 FROM workspaces WHERE name = $1 RETURNING id",
+                        "INSERT INTO repositories (workspace_id, name, path, created_at, search_version) \
+                         SELECT id, $2, $3, $4, $5 FROM workspaces WHERE name = $1 RETURNING id",
                     )
                     .bind(workspace)
                     .bind(name)
                     .bind(path)
                     .bind(now)
+                    .bind($crate::search_text::SEARCH_VERSION)
                     .fetch_one(&mut *tx)
                     .await?;
                     Self::audit(&mut *tx, "repository.create", "repository", Some(&id.to_string()), Some(name)).await?;
@@ -71,14 +72,14 @@ macro_rules! sql_writes {
                 ) -> $crate::error::Result<Vec<$crate::model::StorageResult>> {
                     let prepared = $crate::sql::batch::prepare_batch(batch, self.blobs()).await?;
                     let mut tx = self.pool().begin().await?;
-                    let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM repositories WHERE id = $1")
+                    let exists: Option<(bool,)> = sqlx::query_as("SELECT index_changes FROM repositories WHERE id = $1")
                         .bind(repository_id)
                         .fetch_optional(&mut *tx)
                         .await?;
-                    if exists.is_none() {
+                    let Some((index_changes,)) = exists else {
                         return Err($crate::error::StoreError::not_found(format!("repository {repository_id}")));
-                    }
-                    let results = Self::insert_batch(&mut *tx, repository_id, &prepared).await?;
+                    };
+                    let results = Self::insert_batch(&mut *tx, repository_id, &prepared, index_changes).await?;
                     let stored: Vec<&str> = results
                         .iter()
                         .filter(|r| r.status == $crate::model::StorageStatus::Stored)

@@ -1,0 +1,293 @@
+//! Search people mean (issue 18): word forms and prefixes in the full-text index, and text inside
+//! the changes (`change:`, `added:`, `removed:`) compared with `git log -G` on the same
+//! repository, on SQLite and PostgreSQL alike.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use common::*;
+use repovault_ingest::ImportOptions;
+use repovault_storage::query::{parse_search, CommitQuery, Filter, QueryOptions};
+use repovault_storage::Store;
+use repovault_testkit::{git, git_with_env, init_repo, make_repo, Engine};
+
+/// Every matching hash, newest first, followed page by page through cursors.
+async fn hashes(store: &dyn Store, filter: &Filter) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let query = CommitQuery {
+            filter: Some(filter.clone()),
+            options: QueryOptions { limit: Some(500), cursor: cursor.clone(), ..QueryOptions::default() },
+        };
+        let page = store.query_commits(&query).await.unwrap_or_else(|e| panic!("{filter:?}: {e}"));
+        out.extend(page.commits.into_iter().map(|c| c.hash));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    out
+}
+
+async fn search(store: &dyn Store, text: &str) -> Vec<String> {
+    hashes(store, &parse_search(text).unwrap()).await
+}
+
+fn git_set(repo: &Path, args: &[&str]) -> BTreeSet<String> {
+    let mut full = vec!["log", "--branches", "--tags", "--format=%H"];
+    full.extend_from_slice(args);
+    let out = git_with_env(repo, &full, &[("TZ", "UTC")]);
+    String::from_utf8(out).unwrap().lines().map(str::to_string).collect()
+}
+
+/// The literal text as a basic regular expression for `git log -G`.
+fn regex_escape(text: &str) -> String {
+    let mut out = String::new();
+    for ch in text.chars() {
+        if ".[]\\*^$".contains(ch) {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changed_lines_match_git_log_g_on_both_backends() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    make_repo(&repo, 800);
+    let sqlite = fresh_store(Engine::Sqlite).await;
+    let postgres = fresh_store(Engine::Postgres).await;
+    sqlite.import(&repo, &ImportOptions::default()).await.unwrap();
+    postgres.import(&repo, &ImportOptions::default()).await.unwrap();
+
+    // Lower-case text ignores case (git -i); text with capitals is matched as written. Short text
+    // (under three characters) is scanned rather than looked up in the trigram index. None of
+    // these is in the generated data files whose diffs exceed the change index's limit (256 KiB):
+    // those are compared apart below.
+    let texts = [
+        "lazy dog",
+        "item_12",
+        "Item12",
+        "item12",
+        "return 7",
+        "serde",
+        "fn item_9",
+        "ReTuRn",
+        "= \"1\"",
+        ": n",
+        "Q",
+        "quick brown fox jumps",
+        "nothing matches this line",
+    ];
+    let mut nonempty = 0;
+    for text in texts {
+        let filter = Filter::condition("change", "contains", text);
+        let ours = hashes(sqlite.store.as_ref(), &filter).await;
+        let theirs = hashes(postgres.store.as_ref(), &filter).await;
+        assert_eq!(ours, theirs, "change:{text}: SQLite and PostgreSQL differ");
+        let ours: BTreeSet<String> = ours.into_iter().collect();
+        let pattern = regex_escape(text);
+        let mut args = vec!["-s", "--diff-merges=first-parent", "-G", pattern.as_str()];
+        if !text.chars().any(char::is_uppercase) {
+            args.insert(0, "-i");
+        }
+        let expected = git_set(&repo, &args);
+        let only_ours: Vec<_> = ours.difference(&expected).take(3).collect();
+        let only_git: Vec<_> = expected.difference(&ours).take(3).collect();
+        assert!(
+            only_ours.is_empty() && only_git.is_empty(),
+            "change:{text}: git log {args:?} disagrees ({} vs {}); only ours: {only_ours:?}, only git's: {only_git:?}",
+            ours.len(),
+            expected.len()
+        );
+        nonempty += usize::from(!ours.is_empty());
+
+        // added: and removed: split the same set by side; both backends agree.
+        let mut sides = BTreeSet::new();
+        for field in ["added", "removed"] {
+            let filter = Filter::condition(field, "contains", text);
+            let ours = hashes(sqlite.store.as_ref(), &filter).await;
+            assert_eq!(ours, hashes(postgres.store.as_ref(), &filter).await, "{field}:{text}");
+            sides.extend(ours);
+        }
+        assert_eq!(sides, expected, "added:{text} and removed:{text} together are change:{text}");
+    }
+    assert!(nonempty >= 10, "the texts must find something: {nonempty}");
+
+    // Words of the large data files: git also finds the commits rewriting those files (diffs over
+    // the limit, not indexed); every other commit git finds, RepoVault finds.
+    let large: BTreeSet<String> = git_set(&repo, &["-s", "--diff-merges=first-parent", "--", "data/"]);
+    assert!(!large.is_empty());
+    for text in ["backup", "restore"] {
+        let filter = Filter::condition("change", "contains", text);
+        let ours: BTreeSet<String> = hashes(sqlite.store.as_ref(), &filter).await.into_iter().collect();
+        assert_eq!(ours, hashes(postgres.store.as_ref(), &filter).await.into_iter().collect());
+        let expected = git_set(&repo, &["-s", "--diff-merges=first-parent", "-i", "-G", text]);
+        assert!(ours.is_subset(&expected), "change:{text}");
+        let missing: Vec<_> = expected.difference(&ours).filter(|h| !large.contains(*h)).collect();
+        assert!(missing.is_empty(), "change:{text}: missed {missing:?}");
+    }
+
+    // The search box: keys combine with the rest and negate.
+    let with = search(sqlite.store.as_ref(), "change:serde author:alice").await;
+    assert_eq!(with, search(postgres.store.as_ref(), "change:serde author:alice").await);
+    let all = search(sqlite.store.as_ref(), "author:alice").await.len();
+    let without = search(sqlite.store.as_ref(), "-change:serde author:alice").await.len();
+    assert_eq!(with.len() + without, all);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn word_forms_prefixes_and_exact_phrases() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = init_repo(dir.path(), "forms");
+    let messages = [
+        "Fix the segfault in the parser",
+        "Parser segfaults on empty input",
+        "Stop segfaulting when the cache is cold",
+        "Segfaulted twice; add a regression test",
+        "Unrelated: caching for the parsers",
+    ];
+    for (i, message) in messages.iter().enumerate() {
+        std::fs::write(repo.join(format!("file{i}.txt")), format!("line {i}\n")).unwrap();
+        git(&repo, &["add", "-A"]);
+        git(&repo, &["commit", "-q", "-m", message]);
+    }
+    for engine in [Engine::Sqlite, Engine::Postgres] {
+        let t = fresh_store(engine).await;
+        t.import(&repo, &ImportOptions::default()).await.unwrap();
+        let count = |text: &'static str| {
+            let store = t.store.clone();
+            async move { search(store.as_ref(), text).await.len() }
+        };
+        assert_eq!(count("segfault").await, 4, "{engine:?}: every form of the word");
+        assert_eq!(count("SEGFAULTS").await, 4, "{engine:?}: any form finds them all");
+        assert_eq!(count("\"segfault\"").await, 1, "{engine:?}: a quoted word is exact");
+        assert_eq!(count("\"the parser\"").await, 1, "{engine:?}: a quoted phrase is exact");
+        assert_eq!(count("parser").await, 3, "{engine:?}: parser, Parser, parsers");
+        assert_eq!(count("segf*").await, 4, "{engine:?}: a prefix");
+        assert_eq!(count("pars* cach*").await, 1, "{engine:?}: two prefixes");
+        assert_eq!(count("segf").await, 0, "{engine:?}: without * a word is not a prefix");
+        assert_eq!(count("file*").await, 5, "{engine:?}: prefixes of path words");
+        // Relevance works on word forms, and the snippets mark the forms found.
+        let page = t
+            .store
+            .query_commits(&CommitQuery {
+                filter: Some(parse_search("segfault").unwrap()),
+                options: QueryOptions { sort_by: Some("relevance".into()), ..QueryOptions::default() },
+            })
+            .await
+            .unwrap();
+        assert_eq!(page.commits.len(), 4);
+        let marked: BTreeSet<String> =
+            page.snippets.iter().flat_map(|s| s.parts.iter().filter(|p| p.hit).map(|p| p.text.clone())).collect();
+        let expected: BTreeSet<String> =
+            ["segfault", "segfaults", "segfaulting", "Segfaulted"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(marked, expected, "{engine:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_change_index_can_be_off_and_is_rebuilt_for_older_stores() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = init_repo(dir.path(), "switch");
+    std::fs::write(repo.join("a.rs"), "fn main() { println!(\"hello\"); }\n").unwrap();
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "Start"]);
+    std::fs::write(repo.join("a.rs"), "fn main() { println!(\"goodbye\"); }\n").unwrap();
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "Say goodbyes"]);
+    for engine in [Engine::Sqlite, Engine::Postgres] {
+        let t = fresh_store(engine).await;
+        let off = ImportOptions { index_changes: Some(false), ..ImportOptions::default() };
+        let report = t.import(&repo, &off).await.unwrap();
+        assert!(!report.repository.index_changes);
+        assert_eq!(t.raw_count("SELECT COUNT(*) FROM change_text").await, 0, "{engine:?}: nothing indexed");
+        assert!(search(t.store.as_ref(), "change:goodbye").await.is_empty());
+        assert_eq!(search(t.store.as_ref(), "goodbye").await.len(), 1, "{engine:?}: words are still indexed");
+
+        // Turned on: the stored commits are indexed.
+        let repository = t.store.set_change_index("demo", true).await.unwrap();
+        assert!(repository.index_changes);
+        assert_eq!(search(t.store.as_ref(), "change:hello").await.len(), 2, "{engine:?}: added, then removed");
+        assert_eq!(search(t.store.as_ref(), "removed:hello").await.len(), 1);
+        assert_eq!(search(t.store.as_ref(), "added:goodbye").await.len(), 1);
+        assert_eq!(search(t.store.as_ref(), "added:GOODBYE").await.len(), 0, "{engine:?}: capitals match as written");
+
+        // A store indexed by an older build: the index is empty and the version 0; opening the
+        // store again rebuilds both indexes from the stored commits and diffs.
+        let (words_table, clear_words) = match engine {
+            Engine::Sqlite => ("commit_search", "DELETE FROM commit_search"),
+            Engine::Postgres => ("commits", "UPDATE commits SET search = NULL, stems = NULL"),
+        };
+        t.raw_execute(&format!("{clear_words}; DELETE FROM change_text; UPDATE repositories SET search_version = 0"))
+            .await;
+        assert!(search(t.store.as_ref(), "goodbye").await.is_empty(), "{engine:?}: {words_table} is empty");
+        let reopened = repovault_storage::open_store(&t.config).await.unwrap();
+        assert_eq!(search(reopened.as_ref(), "goodbyes").await.len(), 1, "{engine:?}: words rebuilt");
+        assert_eq!(search(reopened.as_ref(), "change:hello").await.len(), 2, "{engine:?}: changes rebuilt");
+        assert_eq!(reopened.rebuild_search_index().await.unwrap(), 0, "{engine:?}: once");
+        reopened.close().await;
+
+        // Off again: dropped.
+        t.store.set_change_index("demo", false).await.unwrap();
+        assert_eq!(t.raw_count("SELECT COUNT(*) FROM change_text").await, 0);
+        let err = t
+            .store
+            .query_commits(&CommitQuery {
+                filter: Some(Filter::condition("change", "contains", "a\nb")),
+                ..CommitQuery::default()
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "query");
+        assert!(err.to_string().contains("no line breaks"), "{err}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_from_before_the_migration_is_migrated_and_reindexed_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    make_repo(&repo, 300);
+    for engine in [Engine::Sqlite, Engine::Postgres] {
+        let t = fresh_store(engine).await;
+        t.import(&repo, &ImportOptions::default()).await.unwrap();
+        let words_before = search(t.store.as_ref(), "\"lazy\"").await;
+        let changes_before = search(t.store.as_ref(), "change:lazy").await;
+        assert!(!changes_before.is_empty());
+        // Back to the schema before this migration: the tables, columns and index of the previous
+        // version, filled as migration 3 filled them, and the migration not applied.
+        let downgrade = match engine {
+            Engine::Sqlite => {
+                "DROP TRIGGER change_text_ai; DROP TRIGGER change_text_ad; DROP TRIGGER change_text_au; \
+                 DROP TABLE change_search; DROP TABLE change_text; DROP TABLE commit_search; \
+                 CREATE VIRTUAL TABLE commit_search USING fts5(message, paths, tokenize = 'unicode61 remove_diacritics 0'); \
+                 INSERT INTO commit_search (rowid, message, paths) SELECT c.id, c.message, \
+                 COALESCE((SELECT group_concat(f.path, ' ') FROM file_changes f WHERE f.commit_id = c.id), '') FROM commits c; \
+                 ALTER TABLE repositories DROP COLUMN index_changes; ALTER TABLE repositories DROP COLUMN search_version; \
+                 DELETE FROM _sqlx_migrations WHERE version = 20261129000001"
+            }
+            Engine::Postgres => {
+                "DROP TABLE change_text; DROP INDEX commits_stems; ALTER TABLE commits DROP COLUMN stems; \
+                 ALTER TABLE repositories DROP COLUMN index_changes, DROP COLUMN search_version; \
+                 UPDATE commits c SET search = to_tsvector('simple', c.message || ' ' || translate( \
+                 COALESCE((SELECT string_agg(f.path, ' ') FROM file_changes f WHERE f.commit_id = c.id), ''), '/._-', '    ')); \
+                 DELETE FROM _sqlx_migrations WHERE version = 20261129000001"
+            }
+        };
+        t.store.close().await;
+        t.raw_execute(downgrade).await;
+        let store = repovault_storage::open_store(&t.config).await.unwrap();
+        let versions: Vec<(i64,)> = t.raw_rows("SELECT CAST(search_version AS BIGINT) FROM repositories").await;
+        assert_eq!(versions, vec![(1,)], "{engine:?}");
+        assert_eq!(search(store.as_ref(), "\"lazy\"").await, words_before, "{engine:?}: exact words as before");
+        assert_eq!(search(store.as_ref(), "change:lazy").await, changes_before, "{engine:?}: changed lines indexed");
+        assert!(search(store.as_ref(), "fixes").await.len() >= search(store.as_ref(), "\"fix\"").await.len());
+        store.close().await;
+    }
+}
