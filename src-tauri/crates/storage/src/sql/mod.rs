@@ -52,6 +52,7 @@ macro_rules! impl_sql_store {
         $crate::sql::queries::sql_queries!($store);
         $crate::sql::reach::sql_reach!($store);
         $crate::sql::writes::sql_writes!($store);
+        $crate::graph::sql::sql_graph!($store);
 
         #[async_trait::async_trait]
         impl $crate::store::Store for $store {

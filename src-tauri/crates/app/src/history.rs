@@ -1,0 +1,119 @@
+//! Two revisions of a repository compared, as `git rev-list --left-right A...B`, `git merge-base`
+//! and `git diff --numstat A..B` / `A...B` answer: the counts, merge bases and commits come from
+//! the stored parents (no repository folder needed); the file list is a tree diff read from the
+//! repository folder with gix, when it is there.
+
+use std::path::Path;
+
+use repovault_storage::{ChangeKind, Commit, ErrorPayload, Store};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Most commits listed per side (the counts are always exact).
+pub const MAX_COMPARE_COMMITS: usize = 500;
+
+/// One file of a comparison, as `git diff --numstat` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CompareFile {
+    pub path: String,
+    pub old_path: Option<String>,
+    pub kind: ChangeKind,
+    pub is_binary: bool,
+    #[ts(type = "number | null")]
+    pub additions: Option<i64>,
+    #[ts(type = "number | null")]
+    pub deletions: Option<i64>,
+}
+
+/// Two revisions compared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Comparison {
+    pub left: String,
+    pub right: String,
+    pub left_hash: String,
+    pub right_hash: String,
+    /// Commits the left side reaches and the right does not (`git rev-list --left-right --count`'s first number).
+    #[ts(type = "number")]
+    pub left_only: i64,
+    /// Commits the right side reaches and the left does not (its second number).
+    #[ts(type = "number")]
+    pub right_only: i64,
+    /// The best common ancestors (`git merge-base --all`), newest first; the first is the one a
+    /// three-dot diff starts from.
+    pub merge_bases: Vec<String>,
+    /// Newest first, at most `MAX_COMPARE_COMMITS` per side.
+    pub left_commits: Vec<Commit>,
+    pub right_commits: Vec<Commit>,
+    /// Three-dot (`A...B`: from the merge base to the right) or two-dot (`A..B`: left to right).
+    pub three_dot: bool,
+    /// The files changed, when the repository folder could be read; otherwise `files_note` says why.
+    pub files: Option<Vec<CompareFile>>,
+    pub files_note: Option<String>,
+}
+
+/// Compares `left` and `right` (refs, hashes, `REV~N`, `REV^N`) of the repository `name`.
+pub async fn compare(
+    store: &dyn Store,
+    repository: &str,
+    left: &str,
+    right: &str,
+    three_dot: bool,
+) -> Result<Comparison, ErrorPayload> {
+    let repo = store.repository_by_name(repository).await?;
+    let left_hash = store.resolve_revision(repo.id, left).await?;
+    let right_hash = store.resolve_revision(repo.id, right).await?;
+    let dag = store.commit_dag(repo.id).await?;
+    let c = dag.compare(dag.row(&left_hash)?, dag.row(&right_hash)?);
+    let ids = |rows: &[usize]| rows.iter().take(MAX_COMPARE_COMMITS).map(|r| dag.ids[*r]).collect::<Vec<_>>();
+    let left_commits = store.commits_by_id(&ids(&c.left_only)).await?;
+    let right_commits = store.commits_by_id(&ids(&c.right_only)).await?;
+    let merge_bases: Vec<String> = c.merge_bases.iter().map(|r| dag.hashes[*r].clone()).collect();
+    let from = if three_dot { merge_bases.first().cloned() } else { Some(left_hash.clone()) };
+    let (files, files_note) = match (from, repo.path.as_deref()) {
+        (None, _) => (None, Some(format!("{left} and {right} have no common ancestor, so there is no three-dot diff"))),
+        (Some(_), None) => {
+            (None, Some("the repository was stored without a folder, so the file list is not available".into()))
+        }
+        (Some(from), Some(path)) => {
+            let (path, to) = (path.to_string(), right_hash.clone());
+            let diffed =
+                tokio::task::spawn_blocking(move || repovault_ingest::diff_commits(Path::new(&path), &from, &to))
+                    .await
+                    .map_err(|e| ErrorPayload {
+                        code: repovault_storage::ErrorCode::Storage,
+                        message: e.to_string(),
+                    })?;
+            match diffed {
+                Ok(changes) => (Some(changes.into_iter().map(file_of).collect()), None),
+                Err(err) => (None, Some(format!("the file list needs the repository folder: {err}"))),
+            }
+        }
+    };
+    Ok(Comparison {
+        left: left.to_string(),
+        right: right.to_string(),
+        left_hash,
+        right_hash,
+        left_only: c.left_only.len() as i64,
+        right_only: c.right_only.len() as i64,
+        merge_bases,
+        left_commits,
+        right_commits,
+        three_dot,
+        files,
+        files_note,
+    })
+}
+
+fn file_of(change: repovault_storage::NewFileChange) -> CompareFile {
+    CompareFile {
+        path: change.path,
+        old_path: change.old_path,
+        kind: change.kind,
+        is_binary: change.is_binary,
+        additions: change.additions,
+        deletions: change.deletions,
+    }
+}
