@@ -117,3 +117,98 @@ fn file_of(change: repovault_storage::NewFileChange) -> CompareFile {
         deletions: change.deletions,
     }
 }
+
+/// One line of a blamed file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BlameLine {
+    /// 1-based.
+    pub line: u32,
+    pub text: String,
+    /// The commit that last changed the line.
+    pub commit: String,
+}
+
+/// A file's lines at a commit, each with the commit that last changed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Blame {
+    pub path: String,
+    pub rev: String,
+    /// The commit blamed at.
+    pub hash: String,
+    /// The file is binary there: no lines.
+    pub binary: bool,
+    /// Where the lines come from: "stored diffs" (the repository folder is not needed).
+    pub source: String,
+    pub lines: Vec<BlameLine>,
+    /// The commits the lines name, each once, newest first.
+    pub commits: Vec<Commit>,
+}
+
+/// The blame of `path` at `rev` (default `HEAD`: the `main` or `master` branch), replayed from the
+/// stored diffs of the file's history (renames followed), as `git blame` attributes lines.
+pub async fn blame(store: &dyn Store, repository: &str, path: &str, rev: Option<&str>) -> Result<Blame, ErrorPayload> {
+    use std::collections::{BTreeSet, HashMap};
+    repovault_storage::validate::non_empty_text("path", path)?;
+    let repo = store.repository_by_name(repository).await?;
+    let rev = rev.unwrap_or("HEAD").to_string();
+    let hash = store.resolve_revision(repo.id, &rev).await?;
+    let dag = store.commit_dag(repo.id).await?;
+    // Every name the file had: the old paths of the renames into any name found so far.
+    let mut names: BTreeSet<String> = BTreeSet::from([path.to_string()]);
+    let mut asked: Vec<String> = vec![path.to_string()];
+    let mut changes = Vec::new();
+    while !asked.is_empty() {
+        let found = store.changes_of_paths(repo.id, &asked).await?;
+        asked = found
+            .iter()
+            .filter(|c| matches!(c.kind, ChangeKind::Renamed | ChangeKind::Copied) && names.contains(&c.path))
+            .filter_map(|c| c.old_path.clone())
+            .filter(|old| !names.contains(old))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        names.extend(asked.iter().cloned());
+        changes.extend(found);
+    }
+    changes.sort_by_key(|c| c.file_change_id);
+    changes.dedup_by_key(|c| c.file_change_id);
+    let mut diffs = HashMap::new();
+    for change in changes.iter().filter(|c| c.has_diff) {
+        if let Some(bytes) = store.diff_bytes(change.file_change_id).await? {
+            diffs.insert(change.file_change_id, String::from_utf8_lossy(&bytes).into_owned());
+        }
+    }
+    let row = dag.row(&hash)?;
+    let outcome = repovault_storage::graph::blame::Replay::new(&dag, &changes, &diffs).blame(row, path)?;
+    let (binary, lines) = match outcome {
+        None => {
+            return Err(repovault_storage::StoreError::not_found(format!("{path} at {rev} ({})", &hash[..12])).into())
+        }
+        Some(repovault_storage::graph::blame::BlameOutcome::Binary) => (true, Vec::new()),
+        Some(repovault_storage::graph::blame::BlameOutcome::Lines(lines)) => (
+            false,
+            lines
+                .into_iter()
+                .enumerate()
+                .map(|(i, l)| (i as u32 + 1, l.text.trim_end_matches('\n').to_string(), l.origin))
+                .collect::<Vec<_>>(),
+        ),
+    };
+    let mut origins: Vec<usize> = lines.iter().map(|(_, _, o)| *o).collect::<BTreeSet<_>>().into_iter().collect();
+    origins.sort();
+    let commits = store.commits_by_id(&origins.iter().map(|o| dag.ids[*o]).collect::<Vec<_>>()).await?;
+    Ok(Blame {
+        path: path.to_string(),
+        rev,
+        hash,
+        binary,
+        source: "stored diffs".to_string(),
+        lines: lines
+            .into_iter()
+            .map(|(line, text, origin)| BlameLine { line, text, commit: dag.hashes[origin].clone() })
+            .collect(),
+        commits,
+    })
+}

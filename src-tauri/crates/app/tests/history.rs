@@ -167,6 +167,32 @@ async fn file_history_equals_git(store: &dyn Store, repo_id: i64, repo: &Path, p
     }
 }
 
+/// `git blame --porcelain REV -- PATH` as (commit, text) per line.
+fn git_blame(repo: &Path, rev: &str, path: &str) -> Vec<(String, String)> {
+    let out = git(repo, &["blame", "--porcelain", rev, "--", path]);
+    let mut lines = Vec::new();
+    let mut commit = String::new();
+    for line in out.lines() {
+        if let Some(text) = line.strip_prefix('\t') {
+            lines.push((commit.clone(), text.to_string()));
+        } else if line.len() > 41 && line.as_bytes()[40] == b' ' && line[..40].bytes().all(|b| b.is_ascii_hexdigit()) {
+            commit = line[..40].to_string();
+        }
+    }
+    lines
+}
+
+async fn blame_equals_git(store: &dyn Store, repo: &Path, rev: &str, path: &str) {
+    let blame = repovault_app::history::blame(store, "demo", path, Some(rev)).await.unwrap();
+    assert!(!blame.binary);
+    let ours: Vec<(String, String)> = blame.lines.into_iter().map(|l| (l.commit, l.text)).collect();
+    let expected = git_blame(repo, rev, path);
+    assert_eq!(ours.len(), expected.len(), "lines of {path} at {rev}");
+    for (i, (ours, git)) in ours.iter().zip(&expected).enumerate() {
+        assert_eq!(ours, git, "git blame {rev} -- {path}, line {}", i + 1);
+    }
+}
+
 /// Every History list row of the scope, in its order.
 async fn list_hashes(store: &dyn Store, branch: Option<&str>) -> Vec<String> {
     let mut json = serde_json::json!({"field": "repository", "op": "eq", "value": "demo"});
@@ -257,6 +283,13 @@ async fn purpose_built(engine: Engine) {
     for (left, right) in [("main", "move"), ("o1", "o3"), ("p", "q"), ("v1", "main"), ("main~3", "p"), ("q", "main")] {
         compare_equals_git(store, &repo, left, right).await;
     }
+    for (rev, path) in
+        [("main", "dir/c.txt"), ("main", "a.txt"), ("main~1", "dir/c.txt"), ("move", "b.txt"), ("q", "x.txt")]
+    {
+        blame_equals_git(store, &repo, rev, path).await;
+    }
+    let err = repovault_app::history::blame(store, "demo", "b.txt", Some("main")).await.unwrap_err();
+    assert_eq!(err.code, repovault_storage::ErrorCode::NotFound, "b.txt is gone at main");
     let c = repovault_app::history::compare(store, "demo", "p", "q", false).await.unwrap();
     assert_eq!(c.merge_bases.len(), 2, "criss-cross merges have two bases");
     for branch in [None, Some("main"), Some("q")] {
@@ -306,6 +339,27 @@ async fn generated(engine: Engine) {
     for path in &paths {
         file_history_equals_git(store, id, &repo, path).await;
     }
+    let busiest: Vec<String> = names(&["--no-merges"])
+        .into_iter()
+        .filter(|p| !p.starts_with("assets/") && !git(&repo, &["ls-tree", "main", "--", p]).is_empty())
+        .take(6)
+        .collect();
+    for path in &busiest {
+        blame_equals_git(store, &repo, "main", path).await;
+    }
+    let renamed_at_main: Vec<String> = names(&["--diff-filter=R", "main"])
+        .into_iter()
+        .filter(|p| !git(&repo, &["ls-tree", "main", "--", p]).is_empty())
+        .take(4)
+        .collect();
+    assert!(!renamed_at_main.is_empty());
+    for path in &renamed_at_main {
+        blame_equals_git(store, &repo, "main", path).await;
+    }
+    let image =
+        names(&[]).into_iter().find(|p| p.ends_with(".png") && !git(&repo, &["ls-tree", "main", "--", p]).is_empty());
+    let blame = repovault_app::history::blame(store, "demo", &image.unwrap(), Some("main")).await.unwrap();
+    assert!(blame.binary && blame.lines.is_empty());
     let branches: Vec<String> =
         git(&repo, &["for-each-ref", "--format=%(refname:short)", "refs/heads"]).lines().map(String::from).collect();
     assert!(branches.len() > 3);

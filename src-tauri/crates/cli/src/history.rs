@@ -41,6 +41,45 @@ pub(crate) struct CompareArgs {
     three_dot: bool,
 }
 
+#[derive(clap::Args)]
+pub(crate) struct BlameArgs {
+    /// The file's path at the revision.
+    path: String,
+    #[arg(long)]
+    repo: Option<String>,
+    /// The revision (branch, tag, hash, REV~N, REV^N); default HEAD (main or master).
+    #[arg(long)]
+    rev: Option<String>,
+}
+
+pub(crate) async fn blame(store: &dyn Store, args: &BlameArgs, json: bool) -> Result<(), CliError> {
+    let repo = pick_repository(store, args.repo.as_deref()).await?;
+    let b = repovault_app::history::blame(store, &repo.name, &args.path, args.rev.as_deref())
+        .await
+        .map_err(CliError::Payload)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&b).expect("values serialise"));
+        return Ok(());
+    }
+    if b.binary {
+        println!("{} is a binary file at {}", b.path, &b.hash[..12]);
+        return Ok(());
+    }
+    let by_hash: std::collections::HashMap<&str, &repovault_storage::Commit> =
+        b.commits.iter().map(|c| (c.hash.as_str(), c)).collect();
+    for line in &b.lines {
+        let (author, date) = by_hash
+            .get(line.commit.as_str())
+            .map(|c| {
+                let date = chrono::DateTime::from_timestamp(c.author.time, 0).map(|d| d.format("%Y-%m-%d").to_string());
+                (c.author.name.as_str(), date.unwrap_or_default())
+            })
+            .unwrap_or(("?", String::new()));
+        println!("{} ({author:<16.16} {date} {:>5}) {}", &line.commit[..12], line.line, line.text);
+    }
+    Ok(())
+}
+
 pub(crate) async fn graph(store: &dyn Store, args: &GraphArgs, json: bool) -> Result<(), CliError> {
     let repo = pick_repository(store, args.repo.as_deref()).await?;
     let page = store.graph_page(repo.id, args.branch.as_deref(), args.offset, args.limit).await?;

@@ -133,6 +133,8 @@ enum Command {
     Graph(history::GraphArgs),
     /// Every commit that changed a file, following renames (as `git log --follow`).
     FileLog(history::FileLogArgs),
+    /// Each line of a file with the commit that last changed it, from the stored diffs.
+    Blame(history::BlameArgs),
     /// Two revisions compared: commits only on each side, merge bases, changed files.
     Compare(history::CompareArgs),
     /// Store the commits of a push-event JSON payload.
@@ -335,6 +337,7 @@ async fn execute(command: &Command, store: &dyn Store, ctx: &backup::Context, ou
         Command::Graph(args) => history::graph(store, args, out.json()).await?,
         Command::FileLog(args) => history::file_log(store, args, out.json()).await?,
         Command::Compare(args) => history::compare(store, args, out.json()).await?,
+        Command::Blame(args) => history::blame(store, args, out.json()).await?,
         Command::Remove { name, yes } => {
             let repository = store.repository_by_name(name).await?;
             let question = format!("Remove {name} and its {} commits from RepoVault?", repository.commit_count);

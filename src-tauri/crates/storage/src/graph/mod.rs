@@ -3,6 +3,7 @@
 //! (`graph_scopes`, `graph_rows`). The walks are plain code over a `Dag` read in one query; the
 //! SQL lives in `sql.rs`, instantiated for both backends.
 
+pub mod blame;
 pub mod lanes;
 pub(crate) mod sql;
 pub mod walk;
@@ -88,6 +89,9 @@ pub trait HistoryGraph {
     /// commits (`scope` `None`) or of those a ref reaches, in the History list's order. The lanes are
     /// computed from the stored parents on first use and again after the scope's commits changed.
     async fn graph_page(&self, repository_id: i64, scope: Option<&str>, offset: i64, limit: u32) -> Result<GraphPage>;
+    /// Every stored change (merges' first-parent changes included) of a repository whose path or
+    /// old path is one of `paths`, in no particular order: what a blame replays.
+    async fn changes_of_paths(&self, repository_id: i64, paths: &[String]) -> Result<Vec<PathChange>>;
     /// Commits by id, in the given order (ids that do not exist are left out).
     async fn commits_by_id(&self, ids: &[i64]) -> Result<Vec<Commit>>;
 }

@@ -396,6 +396,35 @@ macro_rules! sql_graph {
                     Ok(GraphPage { rows, width, total })
                 }
 
+                async fn changes_of_paths(&self, repository_id: i64, paths: &[String]) -> Result<Vec<PathChange>> {
+                    let mut found = Vec::new();
+                    for chunk in $crate::sql::batch::chunks_of(paths, 2) {
+                        let mut qb = sqlx::QueryBuilder::<Db>::new(
+                            "SELECT c.id, c.hash, c.committer_time, f.id, f.path, f.old_path, f.change_kind, \
+                             f.is_binary, f.additions, f.deletions, f.diff_blob_id IS NOT NULL \
+                             FROM file_changes f JOIN commits c ON c.id = f.commit_id WHERE c.repository_id = ",
+                        );
+                        qb.push_bind(repository_id).push(" AND (f.path IN (");
+                        let mut list = qb.separated(", ");
+                        for path in chunk {
+                            list.push_bind(path.as_str());
+                        }
+                        qb.push(") OR f.old_path IN (");
+                        let mut list = qb.separated(", ");
+                        for path in chunk {
+                            list.push_bind(path.as_str());
+                        }
+                        qb.push("))");
+                        let rows: Vec<$crate::graph::sql::PathRow> = qb.build_query_as().fetch_all(self.pool()).await?;
+                        for row in rows {
+                            found.push($crate::graph::sql::path_change(row)?);
+                        }
+                    }
+                    found.sort_by_key(|c| c.file_change_id);
+                    found.dedup_by_key(|c| c.file_change_id);
+                    Ok(found)
+                }
+
                 async fn commits_by_id(&self, ids: &[i64]) -> Result<Vec<$crate::model::Commit>> {
                     let mut by_id = std::collections::HashMap::new();
                     for chunk in $crate::sql::batch::chunks_of(ids, 1) {
