@@ -44,6 +44,10 @@ fn main() {
             "list_analysis_runs",
             "get_analysis_run",
             "export_analysis",
+            "get_graph_page",
+            "get_file_history",
+            "blame_file",
+            "compare_revisions",
         ]));
     tauri_build::try_build(attributes).expect("tauri build script failed");
 }

@@ -180,21 +180,8 @@ pub async fn blame(store: &dyn Store, repository: &str, path: &str, rev: Option<
             diffs.insert(change.file_change_id, String::from_utf8_lossy(&bytes).into_owned());
         }
     }
-    let row = dag.row(&hash)?;
-    let outcome = repovault_storage::graph::blame::Replay::new(&dag, &changes, &diffs).blame(row, path)?;
-    let (binary, lines) = match outcome {
-        None => {
-            return Err(repovault_storage::StoreError::not_found(format!("{path} at {rev} ({})", &hash[..12])).into())
-        }
-        Some(repovault_storage::graph::blame::BlameOutcome::Binary) => (true, Vec::new()),
-        Some(repovault_storage::graph::blame::BlameOutcome::Lines(lines)) => (
-            false,
-            lines
-                .into_iter()
-                .enumerate()
-                .map(|(i, l)| (i as u32 + 1, l.text.trim_end_matches('\n').to_string(), l.origin))
-                .collect::<Vec<_>>(),
-        ),
+    let Some((binary, lines)) = replay(&dag, dag.row(&hash)?, path, &changes, &diffs)? else {
+        return Err(repovault_storage::StoreError::not_found(format!("{path} at {rev} ({})", &hash[..12])).into());
     };
     let mut origins: Vec<usize> = lines.iter().map(|(_, _, o)| *o).collect::<BTreeSet<_>>().into_iter().collect();
     origins.sort();
@@ -210,5 +197,31 @@ pub async fn blame(store: &dyn Store, repository: &str, path: &str, rev: Option<
             .map(|(line, text, origin)| BlameLine { line, text, commit: dag.hashes[origin].clone() })
             .collect(),
         commits,
+    })
+}
+
+/// The replay itself, off the async path (its lines share text through `Rc`): binary or not, and
+/// (line number, text, origin row) per line; `None` when the file is not at that commit.
+type ReplayedLines = (bool, Vec<(u32, String, usize)>);
+
+fn replay(
+    dag: &repovault_storage::graph::Dag,
+    row: usize,
+    path: &str,
+    changes: &[repovault_storage::PathChange],
+    diffs: &std::collections::HashMap<i64, String>,
+) -> Result<Option<ReplayedLines>, ErrorPayload> {
+    use repovault_storage::graph::blame::{BlameOutcome, Replay};
+    Ok(match Replay::new(dag, changes, diffs).blame(row, path)? {
+        None => None,
+        Some(BlameOutcome::Binary) => Some((true, Vec::new())),
+        Some(BlameOutcome::Lines(lines)) => Some((
+            false,
+            lines
+                .into_iter()
+                .enumerate()
+                .map(|(i, l)| (i as u32 + 1, l.text.trim_end_matches('\n').to_string(), l.origin))
+                .collect(),
+        )),
     })
 }
