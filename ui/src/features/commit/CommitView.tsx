@@ -21,13 +21,17 @@ interface Props {
   target: CommitRef;
   onOpenParent: (parent: CommitRef) => void;
   onClose: () => void;
+  /** Opens a changed file's history. */
+  onFileHistory?: ((path: string) => void) | undefined;
+  /** Opens the blame of a changed file at this commit. */
+  onBlame?: ((path: string, hash: string) => void) | undefined;
 }
 
 /**
  * One commit: message, hash (with copy), people, parents, changed files and their diffs. The
  * commit comes without diff texts (`get_commit_stat`); each file's diff loads on its own.
  */
-export function CommitView({ target, onOpenParent, onClose }: Props) {
+export function CommitView({ target, onOpenParent, onClose, onFileHistory, onBlame }: Props) {
   const commit: Loadable<CommitWithChanges> = toLoadable(useQuery(commitStatQuery(target.repositoryId, target.hash)));
 
   return (
@@ -52,7 +56,14 @@ export function CommitView({ target, onOpenParent, onClose }: Props) {
           </p>
         )}
         {commit.status === "error" && <ErrorBanner error={commit.error} title="Cannot show this commit" />}
-        {commit.status === "ok" && <CommitDetails data={commit.data} onOpenParent={onOpenParent} />}
+        {commit.status === "ok" && (
+          <CommitDetails
+            data={commit.data}
+            onOpenParent={onOpenParent}
+            onFileHistory={onFileHistory}
+            onBlame={onBlame === undefined ? undefined : (path) => onBlame(path, commit.data.commit.hash)}
+          />
+        )}
       </div>
     </section>
   );
@@ -71,7 +82,17 @@ function Person({ who, testId }: { who: Signature; testId: string }) {
   );
 }
 
-function CommitDetails({ data, onOpenParent }: { data: CommitWithChanges; onOpenParent: (parent: CommitRef) => void }) {
+function CommitDetails({
+  data,
+  onOpenParent,
+  onFileHistory,
+  onBlame,
+}: {
+  data: CommitWithChanges;
+  onOpenParent: (parent: CommitRef) => void;
+  onFileHistory?: ((path: string) => void) | undefined;
+  onBlame?: ((path: string) => void) | undefined;
+}) {
   const { commit, changes } = data;
   const [copied, setCopied] = useState<"yes" | "no" | null>(null);
   const [mode, setMode] = useState<DiffMode>(() => loadDiffMode());
@@ -149,7 +170,7 @@ function CommitDetails({ data, onOpenParent }: { data: CommitWithChanges; onOpen
         <h3 className="section-title">Files</h3>
         <DiffModeToggle mode={mode} onChange={chooseMode} />
       </div>
-      <FileList changes={changes} />
+      <FileList changes={changes} onHistory={onFileHistory} onBlame={onBlame} />
       <DiffView changes={changes} mode={mode} />
     </>
   );
