@@ -8,7 +8,7 @@ export function GraphCell({ row, width, height }: { row: GraphRow | undefined; w
   if (row === undefined) return <span className="graph-cell" style={{ width: px }} aria-hidden="true" />;
   const merge = row.bottom.length > 1;
   return (
-    <span className="graph-cell" style={{ width: px }} data-testid="graph-cell" data-lane={row.lane} data-merge={merge} aria-hidden="true">
+    <span className="graph-cell" style={{ width: px }} data-testid="graph-cell" data-lane={row.lane} data-merge={merge} data-parents={row.bottom.length} data-hash={row.hash} aria-hidden="true">
       <svg width={px} height={height} viewBox={`0 0 ${px} ${height}`}>
         {rowPaths(row, height).map((p, i) => (
           <path key={i} d={p.d} className={`graph-line graph-line--${p.lane % 8}`} fill="none" />
