@@ -174,13 +174,15 @@ pub async fn blame(store: &dyn Store, repository: &str, path: &str, rev: Option<
     }
     changes.sort_by_key(|c| c.file_change_id);
     changes.dedup_by_key(|c| c.file_change_id);
+    let row = dag.row(&hash)?;
+    let needed = needed_diffs(&dag, row, path, &changes);
     let mut diffs = HashMap::new();
-    for change in changes.iter().filter(|c| c.has_diff) {
+    for change in changes.iter().filter(|c| c.has_diff && needed.binary_search(&c.file_change_id).is_ok()) {
         if let Some(bytes) = store.diff_bytes(change.file_change_id).await? {
             diffs.insert(change.file_change_id, String::from_utf8_lossy(&bytes).into_owned());
         }
     }
-    let Some((binary, lines)) = replay(&dag, dag.row(&hash)?, path, &changes, &diffs)? else {
+    let Some((binary, lines)) = replay(&dag, row, path, &changes, &diffs)? else {
         return Err(repovault_storage::StoreError::not_found(format!("{path} at {rev} ({})", &hash[..12])).into());
     };
     let mut origins: Vec<usize> = lines.iter().map(|(_, _, o)| *o).collect::<BTreeSet<_>>().into_iter().collect();
@@ -198,6 +200,18 @@ pub async fn blame(store: &dyn Store, repository: &str, path: &str, rev: Option<
             .collect(),
         commits,
     })
+}
+
+/// The diff texts the replay will read (sorted), found from the line counts alone: the history
+/// back to the file's newest full rewrite, and what merges bring from their other parents.
+fn needed_diffs(
+    dag: &repovault_storage::graph::Dag,
+    row: usize,
+    path: &str,
+    changes: &[repovault_storage::PathChange],
+) -> Vec<i64> {
+    let none = std::collections::HashMap::new();
+    repovault_storage::graph::blame::Replay::new(dag, changes, &none).needed_diffs(row, path)
 }
 
 /// The replay itself, off the async path (its lines share text through `Rc`): binary or not, and

@@ -67,7 +67,12 @@ fn purpose_repo(dir: &Path) -> PathBuf {
     git(&repo, &["checkout", "-q", "q"]);
     git_merge(&repo, &[&p], &day(16));
     git(&repo, &["checkout", "-q", "main"]);
-    git(&repo, &["tag", "v1", "main~2"]);
+    // r.txt: created, edited, rewritten line by line (nothing survives), edited again.
+    commit_files(&repo, &[("r.txt", &lines(6, "r"))], ME, &day(17), "add r");
+    commit_files(&repo, &[("r.txt", &lines(6, "r").replace("line 2 r", "line 2 edited"))], ME, &day(18), "edit r");
+    commit_files(&repo, &[("r.txt", &lines(7, "rewritten"))], ME, &day(19), "rewrite r");
+    commit_files(&repo, &[("r.txt", &lines(7, "rewritten").replace("line 5 rewritten", "line 5 again"))], ME, &day(20), "edit r again");
+    git(&repo, &["tag", "v1", "main~6"]);
     repo
 }
 
@@ -275,7 +280,7 @@ async fn purpose_built(engine: Engine) {
     let repo = purpose_repo(dir.path());
     let (t, id) = imported(engine, &repo).await;
     let store = t.store.as_ref();
-    for path in ["dir/c.txt", "a.txt", "x.txt", "o2.txt", "b.txt"] {
+    for path in ["dir/c.txt", "a.txt", "x.txt", "o2.txt", "b.txt", "r.txt"] {
         file_history_equals_git(store, id, &repo, path).await;
     }
     // The whole chain: created as a.txt, renamed on a branch with an edit, moved again, edited.
@@ -296,10 +301,10 @@ async fn purpose_built(engine: Engine) {
         graph_matches_parents(store, id, &repo, branch).await;
     }
     // The octopus merge draws a line to each of its three branch parents and main.
-    let octopus = git_text(&repo, &["rev-parse", "main"]);
+    let octopus = git_text(&repo, &["rev-parse", "main~4"]);
     let page = store.graph_page(id, Some("main"), 0, 5).await.unwrap();
-    assert_eq!(page.rows[0].hash, octopus);
-    assert_eq!(page.rows[0].bottom.len(), 4);
+    assert_eq!(page.rows[4].hash, octopus);
+    assert_eq!(page.rows[4].bottom.len(), 4);
 
     // Bad input is a typed error.
     let err = store.resolve_revision(id, "no-such-branch").await.unwrap_err();

@@ -81,6 +81,14 @@ pub fn apply_diff(base: &[Line], diff: &str, origin: usize) -> Result<Vec<Line>>
     Ok(out)
 }
 
+/// The added lines of a diff that deletes every line of the file before it.
+fn added_lines(diff: &str, origin: usize) -> Vec<Line> {
+    diff.split_inclusive('\n')
+        .filter_map(|line| line.strip_prefix('+'))
+        .map(|text| Line { text: Rc::from(text), origin })
+        .collect()
+}
+
 /// Pairs of equal lines `(i in a, j in b)` of a longest common subsequence, in order (Myers).
 pub fn common_lines(a: &[&str], b: &[&str]) -> Vec<(usize, usize)> {
     // Equal prefix and suffix first: most merges change a little of a long file.
@@ -211,8 +219,12 @@ impl<'a> Replay<'a> {
         }
     }
 
-    fn state(&mut self, row: usize, path: &str) -> Result<Option<Rc<Vec<Line>>>> {
-        // Down the first parents to the creation (or a state already known), then forward again.
+    /// The changes that made `path` what it is at `row`, newest first: down the first parents to
+    /// the file's creation, a state already replayed (returned as the base), or the newest full
+    /// rewrite (every line of the file before it deleted, told by the line counts alone), before
+    /// which nothing can survive.
+    #[allow(clippy::type_complexity)]
+    fn steps(&self, row: usize, path: &str) -> (Vec<(usize, String, &'a PathChange)>, Option<Rc<Vec<Line>>>) {
         let mut steps: Vec<(usize, String, &'a PathChange)> = Vec::new();
         let (mut at, mut name) = (Some(row), path.to_string());
         let mut base: Option<Rc<Vec<Line>>> = None;
@@ -236,16 +248,75 @@ impl<'a> Replay<'a> {
             }
             at = self.dag.parents[r].first().copied();
         }
+        // Line counts forward from the oldest step: a step deleting every line is a rewrite.
+        let mut len = match (&base, steps.last()) {
+            (Some(lines), _) => Some(lines.len() as i64),
+            (None, Some((_, _, c))) if c.kind == ChangeKind::Added => Some(0),
+            _ => None,
+        };
+        let mut cut = None;
+        for (i, (_, _, change)) in steps.iter().enumerate().rev() {
+            if change.kind == ChangeKind::Added {
+                len = Some(0);
+            }
+            let (Some(before), Some(add), Some(del)) = (len, change.additions, change.deletions) else {
+                len = None;
+                continue;
+            };
+            if del > 0 && del == before && change.has_diff {
+                cut = Some(i);
+            }
+            len = Some(before - del + add);
+        }
+        if let Some(i) = cut {
+            steps.truncate(i + 1);
+            base = None;
+        }
+        (steps, base)
+    }
+
+    /// The file changes whose diff texts a blame of `path` at `row` reads (what to load first).
+    pub fn needed_diffs(&self, row: usize, path: &str) -> Vec<i64> {
+        let mut needed = std::collections::BTreeSet::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut todo = vec![(row, path.to_string())];
+        while let Some((row, path)) = todo.pop() {
+            for (r, name, change) in self.steps(row, &path).0 {
+                if !seen.insert((r, name.clone())) {
+                    break;
+                }
+                if change.has_diff {
+                    needed.insert(change.file_change_id);
+                }
+                for parent in self.dag.parents[r].iter().skip(1) {
+                    todo.push((*parent, name.clone()));
+                }
+            }
+        }
+        needed.into_iter().collect()
+    }
+
+    fn state(&mut self, row: usize, path: &str) -> Result<Option<Rc<Vec<Line>>>> {
+        // Down the first parents to where the file starts (or a state already known), then forward.
+        let (steps, mut base) = self.steps(row, path);
         if steps.is_empty() && base.is_none() {
             return Ok(None);
         }
-        for (r, name, change) in steps.into_iter().rev() {
+        let first = steps.len().saturating_sub(1);
+        let rewrite_at = if base.is_none() && steps.last().is_some_and(|(_, _, c)| c.kind != ChangeKind::Added) {
+            Some(first)
+        } else {
+            None
+        };
+        for (i, (r, name, change)) in steps.into_iter().enumerate().rev() {
             let start: &[Line] = match (&base, change.kind) {
                 (_, ChangeKind::Added) => &[],
                 (Some(lines), _) => lines,
                 (None, _) => &[],
             };
             let mut lines = match (change.has_diff, self.diffs.get(&change.file_change_id)) {
+                // A rewrite keeps nothing of the file before it: its added lines are the file.
+                (true, Some(diff)) if rewrite_at == Some(i) => added_lines(diff, r),
                 (true, Some(diff)) => apply_diff(start, diff, r)?,
                 (true, None) => {
                     return Err(StoreError::Query(format!("the diff of {} in {} was not read", name, change.hash)))
@@ -310,6 +381,43 @@ mod tests {
             assert_eq!(out.len(), 2);
         }
         assert!(apply_diff(&base, "@@ -1,1 +1,1 @@\n-z\n+y\n", 0).is_err(), "a diff of other content");
+    }
+
+    #[test]
+    fn a_full_rewrite_ends_the_replay_so_older_diffs_are_not_read() {
+        // Rows newest first: 0 edits line 1, 1 rewrites both lines, 2 edits, 3 creates.
+        let commits = (0..4).map(|i| (i as i64, format!("h{i}"), 100 - i as i64)).collect();
+        let parents = vec![vec!["h1".into()], vec!["h2".into()], vec!["h3".into()], vec![]];
+        let dag = Dag::new(commits, parents);
+        let change = |row: usize, kind, add, del| PathChange {
+            commit_id: row as i64,
+            hash: format!("h{row}"),
+            committer_time: 0,
+            file_change_id: 10 + row as i64,
+            path: "f".into(),
+            old_path: None,
+            kind,
+            is_binary: false,
+            additions: Some(add),
+            deletions: Some(del),
+            has_diff: true,
+        };
+        let changes = vec![
+            change(0, ChangeKind::Modified, 1, 1),
+            change(1, ChangeKind::Modified, 2, 2),
+            change(2, ChangeKind::Modified, 1, 1),
+            change(3, ChangeKind::Added, 2, 0),
+        ];
+        let diffs: HashMap<i64, String> = [
+            (10, "@@ -1,2 +1,2 @@\n-x\n+X\n y\n".to_string()),
+            (11, "@@ -1,2 +1,2 @@\n-a\n-B\n+x\n+y\n".to_string()),
+        ]
+        .into();
+        let mut replay = Replay::new(&dag, &changes, &diffs);
+        assert_eq!(replay.needed_diffs(0, "f"), vec![10, 11]);
+        let Some(BlameOutcome::Lines(lines)) = replay.blame(0, "f").unwrap() else { panic!("lines") };
+        let got: Vec<(&str, usize)> = lines.iter().map(|l| (l.text.as_ref(), l.origin)).collect();
+        assert_eq!(got, vec![("X\n", 0), ("y\n", 1)]);
     }
 
     #[test]
