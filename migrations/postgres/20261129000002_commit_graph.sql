@@ -10,6 +10,9 @@ CREATE TABLE graph_scopes (
     fingerprint    TEXT NOT NULL,
     width          BIGINT NOT NULL CHECK (width >= 0),
     row_count      BIGINT NOT NULL CHECK (row_count >= 0),
+    -- For the scope '#dag': the repository's whole commit graph (ids, times, hashes, parents as
+    -- rows), so the walks (compare, blame) read one value instead of every commit and parent row.
+    dag            BYTEA,
     built_at       BIGINT NOT NULL,
     UNIQUE (repository_id, scope)
 );

@@ -64,13 +64,16 @@ pub async fn compare(
     let repo = store.repository_by_name(repository).await?;
     let left_hash = store.resolve_revision(repo.id, left).await?;
     let right_hash = store.resolve_revision(repo.id, right).await?;
+    let started = std::time::Instant::now();
     let dag = store.commit_dag(repo.id).await?;
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, commits = dag.len(), "compare: graph read");
     let c = dag.compare(dag.row(&left_hash)?, dag.row(&right_hash)?);
     let ids = |rows: &[usize]| rows.iter().take(MAX_COMPARE_COMMITS).map(|r| dag.ids[*r]).collect::<Vec<_>>();
     let left_commits = store.commits_by_id(&ids(&c.left_only)).await?;
     let right_commits = store.commits_by_id(&ids(&c.right_only)).await?;
     let merge_bases: Vec<String> = c.merge_bases.iter().map(|r| dag.hashes[*r].clone()).collect();
     let from = if three_dot { merge_bases.first().cloned() } else { Some(left_hash.clone()) };
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "compare: sides and commits");
     let (files, files_note) = match (from, repo.path.as_deref()) {
         (None, _) => (None, Some(format!("{left} and {right} have no common ancestor, so there is no three-dot diff"))),
         (Some(_), None) => {
@@ -91,6 +94,7 @@ pub async fn compare(
             }
         }
     };
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "compare: files");
     Ok(Comparison {
         left: left.to_string(),
         right: right.to_string(),
@@ -154,7 +158,9 @@ pub async fn blame(store: &dyn Store, repository: &str, path: &str, rev: Option<
     let repo = store.repository_by_name(repository).await?;
     let rev = rev.unwrap_or("HEAD").to_string();
     let hash = store.resolve_revision(repo.id, &rev).await?;
+    let started = std::time::Instant::now();
     let dag = store.commit_dag(repo.id).await?;
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, commits = dag.len(), "blame: graph read");
     // Every name the file had: the old paths of the renames into any name found so far.
     let mut names: BTreeSet<String> = BTreeSet::from([path.to_string()]);
     let mut asked: Vec<String> = vec![path.to_string()];
@@ -176,17 +182,25 @@ pub async fn blame(store: &dyn Store, repository: &str, path: &str, rev: Option<
     changes.dedup_by_key(|c| c.file_change_id);
     let row = dag.row(&hash)?;
     let needed = needed_diffs(&dag, row, path, &changes);
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        changes = changes.len(),
+        diffs = needed.len(),
+        "blame: changes"
+    );
     let mut diffs = HashMap::new();
     for change in changes.iter().filter(|c| c.has_diff && needed.binary_search(&c.file_change_id).is_ok()) {
         if let Some(bytes) = store.diff_bytes(change.file_change_id).await? {
             diffs.insert(change.file_change_id, String::from_utf8_lossy(&bytes).into_owned());
         }
     }
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "blame: diffs read");
     let Some((binary, lines)) = replay(&dag, row, path, &changes, &diffs)? else {
         return Err(repovault_storage::StoreError::not_found(format!("{path} at {rev} ({})", &hash[..12])).into());
     };
     let mut origins: Vec<usize> = lines.iter().map(|(_, _, o)| *o).collect::<BTreeSet<_>>().into_iter().collect();
     origins.sort();
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "blame: replayed");
     let commits = store.commits_by_id(&origins.iter().map(|o| dag.ids[*o]).collect::<Vec<_>>()).await?;
     Ok(Blame {
         path: path.to_string(),

@@ -71,7 +71,13 @@ fn purpose_repo(dir: &Path) -> PathBuf {
     commit_files(&repo, &[("r.txt", &lines(6, "r"))], ME, &day(17), "add r");
     commit_files(&repo, &[("r.txt", &lines(6, "r").replace("line 2 r", "line 2 edited"))], ME, &day(18), "edit r");
     commit_files(&repo, &[("r.txt", &lines(7, "rewritten"))], ME, &day(19), "rewrite r");
-    commit_files(&repo, &[("r.txt", &lines(7, "rewritten").replace("line 5 rewritten", "line 5 again"))], ME, &day(20), "edit r again");
+    commit_files(
+        &repo,
+        &[("r.txt", &lines(7, "rewritten").replace("line 5 rewritten", "line 5 again"))],
+        ME,
+        &day(20),
+        "edit r again",
+    );
     git(&repo, &["tag", "v1", "main~6"]);
     repo
 }

@@ -652,6 +652,11 @@ async fn the_graph_and_a_files_history_come_from_the_stored_parents(t: TestStore
     let page = t.store.graph_page(demo, None, 0, 10).await.unwrap();
     assert_eq!(page.total, 6);
     assert_eq!(page.rows[0].hash, h(6));
+    // The walks read the commit graph kept beside the lanes, refreshed with the commits.
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM graph_scopes WHERE scope = '#dag'").await, 1);
+    let dag = t.store.commit_dag(demo).await.unwrap();
+    assert_eq!(dag.hashes, [h(6), h(5), b2.clone(), b1.clone(), a2.clone(), a1.clone()]);
+    assert_eq!(dag.parents[2], [4, 3]);
 
     // b.txt's history follows the branch's rename back to a.txt, and from there on a.txt is
     // followed in every older commit, main's edit too (as git log --follow switches its one path);

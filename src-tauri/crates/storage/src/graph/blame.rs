@@ -408,11 +408,9 @@ mod tests {
             change(2, ChangeKind::Modified, 1, 1),
             change(3, ChangeKind::Added, 2, 0),
         ];
-        let diffs: HashMap<i64, String> = [
-            (10, "@@ -1,2 +1,2 @@\n-x\n+X\n y\n".to_string()),
-            (11, "@@ -1,2 +1,2 @@\n-a\n-B\n+x\n+y\n".to_string()),
-        ]
-        .into();
+        let diffs: HashMap<i64, String> =
+            [(10, "@@ -1,2 +1,2 @@\n-x\n+X\n y\n".to_string()), (11, "@@ -1,2 +1,2 @@\n-a\n-B\n+x\n+y\n".to_string())]
+                .into();
         let mut replay = Replay::new(&dag, &changes, &diffs);
         assert_eq!(replay.needed_diffs(0, "f"), vec![10, 11]);
         let Some(BlameOutcome::Lines(lines)) = replay.blame(0, "f").unwrap() else { panic!("lines") };

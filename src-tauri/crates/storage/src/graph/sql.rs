@@ -171,6 +171,46 @@ macro_rules! sql_graph {
                     query.fetch_all(self.pool()).await?.into_iter().map($crate::graph::sql::path_change).collect()
                 }
 
+                /// Every commit and parent row of a repository, read and sorted into a `Dag`.
+                async fn read_dag(&self, repository_id: i64) -> Result<Dag> {
+                    // Sorted here rather than by the database: the same order as LIST_ORDER (hashes
+                    // compare as bytes on both backends), without a sort or an index walk there.
+                    let mut commits: Vec<(i64, String, i64)> =
+                        sqlx::query_as("SELECT c.id, c.hash, c.committer_time FROM commits c WHERE c.repository_id = $1")
+                            .bind(repository_id)
+                            .fetch_all(self.pool())
+                            .await?;
+                    commits.sort_unstable_by(|a, b| b.2.cmp(&a.2).then_with(|| b.1.cmp(&a.1)).then(b.0.cmp(&a.0)));
+                    let parent_rows: Vec<(i64, String)> = sqlx::query_as(
+                        "SELECT p.commit_id, p.parent_hash FROM commit_parents p JOIN commits c ON c.id = p.commit_id \
+                         WHERE c.repository_id = $1 ORDER BY p.commit_id, p.position",
+                    )
+                    .bind(repository_id)
+                    .fetch_all(self.pool())
+                    .await?;
+                    let row_of: std::collections::HashMap<i64, usize> =
+                        commits.iter().enumerate().map(|(row, (id, _, _))| (*id, row)).collect();
+                    let mut parents = vec![Vec::new(); commits.len()];
+                    for (commit_id, parent) in parent_rows {
+                        if let Some(row) = row_of.get(&commit_id) {
+                            parents[*row].push(parent);
+                        }
+                    }
+                    Ok(Dag::new(commits, parents))
+                }
+
+
+                /// What the commits of a repository are, cheaply: their count and highest id (commits
+                /// are only ever added, or removed with their repository).
+                async fn all_fingerprint(&self, repository_id: i64) -> Result<String> {
+                    let (count, max): (i64, Option<i64>) =
+                        sqlx::query_as("SELECT COUNT(*), MAX(id) FROM commits WHERE repository_id = $1")
+                            .bind(repository_id)
+                            .fetch_one(self.pool())
+                            .await?;
+                    Ok(format!("all:{count}:{}", max.unwrap_or(0)))
+                }
+
                 /// Builds (or rebuilds) a graph scope; returns (scope id, width, rows).
                 async fn build_graph(
                     &self,
@@ -238,28 +278,39 @@ macro_rules! sql_graph {
             #[async_trait::async_trait]
             impl $crate::graph::HistoryGraph for $store {
                 async fn commit_dag(&self, repository_id: i64) -> Result<Dag> {
-                    let commits: Vec<(i64, String, i64)> = sqlx::query_as(&format!(
-                        "SELECT c.id, c.hash, c.committer_time FROM commits c WHERE c.repository_id = $1 ORDER BY {LIST_ORDER}"
-                    ))
-                    .bind(repository_id)
-                    .fetch_all(self.pool())
-                    .await?;
-                    let parent_rows: Vec<(i64, String)> = sqlx::query_as(
-                        "SELECT p.commit_id, p.parent_hash FROM commit_parents p JOIN commits c ON c.id = p.commit_id \
-                         WHERE c.repository_id = $1 ORDER BY p.commit_id, p.position",
+                    // The stored copy while the repository's commits are the same; otherwise read and keep one.
+                    let fingerprint = self.all_fingerprint(repository_id).await?;
+                    let stored: Option<(String, Option<Vec<u8>>)> = sqlx::query_as(
+                        "SELECT fingerprint, dag FROM graph_scopes WHERE repository_id = $1 AND scope = '#dag'",
                     )
                     .bind(repository_id)
-                    .fetch_all(self.pool())
+                    .fetch_optional(self.pool())
                     .await?;
-                    let row_of: std::collections::HashMap<i64, usize> =
-                        commits.iter().enumerate().map(|(row, (id, _, _))| (*id, row)).collect();
-                    let mut parents = vec![Vec::new(); commits.len()];
-                    for (commit_id, parent) in parent_rows {
-                        if let Some(row) = row_of.get(&commit_id) {
-                            parents[*row].push(parent);
+                    if let Some((stored, Some(bytes))) = stored {
+                        if stored == fingerprint {
+                            if let Some(dag) = Dag::decode(&bytes) {
+                                return Ok(dag);
+                            }
                         }
                     }
-                    Ok(Dag::new(commits, parents))
+                    let dag = self.read_dag(repository_id).await?;
+                    let mut tx = self.pool().begin().await?;
+                    // Another reader may be storing the same graph at the same time: the later one wins.
+                    sqlx::query(
+                        "INSERT INTO graph_scopes (repository_id, scope, fingerprint, width, row_count, dag, built_at) \
+                         VALUES ($1, '#dag', $2, 0, $3, $4, $5) ON CONFLICT (repository_id, scope) DO UPDATE SET \
+                         fingerprint = excluded.fingerprint, row_count = excluded.row_count, dag = excluded.dag, \
+                         built_at = excluded.built_at",
+                    )
+                    .bind(repository_id)
+                    .bind(&fingerprint)
+                    .bind(dag.len() as i64)
+                    .bind(dag.encode())
+                    .bind(chrono::Utc::now().timestamp())
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok(dag)
                 }
 
                 async fn resolve_revision(&self, repository_id: i64, rev: &str) -> Result<String> {
@@ -356,14 +407,7 @@ macro_rules! sql_graph {
                             })?;
                             (full, format!("ref:{target}"), Some(target))
                         }
-                        None => {
-                            let (count, max): (i64, Option<i64>) =
-                                sqlx::query_as("SELECT COUNT(*), MAX(id) FROM commits WHERE repository_id = $1")
-                                    .bind(repository_id)
-                                    .fetch_one(self.pool())
-                                    .await?;
-                            (String::new(), format!("all:{count}:{}", max.unwrap_or(0)), None)
-                        }
+                        None => (String::new(), self.all_fingerprint(repository_id).await?, None),
                     };
                     let existing: Option<(i64, String, i64, i64)> = sqlx::query_as(
                         "SELECT id, fingerprint, width, row_count FROM graph_scopes WHERE repository_id = $1 AND scope = $2",
@@ -374,7 +418,25 @@ macro_rules! sql_graph {
                     .await?;
                     let (scope_id, width, total) = match existing {
                         Some((id, stored, width, rows)) if stored == fingerprint => (id, width as u32, rows),
-                        _ => self.build_graph(repository_id, &scope_name, &fingerprint, tip.as_deref()).await?,
+                        _ => match self.build_graph(repository_id, &scope_name, &fingerprint, tip.as_deref()).await {
+                            Ok(built) => built,
+                            Err(err) => {
+                                // Two pages asked at once both build the scope; one insert loses on the
+                                // unique key (PostgreSQL) and then reads what the other stored.
+                                let now: Option<(i64, String, i64, i64)> = sqlx::query_as(
+                                    "SELECT id, fingerprint, width, row_count FROM graph_scopes \
+                                     WHERE repository_id = $1 AND scope = $2",
+                                )
+                                .bind(repository_id)
+                                .bind(&scope_name)
+                                .fetch_optional(self.pool())
+                                .await?;
+                                match now {
+                                    Some((id, stored, width, rows)) if stored == fingerprint => (id, width as u32, rows),
+                                    _ => return Err(err),
+                                }
+                            }
+                        },
                     };
                     let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
                         "SELECT g.position, c.hash, g.lane, g.edges FROM graph_rows g JOIN commits c ON c.id = g.commit_id \

@@ -45,6 +45,60 @@ impl Dag {
         dag
     }
 
+    /// The compact form kept in `graph_scopes.dag`: per commit its id, time, hash and parent rows.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.len() * 64 + 4);
+        out.extend_from_slice(&(self.len() as u32).to_le_bytes());
+        for row in 0..self.len() {
+            out.extend_from_slice(&self.ids[row].to_le_bytes());
+            out.extend_from_slice(&self.times[row].to_le_bytes());
+            out.push(self.hashes[row].len() as u8);
+            out.extend_from_slice(self.hashes[row].as_bytes());
+            out.push(self.parents[row].len() as u8);
+            for parent in &self.parents[row] {
+                out.extend_from_slice(&(*parent as u32).to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// Reads `encode`'s form back; `None` when it is damaged.
+    pub fn decode(bytes: &[u8]) -> Option<Dag> {
+        let mut at = 0usize;
+        let mut take = |n: usize| -> Option<&[u8]> {
+            let slice = bytes.get(at..at + n)?;
+            at += n;
+            Some(slice)
+        };
+        let n = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
+        let mut dag = Dag {
+            ids: Vec::with_capacity(n),
+            hashes: Vec::with_capacity(n),
+            times: Vec::with_capacity(n),
+            parents: Vec::with_capacity(n),
+            index: HashMap::with_capacity(n),
+        };
+        for row in 0..n {
+            dag.ids.push(i64::from_le_bytes(take(8)?.try_into().ok()?));
+            dag.times.push(i64::from_le_bytes(take(8)?.try_into().ok()?));
+            let len = take(1)?[0] as usize;
+            let hash = std::str::from_utf8(take(len)?).ok()?.to_string();
+            dag.index.insert(hash.clone(), row);
+            dag.hashes.push(hash);
+            let count = take(1)?[0] as usize;
+            let mut parents = Vec::with_capacity(count);
+            for _ in 0..count {
+                let parent = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
+                if parent >= n {
+                    return None;
+                }
+                parents.push(parent);
+            }
+            dag.parents.push(parents);
+        }
+        (at == bytes.len()).then_some(dag)
+    }
+
     pub fn len(&self) -> usize {
         self.ids.len()
     }
@@ -122,6 +176,17 @@ mod tests {
         ];
         let c = Dag::new(commits, parents).compare(0, 1);
         assert_eq!(c.merge_bases, vec![2, 3]);
+    }
+
+    #[test]
+    fn the_stored_form_reads_back_and_damage_is_noticed() {
+        let d = dag();
+        let bytes = d.encode();
+        let back = Dag::decode(&bytes).unwrap();
+        assert_eq!((&back.ids, &back.hashes, &back.times, &back.parents), (&d.ids, &d.hashes, &d.times, &d.parents));
+        assert_eq!(back.row("h3").unwrap(), 3);
+        assert!(Dag::decode(&bytes[..bytes.len() - 1]).is_none());
+        assert!(Dag::decode(&[bytes.as_slice(), &[0]].concat()).is_none());
     }
 
     #[test]
