@@ -627,7 +627,8 @@ async fn the_graph_and_a_files_history_come_from_the_stored_parents(t: TestStore
     assert_eq!((page.total, page.width), (5, 2));
     let hashes: Vec<_> = page.rows.iter().map(|r| r.hash.clone()).collect();
     assert_eq!(hashes, [h(5), b2.clone(), b1.clone(), a2.clone(), a1.clone()]);
-    let lanes: Vec<(u32, Vec<u32>, Vec<u32>, Vec<u32>)> =
+    type Lanes = (u32, Vec<u32>, Vec<u32>, Vec<u32>);
+    let lanes: Vec<Lanes> =
         page.rows.iter().map(|r| (r.lane, r.top.clone(), r.bottom.clone(), r.pass.clone())).collect();
     assert_eq!(
         lanes,
