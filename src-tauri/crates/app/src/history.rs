@@ -253,3 +253,95 @@ fn replay(
         )),
     })
 }
+
+/// The commits that changed some lines of a file, as `git log -L START,END:PATH REV` lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LineHistory {
+    pub path: String,
+    pub rev: String,
+    pub hash: String,
+    /// 1-based, inclusive.
+    pub start: u32,
+    pub end: u32,
+    /// Newest first.
+    pub commits: Vec<Commit>,
+}
+
+/// Lines `start..=end` (1-based) of `path` at `rev` (default HEAD) followed back through the
+/// stored history: every commit that changed them (see `repovault_storage::graph::linelog`).
+pub async fn line_history(
+    store: &dyn Store,
+    repository: &str,
+    path: &str,
+    start: u32,
+    end: u32,
+    rev: Option<&str>,
+) -> Result<LineHistory, ErrorPayload> {
+    use std::collections::{BTreeSet, HashMap};
+    repovault_storage::validate::non_empty_text("path", path)?;
+    if start == 0 || end < start {
+        return Err(repovault_storage::StoreError::validation(
+            "lines",
+            format!("{start},{end} is not a range of lines (1-based, start <= end)"),
+        )
+        .into());
+    }
+    let repo = store.repository_by_name(repository).await?;
+    let rev = rev.unwrap_or("HEAD").to_string();
+    let hash = store.resolve_revision(repo.id, &rev).await?;
+    let dag = store.commit_dag(repo.id).await?;
+    let mut names: BTreeSet<String> = BTreeSet::from([path.to_string()]);
+    let mut asked: Vec<String> = vec![path.to_string()];
+    let mut changes = Vec::new();
+    while !asked.is_empty() {
+        let found = store.changes_of_paths(repo.id, &asked).await?;
+        asked = found
+            .iter()
+            .filter(|c| matches!(c.kind, ChangeKind::Renamed | ChangeKind::Copied) && names.contains(&c.path))
+            .filter_map(|c| c.old_path.clone())
+            .filter(|old| !names.contains(old))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        names.extend(asked.iter().cloned());
+        changes.extend(found);
+    }
+    changes.sort_by_key(|c| c.file_change_id);
+    changes.dedup_by_key(|c| c.file_change_id);
+    let mut diffs = HashMap::new();
+    for change in changes.iter().filter(|c| c.has_diff) {
+        if let Some(bytes) = store.diff_bytes(change.file_change_id).await? {
+            diffs.insert(change.file_change_id, String::from_utf8_lossy(&bytes).into_owned());
+        }
+    }
+    let row = dag.row(&hash)?;
+    let rows = trace_lines(&dag, row, path, start, end, &changes, &diffs)?;
+    let commits = store.commits_by_id(&rows.iter().map(|r| dag.ids[*r]).collect::<Vec<_>>()).await?;
+    Ok(LineHistory { path: path.to_string(), rev, hash, start, end, commits })
+}
+
+fn trace_lines(
+    dag: &repovault_storage::graph::Dag,
+    row: usize,
+    path: &str,
+    start: u32,
+    end: u32,
+    changes: &[repovault_storage::PathChange],
+    diffs: &std::collections::HashMap<i64, String>,
+) -> Result<Vec<usize>, ErrorPayload> {
+    use repovault_storage::graph::blame::Replay;
+    let mut replay = Replay::new(dag, changes, diffs);
+    let Some(lines) = replay.content(row, path)? else {
+        return Err(repovault_storage::StoreError::not_found(format!("{path} at {}", &dag.hashes[row][..12])).into());
+    };
+    if end as usize > lines.len() {
+        return Err(repovault_storage::StoreError::validation(
+            "lines",
+            format!("{path} has only {} lines at {}", lines.len(), &dag.hashes[row][..12]),
+        )
+        .into());
+    }
+    let ranges = vec![(i64::from(start) - 1, i64::from(end))];
+    Ok(repovault_storage::graph::linelog::line_history(dag, &mut replay, diffs, row, path, ranges)?)
+}

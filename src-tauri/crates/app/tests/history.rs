@@ -204,6 +204,22 @@ async fn blame_equals_git(store: &dyn Store, repo: &Path, rev: &str, path: &str)
     }
 }
 
+async fn line_history_equals_git(store: &dyn Store, repo: &Path, rev: &str, path: &str, start: u32, end: u32) {
+    let ours: Vec<String> = repovault_app::history::line_history(store, "demo", path, start, end, Some(rev))
+        .await
+        .unwrap()
+        .commits
+        .into_iter()
+        .map(|c| c.hash)
+        .collect();
+    let expected: Vec<String> =
+        git(repo, &["log", "-L", &format!("{start},{end}:{path}"), "--format=%H", "--no-patch", rev])
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+    assert_eq!(ours, expected, "git log -L {start},{end}:{path} {rev}");
+}
+
 /// Every History list row of the scope, in its order.
 async fn list_hashes(store: &dyn Store, branch: Option<&str>) -> Vec<String> {
     let mut json = serde_json::json!({"field": "repository", "op": "eq", "value": "demo"});
@@ -298,6 +314,11 @@ async fn purpose_built(engine: Engine) {
         [("main", "dir/c.txt"), ("main", "a.txt"), ("main~1", "dir/c.txt"), ("move", "b.txt"), ("q", "x.txt")]
     {
         blame_equals_git(store, &repo, rev, path).await;
+    }
+    for (rev, path, start, end) in
+        [("main", "dir/c.txt", 1, 4), ("main", "dir/c.txt", 8, 12), ("main", "r.txt", 2, 5), ("q", "x.txt", 1, 2)]
+    {
+        line_history_equals_git(store, &repo, rev, path, start, end).await;
     }
     let err = repovault_app::history::blame(store, "demo", "b.txt", Some("main")).await.unwrap_err();
     assert_eq!(err.code, repovault_storage::ErrorCode::NotFound, "b.txt is gone at main");

@@ -296,6 +296,16 @@ impl<'a> Replay<'a> {
         needed.into_iter().collect()
     }
 
+    /// The change a commit made to `path` against its first parent, if it changed it.
+    pub fn change_at(&self, row: usize, path: &str) -> Option<&'a PathChange> {
+        self.changes.get(&(row, path)).copied()
+    }
+
+    /// The lines of `path` at `row` (without origins), `None` when the file is not there.
+    pub fn content(&mut self, row: usize, path: &str) -> Result<Option<Vec<Rc<str>>>> {
+        Ok(self.state(row, path)?.map(|lines| lines.iter().map(|l| l.text.clone()).collect()))
+    }
+
     fn state(&mut self, row: usize, path: &str) -> Result<Option<Rc<Vec<Line>>>> {
         // Down the first parents to where the file starts (or a state already known), then forward.
         let (steps, mut base) = self.steps(row, path);

@@ -5,6 +5,7 @@
 
 pub mod blame;
 pub mod lanes;
+pub mod linelog;
 pub(crate) mod sql;
 pub mod walk;
 
