@@ -48,6 +48,7 @@ fn main() {
             "get_file_history",
             "blame_file",
             "compare_revisions",
+            "line_history",
         ]));
     tauri_build::try_build(attributes).expect("tauri build script failed");
 }

@@ -1,7 +1,7 @@
 //! Tauri commands of the history views: the commit graph beside the History list, a file's
 //! history, blame, and two revisions compared. Thin: the core answers.
 
-use repovault_app::history::{Blame, Comparison};
+use repovault_app::history::{Blame, Comparison, LineHistory};
 use repovault_storage::{GraphPage, PathChange};
 use tauri::State;
 
@@ -57,4 +57,18 @@ pub async fn compare_revisions(
 ) -> CommandResult<Comparison> {
     let store = state.store()?;
     repovault_app::history::compare(store.as_ref(), &repository, &left, &right, three_dot).await
+}
+
+/// The commits that changed lines `start..=end` (1-based) of a file at a revision (as `git log -L`).
+#[tauri::command]
+pub async fn line_history(
+    state: State<'_, AppState>,
+    repository: String,
+    path: String,
+    start: u32,
+    end: u32,
+    rev: Option<String>,
+) -> CommandResult<LineHistory> {
+    let store = state.store()?;
+    repovault_app::history::line_history(store.as_ref(), &repository, &path, start, end, rev.as_deref()).await
 }

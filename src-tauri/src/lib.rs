@@ -75,6 +75,7 @@ pub fn run() {
             history::get_file_history,
             history::blame_file,
             history::compare_revisions,
+            history::line_history,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .expect("error while starting RepoVault")

@@ -19,6 +19,7 @@ import type { GitRef } from "./GitRef";
 import type { GraphPage } from "./GraphPage";
 import type { ImportPhase } from "./ImportPhase";
 import type { ImportReport } from "./ImportReport";
+import type { LineHistory } from "./LineHistory";
 import type { NewSchedule } from "./NewSchedule";
 import type { PathChange } from "./PathChange";
 import type { Progress } from "./Progress";
@@ -107,6 +108,10 @@ export interface Commands {
    * responsive; progress goes through `on_progress`; `cancel_import` stops it between commits.
    */
   import_repository: { args: { path: string; name: string | null; onProgress: Channel<Progress<ImportPhase>> }; result: ImportReport };
+  /**
+   * The commits that changed lines `start..=end` (1-based) of a file at a revision (as `git log -L`).
+   */
+  line_history: { args: { repository: string; path: string; start: number; end: number; rev: string | null }; result: LineHistory };
   /**
    * A repository's stored runs, newest first, without their results.
    */

@@ -80,6 +80,47 @@ pub(crate) async fn blame(store: &dyn Store, args: &BlameArgs, json: bool) -> Re
     Ok(())
 }
 
+#[derive(clap::Args)]
+pub(crate) struct LineLogArgs {
+    /// PATH:START,END (1-based, inclusive), as `git log -L START,END:PATH` takes it reversed.
+    spec: String,
+    #[arg(long)]
+    repo: Option<String>,
+    /// The revision the lines are numbered at; default HEAD (main or master).
+    #[arg(long)]
+    rev: Option<String>,
+}
+
+/// `PATH:START,END` split; the path may itself hold ':'.
+fn parse_line_spec(spec: &str) -> Result<(String, u32, u32), repovault_storage::StoreError> {
+    let bad = || repovault_storage::StoreError::validation("lines", format!("{spec:?} is not PATH:START,END"));
+    let (path, range) = spec.rsplit_once(':').ok_or_else(bad)?;
+    let (start, end) = range.split_once(',').ok_or_else(bad)?;
+    let start: u32 = start.trim().parse().map_err(|_| bad())?;
+    let end: u32 = end.trim().parse().map_err(|_| bad())?;
+    if path.is_empty() {
+        return Err(bad());
+    }
+    Ok((path.to_string(), start, end))
+}
+
+pub(crate) async fn line_log(store: &dyn Store, args: &LineLogArgs, json: bool) -> Result<(), CliError> {
+    let repo = pick_repository(store, args.repo.as_deref()).await?;
+    let (path, start, end) = parse_line_spec(&args.spec)?;
+    let h = repovault_app::history::line_history(store, &repo.name, &path, start, end, args.rev.as_deref())
+        .await
+        .map_err(CliError::Payload)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&h).expect("values serialise"));
+        return Ok(());
+    }
+    for commit in &h.commits {
+        let summary = commit.message.lines().next().unwrap_or("");
+        println!("{} {:<16.16} {summary}", &commit.hash[..12], commit.author.name);
+    }
+    Ok(())
+}
+
 pub(crate) async fn graph(store: &dyn Store, args: &GraphArgs, json: bool) -> Result<(), CliError> {
     let repo = pick_repository(store, args.repo.as_deref()).await?;
     let page = store.graph_page(repo.id, args.branch.as_deref(), args.offset, args.limit).await?;

@@ -135,6 +135,8 @@ enum Command {
     FileLog(history::FileLogArgs),
     /// Each line of a file with the commit that last changed it, from the stored diffs.
     Blame(history::BlameArgs),
+    /// The commits that changed some lines of a file (as `git log -L START,END:PATH`).
+    LineLog(history::LineLogArgs),
     /// Two revisions compared: commits only on each side, merge bases, changed files.
     Compare(history::CompareArgs),
     /// Store the commits of a push-event JSON payload.
@@ -338,6 +340,7 @@ async fn execute(command: &Command, store: &dyn Store, ctx: &backup::Context, ou
         Command::FileLog(args) => history::file_log(store, args, out.json()).await?,
         Command::Compare(args) => history::compare(store, args, out.json()).await?,
         Command::Blame(args) => history::blame(store, args, out.json()).await?,
+        Command::LineLog(args) => history::line_log(store, args, out.json()).await?,
         Command::Remove { name, yes } => {
             let repository = store.repository_by_name(name).await?;
             let question = format!("Remove {name} and its {} commits from RepoVault?", repository.commit_count);

@@ -41,6 +41,13 @@ fn history_commands_answer_as_git_does() {
     let ours: Vec<&str> = blame["lines"].as_array().unwrap().iter().map(|l| l["commit"].as_str().unwrap()).collect();
     assert_eq!(ours, expected);
 
+    let lines = ok_json(&data, &["line-log", &format!("{path}:1,3"), "--rev", "main", "--json"]);
+    let ours: Vec<&str> = lines["commits"].as_array().unwrap().iter().map(|c| c["hash"].as_str().unwrap()).collect();
+    let expected = git(&repo, &["log", "-L", &format!("1,3:{path}"), "--format=%H", "--no-patch", "main"]);
+    assert_eq!(ours, expected.split_whitespace().collect::<Vec<_>>());
+    let out = cli(&data, &["line-log", "no-range-here"]);
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error [validation]"));
+
     let topic = git_text(&repo, &["for-each-ref", "--count=1", "--format=%(refname:short)", "refs/heads/topic-*"]);
     let compared = ok_json(&data, &["compare", "main", &topic, "--three-dot", "--json"]);
     let counts = git_text(&repo, &["rev-list", "--left-right", "--count", &format!("main...{topic}")]);
