@@ -121,6 +121,8 @@ export const api = {
     call("get_graph_page", { repositoryId, scope, offset, limit }),
   getFileHistory: (repositoryId: number, path: string, rev: string | null) => call("get_file_history", { repositoryId, path, rev }),
   blameFile: (repository: string, path: string, rev: string | null) => call("blame_file", { repository, path, rev }),
+  lineHistory: (repository: string, path: string, start: number, end: number, rev: string | null) =>
+    call("line_history", { repository, path, start, end, rev }),
   compareRevisions: (repository: string, left: string, right: string, threeDot: boolean) =>
     call("compare_revisions", { repository, left, right, threeDot }),
 };

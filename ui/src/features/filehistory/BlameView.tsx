@@ -3,6 +3,7 @@ import { useState } from "react";
 
 import type { Blame } from "../../bindings/Blame";
 import type { Commit } from "../../bindings/Commit";
+import type { LineHistory } from "../../bindings/LineHistory";
 import { api } from "../../shared/api";
 import { ErrorBanner } from "../../shared/components/ErrorBanner";
 import { formatUnixSeconds, summaryLine } from "../../shared/format";
@@ -29,6 +30,12 @@ export function BlameView({ repository, path, rev: initialRev, onOpenCommit, onC
     useQuery({ queryKey: ["blame", repository, path, rev], queryFn: () => api.blameFile(repository, path, rev) }),
   );
   const commits = new Map<string, Commit>(blame.status === "ok" ? blame.data.commits.map((c) => [c.hash, c]) : []);
+  // Lines chosen for their history: a click picks a line, a shift-click extends to another.
+  const [selection, setSelection] = useState<{ start: number; end: number } | null>(null);
+  const [asked, setAsked] = useState<{ start: number; end: number; rev: string } | null>(null);
+  function pick(line: number, extend: boolean) {
+    setSelection((s) => (extend && s !== null ? { start: Math.min(s.start, line), end: Math.max(s.start, line) } : { start: line, end: line }));
+  }
   return (
     <section className="history-tool" data-testid="blame" aria-label={`Blame of ${path}`}>
       <div className="history-tool__head">
@@ -51,6 +58,20 @@ export function BlameView({ repository, path, rev: initialRev, onOpenCommit, onC
           <p className="muted history__note" data-testid="blame-source">
             From the {blame.data.source} (no repository folder needed) · {blame.data.lines.length} lines · {blame.data.commits.length} commits
           </p>
+          {selection !== null && !blame.data.binary && (
+            <p className="history__note">
+              <button
+                type="button"
+                className="button button--small"
+                data-testid="line-history-run"
+                onClick={() => setAsked({ ...selection, rev: blame.data.hash })}
+              >
+                History of lines {selection.start}–{selection.end}
+              </button>{" "}
+              <span className="muted">the commits that changed them (as git log -L)</span>
+            </p>
+          )}
+          {asked !== null && <LineHistoryList repository={repository} path={path} {...asked} onOpenCommit={onOpenCommit} />}
           {blame.data.binary ? (
             <p data-testid="blame-binary">Binary file: there are no lines to blame.</p>
           ) : (
@@ -83,7 +104,14 @@ export function BlameView({ repository, path, rev: initialRev, onOpenCommit, onC
                           </button>
                         )}
                       </td>
-                      <td className="num muted">{line.line}</td>
+                      <td
+                        className={`num${selection !== null && line.line >= selection.start && line.line <= selection.end ? " blame-line--chosen" : " muted"}`}
+                        data-testid="blame-line-number"
+                        title="Click to choose this line, shift-click to choose up to it"
+                        onClick={(e) => pick(line.line, e.shiftKey)}
+                      >
+                        {line.line}
+                      </td>
                       <td className="blame-line__text">{line.text}</td>
                     </tr>
                   );
@@ -94,5 +122,44 @@ export function BlameView({ repository, path, rev: initialRev, onOpenCommit, onC
         </>
       )}
     </section>
+  );
+}
+
+function LineHistoryList({
+  repository,
+  path,
+  start,
+  end,
+  rev,
+  onOpenCommit,
+}: {
+  repository: string;
+  path: string;
+  start: number;
+  end: number;
+  rev: string;
+  onOpenCommit: (hash: string) => void;
+}) {
+  const history = toLoadable<LineHistory>(
+    useQuery({ queryKey: ["line-history", repository, path, start, end, rev], queryFn: () => api.lineHistory(repository, path, start, end, rev) }),
+  );
+  if (history.status === "loading") return <p className="placeholder">Following lines {start}–{end}…</p>;
+  if (history.status === "error") return <ErrorBanner error={history.error} title="Cannot follow these lines" />;
+  return (
+    <div data-testid="line-history">
+      <p className="muted history__note">
+        {history.data.commits.length === 1 ? "1 commit" : `${history.data.commits.length} commits`} changed lines {start}–{end}:
+      </p>
+      <ul>
+        {history.data.commits.map((c) => (
+          <li key={c.hash} data-testid="line-history-commit" data-hash={c.hash}>
+            <button type="button" className="link-button" onClick={() => onOpenCommit(c.hash)}>
+              <code>{c.hash.slice(0, 10)}</code>
+            </button>{" "}
+            {summaryLine(c.message)} <span className="muted">{c.author.name} · {formatUnixSeconds(c.author.time)}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -94,6 +94,7 @@ function backend() {
     get_file_history: () => HISTORY,
     blame_file: () => BLAME,
     compare_revisions: () => COMPARISON,
+    line_history: (args) => ({ path: args.path, rev: args.rev ?? "HEAD", hash: hash(1), start: args.start, end: args.end, commits: [COMMITS[1]!, COMMITS[3]!] }),
   });
 }
 
@@ -191,6 +192,18 @@ describe("history views", () => {
     expect(screen.getByTestId("blame-source").textContent).toContain("stored diffs");
     const lines = screen.getAllByTestId("blame-line");
     expect(lines.map((l) => l.dataset["commit"])).toEqual([hash(4), hash(4), hash(2)]);
+    // Lines 2–3 chosen by a click and a shift-click: their history, as git log -L.
+    const numbers = screen.getAllByTestId("blame-line-number");
+    await act(async () => {
+      fireEvent.click(numbers[1]!);
+      fireEvent.click(numbers[2]!, { shiftKey: true });
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("line-history-run"));
+    });
+    await flush();
+    expect(tauri.calls("line_history")).toEqual([{ repository: "demo", path: "src/new.rs", start: 2, end: 3, rev: hash(1) }]);
+    expect(screen.getAllByTestId("line-history-commit").map((c) => c.dataset["hash"])).toEqual([hash(2), hash(4)]);
     // Blame parent steps back to the file before that commit (the root commit has no parent to step to).
     expect(screen.getAllByTestId("blame-parent")).toHaveLength(1);
     await act(async () => {
