@@ -102,6 +102,10 @@ pub fn common_lines(a: &[&str], b: &[&str]) -> Vec<(usize, usize)> {
     pairs
 }
 
+/// Most differences the line diff looks for; beyond it (two versions of a file with nothing much
+/// in common) the middle is taken as all different, so time and memory stay bounded.
+const MAX_EDITS: isize = 2_000;
+
 fn myers(a: &[&str], b: &[&str]) -> Vec<(usize, usize)> {
     let (n, m) = (a.len() as isize, b.len() as isize);
     let max = (n + m) as usize;
@@ -110,9 +114,11 @@ fn myers(a: &[&str], b: &[&str]) -> Vec<(usize, usize)> {
     }
     let offset = max as isize;
     let mut v = vec![0isize; 2 * max + 2];
+    // The frontier before each step d, only its diagonals -d..=d (the ones the walk back reads).
     let mut trace: Vec<Vec<isize>> = Vec::new();
-    'outer: for d in 0..=max as isize {
-        trace.push(v.clone());
+    let mut done = false;
+    'outer: for d in 0..=(max as isize).min(MAX_EDITS) {
+        trace.push(v[(offset - d) as usize..=(offset + d) as usize].to_vec());
         let mut k = -d;
         while k <= d {
             let idx = (k + offset) as usize;
@@ -124,21 +130,23 @@ fn myers(a: &[&str], b: &[&str]) -> Vec<(usize, usize)> {
             }
             v[idx] = x;
             if x >= n && y >= m {
-                trace.push(v.clone());
+                done = true;
                 break 'outer;
             }
             k += 2;
         }
     }
+    if !done {
+        return Vec::new();
+    }
     // Walk back through the saved frontiers.
+    let at = |d: isize, k: isize| trace[d as usize][(k + d) as usize];
     let mut pairs = Vec::new();
     let (mut x, mut y) = (n, m);
-    for d in (1..trace.len() as isize - 1).rev() {
-        let v = &trace[d as usize];
+    for d in (1..trace.len() as isize).rev() {
         let k = x - y;
-        let idx = (k + offset) as usize;
-        let prev_k = if k == -d || (k != d && v[idx - 1] < v[idx + 1]) { k + 1 } else { k - 1 };
-        let prev_x = v[(prev_k + offset) as usize];
+        let prev_k = if k == -d || (k != d && at(d, k - 1) < at(d, k + 1)) { k + 1 } else { k - 1 };
+        let prev_x = at(d, prev_k);
         let prev_y = prev_x - prev_k;
         while x > prev_x && y > prev_y {
             x -= 1;
@@ -435,5 +443,12 @@ mod tests {
         assert_eq!(common_lines(&a, &b), vec![(1, 0), (2, 2), (3, 3)]);
         assert_eq!(common_lines(&["a"], &[]), vec![]);
         assert_eq!(common_lines(&["a", "b"], &["a", "b"]), vec![(0, 0), (1, 1)]);
+        assert_eq!(common_lines(&["a", "x", "b", "c"], &["q", "a", "b", "y", "c"]), vec![(0, 1), (2, 2), (3, 4)]);
+        // Two long files with nothing in common: no pairs, found without a quadratic frontier.
+        let left: Vec<String> = (0..30_000).map(|i| format!("l{i}")).collect();
+        let right: Vec<String> = (0..30_000).map(|i| format!("r{i}")).collect();
+        let (l, r): (Vec<&str>, Vec<&str>) =
+            (left.iter().map(String::as_str).collect(), right.iter().map(String::as_str).collect());
+        assert!(common_lines(&l, &r).is_empty());
     }
 }
