@@ -45,6 +45,11 @@ fn main() {
             "list_analysis_runs",
             "get_analysis_run",
             "export_analysis",
+            "get_graph_page",
+            "get_file_history",
+            "blame_file",
+            "compare_revisions",
+            "line_history",
         ]));
     tauri_build::try_build(attributes).expect("tauri build script failed");
 }

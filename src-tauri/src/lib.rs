@@ -9,6 +9,7 @@ mod command_table;
 mod commands;
 mod exclusive;
 mod export_file;
+mod history;
 mod settings;
 mod state;
 
@@ -71,6 +72,11 @@ pub fn run() {
             analyses::list_analysis_runs,
             analyses::get_analysis_run,
             analyses::export_analysis,
+            history::get_graph_page,
+            history::get_file_history,
+            history::blame_file,
+            history::compare_revisions,
+            history::line_history,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .expect("error while starting RepoVault")

@@ -8,15 +8,20 @@ import type { AppSettings } from "./AppSettings";
 import type { BackupInfo } from "./BackupInfo";
 import type { BackupPhase } from "./BackupPhase";
 import type { BackupSettings } from "./BackupSettings";
+import type { Blame } from "./Blame";
 import type { CommitPage } from "./CommitPage";
 import type { CommitQuery } from "./CommitQuery";
 import type { CommitWithChanges } from "./CommitWithChanges";
+import type { Comparison } from "./Comparison";
 import type { CreateReport } from "./CreateReport";
 import type { Filter } from "./Filter";
 import type { GitRef } from "./GitRef";
+import type { GraphPage } from "./GraphPage";
 import type { ImportPhase } from "./ImportPhase";
 import type { ImportReport } from "./ImportReport";
+import type { LineHistory } from "./LineHistory";
 import type { NewSchedule } from "./NewSchedule";
+import type { PathChange } from "./PathChange";
 import type { Progress } from "./Progress";
 import type { QueryOptions } from "./QueryOptions";
 import type { Repository } from "./Repository";
@@ -33,6 +38,10 @@ import type { VerifyReport } from "./VerifyReport";
 /** Command name → the arguments the UI passes and the result it gets. */
 export interface Commands {
   add_schedule: { args: { schedule: NewSchedule }; result: Schedule };
+  /**
+   * Each line of a file at a revision with the commit that last changed it, from the stored diffs.
+   */
+  blame_file: { args: { repository: string; path: string; rev: string | null }; result: Blame };
   cancel_analysis: { args: Record<string, never>; result: boolean };
   cancel_backup: { args: Record<string, never>; result: boolean };
   /**
@@ -40,6 +49,11 @@ export interface Commands {
    * whether an import was running.
    */
   cancel_import: { args: Record<string, never>; result: boolean };
+  /**
+   * Two revisions compared: commits only on each side, merge bases, and the changed files
+   * (two-dot from the left, or three-dot from the merge base).
+   */
+  compare_revisions: { args: { repository: string; left: string; right: string; threeDot: boolean }; result: Comparison };
   /**
    * How many commits match the query's filter, exactly: the list sizes its scrollbar by it when
    * the page's own count stopped at its cap.
@@ -78,12 +92,26 @@ export interface Commands {
    * One file's diff text (lossy UTF-8 for display), or null when the change has none (binary).
    */
   get_file_diff: { args: { fileChangeId: number }; result: string | null };
+  /**
+   * Every commit that changed a file, newest first, following renames (as `git log --follow`);
+   * `rev` limits it to what a branch, tag or commit reaches.
+   */
+  get_file_history: { args: { repositoryId: number; path: string; rev: string | null }; result: PathChange[] };
+  /**
+   * Rows `offset..offset + limit` of the commit graph of a repository (`scope` null: every commit;
+   * otherwise a branch or tag), in the History list's order.
+   */
+  get_graph_page: { args: { repositoryId: number; scope: string | null; offset: number; limit: number }; result: GraphPage };
   get_settings: { args: Record<string, never>; result: AppSettings };
   /**
    * Imports (or syncs) a repository folder. Runs on the async runtime, so the window stays
    * responsive; progress goes through `on_progress`; `cancel_import` stops it between commits.
    */
   import_repository: { args: { path: string; name: string | null; onProgress: Channel<Progress<ImportPhase>> }; result: ImportReport };
+  /**
+   * The commits that changed lines `start..=end` (1-based) of a file at a revision (as `git log -L`).
+   */
+  line_history: { args: { repository: string; path: string; start: number; end: number; rev: string | null }; result: LineHistory };
   /**
    * A repository's stored runs, newest first, without their results.
    */

@@ -118,6 +118,14 @@ export const api = {
   getAnalysisRun: (runId: number) => call("get_analysis_run", { runId }),
   exportAnalysis: (runId: number, table: string | null, format: ExportFormat, path: string) =>
     call("export_analysis", { runId, table, format, path }),
+  getGraphPage: (repositoryId: number, scope: string | null, offset: number, limit: number) =>
+    call("get_graph_page", { repositoryId, scope, offset, limit }),
+  getFileHistory: (repositoryId: number, path: string, rev: string | null) => call("get_file_history", { repositoryId, path, rev }),
+  blameFile: (repository: string, path: string, rev: string | null) => call("blame_file", { repository, path, rev }),
+  lineHistory: (repository: string, path: string, start: number, end: number, rev: string | null) =>
+    call("line_history", { repository, path, start, end, rev }),
+  compareRevisions: (repository: string, left: string, right: string, threeDot: boolean) =>
+    call("compare_revisions", { repository, left, right, threeDot }),
 };
 
 /**

@@ -2,7 +2,8 @@
 //! commands and the `repovault-cli` subcommands — so each is written once:
 //! - [`import`]: import or sync with an automatic backup first when a large import comes in;
 //! - [`backups`]: the backup before a migration, the backup on exit, how long a schedule runner sleeps;
-//! - [`export`]: commits to a file (csv, json, ndjson) through a partial file renamed into place.
+//! - [`export`]: commits to a file (csv, json, ndjson) through a partial file renamed into place;
+//! - [`history`]: two revisions compared (counts and commits from the store, files from the repository folder).
 //!
 //! Every workflow takes the one [`CancelToken`] and reports progress through the domain's progress
 //! type. Nothing here depends on Tauri or on a terminal; the faces parse, call and present.
@@ -10,6 +11,7 @@
 pub mod backups;
 pub mod detached;
 pub mod export;
+pub mod history;
 pub mod import;
 
 pub use repovault_storage::{CancelToken, ErrorCode, ErrorPayload};

@@ -3,6 +3,7 @@
 
 mod analyze;
 mod backup;
+mod history;
 mod output;
 mod saved;
 
@@ -128,6 +129,16 @@ enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// The commit graph beside the history: a lane per line of development, merges joining them.
+    Graph(history::GraphArgs),
+    /// Every commit that changed a file, following renames (as `git log --follow`).
+    FileLog(history::FileLogArgs),
+    /// Each line of a file with the commit that last changed it, from the stored diffs.
+    Blame(history::BlameArgs),
+    /// The commits that changed some lines of a file (as `git log -L START,END:PATH`).
+    LineLog(history::LineLogArgs),
+    /// Two revisions compared: commits only on each side, merge bases, changed files.
+    Compare(history::CompareArgs),
     /// Store the commits of a push-event JSON payload.
     IngestEvent {
         file: PathBuf,
@@ -275,6 +286,8 @@ enum CliError {
     Analysis(#[from] repovault_analysis::AnalysisError),
     #[error(transparent)]
     Backup(#[from] repovault_backup::BackupError),
+    #[error("{}", .0.message)]
+    Payload(ErrorPayload),
 }
 
 impl CliError {
@@ -284,6 +297,7 @@ impl CliError {
             CliError::Ingest(err) => err.payload(),
             CliError::Analysis(err) => err.payload(),
             CliError::Backup(err) => err.payload(),
+            CliError::Payload(payload) => payload.clone(),
         }
     }
 }
@@ -334,6 +348,11 @@ async fn execute(command: &Command, store: &dyn Store, ctx: &backup::Context, ou
             out.commit(&store.get_commit_by_hash(repository_id, hash).await?, !stat);
         }
         Command::Saved { action } => saved::run(action, store, out).await?,
+        Command::Graph(args) => history::graph(store, args, out.json()).await?,
+        Command::FileLog(args) => history::file_log(store, args, out.json()).await?,
+        Command::Compare(args) => history::compare(store, args, out.json()).await?,
+        Command::Blame(args) => history::blame(store, args, out.json()).await?,
+        Command::LineLog(args) => history::line_log(store, args, out.json()).await?,
         Command::Remove { name, yes } => {
             let repository = store.repository_by_name(name).await?;
             let question = format!("Remove {name} and its {} commits from RepoVault?", repository.commit_count);

@@ -20,6 +20,10 @@ impl Output {
         Output { json }
     }
 
+    pub fn json(&self) -> bool {
+        self.json
+    }
+
     fn print_json<T: Serialize + ?Sized>(&self, value: &T) {
         println!("{}", serde_json::to_string_pretty(value).expect("values serialise"));
     }

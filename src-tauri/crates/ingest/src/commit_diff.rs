@@ -99,6 +99,14 @@ impl CommitDiffer {
         Ok((header, changes))
     }
 
+    /// The changes from one commit's tree to another's, as `git diff FROM TO` lists them (rename
+    /// detection on): what a comparison of two revisions shows.
+    pub fn between(&mut self, from: ObjectId, to: ObjectId) -> Result<Vec<NewFileChange>, IngestError> {
+        let old = self.tree_of(from)?;
+        let new = self.tree_of(to)?;
+        self.changes(Some(&old), &new, to)
+    }
+
     fn signature(
         &self,
         id: ObjectId,

@@ -17,3 +17,19 @@ pub use import::{
     ImportOptions, ImportPhase, ImportProgress, ImportReport, NoHook,
 };
 pub use repo::{default_repository_name, RefFilter};
+
+/// The file changes between two commits of the repository at `path` (`git diff --numstat FROM TO`
+/// with rename detection), line counts only.
+pub fn diff_commits(
+    path: &std::path::Path,
+    from: &str,
+    to: &str,
+) -> Result<Vec<repovault_storage::NewFileChange>, IngestError> {
+    let shared = repo::open(path)?;
+    let parse = |hash: &str| {
+        gix::ObjectId::from_hex(hash.as_bytes())
+            .map_err(|e| IngestError::git(format!("{hash:?} is not a commit id"), e))
+    };
+    let mut differ = commit_diff::CommitDiffer::new(&shared, ImportDetail::LineCounts)?;
+    differ.between(parse(from)?, parse(to)?)
+}

@@ -6,6 +6,7 @@ pub mod analysis_runs;
 pub mod blob;
 pub mod cancel;
 pub mod error;
+pub mod graph;
 pub mod history;
 pub mod model;
 pub mod postgres;
@@ -30,6 +31,7 @@ pub use analysis_runs::{AnalysisRunRow, AnalysisRunStore, FinishedAnalysisRun, N
 pub use blob::{BlobConfig, BlobStore, INLINE_DIFF_LIMIT};
 pub use cancel::{CancelToken, Cancelled};
 pub use error::{ErrorCode, ErrorPayload, Result, StoreError};
+pub use graph::{GraphPage, GraphRow, HistoryGraph, PathChange};
 pub use history::{HistoryScope, HistoryStats};
 pub use model::*;
 pub use progress::Progress;

@@ -20,6 +20,7 @@ pub const MAX_PAGE: u32 = 10_000;
 /// reaches them all.
 pub trait Store:
     crate::history::HistoryStats
+    + crate::graph::HistoryGraph
     + crate::analysis_runs::AnalysisRunStore
     + crate::schedules::ScheduleStore
     + crate::search_index::SearchIndex

@@ -44,6 +44,7 @@ conformance!(
     saved_queries_are_kept_renamed_and_deleted,
     deleting_a_repository_removes_its_rows_and_no_other,
     changed_lines_are_searched_by_side_and_case,
+    the_graph_and_a_files_history_come_from_the_stored_parents,
 );
 
 /// Large diffs on each backend × each blob store.
@@ -654,4 +655,86 @@ async fn changed_lines_are_searched_by_side_and_case(t: TestStore) {
     assert!(t.store.set_change_index("demo", true).await.unwrap().index_changes);
     assert_eq!(found("change:parse_value").await, vec![one], "stored commits indexed again");
     assert_eq!(t.store.set_change_index("nope", true).await.unwrap_err().code(), "not_found");
+}
+
+async fn the_graph_and_a_files_history_come_from_the_stored_parents(t: TestStore) {
+    let demo = repo(&t).await;
+    let h = |n: u64| hash_of(n);
+    let renamed = |from: &str, to: &str| NewFileChange {
+        old_path: Some(from.to_string()),
+        kind: ChangeKind::Renamed,
+        ..change(to, 0, 0, None)
+    };
+    let added =
+        |path: &str| NewFileChange { kind: ChangeKind::Added, ..change(path, 1, 0, Some(b"@@ -1,0 +1,1 @@\n+x\n")) };
+    // 1 root adds a.txt; 2 edits it on main; 3 renames it to b.txt on a branch; 4 merges 3 into 2; 5 edits b.txt.
+    let (a1, a2, b1, b2) = (h(1), h(2), h(3), h(4));
+    let batch = vec![
+        (commit(&a1, &[], 1_000, "root"), vec![added("a.txt")]),
+        (commit(&a2, &[&a1], 2_000, "edit"), vec![change("a.txt", 1, 1, None)]),
+        (commit(&b1, &[&a1], 3_000, "rename"), vec![renamed("a.txt", "b.txt")]),
+        (commit(&b2, &[&a2, &b1], 4_000, "merge"), vec![renamed("a.txt", "b.txt")]),
+        (commit(&h(5), &[&b2], 5_000, "edit b"), vec![change("b.txt", 2, 0, None)]),
+    ];
+    t.store.store_commits(demo, &batch).await.unwrap();
+    t.store
+        .finish_sync(
+            demo,
+            &[GitRef { name: "refs/heads/side".into(), kind: RefKind::Branch, target: b1.clone() }],
+            false,
+        )
+        .await
+        .unwrap();
+
+    let page = t.store.graph_page(demo, None, 0, 10).await.unwrap();
+    assert_eq!((page.total, page.width), (5, 2));
+    let hashes: Vec<_> = page.rows.iter().map(|r| r.hash.clone()).collect();
+    assert_eq!(hashes, [h(5), b2.clone(), b1.clone(), a2.clone(), a1.clone()]);
+    type Lanes = (u32, Vec<u32>, Vec<u32>, Vec<u32>);
+    let lanes: Vec<Lanes> =
+        page.rows.iter().map(|r| (r.lane, r.top.clone(), r.bottom.clone(), r.pass.clone())).collect();
+    assert_eq!(
+        lanes,
+        [
+            (0, vec![], vec![0], vec![]),
+            (0, vec![0], vec![0, 1], vec![]),
+            // The branch's commit keeps its lane down to the root; main's edit joins it there.
+            (1, vec![1], vec![1], vec![0]),
+            (0, vec![0], vec![1], vec![1]),
+            (1, vec![1], vec![], vec![]),
+        ]
+    );
+    let paged = t.store.graph_page(demo, None, 3, 10).await.unwrap();
+    assert_eq!(paged.rows.iter().map(|r| r.row).collect::<Vec<_>>(), [3, 4]);
+    let side = t.store.graph_page(demo, Some("side"), 0, 10).await.unwrap();
+    assert_eq!(side.rows.iter().map(|r| r.hash.clone()).collect::<Vec<_>>(), [b1.clone(), a1.clone()]);
+    assert_eq!(t.store.graph_page(demo, Some("nope"), 0, 10).await.unwrap_err().code(), "not_found");
+    assert_eq!(t.store.graph_page(demo, None, -1, 10).await.unwrap_err().code(), "validation");
+
+    // A new commit rebuilds the graph of every commit.
+    t.store.store_commit(demo, &commit(&h(6), &[&h(5)], 6_000, "more"), &[]).await;
+    let page = t.store.graph_page(demo, None, 0, 10).await.unwrap();
+    assert_eq!(page.total, 6);
+    assert_eq!(page.rows[0].hash, h(6));
+    // The walks read the commit graph kept beside the lanes, refreshed with the commits.
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM graph_scopes WHERE scope = '#dag'").await, 1);
+    let dag = t.store.commit_dag(demo).await.unwrap();
+    assert_eq!(dag.hashes, [h(6), h(5), b2.clone(), b1.clone(), a2.clone(), a1.clone()]);
+    assert_eq!(dag.parents[2], [4, 3]);
+
+    // b.txt's history follows the branch's rename back to a.txt, and from there on a.txt is
+    // followed in every older commit, main's edit too (as git log --follow switches its one path);
+    // the merge is left out.
+    let history: Vec<_> =
+        t.store.file_history(demo, "b.txt", None).await.unwrap().into_iter().map(|c| c.hash).collect();
+    assert_eq!(history, [h(5), b1.clone(), a2.clone(), a1.clone()]);
+    let on_side: Vec<_> =
+        t.store.file_history(demo, "b.txt", Some("side")).await.unwrap().into_iter().map(|c| c.hash).collect();
+    assert_eq!(on_side, [b1.clone(), a1.clone()]);
+    assert_eq!(t.store.resolve_revision(demo, "side~1").await.unwrap(), a1);
+    assert_eq!(t.store.resolve_revision(demo, &format!("{}^2", &b2[..8])).await.unwrap(), b1);
+
+    t.store.delete_repository("demo").await.unwrap();
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM graph_rows").await, 0);
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM graph_scopes").await, 0);
 }

@@ -26,13 +26,17 @@ interface Props {
   terms?: readonly ChangeTerm[];
   onOpenParent: (parent: CommitRef) => void;
   onClose: () => void;
+  /** Opens a changed file's history. */
+  onFileHistory?: ((path: string) => void) | undefined;
+  /** Opens the blame of a changed file at this commit. */
+  onBlame?: ((path: string, hash: string) => void) | undefined;
 }
 
 /**
  * One commit: message, hash (with copy), people, parents, changed files and their diffs. The
  * commit comes without diff texts (`get_commit_stat`); each file's diff loads on its own.
  */
-export function CommitView({ target, terms = NO_TERMS, onOpenParent, onClose }: Props) {
+export function CommitView({ target, terms = NO_TERMS, onOpenParent, onClose, onFileHistory, onBlame }: Props) {
   const commit: Loadable<CommitWithChanges> = toLoadable(useQuery(commitStatQuery(target.repositoryId, target.hash)));
 
   return (
@@ -57,7 +61,15 @@ export function CommitView({ target, terms = NO_TERMS, onOpenParent, onClose }: 
           </p>
         )}
         {commit.status === "error" && <ErrorBanner error={commit.error} title="Cannot show this commit" />}
-        {commit.status === "ok" && <CommitDetails data={commit.data} terms={terms} onOpenParent={onOpenParent} />}
+        {commit.status === "ok" && (
+          <CommitDetails
+            data={commit.data}
+            terms={terms}
+            onOpenParent={onOpenParent}
+            onFileHistory={onFileHistory}
+            onBlame={onBlame === undefined ? undefined : (path) => onBlame(path, commit.data.commit.hash)}
+          />
+        )}
       </div>
     </section>
   );
@@ -80,10 +92,14 @@ function CommitDetails({
   data,
   terms,
   onOpenParent,
+  onFileHistory,
+  onBlame,
 }: {
   data: CommitWithChanges;
   terms: readonly ChangeTerm[];
   onOpenParent: (parent: CommitRef) => void;
+  onFileHistory?: ((path: string) => void) | undefined;
+  onBlame?: ((path: string) => void) | undefined;
 }) {
   const { commit, changes } = data;
   const [copied, setCopied] = useState<"yes" | "no" | null>(null);
@@ -162,7 +178,7 @@ function CommitDetails({
         <h3 className="section-title">Files</h3>
         <DiffModeToggle mode={mode} onChange={chooseMode} />
       </div>
-      <FileList changes={changes} />
+      <FileList changes={changes} onHistory={onFileHistory} onBlame={onBlame} />
       <DiffView changes={changes} mode={mode} terms={terms} />
     </>
   );

@@ -22,7 +22,17 @@ function ChurnSquares({ change, largest }: { change: FileChange; largest: number
 }
 
 /** The changed files of a commit: kind, path (a link to its diff), +/- counts and bar, binary marked. */
-export function FileList({ changes }: { changes: readonly FileChange[] }) {
+export function FileList({
+  changes,
+  onHistory,
+  onBlame,
+}: {
+  changes: readonly FileChange[];
+  /** Opens the file's history (every commit that changed it, renames followed). */
+  onHistory?: ((path: string) => void) | undefined;
+  /** Opens the blame of the file at this commit. */
+  onBlame?: ((path: string) => void) | undefined;
+}) {
   const largest = largestChange(changes);
   return (
     <ul className="file-list" data-testid="file-list">
@@ -54,6 +64,16 @@ export function FileList({ changes }: { changes: readonly FileChange[] }) {
                 </span>
                 <ChurnSquares change={change} largest={largest} />
               </>
+            )}
+            {onHistory !== undefined && (
+              <button type="button" className="button button--small" data-testid="file-history-open" title="Every commit that changed this file" onClick={() => onHistory(change.path)}>
+                History
+              </button>
+            )}
+            {onBlame !== undefined && change.kind !== "deleted" && !change.is_binary && (
+              <button type="button" className="button button--small" data-testid="file-blame-open" title="Who last changed each line, at this commit" onClick={() => onBlame(change.path)}>
+                Blame
+              </button>
             )}
           </li>
         );

@@ -1,11 +1,14 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef, type RefObject } from "react";
+import { useEffect, useRef, type CSSProperties, type RefObject } from "react";
 
 import type { Commit } from "../../bindings/Commit";
 import type { ErrorPayload } from "../../bindings/ErrorPayload";
 import type { SnippetPart } from "../../bindings/SnippetPart";
 import { formatChurn, summaryLine } from "../../shared/format";
 import { formatUnixSeconds, isoFromUnixSeconds } from "../../shared/format";
+import { GraphCell } from "../graph/GraphCell";
+import { LANE_WIDTH, MAX_LANES } from "../graph/graphRows";
+import type { Graph } from "../graph/useGraph";
 
 /** Every row has this height (px), so the list never measures rows. */
 export const ROW_HEIGHT = 30;
@@ -28,6 +31,8 @@ interface Props {
   onRendered: (firstIndex: number, lastIndex: number) => void;
   onRetry: () => void;
   listRef: RefObject<HTMLDivElement | null>;
+  /** The commit graph beside the rows (null: not shown). */
+  graph?: Graph | null;
 }
 
 export const rowId = (index: number) => `commit-row-${index}`;
@@ -37,7 +42,10 @@ export const rowId = (index: number) => `commit-row-${index}`;
  * stays smooth with hundreds of thousands of commits. Its height covers every matching commit, so
  * the scrollbar can jump anywhere; a row whose page is still on its way shows as a placeholder.
  */
-export function CommitList({ count, rowAt, snippets = {}, hasMore, loading, error, selected, onRowClick, onRendered, onRetry, listRef }: Props) {
+export function CommitList({ count, rowAt, snippets = {}, hasMore, loading, error, selected, onRowClick, onRendered, onRetry, listRef, graph = null }: Props) {
+  const graphWidth = graph === null ? 0 : Math.max(1, Math.min(graph.width, MAX_LANES));
+  const grid = graph === null ? "commit-grid" : "commit-grid commit-grid--graph";
+  const gridStyle = graph === null ? {} : ({ "--graph-width": `${graphWidth * LANE_WIDTH}px` } as CSSProperties);
   const statusRow = hasMore || (error !== null && count === 0);
   const virtualizer = useVirtualizer({
     count: count + (statusRow ? 1 : 0),
@@ -64,7 +72,8 @@ export function CommitList({ count, rowAt, snippets = {}, hasMore, loading, erro
 
   return (
     <div className="commit-list">
-      <div className="commit-list__head commit-grid" aria-hidden="true">
+      <div className={`commit-list__head ${grid}`} style={gridStyle} aria-hidden="true">
+        {graph !== null && <span title={graph.width > MAX_LANES ? `${graph.width} lanes; the first ${MAX_LANES} are drawn` : undefined}>Graph</span>}
         <span>Hash</span>
         <span>Summary</span>
         <span>Author</span>
@@ -83,7 +92,7 @@ export function CommitList({ count, rowAt, snippets = {}, hasMore, loading, erro
         <div className="commit-list__canvas" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const commit = item.index < count ? rowAt(item.index) : undefined;
-            const style = { transform: `translateY(${item.start}px)`, height: ROW_HEIGHT };
+            const style = { transform: `translateY(${item.start}px)`, height: ROW_HEIGHT, ...gridStyle };
             if (commit === undefined && item.index < count) {
               return (
                 <div key={`placeholder-${item.index}`} className="commit-row commit-row--placeholder" style={style} data-testid="commit-row-placeholder" data-index={item.index}>
@@ -115,13 +124,14 @@ export function CommitList({ count, rowAt, snippets = {}, hasMore, loading, erro
                 id={rowId(item.index)}
                 role="option"
                 aria-selected={isSelected}
-                className={`commit-row commit-grid${isSelected ? " commit-row--selected" : ""}`}
+                className={`commit-row ${grid}${isSelected ? " commit-row--selected" : ""}`}
                 style={style}
                 data-testid="commit-row"
                 data-index={item.index}
                 data-hash={commit.hash}
                 onClick={() => onRowClick(item.index)}
               >
+                {graph !== null && <GraphCell row={graph.rowAt(item.index)} width={graphWidth} height={ROW_HEIGHT} />}
                 <span className="commit-row__hash" data-testid="commit-hash">
                   {commit.hash.slice(0, 8)}
                 </span>

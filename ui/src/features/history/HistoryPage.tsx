@@ -23,6 +23,11 @@ import { FilterBuilder } from "./FilterBuilder";
 import { SavedQueries } from "./SavedQueries";
 import { SearchBox } from "./SearchBox";
 import { SortSelect } from "./SortSelect";
+import { useGraph } from "../graph/useGraph";
+import { graphUnavailable } from "../graph/graphRows";
+import { FileHistoryPanel } from "../filehistory/FileHistoryPanel";
+import { BlameView } from "../filehistory/BlameView";
+import { ComparePanel } from "../compare/ComparePanel";
 import "./history.css";
 
 interface Props {
@@ -57,6 +62,11 @@ export function HistoryPage({ repos, repository, onRepositoryChange, initialFilt
   // The rows in view and whether the list last moved down: which pages to fetch first.
   const [view, setView] = useState({ first: -1, last: -1, down: true, moved: 0 });
   const [nav, setNav] = useState<NavState>(NAV_START);
+  const [showGraph, setShowGraph] = useState(true);
+  // A file's history, a blame or a comparison, shown above the list.
+  const [tool, setTool] = useState<
+    { kind: "file"; path: string } | { kind: "blame"; path: string; rev: string } | { kind: "compare" } | null
+  >(null);
   const generation = useRef(0);
   const listRef = useRef<HTMLDivElement | null>(null);
   const searchRef = useRef<HTMLInputElement | null>(null);
@@ -164,6 +174,15 @@ export function HistoryPage({ repos, repository, onRepositoryChange, initialFilt
     [],
   );
 
+  const repositoryIdForGraph = repos.status === "ok" ? (repos.data.find((r) => r.name === repository)?.id ?? null) : null;
+  const graphNote = graphUnavailable(repositoryIdForGraph, filter, sort);
+  const graph = useGraph(repositoryIdForGraph, branch, view.first, view.last, showGraph && graphNote === null && appliedError === null);
+
+  function openByHash(hash: string) {
+    if (repositoryIdForGraph === null) return;
+    openParent({ repositoryId: repositoryIdForGraph, hash });
+  }
+
   const open = openCommit(nav, (index) => {
     const commit = rowAt(list, index);
     return commit === undefined ? undefined : { repositoryId: commit.repository_id, hash: commit.hash };
@@ -254,6 +273,28 @@ export function HistoryPage({ repos, repository, onRepositoryChange, initialFilt
           </button>
           <button
             type="button"
+            className={`button${showGraph ? " button--active" : ""}`}
+            data-testid="history-graph-toggle"
+            aria-pressed={showGraph}
+            title="Show or hide the commit graph beside the list"
+            onClick={() => setShowGraph((v) => !v)}
+          >
+            Graph
+          </button>
+          <button
+            type="button"
+            className={`button${tool?.kind === "compare" ? " button--active" : ""}`}
+            data-testid="history-compare-toggle"
+            aria-disabled={repository === null}
+            title={repository === null ? "Choose a repository to compare its branches" : "Compare two branches, tags or commits"}
+            onClick={() => {
+              if (repository !== null) setTool((t) => (t?.kind === "compare" ? null : { kind: "compare" }));
+            }}
+          >
+            Compare
+          </button>
+          <button
+            type="button"
             className={`button${panel === "saved" ? " button--active" : ""}`}
             data-testid="history-saved-toggle"
             aria-expanded={panel === "saved"}
@@ -306,6 +347,28 @@ export function HistoryPage({ repos, repository, onRepositoryChange, initialFilt
           <SavedQueries current={appliedError === null && filter !== null && !sameFilter(filter, null) ? filter : null} onApply={editing.applyFilter} />
         </div>
       )}
+      {showGraph && graphNote !== null && repository !== null && (
+        <p className="muted history__note" data-testid="graph-note">
+          {graphNote}
+        </p>
+      )}
+      {tool?.kind === "file" && repositoryIdForGraph !== null && (
+        <FileHistoryPanel
+          key={tool.path}
+          repositoryId={repositoryIdForGraph}
+          path={tool.path}
+          rev={branch}
+          onOpenCommit={openByHash}
+          onBlame={(path, hash) => setTool({ kind: "blame", path, rev: hash })}
+          onClose={() => setTool(null)}
+        />
+      )}
+      {tool?.kind === "blame" && repository !== null && (
+        <BlameView key={`${tool.path}@${tool.rev}`} repository={repository} path={tool.path} rev={tool.rev} onOpenCommit={openByHash} onClose={() => setTool(null)} />
+      )}
+      {tool?.kind === "compare" && repository !== null && (
+        <ComparePanel repository={repository} initialLeft={branch ?? "HEAD"} onOpenCommit={openByHash} onClose={() => setTool(null)} />
+      )}
       {exporter.state.status !== "idle" && (
         <div className="banners">
           <ExportStatus state={exporter.state} lowerBound={total?.atLeast ?? false} onDismiss={exporter.dismiss} />
@@ -347,6 +410,7 @@ export function HistoryPage({ repos, repository, onRepositoryChange, initialFilt
             onRendered={onRendered}
             onRetry={() => dispatch({ type: "retry", key: list.key })}
             listRef={listRef}
+            graph={graph}
           />
         )}
         {open !== null && (
@@ -355,6 +419,8 @@ export function HistoryPage({ repos, repository, onRepositoryChange, initialFilt
             target={open}
             terms={terms}
             onOpenParent={openParent}
+            onFileHistory={repository === null ? undefined : (path) => setTool({ kind: "file", path })}
+            onBlame={repository === null ? undefined : (path, hash) => setTool({ kind: "blame", path, rev: hash })}
             onClose={() => {
               setNav((state) => ({ ...state, open: false, pinned: null }));
               listRef.current?.focus();
