@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::Result;
+use crate::filters::{self, LeftOut};
 use crate::params::{Scope, SHIFT_DAYS};
 
 /// Commits and lines in one period.
@@ -37,13 +38,17 @@ pub struct ActivityReport {
     pub heatmap: Vec<Vec<i64>>,
     #[ts(type = "number")]
     pub total_commits: i64,
+    /// Authors the filters left out, and commits without a kept change.
+    pub left_out: LeftOut,
 }
 
 pub(crate) async fn activity(store: &dyn Store, scope: &Scope) -> Result<ActivityReport> {
     let days = store.day_totals(&scope.history).await?;
     let days = days.into_iter().map(|d| (d.shifted_day, d.commits, d.additions, d.deletions)).collect();
     let hours = store.hour_counts(&scope.history).await?;
-    Ok(summarise(days, hours.into_iter().map(|h| (h.hour_of_week, h.commits)).collect()))
+    let report = summarise(days, hours.into_iter().map(|h| (h.hour_of_week, h.commits)).collect());
+    let left_out = filters::left_out_commits(store, &scope.history, report.total_commits).await?;
+    Ok(ActivityReport { left_out, ..report })
 }
 
 fn date_of(shifted_day: i64) -> NaiveDate {
@@ -88,6 +93,7 @@ fn summarise(days: Vec<(i64, i64, i64, i64)>, hours: Vec<(i64, i64)>) -> Activit
         months: months.into_values().collect(),
         heatmap,
         total_commits,
+        left_out: LeftOut::default(),
     }
 }
 

@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 
 use crate::error::Result;
+use crate::model::Backend;
 use crate::query::Bind;
 
 /// Seconds added before dividing times into days and hours, so integer division (which truncates
@@ -25,6 +26,44 @@ pub struct HistoryScope {
     pub until: Option<i64>,
     /// Empty: every stored commit of the repository.
     pub refs: Vec<String>,
+    /// Changes and authors left out.
+    pub filter: HistoryFilter,
+}
+
+impl HistoryScope {
+    /// The same commits with every change kept (a statement binds only the values it uses, as
+    /// PostgreSQL requires).
+    fn without_path_filters(&self) -> HistoryScope {
+        let filter = HistoryFilter { include_paths: None, exclude_paths: None, ..self.filter.clone() };
+        HistoryScope { filter, ..self.clone() }
+    }
+}
+
+/// What an aggregate leaves out, as regular expressions (the analysis crate writes them from path
+/// globs and author patterns). Only the subset both backends read alike is meant: `^ $ .* [^/]
+/// (?: | )`, `(?i)` at the very start and `\`-escaped punctuation. SQLite's `REGEXP` runs Rust's
+/// `regex` crate (registered by sqlx), PostgreSQL's `~` its own engine.
+///
+/// Path filters follow `git log -- PATHSPEC`: commit-level aggregates (`author_days`,
+/// `day_totals`, `hour_counts`) count a commit only when at least one of its changes is kept
+/// (merges: their diff against the first parent), with the lines of those changes. File-level
+/// ones (`path_totals`, `commit_paths`, `author_path_lines`) return every row with a `kept` flag,
+/// so what was left out is counted from the same rows; the flag is computed once per group where
+/// the rows are grouped by path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HistoryFilter {
+    /// A change is kept only when its path matches (None: every path).
+    pub include_paths: Option<String>,
+    /// A change whose path matches is left out.
+    pub exclude_paths: Option<String>,
+    /// A commit whose author name or e-mail (as stored, after `.mailmap`) matches is left out.
+    pub exclude_authors: Option<String>,
+}
+
+impl HistoryFilter {
+    pub fn filters_paths(&self) -> bool {
+        self.include_paths.is_some() || self.exclude_paths.is_some()
+    }
 }
 
 /// Commits of one identity on one day of its own local time.
@@ -66,6 +105,8 @@ pub struct PathTotals {
     pub deletions: i64,
     /// The newest author time of a commit that changed it.
     pub last_changed: i64,
+    /// Whether the path filters keep the path.
+    pub kept: bool,
 }
 
 /// Lines one identity changed in one path (merges left out).
@@ -75,15 +116,32 @@ pub struct AuthorPathLines {
     pub email: String,
     pub path: String,
     pub lines: i64,
+    /// Whether the path filters keep the path.
+    pub kept: bool,
 }
 
-/// Which commits' (commit id, path) rows `commit_paths` returns.
+/// Which commits' changes `commit_paths` returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CommitPaths {
-    /// Every file change in scope.
     All,
-    /// Non-merge commits that changed at most this many files.
-    NonMergeUpTo(u32),
+    NonMerge,
+}
+
+/// One file change of a commit.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CommitPath {
+    pub commit_id: i64,
+    pub path: String,
+    /// Whether the path filters keep the path.
+    pub kept: bool,
+}
+
+/// Commits of one identity (as stored).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct IdentityCommits {
+    pub name: String,
+    pub email: String,
+    pub commits: i64,
 }
 
 /// Aggregates over the stored history of a repository, on either backend.
@@ -95,14 +153,17 @@ pub trait HistoryStats {
     async fn day_totals(&self, scope: &HistoryScope) -> Result<Vec<DayTotals>>;
     /// Per hour of the week that has commits.
     async fn hour_counts(&self, scope: &HistoryScope) -> Result<Vec<HourCount>>;
-    /// Per changed path.
+    /// Per changed path, kept or not.
     async fn path_totals(&self, scope: &HistoryScope) -> Result<Vec<PathTotals>>;
-    /// (commit id, path) of the file changes of the chosen commits, by commit id.
-    async fn commit_paths(&self, scope: &HistoryScope, which: CommitPaths) -> Result<Vec<(i64, String)>>;
-    /// Non-merge commits that changed more than `max_files` files.
-    async fn count_wide_commits(&self, scope: &HistoryScope, max_files: u32) -> Result<i64>;
-    /// Per (identity, path), merges left out.
+    /// The file changes of the chosen commits, kept or not, by commit id.
+    async fn commit_paths(&self, scope: &HistoryScope, which: CommitPaths) -> Result<Vec<CommitPath>>;
+    /// Per (identity, path), kept or not, merges left out.
     async fn author_path_lines(&self, scope: &HistoryScope) -> Result<Vec<AuthorPathLines>>;
+    /// The identities the author filter leaves out, with all their commits in scope (path filters
+    /// not applied); most commits first. Empty without an author filter.
+    async fn left_out_authors(&self, scope: &HistoryScope) -> Result<Vec<IdentityCommits>>;
+    /// Commits in scope whose authors are kept, path filters not applied.
+    async fn commits_in_scope(&self, scope: &HistoryScope) -> Result<i64>;
 }
 
 /// The author's local time of a commit as shifted seconds (see `TIME_SHIFT`), in SQL.
@@ -110,16 +171,28 @@ fn local_time_sql() -> String {
     format!("(c.author_time + CAST(c.author_tz_offset AS BIGINT) * 60 + {TIME_SHIFT})")
 }
 
-/// A scope compiled to SQL over `commits c`: the CTE to put before `SELECT`, the `WHERE`
-/// conditions, and the values bound as `$1..`.
+/// Whose commits a compiled scope covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Authors {
+    /// The authors the filter keeps (every author without one).
+    Kept,
+    /// Only the authors the filter leaves out.
+    LeftOut,
+}
+
+/// A scope compiled to SQL over `commits c` (and `file_changes f`): the CTE to put before `SELECT`,
+/// the `WHERE` conditions on commits, the condition that keeps a change, and the values bound as
+/// `$1..`.
 pub(crate) struct ScopeSql {
     cte: String,
     where_sql: String,
+    /// Over `f.path`; None when every change is kept.
+    kept: Option<String>,
     pub(crate) binds: Vec<Bind>,
 }
 
 impl ScopeSql {
-    pub(crate) fn new(scope: &HistoryScope) -> ScopeSql {
+    pub(crate) fn new(scope: &HistoryScope, backend: Backend, authors: Authors) -> ScopeSql {
         let mut binds = vec![Bind::Int(scope.repository_id)];
         let mut conditions = vec!["c.repository_id = $1".to_string()];
         if let Some(since) = scope.since {
@@ -149,47 +222,97 @@ impl ScopeSql {
             );
             conditions.push("c.id IN (SELECT id FROM reach)".to_string());
         }
-        ScopeSql { cte, where_sql: conditions.join(" AND "), binds }
-    }
-
-    /// Binds one more value; returns its placeholder number.
-    pub(crate) fn bind(&mut self, value: Bind) -> usize {
-        self.binds.push(value);
-        self.binds.len()
+        let filter = &scope.filter;
+        let mut bind_text = |text: &String| {
+            binds.push(Bind::Text(text.clone()));
+            binds.len()
+        };
+        match (&filter.exclude_authors, authors) {
+            (Some(pattern), side) => {
+                let n = bind_text(pattern);
+                let matched =
+                    format!("({} OR {})", matches(backend, "c.author_name", n), matches(backend, "c.author_email", n));
+                conditions.push(if side == Authors::Kept { format!("NOT {matched}") } else { matched });
+            }
+            (None, Authors::LeftOut) => conditions.push("FALSE".to_string()),
+            (None, Authors::Kept) => {}
+        }
+        let mut kept = Vec::new();
+        if let Some(pattern) = &filter.include_paths {
+            kept.push(format!("({})", matches(backend, "f.path", bind_text(pattern))));
+        }
+        if let Some(pattern) = &filter.exclude_paths {
+            kept.push(format!("NOT ({})", matches(backend, "f.path", bind_text(pattern))));
+        }
+        let kept = (!kept.is_empty()).then(|| format!("({})", kept.join(" AND ")));
+        ScopeSql { cte, where_sql: conditions.join(" AND "), kept, binds }
     }
 
     /// `{cte}SELECT {select} FROM commits c {joins} WHERE {scope} [AND {extra_where}] {rest}`.
-    pub(crate) fn sql(&self, select: &str, joins: &str, extra_where: &str, rest: &str) -> String {
+    fn sql(&self, select: &str, joins: &str, extra_where: &str, rest: &str) -> String {
         let extra = if extra_where.is_empty() { String::new() } else { format!(" AND {extra_where}") };
         format!("{}SELECT {select} FROM commits c {joins} WHERE {}{extra} {rest}", self.cte, self.where_sql)
     }
+
+    /// A commit-level aggregate over `c` (author name, e-mail, time, time zone, `total_additions`,
+    /// `total_deletions`). With path filters, `c` holds only the commits with a kept change and
+    /// their lines are summed over those changes.
+    fn commits_sql(&self, select: &str, rest: &str) -> String {
+        let Some(kept) = &self.kept else { return self.sql(select, "", "", rest) };
+        format!(
+            "{}SELECT {select} FROM (SELECT c.id, c.author_name, c.author_email, c.author_time, c.author_tz_offset, \
+               CAST(SUM(COALESCE(f.additions, 0)) AS BIGINT) AS total_additions, \
+               CAST(SUM(COALESCE(f.deletions, 0)) AS BIGINT) AS total_deletions \
+             FROM commits c JOIN file_changes f ON f.commit_id = c.id WHERE {} AND {kept} GROUP BY c.id) c {rest}",
+            self.cte, self.where_sql
+        )
+    }
+
+    /// A file-level aggregate over the changes `f` of the commits `c` in scope.
+    fn changes_sql(&self, select: &str, extra_where: &str, rest: &str) -> String {
+        self.sql(select, "JOIN file_changes f ON f.commit_id = c.id", extra_where, rest)
+    }
+
+    /// Whether the path filters keep the change `f`, in SQL.
+    fn kept_sql(&self) -> &str {
+        self.kept.as_deref().unwrap_or("TRUE")
+    }
+}
+
+/// `column` matches the regular expression bound as `$n`.
+fn matches(backend: Backend, column: &str, n: usize) -> String {
+    match backend {
+        // `X REGEXP Y` calls regexp(Y, X), which sqlx registers with Rust's regex crate.
+        Backend::Sqlite => format!("{column} REGEXP ${n}"),
+        Backend::Postgres => format!("{column} ~ ${n}"),
+    }
+}
+
+fn lines_sql(column: &str) -> String {
+    format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)")
 }
 
 pub(crate) fn author_days_sql(s: &ScopeSql) -> String {
     let local = local_time_sql();
-    s.sql(
+    s.commits_sql(
         &format!(
             "c.author_name AS name, c.author_email AS email, {local} / 86400 AS shifted_day, COUNT(*) AS commits, \
-             CAST(COALESCE(SUM(c.total_additions), 0) AS BIGINT) AS additions, \
-             CAST(COALESCE(SUM(c.total_deletions), 0) AS BIGINT) AS deletions, \
-             MIN(c.author_time) AS first_time, MAX(c.author_time) AS last_time"
+             {} AS additions, {} AS deletions, MIN(c.author_time) AS first_time, MAX(c.author_time) AS last_time",
+            lines_sql("c.total_additions"),
+            lines_sql("c.total_deletions")
         ),
-        "",
-        "",
         "GROUP BY 1, 2, 3",
     )
 }
 
 pub(crate) fn day_totals_sql(s: &ScopeSql) -> String {
     let local = local_time_sql();
-    s.sql(
+    s.commits_sql(
         &format!(
-            "{local} / 86400 AS shifted_day, COUNT(*) AS commits, \
-             CAST(COALESCE(SUM(c.total_additions), 0) AS BIGINT) AS additions, \
-             CAST(COALESCE(SUM(c.total_deletions), 0) AS BIGINT) AS deletions"
+            "{local} / 86400 AS shifted_day, COUNT(*) AS commits, {} AS additions, {} AS deletions",
+            lines_sql("c.total_additions"),
+            lines_sql("c.total_deletions")
         ),
-        "",
-        "",
         "GROUP BY 1 ORDER BY 1",
     )
 }
@@ -198,131 +321,142 @@ pub(crate) fn day_totals_sql(s: &ScopeSql) -> String {
 /// (3 days after a Monday).
 pub(crate) fn hour_counts_sql(s: &ScopeSql) -> String {
     let local = local_time_sql();
-    s.sql(&format!("(({local} + 259200) / 3600) % 168 AS hour_of_week, COUNT(*) AS commits"), "", "", "GROUP BY 1")
+    s.commits_sql(&format!("(({local} + 259200) / 3600) % 168 AS hour_of_week, COUNT(*) AS commits"), "GROUP BY 1")
 }
 
 pub(crate) fn path_totals_sql(s: &ScopeSql) -> String {
-    s.sql(
-        "f.path AS path, COUNT(DISTINCT f.commit_id) AS commits, \
-         CAST(COALESCE(SUM(f.additions), 0) AS BIGINT) AS additions, \
-         CAST(COALESCE(SUM(f.deletions), 0) AS BIGINT) AS deletions, MAX(c.author_time) AS last_changed",
-        "JOIN file_changes f ON f.commit_id = c.id",
+    s.changes_sql(
+        &format!(
+            "f.path AS path, COUNT(DISTINCT f.commit_id) AS commits, {} AS additions, {} AS deletions, \
+             MAX(c.author_time) AS last_changed, {} AS kept",
+            lines_sql("f.additions"),
+            lines_sql("f.deletions"),
+            s.kept_sql()
+        ),
         "",
         "GROUP BY f.path",
     )
 }
 
-pub(crate) fn commit_paths_sql(s: &mut ScopeSql, which: CommitPaths) -> String {
+pub(crate) fn commit_paths_sql(s: &ScopeSql, which: CommitPaths) -> String {
     let extra = match which {
-        CommitPaths::All => String::new(),
-        CommitPaths::NonMergeUpTo(max) => {
-            let n = s.bind(Bind::Int(i64::from(max)));
-            format!("c.parent_count <= 1 AND c.files_changed <= ${n}")
-        }
+        CommitPaths::All => "",
+        CommitPaths::NonMerge => "c.parent_count <= 1",
     };
-    s.sql("f.commit_id, f.path", "JOIN file_changes f ON f.commit_id = c.id", &extra, "ORDER BY f.commit_id")
-}
-
-pub(crate) fn count_wide_commits_sql(s: &mut ScopeSql, max_files: u32) -> String {
-    let n = s.bind(Bind::Int(i64::from(max_files)));
-    s.sql("COUNT(*)", "", &format!("c.parent_count <= 1 AND c.files_changed > ${n}"), "")
+    s.changes_sql(
+        &format!("f.commit_id AS commit_id, f.path AS path, {} AS kept", s.kept_sql()),
+        extra,
+        "ORDER BY f.commit_id",
+    )
 }
 
 pub(crate) fn author_path_lines_sql(s: &ScopeSql) -> String {
-    s.sql(
-        "c.author_name AS name, c.author_email AS email, f.path AS path, \
-         CAST(SUM(COALESCE(f.additions, 0) + COALESCE(f.deletions, 0)) AS BIGINT) AS lines",
-        "JOIN file_changes f ON f.commit_id = c.id",
+    s.changes_sql(
+        &format!(
+            "c.author_name AS name, c.author_email AS email, f.path AS path, \
+             CAST(SUM(COALESCE(f.additions, 0) + COALESCE(f.deletions, 0)) AS BIGINT) AS lines, {} AS kept",
+            s.kept_sql()
+        ),
         "c.parent_count <= 1",
         "GROUP BY 1, 2, 3",
     )
 }
 
-/// `HistoryStats` for a store type that implements `Dialect` (its pool).
+/// Over a scope compiled with `Authors::LeftOut`.
+pub(crate) fn left_out_authors_sql(s: &ScopeSql) -> String {
+    s.sql(
+        "c.author_name AS name, c.author_email AS email, COUNT(*) AS commits",
+        "",
+        "",
+        "GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2",
+    )
+}
+
+pub(crate) fn commits_in_scope_sql(s: &ScopeSql) -> String {
+    s.sql("COUNT(*)", "", "", "")
+}
+
+/// `HistoryStats` for a store type that implements `Dialect` (its pool and backend).
 macro_rules! impl_history_stats {
     ($store:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::history::HistoryStats for $store {
-            async fn author_days(
-                &self,
-                scope: &$crate::history::HistoryScope,
-            ) -> $crate::error::Result<Vec<$crate::history::AuthorDay>> {
-                let s = $crate::history::ScopeSql::new(scope);
-                let sql = $crate::history::author_days_sql(&s);
-                Ok($crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds)
-                    .fetch_all($crate::sql::Dialect::pool(self))
-                    .await?)
+        const _: () = {
+            use $crate::history::{self as h, ScopeSql};
+            use $crate::sql::Dialect;
+
+            impl $store {
+                fn scope_sql(&self, scope: &h::HistoryScope, authors: h::Authors) -> ScopeSql {
+                    ScopeSql::new(scope, self.store_info().backend, authors)
+                }
+
+                /// Every row of an aggregate over the scope (authors kept).
+                async fn history_rows<T>(
+                    &self,
+                    scope: &h::HistoryScope,
+                    sql: impl FnOnce(&ScopeSql) -> String,
+                ) -> $crate::error::Result<Vec<T>>
+                where
+                    T: for<'r> sqlx::FromRow<'r, <<Self as Dialect>::Db as sqlx::Database>::Row> + Send + Unpin,
+                {
+                    let s = self.scope_sql(scope, h::Authors::Kept);
+                    let sql = sql(&s);
+                    Ok($crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds).fetch_all(self.pool()).await?)
+                }
             }
 
-            async fn day_totals(
-                &self,
-                scope: &$crate::history::HistoryScope,
-            ) -> $crate::error::Result<Vec<$crate::history::DayTotals>> {
-                let s = $crate::history::ScopeSql::new(scope);
-                let sql = $crate::history::day_totals_sql(&s);
-                Ok($crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds)
-                    .fetch_all($crate::sql::Dialect::pool(self))
-                    .await?)
-            }
+            #[async_trait::async_trait]
+            impl h::HistoryStats for $store {
+                async fn author_days(&self, scope: &h::HistoryScope) -> $crate::error::Result<Vec<h::AuthorDay>> {
+                    self.history_rows(scope, h::author_days_sql).await
+                }
 
-            async fn hour_counts(
-                &self,
-                scope: &$crate::history::HistoryScope,
-            ) -> $crate::error::Result<Vec<$crate::history::HourCount>> {
-                let s = $crate::history::ScopeSql::new(scope);
-                let sql = $crate::history::hour_counts_sql(&s);
-                Ok($crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds)
-                    .fetch_all($crate::sql::Dialect::pool(self))
-                    .await?)
-            }
+                async fn day_totals(&self, scope: &h::HistoryScope) -> $crate::error::Result<Vec<h::DayTotals>> {
+                    self.history_rows(scope, h::day_totals_sql).await
+                }
 
-            async fn path_totals(
-                &self,
-                scope: &$crate::history::HistoryScope,
-            ) -> $crate::error::Result<Vec<$crate::history::PathTotals>> {
-                let s = $crate::history::ScopeSql::new(scope);
-                let sql = $crate::history::path_totals_sql(&s);
-                Ok($crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds)
-                    .fetch_all($crate::sql::Dialect::pool(self))
-                    .await?)
-            }
+                async fn hour_counts(&self, scope: &h::HistoryScope) -> $crate::error::Result<Vec<h::HourCount>> {
+                    self.history_rows(scope, h::hour_counts_sql).await
+                }
 
-            async fn commit_paths(
-                &self,
-                scope: &$crate::history::HistoryScope,
-                which: $crate::history::CommitPaths,
-            ) -> $crate::error::Result<Vec<(i64, String)>> {
-                let mut s = $crate::history::ScopeSql::new(scope);
-                let sql = $crate::history::commit_paths_sql(&mut s, which);
-                Ok($crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds)
-                    .fetch_all($crate::sql::Dialect::pool(self))
-                    .await?)
-            }
+                async fn path_totals(&self, scope: &h::HistoryScope) -> $crate::error::Result<Vec<h::PathTotals>> {
+                    self.history_rows(scope, h::path_totals_sql).await
+                }
 
-            async fn count_wide_commits(
-                &self,
-                scope: &$crate::history::HistoryScope,
-                max_files: u32,
-            ) -> $crate::error::Result<i64> {
-                let mut s = $crate::history::ScopeSql::new(scope);
-                let sql = $crate::history::count_wide_commits_sql(&mut s, max_files);
-                let (count,): (i64,) = $crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds)
-                    .fetch_one($crate::sql::Dialect::pool(self))
-                    .await?;
-                Ok(count)
-            }
+                async fn commit_paths(
+                    &self,
+                    scope: &h::HistoryScope,
+                    which: h::CommitPaths,
+                ) -> $crate::error::Result<Vec<h::CommitPath>> {
+                    self.history_rows(scope, |s| h::commit_paths_sql(s, which)).await
+                }
 
-            async fn author_path_lines(
-                &self,
-                scope: &$crate::history::HistoryScope,
-            ) -> $crate::error::Result<Vec<$crate::history::AuthorPathLines>> {
-                let s = $crate::history::ScopeSql::new(scope);
-                let sql = $crate::history::author_path_lines_sql(&s);
-                Ok($crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds)
-                    .fetch_all($crate::sql::Dialect::pool(self))
-                    .await?)
+                async fn author_path_lines(
+                    &self,
+                    scope: &h::HistoryScope,
+                ) -> $crate::error::Result<Vec<h::AuthorPathLines>> {
+                    self.history_rows(scope, h::author_path_lines_sql).await
+                }
+
+                async fn left_out_authors(
+                    &self,
+                    scope: &h::HistoryScope,
+                ) -> $crate::error::Result<Vec<h::IdentityCommits>> {
+                    if scope.filter.exclude_authors.is_none() {
+                        return Ok(Vec::new());
+                    }
+                    let s = self.scope_sql(&scope.without_path_filters(), h::Authors::LeftOut);
+                    let sql = h::left_out_authors_sql(&s);
+                    Ok($crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds).fetch_all(self.pool()).await?)
+                }
+
+                async fn commits_in_scope(&self, scope: &h::HistoryScope) -> $crate::error::Result<i64> {
+                    let s = self.scope_sql(&scope.without_path_filters(), h::Authors::Kept);
+                    let sql = h::commits_in_scope_sql(&s);
+                    let (count,): (i64,) =
+                        $crate::sql::bind_all!(sqlx::query_as(&sql), &s.binds).fetch_one(self.pool()).await?;
+                    Ok(count)
+                }
             }
-        }
+        };
     };
 }
 

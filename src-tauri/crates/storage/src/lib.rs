@@ -28,7 +28,7 @@ pub use analysis_runs::{AnalysisRunRow, AnalysisRunStore, FinishedAnalysisRun, N
 pub use blob::{BlobConfig, BlobStore, INLINE_DIFF_LIMIT};
 pub use cancel::{CancelToken, Cancelled};
 pub use error::{ErrorCode, ErrorPayload, Result, StoreError};
-pub use history::{HistoryScope, HistoryStats};
+pub use history::{HistoryFilter, HistoryScope, HistoryStats};
 pub use model::*;
 pub use progress::Progress;
 pub use schedules::{ScheduleRow, ScheduleRunRecord, ScheduleStore};
