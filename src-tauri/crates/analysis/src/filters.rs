@@ -359,6 +359,29 @@ mod tests {
         assert_eq!(authors_regex(&[], std::iter::empty()).unwrap(), None);
     }
 
+    /// Writes `analysisDefaults.ts` beside the ts-rs bindings (`TS_RS_EXPORT_DIR`): the app shows
+    /// each kind's defaults beside its filter fields; the test script fails when it is out of date.
+    #[test]
+    fn writes_the_defaults_for_the_ui() {
+        let defaults: serde_json::Map<String, serde_json::Value> = AnalysisKind::ALL
+            .iter()
+            .map(|k| {
+                let value = serde_json::json!({"exclude": k.default_excludes(), "exclude_authors": k.default_author_excludes()});
+                (k.as_str().to_string(), value)
+            })
+            .collect();
+        let Ok(dir) = std::env::var("TS_RS_EXPORT_DIR") else { return };
+        let json = serde_json::to_string_pretty(&defaults).unwrap();
+        let text = format!(
+            "// Generated from the default exclusions in src-tauri/crates/analysis/src/filters.rs; do not\n\
+             // edit (`cargo test` rewrites it).\n\
+             import type {{ AnalysisKind }} from \"./AnalysisKind\";\n\n\
+             /** What each kind leaves out unless `default_excludes` is off. */\n\
+             export const DEFAULT_EXCLUDES: Record<AnalysisKind, {{ exclude: readonly string[]; exclude_authors: readonly string[] }}> = {json};\n"
+        );
+        std::fs::write(std::path::Path::new(&dir).join("analysisDefaults.ts"), text).unwrap();
+    }
+
     #[test]
     fn defaults_come_after_the_given_patterns_once() {
         let given = vec![" go.sum ".to_string(), "docs/**".to_string(), String::new(), "docs/**".to_string()];
