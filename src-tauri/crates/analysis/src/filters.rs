@@ -144,12 +144,12 @@ pub(crate) fn validate(params: &AnalysisParams) -> Result<()> {
     Ok(())
 }
 
-/// The storage filter for (resolved) parameters.
+/// The storage filter for (resolved) parameters: one regular expression per pattern.
 pub(crate) fn history_filter(params: &AnalysisParams) -> Result<HistoryFilter> {
     Ok(HistoryFilter {
-        include_paths: paths_regex("include", &params.include)?,
-        exclude_paths: paths_regex("exclude", &params.exclude)?,
-        exclude_authors: authors_regex(&params.exclude_authors, params.aliases.iter())?,
+        include_paths: paths_regexes("include", &params.include)?,
+        exclude_paths: paths_regexes("exclude", &params.exclude)?,
+        exclude_authors: authors_regexes(&params.exclude_authors, params.aliases.iter())?,
     })
 }
 
@@ -189,41 +189,36 @@ pub(crate) fn count_left_out_path<'a>(
     out.lines += lines;
 }
 
-/// Any of the path globs, as one regular expression (None for none).
-fn paths_regex(field: &str, globs: &[String]) -> Result<Option<String>> {
-    let parts = globs
-        .iter()
-        .map(|g| glob_regex(g.trim()).map_err(|reason| AnalysisError::validation(field, reason)))
-        .collect::<Result<Vec<_>>>()?;
-    Ok((!parts.is_empty()).then(|| format!("^(?:{})", parts.join("|"))))
+/// The path globs as regular expressions.
+fn paths_regexes(field: &str, globs: &[String]) -> Result<Vec<String>> {
+    globs.iter().map(|g| glob_regex(g.trim()).map_err(|reason| AnalysisError::validation(field, reason))).collect()
 }
 
-/// Any of the author patterns, as one case-insensitive regular expression over a whole name or
-/// e-mail; an e-mail the user aliased to a matching identity is matched too. None for no patterns.
-fn authors_regex<'a>(
+/// The author patterns as case-insensitive regular expressions over a whole name or e-mail, and
+/// the e-mails the user aliased to an identity they match (so an alias goes with its person).
+fn authors_regexes<'a>(
     patterns: &[String],
     aliases: impl Iterator<Item = (&'a String, &'a Identity)>,
-) -> Result<Option<String>> {
-    if patterns.is_empty() {
-        return Ok(None);
-    }
-    let mut parts: Vec<String> =
-        patterns.iter().map(|p| p.trim().split('*').map(escaped).collect::<Vec<_>>().join(".*")).collect();
-    let whole = format!("(?i)^(?:{})$", parts.join("|"));
-    let matcher = regex::Regex::new(&whole).map_err(|e| AnalysisError::validation("exclude_authors", e.to_string()))?;
-    let mut aliased: Vec<String> = aliases
-        .filter(|(_, who)| matcher.is_match(&who.name) || matcher.is_match(&who.email))
-        .map(|(email, _)| escaped(email.trim()))
+) -> Result<Vec<String>> {
+    let mut regexes: Vec<String> = patterns
+        .iter()
+        .map(|p| format!("(?i)^{}$", p.trim().split('*').map(escaped).collect::<Vec<_>>().join(".*")))
         .collect();
-    if aliased.is_empty() {
-        return Ok(Some(whole));
+    if regexes.is_empty() {
+        return Ok(regexes);
     }
-    parts.append(&mut aliased);
-    Ok(Some(format!("(?i)^(?:{})$", parts.join("|"))))
+    let matcher =
+        regex::RegexSet::new(&regexes).map_err(|e| AnalysisError::validation("exclude_authors", e.to_string()))?;
+    let aliased: Vec<String> = aliases
+        .filter(|(_, who)| matcher.is_match(&who.name) || matcher.is_match(&who.email))
+        .map(|(email, _)| format!("(?i)^{}$", escaped(email.trim())))
+        .collect();
+    regexes.extend(aliased);
+    Ok(regexes)
 }
 
 /// One path glob as a regular expression matching the whole path (see the module's rules).
-pub(crate) fn glob_regex(glob: &str) -> std::result::Result<String, String> {
+fn glob_regex(glob: &str) -> std::result::Result<String, String> {
     let folders_only = glob.ends_with('/');
     let body = glob.trim_end_matches('/');
     let rooted = body.starts_with('/');
@@ -235,7 +230,7 @@ pub(crate) fn glob_regex(glob: &str) -> std::result::Result<String, String> {
     if let Some(bad) = segments.iter().find(|s| s.is_empty() || **s == "." || **s == "..") {
         return Err(format!("{glob:?} has an empty, `.` or `..` part ({bad:?}); write paths from the repository root"));
     }
-    let mut regex = String::new();
+    let mut regex = String::from("^");
     if !rooted && segments.len() == 1 {
         regex.push_str("(?:.*/)?");
     }
@@ -281,8 +276,7 @@ mod tests {
     use super::*;
 
     fn matches(glob: &str, path: &str) -> bool {
-        let regex = regex::Regex::new(&format!("^(?:{})", glob_regex(glob).unwrap())).unwrap();
-        regex.is_match(path)
+        regex::Regex::new(&glob_regex(glob).unwrap()).unwrap().is_match(path)
     }
 
     #[test]
@@ -338,11 +332,12 @@ mod tests {
     #[test]
     fn author_patterns_match_whole_names_or_emails_in_any_case() {
         let alias = ("old@home.example".to_string(), Identity { name: "Ann".into(), email: "ann@example.com".into() });
-        let regex =
-            authors_regex(&["*[BOT]*".into(), "dependabot*".into(), "ann".into()], [(&alias.0, &alias.1)].into_iter())
-                .unwrap()
-                .unwrap();
-        let regex = regex::Regex::new(&regex).unwrap();
+        let patterns = ["*[BOT]*".into(), "dependabot*".into(), "ann".into()];
+        let regexes = authors_regexes(&patterns, [(&alias.0, &alias.1)].into_iter()).unwrap();
+        assert_eq!(regexes.len(), 4, "Ann's alias is a fourth");
+        // As SQLite gets them: joined into one.
+        let joined: Vec<String> = regexes.iter().map(|r| format!("(?:{r})")).collect();
+        let regex = regex::Regex::new(&joined.join("|")).unwrap();
         for yes in [
             "dependabot[bot]",
             "renovate[bot]",
@@ -356,7 +351,7 @@ mod tests {
         for no in ["Anna", "robot", "bot", "ann@example.com.au"] {
             assert!(!regex.is_match(no), "{no}");
         }
-        assert_eq!(authors_regex(&[], std::iter::empty()).unwrap(), None);
+        assert!(authors_regexes(&[], std::iter::empty()).unwrap().is_empty());
     }
 
     /// Writes `analysisDefaults.ts` beside the ts-rs bindings (`TS_RS_EXPORT_DIR`): the app shows
