@@ -31,8 +31,7 @@ pub struct HistoryScope {
 }
 
 impl HistoryScope {
-    /// The same commits with every change kept (a statement binds only the values it uses, as
-    /// PostgreSQL requires).
+    /// The same commits with every change kept: what counts commits or identities needs no paths.
     fn without_path_filters(&self) -> HistoryScope {
         let filter = HistoryFilter { include_paths: Vec::new(), exclude_paths: Vec::new(), ..self.filter.clone() };
         HistoryScope { filter, ..self.clone() }
