@@ -1,7 +1,8 @@
 // End-to-end test of the Analyses page in the REAL RepoVault window: a generated repository
 // (tests/fixtures/make-repo.py) is added through the path field and imported, then an authors
-// analysis and a tech-spec analysis run in the app, and the numbers on screen are compared with
-// what git itself says about the same repository. Helpers in app.mjs; run through ./run.sh.
+// analysis (also with its top author left out) and a tech-spec analysis run in the app, and the
+// numbers on screen are compared with what git itself says about the same repository. Helpers in
+// app.mjs; run through ./run.sh.
 
 import { execFileSync } from "node:child_process";
 import { basename, join } from "node:path";
@@ -108,6 +109,23 @@ test("run an authors and a tech-spec analysis and check their numbers against gi
     // Running it again reuses the stored result (nothing changed).
     await browser.$(byTestId("analysis-run-button")).click();
     await browser.$(byTestId("analysis-reused")).waitForExist({ timeout: ANALYSIS_TIMEOUT_MS, timeoutMsg: "the second run was not reused" });
+
+    // --- Leaving the top author out: git's next author is on top, and the app says who went ---
+    await browser.$(byTestId("param-excludeAuthors")).setValue(top.email.toUpperCase());
+    await browser.$(byTestId("analysis-run-button")).click();
+    const notice = await browser.$(byTestId("analysis-left-out"));
+    await notice.waitForExist({ timeout: ANALYSIS_TIMEOUT_MS, timeoutMsg: "no left-out notice after leaving an author out" });
+    const leftOut = await notice.getText();
+    t.diagnostic(`screen: ${leftOut}`);
+    assert.ok(leftOut.includes(top.name) && leftOut.includes(`${top.commits.toLocaleString("en-US")} commits`), leftOut);
+    const rest = expectedAuthors.filter((a) => a.email !== top.email);
+    const next = await browser.$(`${byTestId("authors-table")} ${byTestId("authors-table-row")}`);
+    assert.equal(number(await next.$(byTestId("author-commits")).getText()), rest[0].commits, "the next author's commits equal git's");
+    const names = await browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="author-name"]')].map((cell) => cell.textContent ?? ""),
+    );
+    assert.equal(names.length, rest.length, "every other author is listed");
+    await screenshot(t, browser, "analysis-authors-filtered");
 
     // --- Tech spec: Rust's file count equals the *.rs files at HEAD ---
     await runKind(browser, "techspec");

@@ -38,4 +38,23 @@ min_shared: number | null,
 /**
  * Tech spec, structure and hotspot sizes: the revision to read (default `HEAD`).
  */
-rev: string | null, };
+rev: string | null, 
+/**
+ * History kinds: path globs (see `filters`); when any is given, only changes to matching paths
+ * count, and commits without one are left out (as `git log -- PATHSPEC`).
+ */
+include: Array<string>, 
+/**
+ * History kinds: path globs whose changes are left out (`vendor/**`, `*.lock`, `CHANGELOG.md`).
+ */
+exclude: Array<string>, 
+/**
+ * History kinds: authors whose commits are left out, by name or e-mail in any case, `*` for
+ * any text (`*[bot]*`, `ann@example.com`).
+ */
+exclude_authors: Array<string>, 
+/**
+ * Add the kind's default exclusions to `exclude` and `exclude_authors` (default true): lock
+ * files and generated folders for churn, hotspots and coupling; bots for authors and ownership.
+ */
+default_excludes: boolean, };

@@ -2,8 +2,10 @@
 //!
 //!     analysis_bench --data-dir DIR [--database-url URL] --repo NAME [--tree PATH] [--runs N]
 //!
-//! History analyses run against the store (median of N runs, the first run warms the caches); the
-//! tech spec and code structure read HEAD of the tree folder with gix.
+//! History analyses run against the store (median of N runs, the first run warms the caches) three
+//! times: without filters, with the kind's default exclusions, and narrowed to a folder with an
+//! author left out (`--include src/** --exclude-author 'bob*'`, the defaults on). The tech spec
+//! and code structure read HEAD of the tree folder with gix.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -34,17 +36,35 @@ async fn main() {
     let analyzer = Analyzer::new(store.clone());
     let count = store.repository_by_name(&repo).await.expect("repository").commit_count;
     println!("{:?} store, repository {repo}: {count} commits", store.info().backend);
-    println!("{:<10} {:>9} {:>9}  (seconds, first run / median of {runs})", "analysis", "first", "median");
-    let params = AnalysisParams::default();
-    for kind in AnalysisKind::ALL.into_iter().filter(|k| !matches!(k, AnalysisKind::Techspec | AnalysisKind::Structure))
-    {
-        let mut times = Vec::new();
-        for _ in 0..runs.max(1) {
-            let start = Instant::now();
-            analyzer.compute(&repo, kind, &params, &Progress::none(), &CancelToken::default()).await.expect("analysis");
-            times.push(start.elapsed().as_secs_f64());
+    println!(
+        "{:<10} {:>9} {:>9} {:>9} {:>9}  (seconds, median of {runs}; first run without filters)",
+        "analysis", "first", "none", "defaults", "folder"
+    );
+    let none = AnalysisParams { default_excludes: false, ..AnalysisParams::default() };
+    let folder = AnalysisParams {
+        include: vec!["src/**".into()],
+        exclude_authors: vec!["bob*".into()],
+        ..AnalysisParams::default()
+    };
+    for kind in AnalysisKind::ALL.into_iter().filter(|k| k.reads_history()) {
+        let mut row = Vec::new();
+        let mut first = 0.0;
+        for params in [&none, &AnalysisParams::default(), &folder] {
+            let mut times = Vec::new();
+            for _ in 0..runs.max(1) {
+                let start = Instant::now();
+                analyzer
+                    .compute(&repo, kind, params, &Progress::none(), &CancelToken::default())
+                    .await
+                    .expect("analysis");
+                times.push(start.elapsed().as_secs_f64());
+            }
+            if row.is_empty() {
+                first = times[0];
+            }
+            row.push(median(times));
         }
-        println!("{:<10} {:>9.3} {:>9.3}", kind.as_str(), times[0], median(times.clone()));
+        println!("{:<10} {:>9.3} {:>9.3} {:>9.3} {:>9.3}", kind.as_str(), first, row[0], row[1], row[2]);
     }
     if let Some(tree) = arg(&args, "--tree") {
         let tree = PathBuf::from(tree);

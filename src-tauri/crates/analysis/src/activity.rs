@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::Result;
+use crate::filters::{self, LeftOut};
 use crate::params::{Scope, SHIFT_DAYS};
 
 /// Commits and lines in one period.
@@ -37,13 +38,15 @@ pub struct ActivityReport {
     pub heatmap: Vec<Vec<i64>>,
     #[ts(type = "number")]
     pub total_commits: i64,
+    /// Authors the filters left out, and commits without a kept change.
+    pub left_out: LeftOut,
 }
 
 pub(crate) async fn activity(store: &dyn Store, scope: &Scope) -> Result<ActivityReport> {
-    let days = store.day_totals(&scope.history).await?;
-    let days = days.into_iter().map(|d| (d.shifted_day, d.commits, d.additions, d.deletions)).collect();
-    let hours = store.hour_counts(&scope.history).await?;
-    Ok(summarise(days, hours.into_iter().map(|h| (h.hour_of_week, h.commits)).collect()))
+    let hours = store.hour_totals(&scope.history).await?;
+    let report = summarise(hours.into_iter().map(|h| (h.shifted_hour, h.commits, h.additions, h.deletions)));
+    let left_out = filters::left_out_commits(store, &scope.history, report.total_commits).await?;
+    Ok(ActivityReport { left_out, ..report })
 }
 
 fn date_of(shifted_day: i64) -> NaiveDate {
@@ -51,7 +54,21 @@ fn date_of(shifted_day: i64) -> NaiveDate {
     NaiveDate::from_num_days_from_ce_opt(719_163 + days_since_epoch as i32).unwrap_or_default()
 }
 
-fn summarise(days: Vec<(i64, i64, i64, i64)>, hours: Vec<(i64, i64)>) -> ActivityReport {
+/// From (shifted local hour, commits, additions, deletions) rows, oldest first.
+fn summarise(hours: impl Iterator<Item = (i64, i64, i64, i64)>) -> ActivityReport {
+    let mut heatmap = vec![vec![0i64; 24]; 7];
+    let mut days: Vec<(i64, i64, i64, i64)> = Vec::new();
+    for (hour, commits, additions, deletions) in hours {
+        // The shift is whole weeks and 1970-01-01 was a Thursday: +72 hours counts from a Monday.
+        let h = (hour + 72).rem_euclid(168) as usize;
+        heatmap[h / 24][h % 24] += commits;
+        match days.last_mut() {
+            Some(last) if last.0 == hour.div_euclid(24) => {
+                (last.1, last.2, last.3) = (last.1 + commits, last.2 + additions, last.3 + deletions);
+            }
+            _ => days.push((hour.div_euclid(24), commits, additions, deletions)),
+        }
+    }
     let mut weeks: BTreeMap<(i32, u32), ActivityBucket> = BTreeMap::new();
     let mut months: BTreeMap<(i32, u32), ActivityBucket> = BTreeMap::new();
     let mut out_days = Vec::with_capacity(days.len());
@@ -77,17 +94,13 @@ fn summarise(days: Vec<(i64, i64, i64, i64)>, hours: Vec<(i64, i64)>) -> Activit
             ..Default::default()
         }));
     }
-    let mut heatmap = vec![vec![0i64; 24]; 7];
-    for (hour_of_week, commits) in hours {
-        let h = hour_of_week.rem_euclid(168) as usize;
-        heatmap[h / 24][h % 24] += commits;
-    }
     ActivityReport {
         days: out_days,
         weeks: weeks.into_values().collect(),
         months: months.into_values().collect(),
         heatmap,
         total_commits,
+        left_out: LeftOut::default(),
     }
 }
 
@@ -100,6 +113,10 @@ mod tests {
         (unix + TIME_SHIFT) / 86_400
     }
 
+    fn shifted_hour(unix: i64) -> i64 {
+        (unix + TIME_SHIFT) / 3600
+    }
+
     #[test]
     fn days_map_back_to_dates_before_and_after_1970() {
         // 2024-03-01T12:00:00Z and 1969-12-31T23:00:00Z.
@@ -110,9 +127,11 @@ mod tests {
 
     #[test]
     fn weeks_months_and_heatmap() {
-        // 2024-01-01 was a Monday (ISO week 1), 2023-12-31 a Sunday (ISO week 52 of 2023).
-        let monday = shifted_day(1_704_067_200);
-        let report = summarise(vec![(monday - 1, 1, 5, 0), (monday, 2, 1, 1)], vec![(9, 2), (6 * 24 + 23, 1)]);
+        // 2024-01-01 was a Monday (ISO week 1), 2023-12-31 a Sunday (ISO week 52 of 2023): Sunday
+        // 23:00, and Monday 09:00 twice (one hour, then another commit in the same hour).
+        let monday = shifted_hour(1_704_067_200);
+        let rows = [(monday - 1, 1, 5, 0), (monday + 9, 1, 1, 0), (monday + 9, 1, 0, 1)];
+        let report = summarise(rows.into_iter());
         let weeks: Vec<_> = report.weeks.iter().map(|w| (w.period.as_str(), w.commits)).collect();
         assert_eq!(weeks, vec![("2023-W52", 1), ("2024-W01", 2)]);
         let months: Vec<_> = report.months.iter().map(|w| (w.period.as_str(), w.additions)).collect();

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::Result;
+use crate::filters::{self, LeftOut};
 use crate::params::{AnalysisParams, Identities, Scope};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -52,6 +53,8 @@ pub struct AuthorsReport {
     pub likely_aliases: Vec<AliasSuggestion>,
     #[ts(type = "number")]
     pub total_commits: i64,
+    /// Bots and other authors the filters left out, and commits without a kept change.
+    pub left_out: LeftOut,
 }
 
 type Row = (String, String, i64, i64, i64, i64, i64, i64);
@@ -75,7 +78,9 @@ pub(crate) async fn authors(store: &dyn Store, scope: &Scope, params: &AnalysisP
         .into_iter()
         .map(|d| (d.name, d.email, d.shifted_day, d.commits, d.additions, d.deletions, d.first_time, d.last_time))
         .collect();
-    Ok(summarise(rows, &Identities::new(&params.aliases)))
+    let report = summarise(rows, &Identities::new(&params.aliases));
+    let left_out = filters::left_out_commits(store, &scope.history, report.total_commits).await?;
+    Ok(AuthorsReport { left_out, ..report })
 }
 
 fn summarise(rows: Vec<Row>, identities: &Identities) -> AuthorsReport {
@@ -115,7 +120,7 @@ fn summarise(rows: Vec<Row>, identities: &Identities) -> AuthorsReport {
         b.commits.cmp(&a.commits).then_with(|| a.name.cmp(&b.name)).then_with(|| a.email.cmp(&b.email))
     });
     let likely_aliases = likely_aliases(&authors);
-    AuthorsReport { authors, likely_aliases, total_commits }
+    AuthorsReport { authors, likely_aliases, total_commits, left_out: LeftOut::default() }
 }
 
 /// Local parts too generic to say two addresses belong to one person.

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::Result;
+use crate::filters::{self, LeftOut};
 use crate::params::{folders_of, AnalysisParams, Scope};
 use crate::progress::{CancelToken, Progress};
 use crate::tree::{is_binary, line_count, RevisionTree};
@@ -63,6 +64,8 @@ pub struct ChurnReport {
     pub total_files: i64,
     #[ts(type = "number")]
     pub total_folders: i64,
+    /// Paths and authors the filters left out.
+    pub left_out: LeftOut,
 }
 
 /// Where a hotspot's size comes from.
@@ -103,26 +106,35 @@ pub struct HotspotsReport {
     pub revision: Option<String>,
     /// Why the folder could not be read (with `SizeSource::History`).
     pub size_note: Option<String>,
+    /// Paths and authors the filters left out.
+    pub left_out: LeftOut,
 }
 
-/// Per-file sums, straight from a GROUP BY.
-pub(crate) async fn file_churn(store: &dyn Store, scope: &Scope) -> Result<Vec<FileChurn>> {
+/// Per-file sums of the paths kept, straight from a GROUP BY, and what the filters left out.
+async fn file_churn(store: &dyn Store, scope: &Scope) -> Result<(Vec<FileChurn>, LeftOut)> {
     let rows = store.path_totals(&scope.history).await?;
-    Ok(rows
-        .into_iter()
-        .map(|t| FileChurn {
+    let mut left_out = filters::left_out_authors(store, &scope.history).await?;
+    let mut files = Vec::with_capacity(rows.len());
+    for t in rows {
+        if !t.kept {
+            left_out.files += 1;
+            left_out.lines += t.additions + t.deletions;
+            continue;
+        }
+        files.push(FileChurn {
             path: t.path,
             commits: t.commits,
             additions: t.additions,
             deletions: t.deletions,
             churn: t.additions + t.deletions,
             last_changed: t.last_changed,
-        })
-        .collect())
+        });
+    }
+    Ok((files, left_out))
 }
 
 pub(crate) async fn churn(store: &dyn Store, scope: &Scope, params: &AnalysisParams) -> Result<ChurnReport> {
-    let mut files = file_churn(store, scope).await?;
+    let (mut files, left_out) = file_churn(store, scope).await?;
     // Distinct commits per folder cannot be summed from per-file counts (one commit touches many
     // files): walk (commit, path) rows in commit order and count each folder once per commit.
     let rows = store.commit_paths(&scope.history, CommitPaths::All).await?;
@@ -131,11 +143,11 @@ pub(crate) async fn churn(store: &dyn Store, scope: &Scope, params: &AnalysisPar
         let churn = FolderChurn { path: path.to_string(), commits: 0, files: 0, additions: 0, deletions: 0, churn: 0 };
         (churn, i64::MIN)
     };
-    for (commit_id, path) in &rows {
-        for folder in folders_of(path) {
+    for row in rows.iter().filter(|r| r.kept) {
+        for folder in folders_of(&row.path) {
             let entry = folders.entry(folder.to_string()).or_insert_with(|| new_folder(folder));
-            if entry.1 != *commit_id {
-                entry.1 = *commit_id;
+            if entry.1 != row.commit_id {
+                entry.1 = row.commit_id;
                 entry.0.commits += 1;
             }
         }
@@ -157,7 +169,7 @@ pub(crate) async fn churn(store: &dyn Store, scope: &Scope, params: &AnalysisPar
     files.truncate(params.row_limit());
     folders.sort_by(|a, b| b.churn.cmp(&a.churn).then_with(|| a.path.cmp(&b.path)));
     folders.truncate(params.row_limit());
-    Ok(ChurnReport { files, folders, total_files, total_folders })
+    Ok(ChurnReport { files, folders, total_files, total_folders, left_out })
 }
 
 pub(crate) async fn hotspots(
@@ -167,7 +179,7 @@ pub(crate) async fn hotspots(
     progress: &Progress,
     cancel: &CancelToken,
 ) -> Result<HotspotsReport> {
-    let files = file_churn(store, scope).await?;
+    let (files, left_out) = file_churn(store, scope).await?;
     let rev = params.rev.clone().unwrap_or_else(|| "HEAD".to_string());
     let sizes = match scope.repository.path.clone() {
         Some(path) => {
@@ -194,7 +206,7 @@ pub(crate) async fn hotspots(
     hotspots.retain(|h| h.lines > 0);
     hotspots.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.path.cmp(&b.path)));
     hotspots.truncate(params.row_limit());
-    Ok(HotspotsReport { hotspots, size_source, revision, size_note })
+    Ok(HotspotsReport { hotspots, size_source, revision, size_note, left_out })
 }
 
 fn hotspot(file: &FileChurn, lines: i64) -> Hotspot {

@@ -1,9 +1,10 @@
 //! Temporal coupling: pairs of files changed in the same commits. Degree = shared commits /
 //! min(commits of a, commits of b), so 1.0 means the rarer file never changed without the other.
 //! Large commits (mass renames, formatting) say nothing about coupling and are skipped, as are
-//! merges, whose first-parent diff repeats their branch's commits.
+//! merges, whose first-parent diff repeats their branch's commits. Files are counted after the path
+//! filters: a commit of 40 source files and 300 vendored ones is a commit of 40 files.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use repovault_storage::history::CommitPaths;
 use repovault_storage::Store;
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::Result;
+use crate::filters::{self, LeftOut};
 use crate::params::{AnalysisParams, Scope};
 
 pub const DEFAULT_MAX_FILES_PER_COMMIT: u32 = 50;
@@ -37,40 +39,45 @@ pub struct CoupledPair {
 pub struct CouplingReport {
     /// Highest degree first (then most shared), at most `limit`.
     pub pairs: Vec<CoupledPair>,
-    /// Commits considered and skipped for touching more than `max_files_per_commit` files.
+    /// Commits considered and skipped for touching more than `max_files_per_commit` kept files.
     #[ts(type = "number")]
     pub commits_considered: i64,
     #[ts(type = "number")]
     pub commits_skipped: i64,
     pub max_files_per_commit: u32,
     pub min_shared: u32,
+    /// Paths and authors the filters left out.
+    pub left_out: LeftOut,
 }
 
 pub(crate) async fn coupling(store: &dyn Store, scope: &Scope, params: &AnalysisParams) -> Result<CouplingReport> {
     let max_files = params.max_files_per_commit.unwrap_or(DEFAULT_MAX_FILES_PER_COMMIT);
     let min_shared = params.min_shared.unwrap_or(DEFAULT_MIN_SHARED).max(1);
-    let rows = store.commit_paths(&scope.history, CommitPaths::NonMergeUpTo(max_files)).await?;
-    let skipped = store.count_wide_commits(&scope.history, max_files).await?;
-    let mut report = pairs_of(&rows, min_shared, params.row_limit());
-    report.commits_skipped = skipped;
-    report.max_files_per_commit = max_files;
-    Ok(report)
+    let rows = store.commit_paths(&scope.history, CommitPaths::NonMerge).await?;
+    let mut left_out = filters::left_out_authors(store, &scope.history).await?;
+    let mut seen = HashSet::new();
+    for row in rows.iter().filter(|r| !r.kept) {
+        filters::count_left_out_path(&mut seen, &mut left_out, &row.path, 0);
+    }
+    let rows: Vec<(i64, &str)> = rows.iter().filter(|r| r.kept).map(|r| (r.commit_id, r.path.as_str())).collect();
+    Ok(CouplingReport { left_out, ..pairs_of(&rows, max_files, min_shared, params.row_limit()) })
 }
 
-/// Counts pairs from (commit, path) rows sorted by commit.
-fn pairs_of(rows: &[(i64, String)], min_shared: u32, limit: usize) -> CouplingReport {
+/// Counts pairs from (commit, path) rows sorted by commit; commits of more than `max_files` files
+/// are skipped.
+fn pairs_of(rows: &[(i64, &str)], max_files: u32, min_shared: u32, limit: usize) -> CouplingReport {
     let mut ids: HashMap<&str, u32> = HashMap::new();
     let mut names: Vec<&str> = Vec::new();
     let mut revisions: Vec<i64> = Vec::new();
     let mut shared: HashMap<(u32, u32), u32> = HashMap::new();
-    let mut commits = 0i64;
+    let (mut commits, mut skipped) = (0i64, 0i64);
     let mut i = 0;
     let mut in_commit: Vec<u32> = Vec::new();
     while i < rows.len() {
         let commit = rows[i].0;
         in_commit.clear();
         while i < rows.len() && rows[i].0 == commit {
-            let path = rows[i].1.as_str();
+            let path = rows[i].1;
             let id = *ids.entry(path).or_insert_with(|| {
                 names.push(path);
                 revisions.push(0);
@@ -81,6 +88,10 @@ fn pairs_of(rows: &[(i64, String)], min_shared: u32, limit: usize) -> CouplingRe
         }
         in_commit.sort_unstable();
         in_commit.dedup();
+        if in_commit.len() > max_files as usize {
+            skipped += 1;
+            continue;
+        }
         commits += 1;
         for (k, &a) in in_commit.iter().enumerate() {
             revisions[a as usize] += 1;
@@ -120,9 +131,10 @@ fn pairs_of(rows: &[(i64, String)], min_shared: u32, limit: usize) -> CouplingRe
     CouplingReport {
         pairs,
         commits_considered: commits,
-        commits_skipped: 0,
-        max_files_per_commit: DEFAULT_MAX_FILES_PER_COMMIT,
+        commits_skipped: skipped,
+        max_files_per_commit: max_files,
         min_shared,
+        left_out: LeftOut::default(),
     }
 }
 
@@ -132,15 +144,16 @@ mod tests {
 
     #[test]
     fn degree_is_shared_over_the_rarer_file() {
-        let rows: Vec<(i64, String)> = [(1, "a"), (1, "b"), (2, "a"), (2, "b"), (2, "c"), (3, "a"), (4, "c")]
-            .into_iter()
-            .map(|(c, p)| (c, p.to_string()))
-            .collect();
-        let report = pairs_of(&rows, 1, 10);
+        let rows = [(1, "a"), (1, "b"), (2, "a"), (2, "b"), (2, "c"), (3, "a"), (4, "c")];
+        let report = pairs_of(&rows, 50, 1, 10);
         assert_eq!(report.commits_considered, 4);
         let got: Vec<_> = report.pairs.iter().map(|p| (p.a.as_str(), p.b.as_str(), p.shared, p.degree)).collect();
         // a: 3 commits, b: 2, c: 2. (a,b) shared 2 → 2/2; (a,c), (b,c) shared 1 → 1/2.
         assert_eq!(got, vec![("a", "b", 2, 1.0), ("a", "c", 1, 0.5), ("b", "c", 1, 0.5)]);
-        assert_eq!(pairs_of(&rows, 2, 10).pairs.len(), 1);
+        assert_eq!(pairs_of(&rows, 50, 2, 10).pairs.len(), 1);
+        // Commit 2 has three files: with at most two it is skipped, (a,b) then shares one commit.
+        let narrow = pairs_of(&rows, 2, 1, 10);
+        assert_eq!((narrow.commits_considered, narrow.commits_skipped), (3, 1));
+        assert_eq!(narrow.pairs[0].shared, 1);
     }
 }

@@ -10,6 +10,7 @@ mod authors;
 mod churn;
 mod coupling;
 pub mod error;
+pub mod filters;
 mod ownership;
 mod params;
 mod progress;
@@ -31,6 +32,7 @@ pub use authors::{AliasSuggestion, AuthorStats, AuthorsReport};
 pub use churn::{ChurnReport, FileChurn, FolderChurn, Hotspot, HotspotsReport, SizeSource};
 pub use coupling::{CoupledPair, CouplingReport, DEFAULT_MAX_FILES_PER_COMMIT, DEFAULT_MIN_SHARED};
 pub use error::{AnalysisError, Result};
+pub use filters::{LeftOut, LeftOutAuthor, DEFAULT_AUTHOR_EXCLUDES, DEFAULT_PATH_EXCLUDES};
 pub use ownership::{FolderOwnership, Owner, OwnershipReport};
 pub use params::{AnalysisParams, DEFAULT_LIMIT};
 pub use progress::{AnalysisProgress, CancelToken, Progress};
@@ -42,7 +44,8 @@ use crate::params::Scope;
 
 /// The version of the result JSON shape; stored with each result. Bump it when a report type
 /// changes incompatibly: older stored results are then recomputed instead of misread.
-pub const RESULT_VERSION: i32 = 1;
+/// 2: history reports say what the filters left out (`left_out`), and were computed with them.
+pub const RESULT_VERSION: i32 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -108,6 +111,21 @@ pub enum AnalysisResult {
     Structure(StructureReport),
 }
 
+impl AnalysisResult {
+    /// What the filters left out, for the history kinds.
+    pub fn left_out(&self) -> Option<&LeftOut> {
+        match self {
+            AnalysisResult::Authors(r) => Some(&r.left_out),
+            AnalysisResult::Activity(r) => Some(&r.left_out),
+            AnalysisResult::Churn(r) => Some(&r.left_out),
+            AnalysisResult::Hotspots(r) => Some(&r.left_out),
+            AnalysisResult::Coupling(r) => Some(&r.left_out),
+            AnalysisResult::Ownership(r) => Some(&r.left_out),
+            AnalysisResult::Techspec(_) | AnalysisResult::Structure(_) => None,
+        }
+    }
+}
+
 /// What to run: a kind of analysis of a repository with parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -132,21 +150,23 @@ impl Analyzer {
         Analyzer { store }
     }
 
-    async fn scope(&self, repository: &str, params: &AnalysisParams) -> Result<Scope> {
+    /// The history `kind` reads, with its filters (the kind's defaults added).
+    async fn scope(&self, repository: &str, kind: AnalysisKind, params: &AnalysisParams) -> Result<Scope> {
         let repository = self.store.repository_by_name(repository).await?;
-        Scope::build(self.store.as_ref(), repository, params).await
+        Scope::build(self.store.as_ref(), repository, kind, params).await
     }
 
     pub async fn authors(&self, repository: &str, params: &AnalysisParams) -> Result<AuthorsReport> {
-        authors::authors(self.store.as_ref(), &self.scope(repository, params).await?, params).await
+        let scope = self.scope(repository, AnalysisKind::Authors, params).await?;
+        authors::authors(self.store.as_ref(), &scope, params).await
     }
 
     pub async fn activity(&self, repository: &str, params: &AnalysisParams) -> Result<ActivityReport> {
-        activity::activity(self.store.as_ref(), &self.scope(repository, params).await?).await
+        activity::activity(self.store.as_ref(), &self.scope(repository, AnalysisKind::Activity, params).await?).await
     }
 
     pub async fn churn(&self, repository: &str, params: &AnalysisParams) -> Result<ChurnReport> {
-        churn::churn(self.store.as_ref(), &self.scope(repository, params).await?, params).await
+        churn::churn(self.store.as_ref(), &self.scope(repository, AnalysisKind::Churn, params).await?, params).await
     }
 
     pub async fn hotspots(
@@ -156,15 +176,18 @@ impl Analyzer {
         progress: &Progress,
         cancel: &CancelToken,
     ) -> Result<HotspotsReport> {
-        churn::hotspots(self.store.as_ref(), &self.scope(repository, params).await?, params, progress, cancel).await
+        let scope = self.scope(repository, AnalysisKind::Hotspots, params).await?;
+        churn::hotspots(self.store.as_ref(), &scope, params, progress, cancel).await
     }
 
     pub async fn coupling(&self, repository: &str, params: &AnalysisParams) -> Result<CouplingReport> {
-        coupling::coupling(self.store.as_ref(), &self.scope(repository, params).await?, params).await
+        let scope = self.scope(repository, AnalysisKind::Coupling, params).await?;
+        coupling::coupling(self.store.as_ref(), &scope, params).await
     }
 
     pub async fn ownership(&self, repository: &str, params: &AnalysisParams) -> Result<OwnershipReport> {
-        ownership::ownership(self.store.as_ref(), &self.scope(repository, params).await?, params).await
+        let scope = self.scope(repository, AnalysisKind::Ownership, params).await?;
+        ownership::ownership(self.store.as_ref(), &scope, params).await
     }
 
     /// Languages, dependencies and frameworks at `params.rev` (default HEAD) of the repository's folder.
@@ -227,14 +250,17 @@ impl Analyzer {
     }
 
     /// Records a request as a `queued` run (or returns the stored run it can reuse, `reused: true`).
+    /// The run keeps the parameters as computed, the kind's default exclusions written out, so a
+    /// result is reused only for the same filters.
     pub async fn enqueue(&self, request: &AnalysisRequest) -> Result<AnalysisRun> {
         request.params.validate()?;
+        let params = request.params.for_kind(request.kind);
         let repository = self.store.repository_by_name(&request.repository).await?;
         let mut revision = runs::stored_history(self.store.as_ref(), &repository).await?;
         if request.kind.reads_repository() {
-            revision.commit = self.resolved_commit(&repository, &request.params).await;
+            revision.commit = self.resolved_commit(&repository, &params).await;
         }
-        let params_json = serde_json::to_string(&request.params)?;
+        let params_json = serde_json::to_string(&params)?;
         let key = runs::run_key(request.kind, &params_json, &revision)?;
         if !request.force {
             if let Some(mut run) = runs::reusable(self.store.as_ref(), repository.id, request.kind, &key).await? {

@@ -2,13 +2,14 @@
 //! of authors who together changed more than half of them. Merges are left out: their
 //! first-parent diff repeats lines their branch's authors wrote.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use repovault_storage::Store;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::Result;
+use crate::filters::{self, LeftOut};
 use crate::params::{folders_of, AnalysisParams, Identities, Scope};
 
 /// How many owners each folder lists.
@@ -49,12 +50,19 @@ pub struct OwnershipReport {
     pub folders: Vec<FolderOwnership>,
     #[ts(type = "number")]
     pub total_folders: i64,
+    /// Bots and other authors, and paths, the filters left out.
+    pub left_out: LeftOut,
 }
 
 pub(crate) async fn ownership(store: &dyn Store, scope: &Scope, params: &AnalysisParams) -> Result<OwnershipReport> {
     let rows = store.author_path_lines(&scope.history).await?;
-    let rows = rows.into_iter().map(|r| (r.name, r.email, r.path, r.lines)).collect();
-    Ok(summarise(rows, &Identities::new(&params.aliases), params.row_limit()))
+    let mut left_out = filters::left_out_authors(store, &scope.history).await?;
+    let mut seen = HashSet::new();
+    for row in rows.iter().filter(|r| !r.kept) {
+        filters::count_left_out_path(&mut seen, &mut left_out, &row.path, row.lines);
+    }
+    let rows = rows.into_iter().filter(|r| r.kept).map(|r| (r.name, r.email, r.path, r.lines)).collect();
+    Ok(OwnershipReport { left_out, ..summarise(rows, &Identities::new(&params.aliases), params.row_limit()) })
 }
 
 fn summarise(rows: Vec<(String, String, String, i64)>, identities: &Identities, limit: usize) -> OwnershipReport {
@@ -105,7 +113,7 @@ fn summarise(rows: Vec<(String, String, String, i64)>, identities: &Identities, 
             .then_with(|| a.path.cmp(&b.path))
     });
     out.truncate(limit);
-    OwnershipReport { folders: out, total_folders }
+    OwnershipReport { folders: out, total_folders, left_out: LeftOut::default() }
 }
 
 /// The fewest of `lines` (sorted, largest first) whose sum is more than half of `total`.

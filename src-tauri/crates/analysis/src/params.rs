@@ -8,9 +8,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{AnalysisError, Result};
+use crate::filters;
+use crate::AnalysisKind;
 
 /// Parameters of an analysis run. Every field is optional; each kind reads the ones it uses.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
 #[ts(export)]
 pub struct AnalysisParams {
@@ -34,11 +36,58 @@ pub struct AnalysisParams {
     pub min_shared: Option<u32>,
     /// Tech spec, structure and hotspot sizes: the revision to read (default `HEAD`).
     pub rev: Option<String>,
+    /// History kinds: path globs (see `filters`); when any is given, only changes to matching paths
+    /// count, and commits without one are left out (as `git log -- PATHSPEC`).
+    pub include: Vec<String>,
+    /// History kinds: path globs whose changes are left out (`vendor/**`, `*.lock`, `CHANGELOG.md`).
+    pub exclude: Vec<String>,
+    /// History kinds: authors whose commits are left out, by name or e-mail in any case, `*` for
+    /// any text (`*[bot]*`, `ann@example.com`).
+    pub exclude_authors: Vec<String>,
+    /// Add the kind's default exclusions to `exclude` and `exclude_authors` (default true): lock
+    /// files and generated folders for churn, hotspots and coupling; bots for authors and ownership.
+    pub default_excludes: bool,
+}
+
+impl Default for AnalysisParams {
+    fn default() -> Self {
+        AnalysisParams {
+            refs: Vec::new(),
+            since: None,
+            until: None,
+            aliases: BTreeMap::new(),
+            limit: None,
+            max_files_per_commit: None,
+            min_shared: None,
+            rev: None,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            exclude_authors: Vec::new(),
+            default_excludes: true,
+        }
+    }
 }
 
 pub const DEFAULT_LIMIT: u32 = 100;
 
 impl AnalysisParams {
+    /// The parameters a run of `kind` is stored and computed with: filter patterns trimmed and each
+    /// once, the kind's defaults added (when `default_excludes`), no filters for kinds that read a
+    /// revision's files. Applying it again changes nothing, so stored parameters rerun alike.
+    pub fn for_kind(&self, kind: AnalysisKind) -> AnalysisParams {
+        let mut params = self.clone();
+        if !kind.reads_history() {
+            (params.include, params.exclude, params.exclude_authors) = (Vec::new(), Vec::new(), Vec::new());
+            return params;
+        }
+        let (paths, authors): (&[&str], &[&str]) =
+            if self.default_excludes { (kind.default_excludes(), kind.default_author_excludes()) } else { (&[], &[]) };
+        params.include = filters::merged(&self.include, &[]);
+        params.exclude = filters::merged(&self.exclude, paths);
+        params.exclude_authors = filters::merged(&self.exclude_authors, authors);
+        params
+    }
+
     /// `limit` as a count of rows to keep (`usize::MAX` for 0).
     pub(crate) fn row_limit(&self) -> usize {
         match self.limit.unwrap_or(DEFAULT_LIMIT) {
@@ -61,13 +110,14 @@ impl AnalysisParams {
                 return Err(AnalysisError::validation("rev", "must be a revision such as HEAD, main or a hash"));
             }
         }
-        Ok(())
+        filters::validate(self)
     }
 }
 
 pub(crate) use repovault_storage::history::SHIFT_DAYS;
 
-/// The history an analysis covers: the repository and the storage scope its aggregates read.
+/// The history an analysis covers: the repository and the storage scope its aggregates read,
+/// with the kind's filters.
 #[derive(Debug, Clone)]
 pub(crate) struct Scope {
     pub repository: Repository,
@@ -75,11 +125,22 @@ pub(crate) struct Scope {
 }
 
 impl Scope {
-    pub(crate) async fn build(store: &dyn Store, repository: Repository, params: &AnalysisParams) -> Result<Scope> {
+    pub(crate) async fn build(
+        store: &dyn Store,
+        repository: Repository,
+        kind: AnalysisKind,
+        params: &AnalysisParams,
+    ) -> Result<Scope> {
         params.validate()?;
         let refs =
             if params.refs.is_empty() { Vec::new() } else { resolve_refs(store, repository.id, &params.refs).await? };
-        let history = HistoryScope { repository_id: repository.id, since: params.since, until: params.until, refs };
+        let history = HistoryScope {
+            repository_id: repository.id,
+            since: params.since,
+            until: params.until,
+            refs,
+            filter: filters::history_filter(&params.for_kind(kind))?,
+        };
         Ok(Scope { repository, history })
     }
 }

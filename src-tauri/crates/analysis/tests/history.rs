@@ -4,42 +4,10 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use common::*;
 use repovault_analysis::{AnalysisParams, CancelToken, Progress, SizeSource};
 use repovault_testkit::{commit_files, git, git_numstat, init_repo, make_repo, Engine};
-
-/// `git shortlog -sne` for the given revisions: (name, e-mail) → commits, with the mailmap.
-fn shortlog(repo: &Path, revs: &[&str]) -> BTreeMap<(String, String), i64> {
-    let mut args = vec!["shortlog", "-sne"];
-    args.extend(revs);
-    git(repo, &args)
-        .lines()
-        .map(|line| {
-            let (count, who) = line.trim().split_once('\t').unwrap();
-            let (name, email) = who.rsplit_once(" <").unwrap();
-            ((name.to_string(), email.trim_end_matches('>').to_string()), count.parse().unwrap())
-        })
-        .collect()
-}
-
-/// Per path: (commits, additions, deletions) summed from `git log --numstat` with renames and
-/// merges against their first parent, as the import reads them. Binary files (`-`) count 0 lines.
-fn numstat_sums(repo: &Path) -> BTreeMap<String, (i64, i64, i64)> {
-    let mut sums: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for row in git_numstat(repo) {
-        let entry = sums.entry(row.path.clone()).or_default();
-        // A path counts once per commit, however many lines name it.
-        if seen.insert((row.hash, row.path)) {
-            entry.0 += 1;
-        }
-        entry.1 += row.additions.unwrap_or(0);
-        entry.2 += row.deletions.unwrap_or(0);
-    }
-    sums
-}
 
 fn all() -> AnalysisParams {
     AnalysisParams { limit: Some(0), ..AnalysisParams::default() }
@@ -92,7 +60,7 @@ async fn history_equals_git(engine: Engine) {
     let churn = t.analyzer.churn("demo", &all()).await.unwrap();
     let ours: BTreeMap<String, (i64, i64, i64)> =
         churn.files.iter().map(|f| (f.path.clone(), (f.commits, f.additions, f.deletions))).collect();
-    let expected = numstat_sums(&repo);
+    let expected = numstat_sums(git_numstat(&repo));
     let differing: Vec<_> = expected.iter().filter(|(p, v)| ours.get(*p) != Some(v)).take(5).collect();
     assert!(
         differing.is_empty() && ours.len() == expected.len(),

@@ -120,6 +120,35 @@ async fn runs_are_stored_and_reused(engine: Engine) {
         "validation"
     );
 
+    // The filters are stored with the defaults written out, and a result is reused only for the
+    // same filters: switching the defaults off, or adding a pattern, computes again.
+    let churn = AnalysisRequest { kind: AnalysisKind::Churn, ..request.clone() };
+    let with_defaults = t.analyzer.run(&churn, &Progress::none(), &CancelToken::default()).await.unwrap();
+    assert_eq!(with_defaults.params.exclude, repovault_analysis::DEFAULT_PATH_EXCLUDES);
+    assert!(with_defaults.params.exclude_authors.is_empty(), "churn leaves out no author by default");
+    let again = t.analyzer.run(&churn, &Progress::none(), &CancelToken::default()).await.unwrap();
+    assert!(again.reused && again.id == with_defaults.id);
+    // The stored parameters, run again, are the same question.
+    let rerun = AnalysisRequest { params: with_defaults.params.clone(), ..churn.clone() };
+    assert_eq!(t.analyzer.run(&rerun, &Progress::none(), &CancelToken::default()).await.unwrap().id, with_defaults.id);
+    let mut without = churn.clone();
+    without.params.default_excludes = false;
+    let raw = t.analyzer.run(&without, &Progress::none(), &CancelToken::default()).await.unwrap();
+    assert!(!raw.reused && raw.params.exclude.is_empty());
+    let mut narrowed = churn.clone();
+    narrowed.params.include = vec![" src/** ".into(), "src/**".into()];
+    let src = t.analyzer.run(&narrowed, &Progress::none(), &CancelToken::default()).await.unwrap();
+    assert!(!src.reused);
+    assert_eq!(src.params.include, ["src/**"], "trimmed, each once");
+    let Some(AnalysisResult::Churn(report)) = &src.result else { panic!() };
+    assert_eq!((report.total_files, report.left_out.files), (2, 1), "README.md left out");
+    let authors = t.analyzer.run(&request, &Progress::none(), &CancelToken::default()).await.unwrap();
+    assert_eq!(authors.params.exclude_authors, repovault_analysis::DEFAULT_AUTHOR_EXCLUDES);
+    // Kinds that read a revision's files take no history filters.
+    let spec = AnalysisRequest { kind: AnalysisKind::Techspec, ..narrowed.clone() };
+    let spec = t.analyzer.run(&spec, &Progress::none(), &CancelToken::default()).await.unwrap();
+    assert!(spec.params.include.is_empty() && spec.params.exclude.is_empty());
+
     // Removing the repository removes its runs.
     t.store.delete_repository("demo").await.unwrap();
     assert_eq!(t.analyzer.get_run(first.id).await.unwrap_err().code(), "not_found");

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use repovault_analysis::{
     ActivityReport, AnalysisError, AnalysisKind, AnalysisParams, AnalysisRequest, AnalysisResult, AnalysisRun,
-    Analyzer, AuthorsReport, CancelToken, ChurnReport, CouplingReport, HotspotsReport, OwnershipReport, Progress,
-    RunStatus, SizeSource, StructureReport, TechSpecReport,
+    Analyzer, AuthorsReport, CancelToken, ChurnReport, CouplingReport, HotspotsReport, LeftOut, OwnershipReport,
+    Progress, RunStatus, SizeSource, StructureReport, TechSpecReport,
 };
 use repovault_storage::{Identity, Store};
 
@@ -41,6 +41,21 @@ pub struct AnalyzeArgs {
     /// Count an e-mail as another identity: `old@example.com=Ann Lee <ann@example.com>` (repeatable).
     #[arg(long = "alias", value_name = "EMAIL=NAME <EMAIL>")]
     pub aliases: Vec<String>,
+    /// Only changes to paths matching this glob (repeatable): `src/runtime/**`. `*` stays within a
+    /// name, `**` crosses folders, a glob without `/` matches a name at any depth.
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Leave out changes to paths matching this glob (repeatable): `vendor/**`, `*.lock`, `CHANGELOG.md`.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Leave out commits whose author name or e-mail matches, any case, `*` for any text (repeatable):
+    /// `*[bot]*`, `ann@example.com`.
+    #[arg(long = "exclude-author", value_name = "PATTERN")]
+    pub exclude_authors: Vec<String>,
+    /// Do not leave out lock files and generated folders (churn, hotspots, coupling) or bots
+    /// (authors, ownership) by default.
+    #[arg(long)]
+    pub no_default_excludes: bool,
     /// Compute again even when a stored result could be reused.
     #[arg(long)]
     pub force: bool,
@@ -87,6 +102,10 @@ impl AnalyzeArgs {
             max_files_per_commit: self.max_files_per_commit,
             min_shared: self.min_shared,
             rev: self.rev.clone(),
+            include: self.include.clone(),
+            exclude: self.exclude.clone(),
+            exclude_authors: self.exclude_authors.clone(),
+            default_excludes: !self.no_default_excludes,
             ..AnalysisParams::default()
         };
         for alias in &self.aliases {
@@ -155,6 +174,42 @@ fn print_run(run: &AnalysisRun) {
         Some(AnalysisResult::Techspec(r)) => techspec(r),
         Some(AnalysisResult::Structure(r)) => structure(r),
         None => println!("(no result)"),
+    }
+    if let Some(left_out) = run.result.as_ref().and_then(AnalysisResult::left_out) {
+        print_filters(&run.params, left_out);
+    }
+}
+
+/// The filters the run applied (defaults written out) and what they left out.
+fn print_filters(params: &AnalysisParams, left_out: &LeftOut) {
+    for (label, patterns) in
+        [("only", &params.include), ("left out", &params.exclude), ("authors left out", &params.exclude_authors)]
+    {
+        if !patterns.is_empty() {
+            println!("{label}: {}", patterns.join(", "));
+        }
+    }
+    let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut counts = Vec::new();
+    if !left_out.authors.is_empty() {
+        let names: Vec<&str> = left_out.authors.iter().take(3).map(|a| a.name.as_str()).collect();
+        let more = if left_out.authors.len() > names.len() { ", …" } else { "" };
+        counts.push(format!(
+            "{} ({}{more}) with {}",
+            plural(left_out.authors.len() as i64, "author", "authors"),
+            names.join(", "),
+            plural(left_out.author_commits, "commit", "commits")
+        ));
+    }
+    if left_out.files > 0 {
+        let lines = if left_out.lines > 0 { format!(" ({} lines)", left_out.lines) } else { String::new() };
+        counts.push(format!("{}{lines}", plural(left_out.files, "file", "files")));
+    }
+    if left_out.commits > 0 {
+        counts.push(format!("{} without a kept change", plural(left_out.commits, "commit", "commits")));
+    }
+    if !counts.is_empty() {
+        println!("left out by the filters: {}", counts.join("; "));
     }
 }
 

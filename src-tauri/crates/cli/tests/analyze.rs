@@ -97,3 +97,45 @@ fn analyze_prints_tables_and_stored_runs() {
     let out = cli(&data, &["analyze", "demo", "--kind", "authors", "--alias", "broken"]);
     assert!(String::from_utf8(out.stderr).unwrap().starts_with("error [validation]"));
 }
+
+#[test]
+fn analyze_leaves_out_paths_and_authors() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = init_repo(dir.path(), "demo");
+    let ann = ("Ann", "ann@example.com");
+    let bot = ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com");
+    commit(&repo, "src/main.rs", "fn main() {}\n", ann, "2024-01-01T10:00:00+00:00");
+    commit(&repo, "Cargo.lock", "# lock\n[[package]]\n", bot, "2024-01-02T10:00:00+00:00");
+    commit(&repo, "docs/guide.md", "# Guide\n", ann, "2024-01-03T10:00:00+00:00");
+    let data = dir.path().join("data");
+    ok(&data, &["import", repo.to_str().unwrap(), "--name", "demo"]);
+
+    // The defaults: lock files out of churn, bots out of authors, and both said.
+    let text = ok(&data, &["analyze", "demo", "--kind", "churn"]);
+    assert!(!text.contains("Cargo.lock") && text.contains("left out: *.lock, "), "{text}");
+    assert!(text.contains("left out by the filters: 1 file (2 lines)"), "{text}");
+    let text = ok(&data, &["analyze", "demo", "--kind", "authors"]);
+    assert!(text.contains("2 commits by 1 authors"), "{text}");
+    assert!(text.contains("authors left out: *[bot]*, dependabot*"), "{text}");
+    assert!(text.contains("left out by the filters: 1 author (dependabot[bot]) with 1 commit"), "{text}");
+
+    // Switched off, and given on the command line.
+    let run = ok_json(&data, &["--json", "analyze", "demo", "--kind", "churn", "--no-default-excludes"]);
+    let files: Vec<_> = run["result"]["data"]["files"].as_array().unwrap().iter().map(|f| f["path"].clone()).collect();
+    assert_eq!(files.len(), 3);
+    assert_eq!(run["params"]["exclude"], serde_json::json!([]));
+    let run = ok_json(
+        &data,
+        &["--json", "analyze", "demo", "--kind", "authors", "--exclude-author", "ANN*", "--no-default-excludes"],
+    );
+    let authors = run["result"]["data"]["authors"].as_array().unwrap();
+    assert_eq!((authors.len(), authors[0]["name"].as_str()), (1, Some("dependabot[bot]")));
+    assert_eq!(run["result"]["data"]["left_out"]["author_commits"], 2);
+    let run = ok_json(&data, &["--json", "analyze", "demo", "--kind", "activity", "--include", "docs/**"]);
+    assert_eq!(run["result"]["data"]["total_commits"], 1);
+    assert_eq!(run["result"]["data"]["left_out"]["commits"], 2);
+    assert_eq!(run["params"]["include"], serde_json::json!(["docs/**"]));
+
+    let out = cli(&data, &["analyze", "demo", "--kind", "churn", "--exclude", "a//b"]);
+    assert!(String::from_utf8(out.stderr).unwrap().starts_with("error [validation]: invalid exclude"));
+}

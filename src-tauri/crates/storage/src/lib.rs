@@ -32,7 +32,7 @@ pub use blob::{BlobConfig, BlobStore, INLINE_DIFF_LIMIT};
 pub use cancel::{CancelToken, Cancelled};
 pub use error::{ErrorCode, ErrorPayload, Result, StoreError};
 pub use graph::{GraphPage, GraphRow, HistoryGraph, PathChange};
-pub use history::{HistoryScope, HistoryStats};
+pub use history::{HistoryFilter, HistoryScope, HistoryStats};
 pub use model::*;
 pub use progress::Progress;
 pub use schedules::{ScheduleRow, ScheduleRunRecord, ScheduleStore};

@@ -44,7 +44,9 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // REGEXP, for the analyses' path and author filters (history.rs).
+            .with_regexp();
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
         SqliteStore::assemble(pool, blobs, &MIGRATOR, Backend::Sqlite, path.display().to_string(), apply_migrations)
             .await

@@ -1,9 +1,10 @@
 //! The `Store` contract, run unchanged against SQLite and PostgreSQL (and, for large diffs, against
 //! both blob stores). Every test uses a fresh database on a real engine.
 
+use repovault_storage::history::CommitPaths;
 use repovault_storage::{
-    open_store, ChangeKind, CommitWithChanges, GitRef, Identity, NewFileChange, RefKind, StorageStatus, StoreError,
-    INLINE_DIFF_LIMIT,
+    open_store, ChangeKind, CommitWithChanges, GitRef, HistoryFilter, HistoryScope, Identity, NewFileChange, RefKind,
+    StorageStatus, StoreError, INLINE_DIFF_LIMIT,
 };
 use repovault_testkit::*;
 
@@ -45,6 +46,7 @@ conformance!(
     deleting_a_repository_removes_its_rows_and_no_other,
     changed_lines_are_searched_by_side_and_case,
     the_graph_and_a_files_history_come_from_the_stored_parents,
+    history_filters_keep_paths_and_leave_out_authors,
 );
 
 /// Large diffs on each backend × each blob store.
@@ -737,4 +739,70 @@ async fn the_graph_and_a_files_history_come_from_the_stored_parents(t: TestStore
     t.store.delete_repository("demo").await.unwrap();
     assert_eq!(t.raw_count("SELECT COUNT(*) FROM graph_rows").await, 0);
     assert_eq!(t.raw_count("SELECT COUNT(*) FROM graph_scopes").await, 0);
+}
+
+/// The analyses' filters, as the regular expressions the analysis crate writes: path filters keep
+/// commits with a kept change (their lines only) and flag file rows; author patterns match a name
+/// or an e-mail in any case.
+async fn history_filters_keep_paths_and_leave_out_authors(t: TestStore) {
+    let demo = repo(&t).await;
+    let by = |n: u64, author: &str, changes: &[NewFileChange]| {
+        let mut c = commit(&hash_of(n), &[], 1_700_000_000 + n as i64 * 3600, "change");
+        c.author = signature(author, c.author.time);
+        (c, changes.to_vec())
+    };
+    let commits = [
+        by(1, "Alice", &[change("src/a.rs", 5, 1, None), change("Cargo.lock", 100, 50, None)]),
+        by(2, "Alice", &[change("Cargo.lock", 10, 10, None)]),
+        by(3, "Bot[bot]", &[change("src/a.rs", 1, 0, None), change("sub/yarn.lock", 7, 0, None)]),
+        by(4, "Bob", &[change("docs/r.md", 2, 0, None)]),
+    ];
+    for (c, changes) in &commits {
+        assert!(t.store.store_commit(demo, c, changes).await.success);
+    }
+    let lock = r"^(?:.*/)?[^/]*\.lock(?:/.*)?$".to_string();
+    let scope = |filter: HistoryFilter| HistoryScope { repository_id: demo, filter, ..HistoryScope::default() };
+    let filter = HistoryFilter {
+        exclude_paths: vec![lock.clone(), "^Cargo\\.lock$".into()],
+        exclude_authors: vec![r"(?i)^.*\[BOT\].*$".into(), "(?i)^nobody$".into()],
+        ..HistoryFilter::default()
+    };
+    let filtered = scope(filter.clone());
+
+    // Commit-level: Alice's lock-only commit and the bot's commit are not counted; lines are the
+    // kept changes' only.
+    let mut days: Vec<_> = t.store.author_days(&filtered).await.unwrap();
+    days.sort_by(|a, b| a.name.cmp(&b.name));
+    let got: Vec<_> = days.iter().map(|d| (d.name.as_str(), d.commits, d.additions, d.deletions)).collect();
+    assert_eq!(got, vec![("Alice", 1, 5, 1), ("Bob", 1, 2, 0)]);
+    let hours = t.store.hour_totals(&filtered).await.unwrap();
+    let got: Vec<_> = hours.iter().map(|h| (h.commits, h.additions, h.deletions)).collect();
+    assert_eq!(got, vec![(1, 5, 1), (1, 2, 0)], "Alice's first commit, Bob's three hours later");
+    assert_eq!(t.store.commits_in_scope(&filtered).await.unwrap(), 3, "the bot's commit is left out");
+    let bots = t.store.left_out_authors(&filtered).await.unwrap();
+    assert_eq!(bots.len(), 1);
+    assert_eq!(
+        (bots[0].name.as_str(), bots[0].email.as_str(), bots[0].commits),
+        ("Bot[bot]", "bot[bot]@example.com", 1)
+    );
+
+    // File-level: every row of the kept authors, flagged.
+    let mut paths = t.store.path_totals(&filtered).await.unwrap();
+    paths.sort_by(|a, b| a.path.cmp(&b.path));
+    let got: Vec<_> = paths.iter().map(|p| (p.path.as_str(), p.commits, p.additions, p.kept)).collect();
+    assert_eq!(got, vec![("Cargo.lock", 2, 110, false), ("docs/r.md", 1, 2, true), ("src/a.rs", 1, 5, true)]);
+    let rows = t.store.commit_paths(&filtered, CommitPaths::All).await.unwrap();
+    let kept: Vec<_> = rows.iter().filter(|r| r.kept).map(|r| r.path.as_str()).collect();
+    assert_eq!((rows.len(), kept), (4, vec!["src/a.rs", "docs/r.md"]));
+    let lines = t.store.author_path_lines(&filtered).await.unwrap();
+    assert!(lines.iter().all(|l| l.kept != l.path.ends_with(".lock") && l.name != "Bot[bot]"), "{lines:?}");
+
+    // Only what is included, and nothing left out without a filter.
+    let src = scope(HistoryFilter { include_paths: vec!["^src/.*$".into()], ..HistoryFilter::default() });
+    let got: Vec<_> = t.store.author_days(&src).await.unwrap().iter().map(|d| (d.name.clone(), d.commits)).collect();
+    assert_eq!(got.len(), 2, "Alice's first commit and the bot's: {got:?}");
+    let everything = scope(HistoryFilter::default());
+    assert!(t.store.path_totals(&everything).await.unwrap().iter().all(|p| p.kept));
+    assert!(t.store.left_out_authors(&everything).await.unwrap().is_empty());
+    assert_eq!(t.store.commits_in_scope(&everything).await.unwrap(), 4);
 }

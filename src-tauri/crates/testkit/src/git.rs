@@ -105,10 +105,20 @@ pub struct Numstat {
 /// `git log --numstat` over every branch and tag with renames (`-M`), merges against their first
 /// parent: what the importer reads, as git itself reports it.
 pub fn git_numstat(dir: &Path) -> Vec<Numstat> {
-    let out = git_bytes(
-        dir,
-        &["log", "--branches", "--tags", "-M", "--numstat", "-z", "--diff-merges=first-parent", "--format=%x01%H"],
-    );
+    git_numstat_of(dir, &[])
+}
+
+/// `git_numstat` limited to pathspecs (`:(exclude,glob)docs/**`): only the changes they match, of
+/// the commits with such a change (`--full-history`, so a merge is not dropped for being the same
+/// as one of its parents there).
+pub fn git_numstat_of(dir: &Path, pathspecs: &[&str]) -> Vec<Numstat> {
+    let mut args =
+        vec!["log", "--branches", "--tags", "-M", "--numstat", "-z", "--diff-merges=first-parent", "--format=%x01%H"];
+    if !pathspecs.is_empty() {
+        args.extend(["--full-history", "--"]);
+        args.extend(pathspecs);
+    }
+    let out = git_bytes(dir, &args);
     let mut rows = Vec::new();
     for record in out.split(|b| *b == 1).filter(|r| !r.is_empty()) {
         let mut fields = record.split(|b| *b == 0);

@@ -3,6 +3,8 @@ import { useEffect, useId, useState, type KeyboardEvent } from "react";
 import {
   durationText,
   EMPTY_FORM,
+  folderGlob,
+  formChanged,
   formToParams,
   kindInfo,
   KINDS,
@@ -73,14 +75,21 @@ export function AnalysesPage({ repos, repository, onRepositoryChange, onOpenPath
     void analysis.start({ repository, kind: runKind, params, force });
   }
 
-  function runForm(nextAliases: Aliases = aliases) {
-    const result = formToParams(kind, form, nextAliases);
+  function runForm(nextAliases: Aliases = aliases, nextForm: Form = form) {
+    const result = formToParams(kind, nextForm, nextAliases);
     if (!result.ok) {
       setErrors(result.errors);
       return;
     }
     setErrors({});
     run(result.params, false);
+  }
+
+  // A folder chosen in churn or ownership narrows this and every other analysis to it.
+  function narrow(folder: string) {
+    const next = { ...form, include: folderGlob(folder) };
+    setForm(next);
+    runForm(aliases, next);
   }
 
   function merge(suggestion: AliasSuggestion) {
@@ -93,7 +102,7 @@ export function AnalysesPage({ repos, repository, onRepositoryChange, onOpenPath
   useEffect(() => {
     if (shownRun === null) return;
     setKind(shownRun.kind);
-    setForm(paramsToForm(shownRun.params));
+    setForm(paramsToForm(shownRun.kind, shownRun.params));
     setAliases(shownRun.params.aliases);
     setErrors({});
   }, [shownRun]);
@@ -191,7 +200,7 @@ export function AnalysesPage({ repos, repository, onRepositoryChange, onOpenPath
           <button type="submit" className="button button--primary" data-testid="analysis-run-button" disabled={busy || repository === null}>
             Run {info.label.toLowerCase()}
           </button>
-          {(Object.keys(form) as ParamField[]).some((f) => form[f] !== "") && (
+          {formChanged(form) && (
             <button type="button" className="button" disabled={busy} onClick={() => { setForm(EMPTY_FORM); setErrors({}); }}>
               Reset
             </button>
@@ -241,6 +250,7 @@ export function AnalysesPage({ repos, repository, onRepositoryChange, onOpenPath
               onExport={(table) => void exporter.start(shownRun, repository, table)}
               onOpenPath={(path) => onOpenPathHistory(repository, path)}
               onMerge={merge}
+              onNarrow={narrow}
             />
           )}
         </div>
@@ -267,7 +277,7 @@ function RunInfo({ run, busy, onRecompute }: RunInfoProps) {
     <div className="analysis-run-info" data-testid="analysis-run-info" data-run-id={run.id} data-kind={run.kind} data-status={run.status} data-reused={run.reused}>
       <strong>{kindInfo(run.kind).label}</strong>
       <span className="muted">
-        {STATUS_LABELS[run.status]} {formatUnixSeconds(run.finished_at ?? run.created_at)} · {paramsSummary(run.params)}
+        {STATUS_LABELS[run.status]} {formatUnixSeconds(run.finished_at ?? run.created_at)} · {paramsSummary(run.kind, run.params)}
         {run.duration_ms !== null ? ` · ${durationText(run.duration_ms)}` : ""}
       </span>
       {run.reused && (

@@ -44,7 +44,7 @@ export function RunList({ runs, current, disabled, onOpen }: Props) {
             <span className={STATUS_BADGE[run.status]}>{STATUS_LABELS[run.status]}</span>
             <span className="muted run-list__when">{formatUnixSeconds(run.created_at)}</span>
             <span className="muted run-list__params">
-              {paramsSummary(run.params)}
+              {paramsSummary(run.kind, run.params)}
               {run.duration_ms !== null ? ` · ${durationText(run.duration_ms)}` : ""}
             </span>
           </button>

@@ -18,7 +18,21 @@ import { mockTauri, type Answers, type HeldCall, type TauriMock } from "../../sh
 
 const INFO: AppInfo = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 7, blob_store: "blobs" } };
 const REPO = { id: 1, workspace: "default", name: "demo", path: "/src/demo", created_at: 0, last_synced_at: null, commit_count: 12, is_shallow: false, index_changes: true };
-const PARAMS = { refs: [], since: null, until: null, aliases: {}, limit: null, max_files_per_commit: null, min_shared: null, rev: null };
+const PARAMS = {
+  refs: [],
+  since: null,
+  until: null,
+  aliases: {},
+  limit: null,
+  max_files_per_commit: null,
+  min_shared: null,
+  rev: null,
+  include: [],
+  exclude: [],
+  exclude_authors: [],
+  default_excludes: true,
+};
+const NOTHING_LEFT_OUT = { authors: [], author_commits: 0, files: 0, lines: 0, commits: 0 };
 
 const AUTHORS: AnalysisResult = {
   kind: "authors",
@@ -29,6 +43,21 @@ const AUTHORS: AnalysisResult = {
     ],
     likely_aliases: [{ reason: "same_name", identities: [{ name: "Bob", email: "bob@example.com" }, { name: "Bob", email: "bob@home.org" }] }],
     total_commits: 1237,
+    left_out: { ...NOTHING_LEFT_OUT, authors: [{ name: "dependabot[bot]", email: "bot@x", commits: 412 }], author_commits: 412 },
+  },
+};
+
+const CHURN: AnalysisResult = {
+  kind: "churn",
+  data: {
+    files: [{ path: "src/runtime/gc.rs", commits: 4, additions: 10, deletions: 2, churn: 12, last_changed: 1704067200 }],
+    folders: [
+      { path: "", commits: 4, files: 1, additions: 10, deletions: 2, churn: 12 },
+      { path: "src/runtime", commits: 4, files: 1, additions: 10, deletions: 2, churn: 12 },
+    ],
+    total_files: 1,
+    total_folders: 2,
+    left_out: { ...NOTHING_LEFT_OUT, files: 2, lines: 900 },
   },
 };
 
@@ -39,6 +68,7 @@ const HOTSPOTS: AnalysisResult = {
     size_source: "revision",
     revision: "abcdef1234567890",
     size_note: null,
+    left_out: NOTHING_LEFT_OUT,
   },
 };
 
@@ -122,6 +152,7 @@ describe("Analyses page", () => {
     const first = within(table).getAllByTestId("authors-table-row")[0]!;
     expect(within(first).getByTestId("author-commits").textContent).toBe("1,234");
     expect(screen.getByTestId("chart-bars")).toBeTruthy();
+    expect(screen.getByTestId("analysis-left-out").textContent).toBe("Left out by the filters: 1 author (dependabot[bot]) with 412 commits");
     expect(screen.queryByTestId("analysis-reused")).toBeNull();
     expect(screen.getAllByTestId("analysis-run")).toHaveLength(1);
   });
@@ -273,6 +304,67 @@ describe("Analyses page", () => {
     expect(screen.getByTestId("analysis-kind-structure").getAttribute("aria-selected")).toBe("true");
     expect(screen.getByTestId("param-rev")).toBeTruthy();
     expect(screen.queryByTestId("param-since")).toBeNull();
+  });
+
+  it("shows each kind's default exclusions, sends the filters, and says what was left out", async () => {
+    await openAnalyses();
+    expect(screen.getByTestId("analysis-defaults").textContent).toContain("*[bot]*");
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("analysis-kind-activity"));
+    });
+    expect(screen.getByTestId("param-include")).toBeTruthy();
+    expect(screen.queryByTestId("analysis-defaults")).toBeNull();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("analysis-kind-churn"));
+    });
+    expect(screen.getByTestId("analysis-defaults").textContent).toContain("*.lock");
+    fireEvent.change(screen.getByTestId("param-exclude"), { target: { value: "docs/**, CHANGELOG.md" } });
+    fireEvent.change(screen.getByTestId("param-excludeAuthors"), { target: { value: "ann@example.com" } });
+    fireEvent.click(screen.getByTestId("param-default-excludes"));
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("analysis-run-button"));
+    });
+    expect(calls("run_analysis")[0]?.["request"]).toMatchObject({
+      kind: "churn",
+      params: { exclude: ["docs/**", "CHANGELOG.md"], exclude_authors: ["ann@example.com"], default_excludes: false },
+    });
+    await act(async () => {
+      control.resolve(run(CHURN));
+    });
+    expect(screen.getByTestId("analysis-left-out").textContent).toBe("Left out by the filters: 2 files (900 lines)");
+  });
+
+  it("narrows to a folder chosen in churn, and the other kinds keep it", async () => {
+    await openAnalyses();
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("analysis-kind-churn"));
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("analysis-run-button"));
+    });
+    await act(async () => {
+      control.resolve(run(CHURN));
+    });
+    const folder = screen.getAllByTestId("narrow-folder");
+    expect(folder.map((b) => b.dataset["folder"])).toEqual(["src/runtime"]);
+    control = tauri.hold("run_analysis");
+    await act(async () => {
+      fireEvent.click(folder[0]!);
+    });
+    expect(calls("run_analysis")[1]?.["request"]).toMatchObject({ kind: "churn", params: { include: ["src/runtime/**"] } });
+    expect((screen.getByTestId("param-include") as HTMLInputElement).value).toBe("src/runtime/**");
+    await act(async () => {
+      control.resolve(run(CHURN, { id: 8, params: { ...PARAMS, include: ["src/runtime/**"] } }));
+    });
+    expect((screen.getByTestId("param-include") as HTMLInputElement).value).toBe("src/runtime/**");
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("analysis-kind-ownership"));
+    });
+    control = tauri.hold("run_analysis");
+    await act(async () => {
+      fireEvent.click(screen.getByTestId("analysis-run-button"));
+    });
+    expect(calls("run_analysis")[2]?.["request"]).toMatchObject({ kind: "ownership", params: { include: ["src/runtime/**"] } });
   });
 
   it("says to add a repository when there is none", async () => {

@@ -5,10 +5,15 @@ import {
   dateToUnix,
   EMPTY_FORM,
   formToParams,
+  folderGlob,
+  formChanged,
+  globProblem,
   isMerged,
+  leftOutText,
   mergeAlias,
   paramsSummary,
   paramsToForm,
+  parsePatterns,
   parseRefs,
   phaseLabel,
   progressFraction,
@@ -30,7 +35,20 @@ describe("formToParams", () => {
     const authors = formToParams("authors", form, {});
     expect(authors).toEqual({
       ok: true,
-      params: { refs: [], since: 1704067200, until: null, aliases: {}, limit: null, max_files_per_commit: null, min_shared: null, rev: null },
+      params: {
+        refs: [],
+        since: 1704067200,
+        until: null,
+        aliases: {},
+        limit: null,
+        max_files_per_commit: null,
+        min_shared: null,
+        rev: null,
+        include: [],
+        exclude: [],
+        exclude_authors: [],
+        default_excludes: true,
+      },
     });
     const techspec = formToParams("techspec", form, { "a@x": { name: "A", email: "a@y" } });
     expect(techspec.ok && techspec.params).toMatchObject({ since: null, rev: "main", limit: null, aliases: {} });
@@ -62,9 +80,64 @@ describe("formToParams", () => {
     const result = formToParams("churn", form, {});
     expect(result.ok).toBe(true);
     if (result.ok) {
-      expect(paramsToForm(result.params)).toEqual(form);
-      expect(paramsSummary(result.params)).toBe("main, dev, since 2024-01-01, until 2024-03-31, limit 5");
+      expect(paramsToForm("churn", result.params)).toEqual(form);
+      expect(paramsSummary("churn", result.params)).toBe("main, dev, since 2024-01-01, until 2024-03-31, limit 5");
     }
+  });
+});
+
+describe("filters", () => {
+  it("sends path and author patterns, each once, with the defaults switch, to history kinds only", () => {
+    const form = { ...EMPTY_FORM, include: "src/** , lib/**", exclude: "docs/**,\nCHANGELOG.md, docs/**", excludeAuthors: "*[bot]*", defaultExcludes: false };
+    expect(formChanged(form)).toBe(true);
+    expect(formChanged(EMPTY_FORM)).toBe(false);
+    expect(formChanged({ ...EMPTY_FORM, defaultExcludes: false })).toBe(true);
+    const churn = formToParams("churn", form, {});
+    expect(churn.ok && churn.params).toMatchObject({
+      include: ["src/**", "lib/**"],
+      exclude: ["docs/**", "CHANGELOG.md"],
+      exclude_authors: ["*[bot]*"],
+      default_excludes: false,
+    });
+    const spec = formToParams("techspec", form, {});
+    expect(spec.ok && spec.params).toMatchObject({ include: [], exclude: [], exclude_authors: [], default_excludes: true });
+    expect(parsePatterns(" a b.txt ,, c ")).toEqual(["a b.txt", "c"]);
+  });
+
+  it("refuses globs with empty, . or .. parts before sending", () => {
+    const bad = formToParams("churn", { ...EMPTY_FORM, exclude: "a//b", include: "../x" }, {});
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(Object.keys(bad.errors).sort()).toEqual(["exclude", "include"]);
+    expect(globProblem(["docs/", "/Makefile", "**/*.rs"])).toBeUndefined();
+  });
+
+  it("shows a stored run's own patterns, the defaults written out by the backend left aside", () => {
+    const stored = formToParams("churn", { ...EMPTY_FORM, exclude: "docs/**" }, {});
+    if (!stored.ok) throw new Error("valid");
+    const params = { ...stored.params, exclude: ["docs/**", "*.lock", "vendor/"] };
+    expect(paramsToForm("churn", params).exclude).toBe("docs/**");
+    expect(paramsSummary("churn", params)).toBe("1 exclusion");
+    const off = { ...params, default_excludes: false };
+    expect(paramsToForm("churn", off).exclude).toBe("docs/**, *.lock, vendor/");
+    expect(paramsSummary("churn", { ...off, include: ["src/**"] })).toBe("in src/**, 3 exclusions, no default exclusions");
+    expect(paramsSummary("activity", { ...params, exclude: [], default_excludes: false })).toBe("all history");
+    expect(folderGlob("src/runtime")).toBe("src/runtime/**");
+    expect(folderGlob("")).toBe("");
+  });
+
+  it("says what was left out", () => {
+    const none = { authors: [], author_commits: 0, files: 0, lines: 0, commits: 0 };
+    expect(leftOutText(none)).toBeNull();
+    const bots = [
+      { name: "dependabot[bot]", email: "d@x", commits: 400 },
+      { name: "renovate[bot]", email: "r@x", commits: 10 },
+      { name: "ci", email: "c@x", commits: 1 },
+      { name: "more[bot]", email: "m@x", commits: 1 },
+    ];
+    expect(leftOutText({ ...none, authors: bots, author_commits: 412, files: 3, lines: 1200 })).toBe(
+      "4 authors (dependabot[bot], renovate[bot], ci, …) with 412 commits; 3 files (1,200 lines)",
+    );
+    expect(leftOutText({ ...none, files: 1, commits: 1 })).toBe("1 file; 1 commit with no change kept");
   });
 });
 

@@ -1,17 +1,21 @@
 /**
  * Rules of the Analyses page: which parameters each kind reads, the form's text fields turned into
- * `AnalysisParams` (dates, numbers, refs — checked before anything is sent), aliases merged from
- * the authors report's suggestions, progress and run labels, and the tables a result can export.
+ * `AnalysisParams` (dates, numbers, refs, path and author filters — checked before anything is
+ * sent), aliases merged from the authors report's suggestions, progress and run labels, what the
+ * filters left out, and the tables a result can export.
  */
 import type { AliasSuggestion } from "../../bindings/AliasSuggestion";
 import type { AnalysisKind } from "../../bindings/AnalysisKind";
 import type { AnalysisParams } from "../../bindings/AnalysisParams";
+import type { AnalysisResult } from "../../bindings/AnalysisResult";
 import type { AnalysisProgress } from "../../shared/progress";
 import type { AnalysisRun } from "../../bindings/AnalysisRun";
 import type { Identity } from "../../bindings/Identity";
+import type { LeftOut } from "../../bindings/LeftOut";
+import { DEFAULT_EXCLUDES } from "../../bindings/analysisDefaults";
 import { formatCount } from "../../shared/format";
 
-export type ParamField = "since" | "until" | "refs" | "limit" | "maxFiles" | "minShared" | "rev";
+export type ParamField = "since" | "until" | "refs" | "limit" | "maxFiles" | "minShared" | "rev" | "include" | "exclude" | "excludeAuthors";
 
 export interface KindInfo {
   kind: AnalysisKind;
@@ -21,7 +25,8 @@ export interface KindInfo {
   fields: readonly ParamField[];
 }
 
-const HISTORY: readonly ParamField[] = ["since", "until", "refs"];
+/** The history kinds read these, path and author filters included. */
+const HISTORY: readonly ParamField[] = ["since", "until", "refs", "include", "exclude", "excludeAuthors"];
 
 export const KINDS: readonly KindInfo[] = [
   { kind: "authors", label: "Authors", about: "Commits, lines and active days per person (.mailmap and your aliases merged).", fields: HISTORY },
@@ -38,10 +43,32 @@ export function kindInfo(kind: AnalysisKind): KindInfo {
   return KINDS.find((k) => k.kind === kind) ?? KINDS[0]!;
 }
 
-/** The form as typed: every field is text; empty means "the default". */
-export type ParamsForm = Record<ParamField, string>;
+/** The form as typed: every field is text (empty means "the default"), and whether the kind's default exclusions apply. */
+export type ParamsForm = Record<ParamField, string> & { defaultExcludes: boolean };
 
-export const EMPTY_FORM: ParamsForm = { since: "", until: "", refs: "", limit: "", maxFiles: "", minShared: "", rev: "" };
+export const EMPTY_FORM: ParamsForm = {
+  since: "",
+  until: "",
+  refs: "",
+  limit: "",
+  maxFiles: "",
+  minShared: "",
+  rev: "",
+  include: "",
+  exclude: "",
+  excludeAuthors: "",
+  defaultExcludes: true,
+};
+
+/** Whether the form differs from the empty one (so Reset has something to do). */
+export function formChanged(form: ParamsForm): boolean {
+  return (Object.keys(EMPTY_FORM) as (keyof ParamsForm)[]).some((key) => form[key] !== EMPTY_FORM[key]);
+}
+
+/** Whether a kind takes path and author filters. */
+export function takesFilters(kind: AnalysisKind): boolean {
+  return kindInfo(kind).fields.includes("include");
+}
 
 export type Aliases = AnalysisParams["aliases"];
 
@@ -78,6 +105,30 @@ export function parseRefs(text: string): string[] {
   return [...new Set(text.split(/[\s,]+/).filter((r) => r !== ""))];
 }
 
+/** Path globs or author patterns separated by commas or new lines (they may hold spaces), each once. */
+export function parsePatterns(text: string): string[] {
+  return [...new Set(text.split(/[,\n]+/).map((p) => p.trim()).filter((p) => p !== ""))];
+}
+
+/** The folder's glob for the include field: everything under it (the root: no narrowing). */
+export function folderGlob(folder: string): string {
+  return folder === "" ? "" : `${folder}/**`;
+}
+
+/**
+ * A glob the backend would refuse, said before sending: an empty folder name (`a//b`), a `.` or
+ * `..` part, or nothing but slashes. Undefined when every glob is fine.
+ */
+export function globProblem(globs: readonly string[]): string | undefined {
+  for (const glob of globs) {
+    const parts = glob.replace(/^\/+|\/+$/g, "").split("/");
+    if (parts.some((p) => p === "" || p === "." || p === "..")) {
+      return `"${glob}" has an empty, "." or ".." part; write paths from the repository root.`;
+    }
+  }
+  return undefined;
+}
+
 /**
  * The parameters a run of `kind` is sent: only the fields that kind reads (so a stored result is
  * reused when nothing that matters changed), `until` covering the whole day typed.
@@ -94,6 +145,10 @@ export function formToParams(kind: AnalysisKind, form: ParamsForm, aliases: Alia
     max_files_per_commit: null,
     min_shared: null,
     rev: null,
+    include: [],
+    exclude: [],
+    exclude_authors: [],
+    default_excludes: true,
   };
   if (fields.has("since") && form.since.trim() !== "") {
     const since = dateToUnix(form.since);
@@ -121,6 +176,16 @@ export function formToParams(kind: AnalysisKind, form: ParamsForm, aliases: Alia
     if (value === "bad") errors[field] = message;
     else if (value !== undefined) params[key] = value;
   }
+  if (fields.has("include")) {
+    params.include = parsePatterns(form.include);
+    params.exclude = parsePatterns(form.exclude);
+    params.exclude_authors = parsePatterns(form.excludeAuthors);
+    params.default_excludes = form.defaultExcludes;
+    for (const [field, globs] of [["include", params.include], ["exclude", params.exclude]] as const) {
+      const problem = globProblem(globs);
+      if (problem !== undefined) errors[field] = problem;
+    }
+  }
   if (fields.has("rev") && form.rev.trim() !== "") {
     const rev = form.rev.trim();
     if (/\s/.test(rev)) errors.rev = "A revision has no spaces (HEAD, main, v1.0 or a hash).";
@@ -129,9 +194,15 @@ export function formToParams(kind: AnalysisKind, form: ParamsForm, aliases: Alia
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, params };
 }
 
+/** Patterns without the kind's defaults (a stored run keeps them written out). */
+function givenPatterns(patterns: readonly string[], defaults: readonly string[], defaultsOn: boolean): string[] {
+  return defaultsOn ? patterns.filter((p) => !defaults.includes(p)) : [...patterns];
+}
+
 /** A stored run's parameters back in the form (to run it again with changes). */
-export function paramsToForm(params: AnalysisParams): ParamsForm {
+export function paramsToForm(kind: AnalysisKind, params: AnalysisParams): ParamsForm {
   const text = (n: number | null) => (n === null ? "" : String(n));
+  const defaults = DEFAULT_EXCLUDES[kind];
   return {
     since: params.since === null ? "" : unixToDate(params.since),
     // `until` is exclusive: the form shows the last day it covers.
@@ -141,15 +212,31 @@ export function paramsToForm(params: AnalysisParams): ParamsForm {
     maxFiles: text(params.max_files_per_commit),
     minShared: text(params.min_shared),
     rev: params.rev ?? "",
+    include: params.include.join(", "),
+    exclude: givenPatterns(params.exclude, defaults.exclude, params.default_excludes).join(", "),
+    excludeAuthors: givenPatterns(params.exclude_authors, defaults.exclude_authors, params.default_excludes).join(", "),
+    defaultExcludes: params.default_excludes,
   };
 }
 
-/** What a run covered, briefly: "main, since 2024-01-01, limit 50" or "all history". */
-export function paramsSummary(params: AnalysisParams): string {
+/**
+ * What a run covered, briefly: "main, since 2024-01-01, in src/**, limit 50" or "all history".
+ * Exclusions the user added are counted; the kind's defaults are named only when switched off.
+ */
+export function paramsSummary(kind: AnalysisKind, params: AnalysisParams): string {
   const parts: string[] = [];
   if (params.refs.length > 0) parts.push(params.refs.join(", "));
   if (params.since !== null) parts.push(`since ${unixToDate(params.since)}`);
   if (params.until !== null) parts.push(`until ${unixToDate(params.until - DAY)}`);
+  if (params.include.length > 0) parts.push(`in ${params.include.join(", ")}`);
+  if (takesFilters(kind)) {
+    const defaults = DEFAULT_EXCLUDES[kind];
+    const given =
+      givenPatterns(params.exclude, defaults.exclude, params.default_excludes).length +
+      givenPatterns(params.exclude_authors, defaults.exclude_authors, params.default_excludes).length;
+    if (given > 0) parts.push(`${given} ${given === 1 ? "exclusion" : "exclusions"}`);
+    if (!params.default_excludes && defaults.exclude.length + defaults.exclude_authors.length > 0) parts.push("no default exclusions");
+  }
   if (params.rev !== null) parts.push(`at ${params.rev}`);
   if (params.limit !== null) parts.push(`limit ${params.limit === 0 ? "none" : params.limit}`);
   if (params.max_files_per_commit !== null) parts.push(`≤ ${params.max_files_per_commit} files/commit`);
@@ -157,6 +244,27 @@ export function paramsSummary(params: AnalysisParams): string {
   const aliasCount = Object.keys(params.aliases).length;
   if (aliasCount > 0) parts.push(`${aliasCount} ${aliasCount === 1 ? "alias" : "aliases"}`);
   return parts.length === 0 ? "all history" : parts.join(", ");
+}
+
+/** What the filters left out of a result (history kinds), or null. */
+export function resultLeftOut(result: AnalysisResult): LeftOut | null {
+  return result.kind === "techspec" || result.kind === "structure" ? null : result.data.left_out;
+}
+
+/** What the filters left out, as a sentence ("2 authors (dependabot[bot], renovate[bot]) with 412 commits; 12 files (3,400 lines)"), or null for nothing. */
+export function leftOutText(leftOut: LeftOut): string | null {
+  const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
+  const parts: string[] = [];
+  if (leftOut.authors.length > 0) {
+    const names = leftOut.authors.slice(0, 3).map((a) => a.name);
+    const more = leftOut.authors.length > names.length ? ", …" : "";
+    parts.push(`${plural(leftOut.authors.length, "author", "authors")} (${names.join(", ")}${more}) with ${plural(leftOut.author_commits, "commit", "commits")}`);
+  }
+  if (leftOut.files > 0) {
+    parts.push(`${plural(leftOut.files, "file", "files")}${leftOut.lines > 0 ? ` (${plural(leftOut.lines, "line", "lines")})` : ""}`);
+  }
+  if (leftOut.commits > 0) parts.push(`${plural(leftOut.commits, "commit", "commits")} with no change kept`);
+  return parts.length === 0 ? null : parts.join("; ");
 }
 
 /**

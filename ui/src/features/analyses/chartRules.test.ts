@@ -26,6 +26,7 @@ describe("defaultGranularity", () => {
     months: [bucket("m")],
     heatmap: [],
     total_commits: days,
+    left_out: { authors: [], author_commits: 0, files: 0, lines: 0, commits: 0 },
   });
   it("picks the finest that stays readable", () => {
     expect(defaultGranularity(report(30, 5))).toBe("day");

@@ -4,6 +4,7 @@ import type { FolderChurn } from "../../../bindings/FolderChurn";
 import type { HotspotsReport } from "../../../bindings/HotspotsReport";
 import type { Hotspot } from "../../../bindings/Hotspot";
 import { formatCount, formatUnixSeconds } from "../../../shared/format";
+import { FolderButton } from "./FolderButton";
 import { FileTreemap } from "./LazyCharts";
 import { PathButton } from "./PathButton";
 import { ResultSection } from "./ResultSection";
@@ -11,8 +12,10 @@ import { ResultTable, type Column } from "./ResultTable";
 
 interface ChurnProps {
   data: ChurnReport;
+  busy: boolean;
   onExport: (table: string) => void;
   onOpenPath: (path: string) => void;
+  onNarrow: (folder: string) => void;
 }
 
 const count = (n: number) => formatCount(n);
@@ -20,7 +23,7 @@ const of = (shown: number, total: number, what: string) =>
   shown < total ? `${formatCount(shown)} of ${formatCount(total)} ${what}` : `${formatCount(total)} ${what}`;
 
 /** Lines added and deleted per file (table and treemap) and per folder. */
-export function ChurnResult({ data, onExport, onOpenPath }: ChurnProps) {
+export function ChurnResult({ data, busy, onExport, onOpenPath, onNarrow }: ChurnProps) {
   const fileColumns: Column<FileChurn>[] = [
     { label: "File", value: (f) => <PathButton path={f.path} onOpen={onOpenPath} /> },
     { label: "Commits", num: true, value: (f) => count(f.commits) },
@@ -30,7 +33,7 @@ export function ChurnResult({ data, onExport, onOpenPath }: ChurnProps) {
     { label: "Last changed", value: (f) => formatUnixSeconds(f.last_changed) },
   ];
   const folderColumns: Column<FolderChurn>[] = [
-    { label: "Folder", value: (f) => <span className="path">{f.path === "" ? "(repository root)" : `${f.path}/`}</span> },
+    { label: "Folder", value: (f) => <FolderButton folder={f.path} busy={busy} onNarrow={onNarrow} /> },
     { label: "Commits", num: true, value: (f) => count(f.commits) },
     { label: "Files", num: true, value: (f) => count(f.files) },
     { label: "Added", num: true, value: (f) => <span className="added">+{count(f.additions)}</span> },

@@ -1,16 +1,19 @@
 import type { FolderOwnership } from "../../../bindings/FolderOwnership";
 import type { OwnershipReport } from "../../../bindings/OwnershipReport";
 import { formatCount } from "../../../shared/format";
+import { FolderButton } from "./FolderButton";
 import { ResultSection } from "./ResultSection";
 import { ResultTable, type Column } from "./ResultTable";
 
 interface Props {
   data: OwnershipReport;
+  busy: boolean;
   onExport: (table: string) => void;
+  onNarrow: (folder: string) => void;
 }
 
-const COLUMNS: Column<FolderOwnership>[] = [
-  { label: "Folder", value: (f) => <span className="path">{f.path === "" ? "(whole repository)" : `${f.path}/`}</span> },
+const columns = (busy: boolean, onNarrow: (folder: string) => void): Column<FolderOwnership>[] => [
+  { label: "Folder", value: (f) => <FolderButton folder={f.path} busy={busy} onNarrow={onNarrow} /> },
   {
     label: "Bus factor",
     num: true,
@@ -34,14 +37,14 @@ const COLUMNS: Column<FolderOwnership>[] = [
 ];
 
 /** Per folder: who changed its lines and how few people cover most of them. */
-export function OwnershipResult({ data, onExport }: Props) {
+export function OwnershipResult({ data, busy, onExport, onNarrow }: Props) {
   const note = data.folders.length < data.total_folders ? `${formatCount(data.folders.length)} of ${formatCount(data.total_folders)} folders` : `${formatCount(data.total_folders)} folders`;
   return (
     <ResultSection title="Ownership" table="folders" onExport={onExport} note={note} testId="ownership-section">
       <ResultTable
         caption="Folders, lowest bus factor first"
         rows={data.folders}
-        columns={COLUMNS}
+        columns={columns(busy, onNarrow)}
         rowKey={(f) => f.path}
         testId="ownership-table"
         empty="No lines changed in this range. Widen the dates or clear the branches."
