@@ -161,25 +161,7 @@ pub async fn blame(store: &dyn Store, repository: &str, path: &str, rev: Option<
     let started = std::time::Instant::now();
     let dag = store.commit_dag(repo.id).await?;
     tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, commits = dag.len(), "blame: graph read");
-    // Every name the file had: the old paths of the renames into any name found so far.
-    let mut names: BTreeSet<String> = BTreeSet::from([path.to_string()]);
-    let mut asked: Vec<String> = vec![path.to_string()];
-    let mut changes = Vec::new();
-    while !asked.is_empty() {
-        let found = store.changes_of_paths(repo.id, &asked).await?;
-        asked = found
-            .iter()
-            .filter(|c| matches!(c.kind, ChangeKind::Renamed | ChangeKind::Copied) && names.contains(&c.path))
-            .filter_map(|c| c.old_path.clone())
-            .filter(|old| !names.contains(old))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        names.extend(asked.iter().cloned());
-        changes.extend(found);
-    }
-    changes.sort_by_key(|c| c.file_change_id);
-    changes.dedup_by_key(|c| c.file_change_id);
+    let changes = changes_under_every_name(store, repo.id, path).await?;
     let row = dag.row(&hash)?;
     let needed = needed_diffs(&dag, row, path, &changes);
     tracing::debug!(
@@ -214,6 +196,35 @@ pub async fn blame(store: &dyn Store, repository: &str, path: &str, rev: Option<
             .collect(),
         commits,
     })
+}
+
+/// The stored changes of `path` under every name the file had: the old paths of the renames (and
+/// copies) into any name found so far, asked for until no new name turns up; ordered by change.
+async fn changes_under_every_name(
+    store: &dyn Store,
+    repository_id: i64,
+    path: &str,
+) -> Result<Vec<repovault_storage::PathChange>, ErrorPayload> {
+    use std::collections::BTreeSet;
+    let mut names: BTreeSet<String> = BTreeSet::from([path.to_string()]);
+    let mut asked: Vec<String> = vec![path.to_string()];
+    let mut changes = Vec::new();
+    while !asked.is_empty() {
+        let found = store.changes_of_paths(repository_id, &asked).await?;
+        asked = found
+            .iter()
+            .filter(|c| matches!(c.kind, ChangeKind::Renamed | ChangeKind::Copied) && names.contains(&c.path))
+            .filter_map(|c| c.old_path.clone())
+            .filter(|old| !names.contains(old))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        names.extend(asked.iter().cloned());
+        changes.extend(found);
+    }
+    changes.sort_by_key(|c| c.file_change_id);
+    changes.dedup_by_key(|c| c.file_change_id);
+    Ok(changes)
 }
 
 /// The diff texts the replay will read (sorted), found from the line counts alone: the history
@@ -278,7 +289,7 @@ pub async fn line_history(
     end: u32,
     rev: Option<&str>,
 ) -> Result<LineHistory, ErrorPayload> {
-    use std::collections::{BTreeSet, HashMap};
+    use std::collections::HashMap;
     repovault_storage::validate::non_empty_text("path", path)?;
     if start == 0 || end < start {
         return Err(repovault_storage::StoreError::validation(
@@ -291,24 +302,7 @@ pub async fn line_history(
     let rev = rev.unwrap_or("HEAD").to_string();
     let hash = store.resolve_revision(repo.id, &rev).await?;
     let dag = store.commit_dag(repo.id).await?;
-    let mut names: BTreeSet<String> = BTreeSet::from([path.to_string()]);
-    let mut asked: Vec<String> = vec![path.to_string()];
-    let mut changes = Vec::new();
-    while !asked.is_empty() {
-        let found = store.changes_of_paths(repo.id, &asked).await?;
-        asked = found
-            .iter()
-            .filter(|c| matches!(c.kind, ChangeKind::Renamed | ChangeKind::Copied) && names.contains(&c.path))
-            .filter_map(|c| c.old_path.clone())
-            .filter(|old| !names.contains(old))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        names.extend(asked.iter().cloned());
-        changes.extend(found);
-    }
-    changes.sort_by_key(|c| c.file_change_id);
-    changes.dedup_by_key(|c| c.file_change_id);
+    let changes = changes_under_every_name(store, repo.id, path).await?;
     let mut diffs = HashMap::new();
     for change in changes.iter().filter(|c| c.has_diff) {
         if let Some(bytes) = store.diff_bytes(change.file_change_id).await? {
