@@ -6,6 +6,7 @@
 #   scripts/bench.sh backup                              backup + verify of the 100,000-commit store, against VACUUM INTO + zip
 #   scripts/bench.sh analysis [TREE]                     each analysis on that store (SQLite, PostgreSQL); tech spec + structure of a tree
 #   scripts/bench.sh ui                                  the app window on that store: first page, scrolling, a 5 MB diff
+#   scripts/bench.sh history                             graph, file history, blame, compare, line history on that store, against git
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --for-tests
@@ -39,6 +40,10 @@ case "$which" in
     psql "$REPOVAULT_TEST_POSTGRES_URL" -qc "CREATE DATABASE bench"
     "$release"/repovault-cli --data-dir "$store" --database-url "$pg" import "$repo" --name bench >/dev/null
     cargo bench --quiet -p repovault-storage --bench query -- --repo "$repo" --sqlite "$store/repovault.db" --postgres "$pg" "$@" ;;
+  history)
+    # On copies of the store and the repository (a 2,000-line file with 300 commits is added).
+    large_store
+    python3 scripts/bench_history.py --cli "$release/repovault-cli" --store "$store" --repo "$repo" "$@" ;;
   analysis)
     # Each history analysis on a copy of the 100k store (opening a store applies this build's
     # migrations), on SQLite and PostgreSQL; then tech spec + structure of TREE (a git repository)

@@ -49,6 +49,7 @@ fn main() {
             "get_file_history",
             "blame_file",
             "compare_revisions",
+            "compare_file_diff",
             "line_history",
         ]));
     tauri_build::try_build(attributes).expect("tauri build script failed");

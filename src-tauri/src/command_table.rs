@@ -248,6 +248,16 @@ mod tests {
         let lib = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src-tauri/src/lib.rs")).unwrap();
         let registered: BTreeSet<String> = registered_commands(&lib).into_iter().collect();
         assert_eq!(defined, registered, "generate_handler! must list exactly the #[tauri::command] fns");
+        // A command missing from the app manifest (build.rs) or the window's capability is
+        // refused at run time ("not allowed. Command not found"), which no unit test would see.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let build_rs = std::fs::read_to_string(root.join("src-tauri/build.rs")).unwrap();
+        let capability = std::fs::read_to_string(root.join("src-tauri/capabilities/default.json")).unwrap();
+        for name in &defined {
+            assert!(build_rs.contains(&format!("\"{name}\"")), "{name} is missing from build.rs's app manifest");
+            let permission = format!("\"allow-{}\"", name.replace('_', "-"));
+            assert!(capability.contains(&permission), "{permission} is missing from capabilities/default.json");
+        }
         assert!(defined.len() >= 40, "found only {} commands", defined.len());
         for name in &used {
             if name != "Channel" {

@@ -2,7 +2,7 @@
 //! history, blame, and two revisions compared. Thin: the core answers.
 
 use repovault_app::history::{Blame, Comparison, LineHistory};
-use repovault_storage::{GraphPage, PathChange};
+use repovault_storage::{FileChange, GraphPage, PathChange};
 use tauri::State;
 
 use crate::commands::CommandResult;
@@ -57,6 +57,20 @@ pub async fn compare_revisions(
 ) -> CommandResult<Comparison> {
     let store = state.store()?;
     repovault_app::history::compare(store.as_ref(), &repository, &left, &right, three_dot).await
+}
+
+/// One file of a comparison with its diff text (`from` is the left side for two-dot, the merge
+/// base for three-dot), read from the repository folder.
+#[tauri::command]
+pub async fn compare_file_diff(
+    state: State<'_, AppState>,
+    repository: String,
+    from: String,
+    to: String,
+    path: String,
+) -> CommandResult<FileChange> {
+    let store = state.store()?;
+    repovault_app::history::compare_file_diff(store.as_ref(), &repository, &from, &to, &path).await
 }
 
 /// The commits that changed lines `start..=end` (1-based) of a file at a revision (as `git log -L`).

@@ -76,6 +76,7 @@ pub fn run() {
             history::get_file_history,
             history::blame_file,
             history::compare_revisions,
+            history::compare_file_diff,
             history::line_history,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))

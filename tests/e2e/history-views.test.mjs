@@ -125,5 +125,30 @@ test("graph, file history, blame and compare against git", async (t) => {
     await result.waitForExist({ timeout: UI_TIMEOUT_MS, timeoutMsg: "the comparison did not show" });
     assert.equal(await result.getAttribute("data-left-only"), leftOnly);
     assert.equal(await result.getAttribute("data-right-only"), rightOnly);
+
+    // --- Two-dot, and a file of the comparison opens its diff: the lines git diff main..topic adds ---
+    // (the topic branch is merged, so its three-dot list is empty; two-dot lists what differs).
+    await browser.execute(() => {
+      document.querySelector('[data-testid="compare-three-dot"]').click();
+      document.querySelector('[data-testid="compare-run"]').click();
+    });
+    await browser.$(byTestId("compare-file")).waitForExist({ timeout: UI_TIMEOUT_MS, timeoutMsg: "the two-dot comparison lists no file" });
+    const textFile = git(repo, "diff", "--numstat", `main..${topic}`)
+      .split("\n")
+      .map((line) => line.split("\t"))
+      .find(([added, , path]) => added !== "-" && Number(added) > 0 && !path.includes(" => "))?.[2];
+    assert.ok(textFile, "git lists a text file with added lines");
+    await browser.execute((p) => [...document.querySelectorAll('[data-testid="compare-file"]')].find((r) => r.dataset.path === p).click(), textFile);
+    const diff = await browser.$(`[data-testid="compare-diff"] [data-testid="file-diff"][data-state="ready"]`);
+    await diff.waitForExist({ timeout: UI_TIMEOUT_MS }).catch(async () => {
+      const shown = await browser.execute(() => document.querySelector('[data-testid="compare-diff"]')?.outerHTML.slice(0, 600) ?? "nothing");
+      assert.fail(`the diff of ${textFile} did not show: ${shown}`);
+    });
+    const added = git(repo, "diff", `main..${topic}`, "--", textFile)
+      .split("\n")
+      .filter((line) => line.startsWith("+") && !line.startsWith("+++"))
+      .map((line) => line.slice(1));
+    const diffText = await browser.execute(() => document.querySelector('[data-testid="compare-diff"]')?.textContent ?? "");
+    assert.ok(added.length > 0 && diffText.includes(added[0]), `the diff shows git's first added line ${JSON.stringify(added[0])}`);
   });
 });

@@ -14,6 +14,7 @@ import type { CommitQuery } from "./CommitQuery";
 import type { CommitWithChanges } from "./CommitWithChanges";
 import type { Comparison } from "./Comparison";
 import type { CreateReport } from "./CreateReport";
+import type { FileChange } from "./FileChange";
 import type { Filter } from "./Filter";
 import type { GitRef } from "./GitRef";
 import type { GraphPage } from "./GraphPage";
@@ -49,6 +50,11 @@ export interface Commands {
    * whether an import was running.
    */
   cancel_import: { args: Record<string, never>; result: boolean };
+  /**
+   * One file of a comparison with its diff text (`from` is the left side for two-dot, the merge
+   * base for three-dot), read from the repository folder.
+   */
+  compare_file_diff: { args: { repository: string; from: string; to: string; path: string }; result: FileChange };
   /**
    * Two revisions compared: commits only on each side, merge bases, and the changed files
    * (two-dot from the left, or three-dot from the merge base).

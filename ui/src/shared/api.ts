@@ -126,6 +126,9 @@ export const api = {
     call("line_history", { repository, path, start, end, rev }),
   compareRevisions: (repository: string, left: string, right: string, threeDot: boolean) =>
     call("compare_revisions", { repository, left, right, threeDot }),
+  /** One file of a comparison with its diff text (`from`: the left side, or the merge base for three-dot). */
+  compareFileDiff: (repository: string, from: string, to: string, path: string) =>
+    call("compare_file_diff", { repository, from, to, path }),
 };
 
 /**

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use repovault_storage::{ChangeKind, Commit, ErrorPayload, Store};
+use repovault_storage::{ChangeKind, Commit, ErrorCode, ErrorPayload, FileChange, Store};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -81,14 +81,7 @@ pub async fn compare(
         }
         (Some(from), Some(path)) => {
             let (path, to) = (path.to_string(), right_hash.clone());
-            let diffed =
-                tokio::task::spawn_blocking(move || repovault_ingest::diff_commits(Path::new(&path), &from, &to))
-                    .await
-                    .map_err(|e| ErrorPayload {
-                        code: repovault_storage::ErrorCode::Storage,
-                        message: e.to_string(),
-                    })?;
-            match diffed {
+            match in_folder(move || repovault_ingest::diff_commits(Path::new(&path), &from, &to)).await? {
                 Ok(changes) => (Some(changes.into_iter().map(file_of).collect()), None),
                 Err(err) => (None, Some(format!("the file list needs the repository folder: {err}"))),
             }
@@ -109,6 +102,51 @@ pub async fn compare(
         files,
         files_note,
     })
+}
+
+/// One file of a comparison with its diff text, as `git diff FROM TO -- PATH` shows it: `from` is
+/// the left side (two-dot) or the merge base (three-dot), as [`Comparison`] gives them. Read from
+/// the repository folder; `id` is 0 (the change is not stored).
+pub async fn compare_file_diff(
+    store: &dyn Store,
+    repository: &str,
+    from: &str,
+    to: &str,
+    path: &str,
+) -> Result<FileChange, ErrorPayload> {
+    let repo = store.repository_by_name(repository).await?;
+    let from = store.resolve_revision(repo.id, from).await?;
+    let to = store.resolve_revision(repo.id, to).await?;
+    let Some(folder) = repo.path.clone() else {
+        return Err(ErrorPayload::new(
+            ErrorCode::NoRepositoryPath,
+            format!("{repository} was stored without a folder, so the diff of {path} cannot be read"),
+        ));
+    };
+    let file = path.to_string();
+    let change = in_folder(move || repovault_ingest::diff_commits_file(Path::new(&folder), &from, &to, &file))
+        .await??
+        .ok_or_else(|| ErrorPayload::new(ErrorCode::NotFound, format!("{path} did not change between the two")))?;
+    let diff = change.diff.map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+    Ok(FileChange {
+        id: 0,
+        path: change.path,
+        old_path: change.old_path,
+        kind: change.kind,
+        is_binary: change.is_binary,
+        is_submodule: change.is_submodule,
+        additions: change.additions,
+        deletions: change.deletions,
+        diff_size: diff.as_ref().map(|d| d.len() as i64),
+        diff,
+    })
+}
+
+/// Runs blocking git work (gix reading the repository folder) off the async runtime.
+async fn in_folder<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, ErrorPayload> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ErrorPayload::new(ErrorCode::Storage, format!("reading the repository folder failed: {e}")))
 }
 
 fn file_of(change: repovault_storage::NewFileChange) -> CompareFile {

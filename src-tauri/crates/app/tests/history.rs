@@ -141,9 +141,10 @@ async fn compare_equals_git(store: &dyn Store, repo: &Path, left: &str, right: &
         let mut expected = git_diff_numstat(repo, &[&range]);
         let files: NumstatSet = c
             .files
+            .as_ref()
             .expect("the folder is there")
-            .into_iter()
-            .map(|f| (f.path, f.old_path, f.additions, f.deletions))
+            .iter()
+            .map(|f| (f.path.clone(), f.old_path.clone(), f.additions, f.deletions))
             .collect();
         // git scores a rename with edits by bytes, gix by lines: where git pairs an edited file
         // with its old name and gix does not, both halves must be there as git shows them unpaired.
@@ -163,7 +164,51 @@ async fn compare_equals_git(store: &dyn Store, repo: &Path, left: &str, right: &
             expected.len()
         );
         assert_eq!(files, expected, "git diff --numstat {range}");
+        compare_diffs_equal_git(store, repo, &c, &range).await;
     }
+}
+
+/// Hunk headers in one spelling: git leaves out a count of 1 (`-1 +1,2`) and adds the function
+/// line after the second `@@`; gix writes every count and no function line.
+fn same_hunk_headers(diff: &str) -> String {
+    let header = |line: &str| {
+        let ranges: Vec<String> = line
+            .split(' ')
+            .skip(1)
+            .take(2)
+            .map(|range| if range.contains(',') { range.to_string() } else { format!("{range},1") })
+            .collect();
+        format!("@@ {} @@", ranges.join(" "))
+    };
+    diff.split_inclusive('\n')
+        .map(|line| if line.starts_with("@@ ") { header(line) + "\n" } else { line.to_string() })
+        .collect()
+}
+
+/// The diff text of a comparison's files equals `git diff RANGE -- PATH` (hunks, without git's
+/// header lines) for the modified text files, and a binary file says so.
+async fn compare_diffs_equal_git(store: &dyn Store, repo: &Path, c: &repovault_app::history::Comparison, range: &str) {
+    let from = if c.three_dot { c.merge_bases[0].clone() } else { c.left_hash.clone() };
+    let files = c.files.as_ref().unwrap();
+    let modified = files.iter().filter(|f| f.kind == repovault_storage::ChangeKind::Modified && !f.is_binary);
+    for f in modified.take(3) {
+        let ours =
+            repovault_app::history::compare_file_diff(store, "demo", &from, &c.right_hash, &f.path).await.unwrap();
+        assert_eq!((ours.additions, ours.deletions), (f.additions, f.deletions), "{}", f.path);
+        let theirs = git(repo, &["diff", "--no-indent-heuristic", "--no-color", range, "--", &f.path]);
+        let hunks = &theirs[theirs.find("\n@@").map(|i| i + 1).expect("git shows hunks")..];
+        let ours = ours.diff.as_deref().map(same_hunk_headers);
+        assert_eq!(ours, Some(same_hunk_headers(hunks)), "git diff {range} -- {}", f.path);
+    }
+    if let Some(f) = files.iter().find(|f| f.is_binary && f.kind == repovault_storage::ChangeKind::Modified) {
+        let ours =
+            repovault_app::history::compare_file_diff(store, "demo", &from, &c.right_hash, &f.path).await.unwrap();
+        assert!(ours.is_binary && ours.diff.is_none(), "{}", f.path);
+    }
+    let err = repovault_app::history::compare_file_diff(store, "demo", &from, &c.right_hash, "no/such/file.txt")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, repovault_storage::ErrorCode::NotFound);
 }
 
 async fn file_history_equals_git(store: &dyn Store, repo_id: i64, repo: &Path, path: &str) {

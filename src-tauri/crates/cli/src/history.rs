@@ -1,6 +1,6 @@
 //! `graph`, `file-log` and `compare`: the history walks over the stored parents.
 
-use repovault_storage::{GraphPage, PathChange, Store};
+use repovault_storage::{ErrorCode, ErrorPayload, GraphPage, PathChange, Store};
 
 use crate::{pick_repository, CliError};
 
@@ -39,6 +39,9 @@ pub(crate) struct CompareArgs {
     /// Files from the merge base to the right (`A...B`) rather than from the left (`A..B`).
     #[arg(long)]
     three_dot: bool,
+    /// Print only this file's diff (`git diff A..B -- PATH`, or `A...B` with --three-dot).
+    #[arg(long, value_name = "PATH")]
+    diff: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -182,6 +185,26 @@ pub(crate) async fn compare(store: &dyn Store, args: &CompareArgs, json: bool) -
     let c = repovault_app::history::compare(store, &repo.name, &args.left, &args.right, args.three_dot)
         .await
         .map_err(CliError::Payload)?;
+    if let Some(path) = &args.diff {
+        let from = if c.three_dot { c.merge_bases.first().cloned() } else { Some(c.left_hash.clone()) };
+        let Some(from) = from else {
+            return Err(CliError::Payload(ErrorPayload::new(
+                ErrorCode::NotFound,
+                format!("{} and {} have no common ancestor, so there is no three-dot diff", c.left, c.right),
+            )));
+        };
+        let change = repovault_app::history::compare_file_diff(store, &repo.name, &from, &c.right_hash, path)
+            .await
+            .map_err(CliError::Payload)?;
+        if json {
+            println!("{}", serde_json::to_string_pretty(&change).expect("values serialise"));
+        } else if change.is_binary {
+            println!("{path}: binary file changed");
+        } else {
+            print!("{}", change.diff.as_deref().unwrap_or(""));
+        }
+        return Ok(());
+    }
     if json {
         println!("{}", serde_json::to_string_pretty(&c).expect("values serialise"));
         return Ok(());

@@ -33,6 +33,8 @@ pub struct CommitDiffer {
     compressor: repovault_storage::blob::DiffCompressor,
     /// Read the lines each diff adds and removes (for `change:` searches), here on the worker.
     pub change_lines: bool,
+    /// Keep diff texts as plain `diff` bytes (for showing one) instead of compressing them to store.
+    keep_text: bool,
 }
 
 impl CommitDiffer {
@@ -60,6 +62,7 @@ impl CommitDiffer {
             detail,
             compressor: Default::default(),
             change_lines: true,
+            keep_text: false,
         })
     }
 
@@ -95,7 +98,7 @@ impl CommitDiffer {
             _ => None,
         };
         let new_tree = self.tree_data(tree_id, id)?;
-        let changes = self.changes(old_tree.as_deref(), &new_tree, id)?;
+        let changes = self.changes(old_tree.as_deref(), &new_tree, id, None)?;
         Ok((header, changes))
     }
 
@@ -104,7 +107,25 @@ impl CommitDiffer {
     pub fn between(&mut self, from: ObjectId, to: ObjectId) -> Result<Vec<NewFileChange>, IngestError> {
         let old = self.tree_of(from)?;
         let new = self.tree_of(to)?;
-        self.changes(Some(&old), &new, to)
+        self.changes(Some(&old), &new, to, None)
+    }
+
+    /// One file's change from one commit's tree to another's, with its diff text: what
+    /// `git diff FROM TO -- PATH` shows for a file of [`CommitDiffer::between`]'s list (renames
+    /// are detected over the whole trees, so a renamed file is found under its new path).
+    pub fn file_between(
+        &mut self,
+        from: ObjectId,
+        to: ObjectId,
+        path: &str,
+    ) -> Result<Option<NewFileChange>, IngestError> {
+        let old = self.tree_of(from)?;
+        let new = self.tree_of(to)?;
+        let (detail, keep_text) = (self.detail, self.keep_text);
+        (self.detail, self.keep_text) = (ImportDetail::Full, true);
+        let found = self.changes(Some(&old), &new, to, Some(path.as_bytes().as_bstr()));
+        (self.detail, self.keep_text) = (detail, keep_text);
+        Ok(found?.pop())
     }
 
     fn signature(
@@ -143,7 +164,14 @@ impl CommitDiffer {
         Ok(object.detach().data)
     }
 
-    fn changes(&mut self, old: Option<&[u8]>, new: &[u8], id: ObjectId) -> Result<Vec<NewFileChange>, IngestError> {
+    /// The file changes between two trees; with `only`, just the change whose (new) path it is.
+    fn changes(
+        &mut self,
+        old: Option<&[u8]>,
+        new: &[u8],
+        id: ObjectId,
+        only: Option<&BStr>,
+    ) -> Result<Vec<NewFileChange>, IngestError> {
         let hash_kind = self.repo.object_hash();
         let empty: &[u8] = &[];
         let mut detached = Vec::new();
@@ -199,7 +227,7 @@ impl CommitDiffer {
                 ),
             };
             let is_tree = |side: &Option<(EntryMode, ObjectId)>| side.is_some_and(|(mode, _)| mode.is_tree());
-            if is_tree(&before) || is_tree(&after) {
+            if is_tree(&before) || is_tree(&after) || only.is_some_and(|path| path != location.as_bstr()) {
                 continue;
             }
             changes.push(self.file_change(
@@ -255,6 +283,10 @@ impl CommitDiffer {
                 UnifiedDiff::new(&diff, &input, ConsumeBinaryHunk::new(Vec::new(), "\n"), ContextSize::symmetrical(3))
                     .consume()
                     .map_err(|e| IngestError::git(format!("cannot render the diff of {}", change.path), e))?;
+            if self.keep_text {
+                change.diff = Some(text);
+                return Ok(change);
+            }
             // Hash and compress here, on the worker's thread, rather than in the single writer;
             // the changed lines for the change index too.
             if self.change_lines {

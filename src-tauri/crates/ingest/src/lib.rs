@@ -26,10 +26,24 @@ pub fn diff_commits(
     to: &str,
 ) -> Result<Vec<repovault_storage::NewFileChange>, IngestError> {
     let shared = repo::open(path)?;
-    let parse = |hash: &str| {
-        gix::ObjectId::from_hex(hash.as_bytes())
-            .map_err(|e| IngestError::git(format!("{hash:?} is not a commit id"), e))
-    };
     let mut differ = commit_diff::CommitDiffer::new(&shared, ImportDetail::LineCounts)?;
-    differ.between(parse(from)?, parse(to)?)
+    differ.between(commit_id(from)?, commit_id(to)?)
+}
+
+/// One file's change between two commits of the repository at `path`, with its unified diff text
+/// (`git diff FROM TO -- FILE`, rename detection over the whole trees); `None` when the file did
+/// not change.
+pub fn diff_commits_file(
+    path: &std::path::Path,
+    from: &str,
+    to: &str,
+    file: &str,
+) -> Result<Option<repovault_storage::NewFileChange>, IngestError> {
+    let shared = repo::open(path)?;
+    let mut differ = commit_diff::CommitDiffer::new(&shared, ImportDetail::Full)?;
+    differ.file_between(commit_id(from)?, commit_id(to)?, file)
+}
+
+fn commit_id(hash: &str) -> Result<gix::ObjectId, IngestError> {
+    gix::ObjectId::from_hex(hash.as_bytes()).map_err(|e| IngestError::git(format!("{hash:?} is not a commit id"), e))
 }

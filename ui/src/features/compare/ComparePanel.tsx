@@ -2,7 +2,10 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 
 import type { Commit } from "../../bindings/Commit";
+import type { CompareFile } from "../../bindings/CompareFile";
 import type { Comparison } from "../../bindings/Comparison";
+import type { FileChange } from "../../bindings/FileChange";
+import { DiffView } from "../commit/DiffView";
 import { api } from "../../shared/api";
 import { ErrorBanner } from "../../shared/components/ErrorBanner";
 import { formatChurn, formatCount, summaryLine } from "../../shared/format";
@@ -85,23 +88,69 @@ export function ComparePanel({ repository, initialLeft, onOpenCommit, onClose }:
               {result.data.files_note}
             </p>
           ) : (
-            <table data-testid="compare-files">
-              <tbody>
-                {result.data.files.map((f) => {
-                  const churn = formatChurn(f.additions, f.deletions);
-                  return (
-                    <tr key={`${f.old_path ?? ""}>${f.path}`} data-testid="compare-file">
-                      <td className="num">{f.is_binary ? "binary" : <><span className="added">{churn.added}</span> <span className="removed">{churn.removed}</span></>}</td>
-                      <td>{f.old_path !== null && f.old_path !== f.path ? `${f.old_path} → ${f.path}` : f.path}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <CompareFiles repository={repository} comparison={result.data} />
           )}
         </div>
       )}
     </section>
+  );
+}
+
+/** The changed files; a click (or Enter) on one shows its diff below the list. */
+function CompareFiles({ repository, comparison }: { repository: string; comparison: Comparison }) {
+  const [selected, setSelected] = useState<string | null>(null);
+  const files = comparison.files ?? [];
+  // Two-dot diffs start from the left side, three-dot ones from the (first) merge base.
+  const from = comparison.three_dot ? (comparison.merge_bases[0] ?? null) : comparison.left_hash;
+  return (
+    <>
+      <table data-testid="compare-files">
+        <tbody>
+          {files.map((f) => {
+            const churn = formatChurn(f.additions, f.deletions);
+            return (
+              <tr
+                key={`${f.old_path ?? ""}>${f.path}`}
+                data-testid="compare-file"
+                data-path={f.path}
+                className={`compare-file${selected === f.path ? " compare-file--selected" : ""}`}
+                tabIndex={0}
+                aria-selected={selected === f.path}
+                onClick={() => setSelected(f.path)}
+                onKeyDown={(e) => {
+                  if (e.key === "Enter" || e.key === " ") {
+                    e.preventDefault();
+                    setSelected(f.path);
+                  }
+                }}
+              >
+                <td className="num">{f.is_binary ? "binary" : <><span className="added">{churn.added}</span> <span className="removed">{churn.removed}</span></>}</td>
+                <td>{f.old_path !== null && f.old_path !== f.path ? `${f.old_path} → ${f.path}` : f.path}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {selected !== null && from !== null && (
+        <CompareFileDiff repository={repository} from={from} to={comparison.right_hash} file={files.find((f) => f.path === selected)!} />
+      )}
+    </>
+  );
+}
+
+function CompareFileDiff({ repository, from, to, file }: { repository: string; from: string; to: string; file: CompareFile }) {
+  const diff = toLoadable<FileChange>(
+    useQuery({
+      queryKey: ["compare", "file-diff", repository, from, to, file.path],
+      queryFn: () => api.compareFileDiff(repository, from, to, file.path),
+    }),
+  );
+  return (
+    <div className="compare-diff" data-testid="compare-diff" data-path={file.path}>
+      {diff.status === "loading" && <p className="placeholder">Reading the diff of {file.path}…</p>}
+      {diff.status === "error" && <ErrorBanner error={diff.error} title={`Cannot show the diff of ${file.path}`} />}
+      {diff.status === "ok" && <DiffView changes={[diff.data]} />}
+    </div>
   );
 }
 

@@ -94,6 +94,7 @@ function backend() {
     get_file_history: () => HISTORY,
     blame_file: () => BLAME,
     compare_revisions: () => COMPARISON,
+    compare_file_diff: (args) => ({ id: 0, path: args.path, old_path: null, kind: "added", is_binary: false, is_submodule: false, additions: 3, deletions: 0, diff_size: 30, diff: "@@ -0,0 +1,3 @@\n+fn t1() {}\n+fn t2() {}\n+fn t3() {}\n" }),
     line_history: (args) => ({ path: args.path, rev: args.rev ?? "HEAD", hash: hash(1), start: args.start, end: args.end, commits: [COMMITS[1]!, COMMITS[3]!] }),
   });
 }
@@ -233,5 +234,12 @@ describe("history views", () => {
     expect(result.dataset["rightOnly"]).toBe("1");
     expect(screen.getByTestId("compare-base").textContent).toBe(hash(4).slice(0, 10));
     expect(screen.getAllByTestId("compare-file")[0]!.textContent).toContain("src/t.rs");
+    // A file's diff opens below the list, from the merge base (three-dot) to the right side.
+    await act(async () => {
+      fireEvent.keyDown(screen.getAllByTestId("compare-file")[0]!, { key: "Enter" });
+    });
+    await flush();
+    expect(tauri.calls("compare_file_diff")).toEqual([{ repository: "demo", from: hash(4), to: hash(3), path: "src/t.rs" }]);
+    expect(screen.getByTestId("compare-diff").textContent).toContain("fn t2() {}");
   });
 });
