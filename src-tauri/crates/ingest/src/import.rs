@@ -237,7 +237,8 @@ async fn write_commits(
     for _ in 0..options.workers.max(1) {
         let (ids, next, sender, shared, stop, cancel) =
             (ids.clone(), next.clone(), sender.clone(), shared.clone(), stop.clone(), cancel.clone());
-        workers.push(std::thread::spawn(move || {
+        // Named, so profiles and thread lists tell the diff workers from the writer.
+        let worker = std::thread::Builder::new().name("diff-worker".into()).spawn(move || {
             let mut differ = match CommitDiffer::new(&shared, detail) {
                 Ok(differ) => differ,
                 Err(err) => return drop(sender.blocking_send(Err(err))),
@@ -249,7 +250,8 @@ async fn write_commits(
                     break;
                 }
             }
-        }));
+        });
+        workers.push(worker.map_err(|e| IngestError::Git(format!("cannot start a diff worker: {e}")))?);
     }
     drop(sender);
 
