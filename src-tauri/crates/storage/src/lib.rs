@@ -9,6 +9,7 @@ pub mod consistency;
 pub mod error;
 pub mod graph;
 pub mod history;
+pub mod mirror;
 pub mod model;
 pub mod postgres;
 pub mod progress;
