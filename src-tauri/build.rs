@@ -50,6 +50,15 @@ fn main() {
             "blame_file",
             "compare_revisions",
             "line_history",
+            "get_mirror_status",
+            "test_mirror",
+            "enable_mirror",
+            "disable_mirror",
+            "drain_mirror",
+            "check_mirror",
+            "repair_mirror",
+            "get_mirror_fallback",
+            "open_mirror_fallback",
         ]));
     tauri_build::try_build(attributes).expect("tauri build script failed");
 }

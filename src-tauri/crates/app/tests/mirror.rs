@@ -351,9 +351,10 @@ async fn an_outage_opens_the_breaker_and_the_outbox_drains_when_the_server_retur
     proxy.up();
     proxy.latency_ms.store(20, Ordering::SeqCst);
     let cancel = CancelToken::default();
+    let (primary, blobs) = (s.clone(), t.config.blobs.clone());
     let task = tokio::spawn(mirror::run(
-        s.clone(),
-        t.config.blobs.clone(),
+        move || Some(primary.clone()),
+        move || Some(blobs.clone()),
         Duration::from_millis(100),
         Arc::new(tokio::sync::Notify::new()),
         cancel.clone(),

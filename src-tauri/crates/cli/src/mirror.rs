@@ -83,9 +83,15 @@ pub async fn run(
             });
             let json = out.json();
             let poll = Duration::from_secs_f64(poll.max(0.05));
-            mirror::run(store.clone(), config.blobs.clone(), poll, wake, cancel, move |report| {
-                print_drain(&Output::new(json), report)
-            })
+            let (primary, blobs) = (store.clone(), config.blobs.clone());
+            mirror::run(
+                move || Some(primary.clone()),
+                move || Some(blobs.clone()),
+                poll,
+                wake,
+                cancel,
+                move |report| print_drain(&Output::new(json), report),
+            )
             .await;
         }
         MirrorAction::Check { name } => {

@@ -331,11 +331,12 @@ impl Drainer {
 }
 
 /// The background drainer: every `poll` (and right away when `wake` is notified) drains what is
-/// pending; follows the mirror being enabled, disabled or pointed elsewhere. Returns when
-/// `cancel` fires. `on_report` sees each drain that did something or failed.
+/// pending into the mirror of the store `primary()` answers (the app can swap its store); follows
+/// the mirror being enabled, disabled or pointed elsewhere. Returns when `cancel` fires.
+/// `on_report` sees each drain that did something or failed.
 pub async fn run(
-    primary: Arc<dyn Store>,
-    blobs: BlobConfig,
+    primary: impl Fn() -> Option<Arc<dyn Store>> + Send,
+    blobs: impl Fn() -> Option<BlobConfig> + Send,
     poll: Duration,
     wake: Arc<tokio::sync::Notify>,
     cancel: CancelToken,
@@ -343,15 +344,24 @@ pub async fn run(
 ) {
     let mut drainer: Option<Drainer> = None;
     while !cancel.is_cancelled() {
-        let wanted =
-            primary.mirror_config().await.ok().flatten().filter(|c| c.enabled).map(|c| (c.url, c.cooldown_seconds));
+        let store = primary();
+        let wanted = match &store {
+            Some(s) => {
+                s.mirror_config().await.ok().flatten().filter(|c| c.enabled).map(|c| (c.url, c.cooldown_seconds))
+            }
+            None => None,
+        };
         let current = drainer.as_ref().map(|d| (d.url.clone(), d.breaker.cooldown().as_secs() as i64));
-        if wanted != current {
+        let same_store = match (&drainer, &store) {
+            (Some(d), Some(s)) => Arc::ptr_eq(&d.primary, s),
+            _ => false,
+        };
+        if wanted != current || !same_store {
             if let Some(d) = drainer.take() {
                 d.close().await;
             }
-            if wanted.is_some() {
-                drainer = Drainer::open(primary.clone(), blobs.clone()).await.ok().flatten();
+            if let (Some(store), Some(_), Some(blobs)) = (store, &wanted, blobs()) {
+                drainer = Drainer::open(store, blobs).await.ok().flatten();
             }
         }
         if let Some(d) = drainer.as_mut() {
