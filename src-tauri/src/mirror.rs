@@ -122,14 +122,16 @@ fn read_only(url: &str) -> String {
 }
 
 /// The background drainer: a thread of its own driving `mirror::run` on the app's runtime, on
-/// whichever store the app has open (never the read-only mirror).
+/// whichever store the app has open (never the read-only mirror), paused while an import runs.
 pub fn start_drainer(app: AppHandle) {
     std::thread::spawn(move || {
         let state = app.state::<AppState>();
         let wake = state.mirror_wake.clone();
         let primary = || {
             let state = app.state::<AppState>();
-            if state.is_mirror_fallback() {
+            // The mirror waits while an import runs: on two cores a drain beside it costs the
+            // import about a fifth of its speed (README, Benchmarks › Team mirror).
+            if state.is_mirror_fallback() || state.import.running().is_some() {
                 return None;
             }
             state.store().ok().map(|s: Arc<dyn repovault_storage::Store>| s)
