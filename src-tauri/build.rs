@@ -51,6 +51,15 @@ fn main() {
             "compare_revisions",
             "compare_file_diff",
             "line_history",
+            "get_mirror_status",
+            "test_mirror",
+            "enable_mirror",
+            "disable_mirror",
+            "drain_mirror",
+            "check_mirror",
+            "repair_mirror",
+            "get_mirror_fallback",
+            "open_mirror_fallback",
         ]));
     tauri_build::try_build(attributes).expect("tauri build script failed");
 }

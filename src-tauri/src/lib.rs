@@ -10,6 +10,7 @@ mod commands;
 mod exclusive;
 mod export_file;
 mod history;
+mod mirror;
 mod settings;
 mod state;
 
@@ -26,6 +27,7 @@ pub fn run() {
             let state = tauri::async_runtime::block_on(state::AppState::open_from_env());
             app.manage(state);
             backups::start_scheduler(app.handle().clone());
+            mirror::start_drainer(app.handle().clone());
             exit_on_terminate(app.handle().clone());
             Ok(())
         })
@@ -78,6 +80,15 @@ pub fn run() {
             history::compare_revisions,
             history::compare_file_diff,
             history::line_history,
+            mirror::get_mirror_status,
+            mirror::test_mirror,
+            mirror::enable_mirror,
+            mirror::disable_mirror,
+            mirror::drain_mirror,
+            mirror::check_mirror,
+            mirror::repair_mirror,
+            mirror::get_mirror_fallback,
+            mirror::open_mirror_fallback,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .expect("error while starting RepoVault")

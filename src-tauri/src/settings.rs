@@ -28,6 +28,10 @@ pub struct Settings {
     /// An automatic backup ("on exit") when the app exits. Off unless set.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub backup_on_exit: bool,
+    /// The team mirror (also recorded in the store), so it can be opened read-only when the
+    /// primary cannot be.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mirror_url: Option<String>,
 }
 
 impl Settings {

@@ -3,6 +3,7 @@
 //! that is running (see `Exclusive`). The store can be swapped (a new database URL, a restore).
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use repovault_storage::{open_store, CancelToken, ErrorPayload, Store, StoreConfig};
@@ -21,6 +22,10 @@ pub struct AppState {
     /// A backup, a restore or a scheduled run.
     pub backup: Exclusive<CancelToken>,
     pub analysis: Exclusive<CancelToken>,
+    /// Wakes the background mirror drainer (a mirror was just enabled).
+    pub mirror_wake: Arc<tokio::sync::Notify>,
+    /// The open store is the team mirror, read-only, because the primary could not be opened.
+    mirror_fallback: AtomicBool,
 }
 
 impl AppState {
@@ -41,6 +46,8 @@ impl AppState {
             import: Exclusive::new("an import"),
             backup: Exclusive::new("a backup or restore"),
             analysis: Exclusive::new("an analysis"),
+            mirror_wake: Arc::new(tokio::sync::Notify::new()),
+            mirror_fallback: AtomicBool::new(false),
         };
         let store = state.open_configured().await;
         *state.store_lock_mut() = store;
@@ -60,6 +67,16 @@ impl AppState {
 
     async fn open_configured(&self) -> OpenStore {
         let store = match self.store_config() {
+            Ok(config) if self.primary_missing(&config) => Err(ErrorPayload {
+                code: repovault_storage::ErrorCode::Unavailable,
+                message: format!(
+                    "the database file {} is missing; the team mirror can be opened read-only",
+                    match &config.database {
+                        repovault_storage::DatabaseLocation::Sqlite(path) => path.display().to_string(),
+                        repovault_storage::DatabaseLocation::Postgres(url) => url.clone(),
+                    }
+                ),
+            }),
             Ok(config) => open_store(&config).await.map_err(ErrorPayload::from),
             Err(err) => Err(err),
         };
@@ -69,9 +86,31 @@ impl AppState {
         store
     }
 
+    /// A mirror is configured and the primary's SQLite file is gone: opening would quietly make
+    /// an empty store, so the window offers the mirror instead.
+    fn primary_missing(&self, config: &StoreConfig) -> bool {
+        match &config.database {
+            repovault_storage::DatabaseLocation::Sqlite(path) => {
+                !path.exists() && Settings::load(&self.data_dir).mirror_url.is_some()
+            }
+            repovault_storage::DatabaseLocation::Postgres(_) => false,
+        }
+    }
+
+    pub fn is_mirror_fallback(&self) -> bool {
+        self.mirror_fallback.load(Ordering::SeqCst)
+    }
+
+    /// Shows the team mirror (opened read-only) in place of a primary that could not be opened.
+    pub fn replace_with_mirror(&self, mirror: Arc<dyn Store>) {
+        *self.store_lock_mut() = Ok(mirror);
+        self.mirror_fallback.store(true, Ordering::SeqCst);
+    }
+
     /// Closes the current store and opens the configured one again (after the settings changed).
     pub async fn reopen(&self) -> OpenStore {
         self.close_store("reopening the store").await;
+        self.mirror_fallback.store(false, Ordering::SeqCst);
         let store = self.open_configured().await;
         *self.store_lock_mut() = store.clone();
         store

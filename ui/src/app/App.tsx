@@ -8,6 +8,7 @@ import type { Filter } from "../bindings/Filter";
 import { AnalysesPage } from "../features/analyses/AnalysesPage";
 import { BackupsPage, type Verifications } from "../features/backups/BackupsPage";
 import { ErrorBanner } from "../shared/components/ErrorBanner";
+import { MirrorFallback } from "../features/mirror/MirrorFallback";
 import { Header } from "./Header";
 import { HistoryPage } from "../features/history/HistoryPage";
 import { Sidebar, type PageId } from "./Sidebar";
@@ -77,6 +78,14 @@ export function App() {
               {errors.map((error) => (
                 <ErrorBanner key={`${error.code}:${error.message}`} error={error} />
               ))}
+              {info.status === "error" && (
+                <MirrorFallback
+                  onOpened={(opened) => {
+                    queryClient.setQueryData(queryKeys.storeInfo, opened);
+                    storeReplaced();
+                  }}
+                />
+              )}
             </div>
           )}
           {page === "repositories" ? (

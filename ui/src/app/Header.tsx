@@ -1,5 +1,6 @@
 import type { AppInfo } from "../shared/api";
 import type { Loadable } from "../shared/loadable";
+import { MirrorBadge } from "../features/mirror/MirrorBadge";
 
 /**
  * Which store the window is connected to: backend, database location and data folder.
@@ -27,6 +28,7 @@ export function Header({ info }: { info: Loadable<AppInfo> }) {
             )}
           </dd>
         </div>
+        <MirrorBadge />
         <div className="store-fact store-fact--grow">
           <dt>Location</dt>
           <dd className="path" data-testid="store-location" title={info.status === "ok" ? info.data.store.location : undefined}>

@@ -9,18 +9,21 @@ import type { BackupInfo } from "./BackupInfo";
 import type { BackupPhase } from "./BackupPhase";
 import type { BackupSettings } from "./BackupSettings";
 import type { Blame } from "./Blame";
+import type { CheckReport } from "./CheckReport";
 import type { CommitPage } from "./CommitPage";
 import type { CommitQuery } from "./CommitQuery";
 import type { CommitWithChanges } from "./CommitWithChanges";
 import type { Comparison } from "./Comparison";
 import type { CreateReport } from "./CreateReport";
-import type { FileChange } from "./FileChange";
+import type { DrainReport } from "./DrainReport";
 import type { Filter } from "./Filter";
 import type { GitRef } from "./GitRef";
 import type { GraphPage } from "./GraphPage";
 import type { ImportPhase } from "./ImportPhase";
 import type { ImportReport } from "./ImportReport";
 import type { LineHistory } from "./LineHistory";
+import type { MirrorFallback } from "./MirrorFallback";
+import type { MirrorStatus } from "./MirrorStatus";
 import type { NewSchedule } from "./NewSchedule";
 import type { PathChange } from "./PathChange";
 import type { Progress } from "./Progress";
@@ -51,10 +54,9 @@ export interface Commands {
    */
   cancel_import: { args: Record<string, never>; result: boolean };
   /**
-   * One file of a comparison with its diff text (`from` is the left side for two-dot, the merge
-   * base for three-dot), read from the repository folder.
+   * Compares the mirror with the open store (one repository, or everything).
    */
-  compare_file_diff: { args: { repository: string; from: string; to: string; path: string }; result: FileChange };
+  check_mirror: { args: { repository: string | null }; result: CheckReport };
   /**
    * Two revisions compared: commits only on each side, merge bases, and the changed files
    * (two-dot from the left, or three-dot from the merge base).
@@ -71,6 +73,15 @@ export interface Commands {
   create_backup: { args: { password: string | null; onProgress: Channel<Progress<BackupPhase>> }; result: CreateReport };
   delete_backup: { args: { path: string }; result: null };
   delete_saved_query: { args: { name: string }; result: null };
+  disable_mirror: { args: Record<string, never>; result: MirrorStatus };
+  /**
+   * Drains the outbox now (behind the breaker: an open breaker answers without trying).
+   */
+  drain_mirror: { args: Record<string, never>; result: DrainReport };
+  /**
+   * Mirrors the open store into `url` (the whole store is queued); the drainer picks it up.
+   */
+  enable_mirror: { args: { url: string; cooldownSeconds: number | null }; result: MirrorStatus };
   /**
    * Writes a run's result to `path`: the whole result as JSON, or one of its tables (`table`: a
    * field of the result holding a list, e.g. `authors`, `files`, `pairs`) as CSV, JSON or NDJSON.
@@ -108,6 +119,11 @@ export interface Commands {
    * otherwise a branch or tag), in the History list's order.
    */
   get_graph_page: { args: { repositoryId: number; scope: string | null; offset: number; limit: number }; result: GraphPage };
+  get_mirror_fallback: { args: Record<string, never>; result: MirrorFallback };
+  /**
+   * The mirror's health as the open store knows it (polled by the header badge).
+   */
+  get_mirror_status: { args: Record<string, never>; result: MirrorStatus };
   get_settings: { args: Record<string, never>; result: AppSettings };
   /**
    * Imports (or syncs) a repository folder. Runs on the async runtime, so the window stays
@@ -134,6 +150,10 @@ export interface Commands {
   list_saved_queries: { args: Record<string, never>; result: SavedQuery[] };
   list_schedules: { args: Record<string, never>; result: Schedule[] };
   /**
+   * Opens the team mirror read-only in place of a primary that cannot be opened.
+   */
+  open_mirror_fallback: { args: Record<string, never>; result: AppInfo };
+  /**
    * The search-box syntax compiled to the filter model (the filter builder shows the same filter).
    */
   parse_search: { args: { text: string }; result: Filter };
@@ -154,6 +174,10 @@ export interface Commands {
   remove_repository: { args: { name: string }; result: number };
   remove_schedule: { args: { name: string }; result: null };
   rename_saved_query: { args: { name: string; newName: string }; result: SavedQuery };
+  /**
+   * Re-sends what differs and checks again.
+   */
+  repair_mirror: { args: { repository: string | null }; result: CheckReport };
   /**
    * Restores a backup over the current data: a safety backup of the current data first, the store
    * closed while the files are swapped, then reopened. If anything fails the current data stays.
@@ -191,5 +215,9 @@ export interface Commands {
    * describes it; the settings screen's "Test connection".
    */
   test_connection: { args: { url: string | null }; result: StoreInfo };
+  /**
+   * Connects to `url` and checks its schema version against the open store's; changes nothing.
+   */
+  test_mirror: { args: { url: string }; result: null };
   verify_backup: { args: { path: string; password: string | null; onProgress: Channel<Progress<BackupPhase>> }; result: VerifyReport };
 }

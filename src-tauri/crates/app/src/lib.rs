@@ -3,7 +3,8 @@
 //! - [`import`]: import or sync with an automatic backup first when a large import comes in;
 //! - [`backups`]: the backup before a migration, the backup on exit, how long a schedule runner sleeps;
 //! - [`export`]: commits to a file (csv, json, ndjson) through a partial file renamed into place;
-//! - [`history`]: two revisions compared (counts and commits from the store, files from the repository folder).
+//! - [`history`]: two revisions compared (counts and commits from the store, files from the repository folder);
+//! - [`mirror`]: the team mirror: the outbox drainer behind a circuit breaker, status, check and repair.
 //!
 //! Every workflow takes the one [`CancelToken`] and reports progress through the domain's progress
 //! type. Nothing here depends on Tauri or on a terminal; the faces parse, call and present.
@@ -13,5 +14,6 @@ pub mod detached;
 pub mod export;
 pub mod history;
 pub mod import;
+pub mod mirror;
 
 pub use repovault_storage::{CancelToken, ErrorCode, ErrorPayload};

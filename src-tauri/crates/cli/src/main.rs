@@ -4,6 +4,7 @@
 mod analyze;
 mod backup;
 mod history;
+mod mirror;
 mod output;
 mod saved;
 
@@ -116,6 +117,11 @@ enum Command {
         all: bool,
         #[command(flatten)]
         import: ImportArgs,
+    },
+    /// The team mirror in PostgreSQL: enable, disable, status, sync, run, check, repair.
+    Mirror {
+        #[command(subcommand)]
+        action: mirror::MirrorAction,
     },
     /// Saved queries: list, save, rename, delete, run.
     Saved {
@@ -326,6 +332,11 @@ async fn run(cli: Cli, out: &Output) -> Result<(), CliError> {
         return Ok(result?);
     }
     let ctx = backup::Context::new(cli.data_dir.clone(), cli.database_url.as_deref(), cli.json)?;
+    if let Command::Mirror { action } = &cli.command {
+        let result = mirror::run(action, store.clone(), &ctx.config, out).await;
+        store.close().await;
+        return Ok(result?);
+    }
     let result = execute(&cli.command, store.as_ref(), &ctx, out).await;
     store.close().await;
     result
@@ -335,6 +346,7 @@ async fn execute(command: &Command, store: &dyn Store, ctx: &backup::Context, ou
     match command {
         Command::Analyze(_) => unreachable!("analyze is dispatched in run()"),
         Command::Backup(_) => unreachable!("backup is dispatched in run()"),
+        Command::Mirror { .. } => unreachable!("mirror is dispatched in run()"),
         Command::Repos => out.repositories(&store.repositories().await?),
         Command::Log { repo, limit } => {
             let repository = pick_repository(store, repo.as_deref()).await?;

@@ -71,12 +71,27 @@ pub trait AnalysisRunStore {
 pub(crate) const RUN_COLUMNS: &str = "id, repository_id, kind, parameters, revision, status, created_at, started_at, \
     finished_at, duration_ms, result_version, error_code, error";
 
+/// Queues the run's repository for the mirror, in the caller's transaction.
+macro_rules! enqueue_run {
+    ($tx:expr, $id:expr) => {{
+        let repository: Option<(i64,)> = sqlx::query_as("SELECT repository_id FROM analysis_runs WHERE id = $1")
+            .bind($id)
+            .fetch_optional(&mut *$tx)
+            .await?;
+        if let Some((repository_id,)) = repository {
+            $crate::mirror::enqueue!($tx, $crate::mirror::kind::ANALYSIS_RUNS, None::<&str>, Some(repository_id), "")?;
+        }
+    }};
+}
+pub(crate) use enqueue_run;
+
 /// `AnalysisRunStore` for a store type that implements `Dialect` (its pool).
 macro_rules! impl_analysis_runs {
     ($store:ty) => {
         #[async_trait::async_trait]
         impl $crate::analysis_runs::AnalysisRunStore for $store {
             async fn insert_analysis_run(&self, run: &$crate::analysis_runs::NewAnalysisRun) -> $crate::error::Result<i64> {
+                let mut tx = $crate::sql::Dialect::pool(self).begin().await?;
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO analysis_runs (repository_id, kind, parameters, revision, run_key, status, created_at) \
                      VALUES ($1, $2, $3, $4, $5, 'queued', $6) RETURNING id",
@@ -87,8 +102,10 @@ macro_rules! impl_analysis_runs {
                 .bind(&run.revision)
                 .bind(&run.run_key)
                 .bind(run.created_at)
-                .fetch_one($crate::sql::Dialect::pool(self))
+                .fetch_one(&mut *tx)
                 .await?;
+                $crate::mirror::enqueue!(tx, $crate::mirror::kind::ANALYSIS_RUNS, None::<&str>, Some(run.repository_id), "")?;
+                tx.commit().await?;
                 Ok(id)
             }
 
@@ -132,13 +149,16 @@ macro_rules! impl_analysis_runs {
             }
 
             async fn start_analysis_run(&self, id: i64, started_at: i64) -> $crate::error::Result<bool> {
+                let mut tx = $crate::sql::Dialect::pool(self).begin().await?;
                 let done = sqlx::query(
                     "UPDATE analysis_runs SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'",
                 )
                 .bind(id)
                 .bind(started_at)
-                .execute($crate::sql::Dialect::pool(self))
+                .execute(&mut *tx)
                 .await?;
+                $crate::analysis_runs::enqueue_run!(tx, id);
+                tx.commit().await?;
                 Ok(done.rows_affected() == 1)
             }
 
@@ -147,6 +167,7 @@ macro_rules! impl_analysis_runs {
                 id: i64,
                 finished: &$crate::analysis_runs::FinishedAnalysisRun,
             ) -> $crate::error::Result<()> {
+                let mut tx = $crate::sql::Dialect::pool(self).begin().await?;
                 sqlx::query(
                     "UPDATE analysis_runs SET status = $2, finished_at = $3, duration_ms = $4, result_version = $5, \
                      result = $6, error_code = $7, error = $8 WHERE id = $1",
@@ -159,8 +180,10 @@ macro_rules! impl_analysis_runs {
                 .bind(&finished.result)
                 .bind(&finished.error_code)
                 .bind(&finished.error)
-                .execute($crate::sql::Dialect::pool(self))
+                .execute(&mut *tx)
                 .await?;
+                $crate::analysis_runs::enqueue_run!(tx, id);
+                tx.commit().await?;
                 Ok(())
             }
         }

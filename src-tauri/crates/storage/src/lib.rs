@@ -5,9 +5,11 @@
 pub mod analysis_runs;
 pub mod blob;
 pub mod cancel;
+pub mod consistency;
 pub mod error;
 pub mod graph;
 pub mod history;
+pub mod mirror;
 pub mod model;
 pub mod postgres;
 pub mod progress;

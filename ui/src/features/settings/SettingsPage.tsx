@@ -3,6 +3,7 @@ import { useState } from "react";
 import type { AppInfo } from "../../shared/api";
 import type { Loadable } from "../../shared/loadable";
 import { DatabaseSettings } from "./DatabaseSettings";
+import { MirrorSettings } from "../mirror/MirrorSettings";
 import { applyTheme, loadTheme, saveTheme, THEMES, type Theme } from "../../shared/theme";
 import "./settings.css";
 
@@ -59,6 +60,16 @@ export function SettingsPage({ info, onSwitched }: Props) {
           Database
         </h2>
         <DatabaseSettings info={info} onSwitched={onSwitched} />
+      </section>
+      <section className="settings__section" aria-labelledby="settings-mirror">
+        <h2 id="settings-mirror" className="section-title">
+          Mirror
+        </h2>
+        <p className="muted settings__hint">
+          A team&apos;s PostgreSQL database kept as a copy of this store. Writes are queued here and sent in the background;
+          nothing waits for the network.
+        </p>
+        <MirrorSettings />
       </section>
       <section className="settings__section" aria-labelledby="settings-theme">
         <h2 id="settings-theme" className="section-title">

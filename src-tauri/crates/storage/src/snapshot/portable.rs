@@ -19,7 +19,7 @@ use crate::cancel::CancelToken;
 use crate::error::{Result, StoreError};
 
 /// Tables a restore leaves as they are: schedules belong to this installation, not to the data.
-pub const KEPT_ON_RESTORE: &[&str] = &["backup_schedules"];
+pub const KEPT_ON_RESTORE: &[&str] = &["backup_schedules", "mirror_config", "mirror_outbox"];
 /// Rows per multi-row INSERT (bounded further by the parameter limits below).
 const BATCH_ROWS: usize = 500;
 const PG_MAX_PARAMS: usize = 65_000;

@@ -132,6 +132,7 @@ macro_rules! sql_queries {
                     $crate::query::compile::compile(&check, self.store_info().backend)?;
                     let json = serde_json::to_string(filter).expect("filters serialise");
                     let now = chrono::Utc::now().timestamp();
+                    let mut tx = self.pool().begin().await?;
                     sqlx::query(
                         "INSERT INTO saved_queries (name, filter, created_at, updated_at) VALUES ($1, $2, $3, $3) \
                          ON CONFLICT (name) DO UPDATE SET filter = excluded.filter, updated_at = excluded.updated_at",
@@ -139,8 +140,10 @@ macro_rules! sql_queries {
                     .bind(name)
                     .bind(&json)
                     .bind(now)
-                    .execute(self.pool())
+                    .execute(&mut *tx)
                     .await?;
+                    $crate::mirror::enqueue!(tx, $crate::mirror::kind::SAVED_QUERIES, None::<&str>, None::<i64>, "")?;
+                    tx.commit().await?;
                     self.saved_query(name).await
                 }
 
@@ -162,23 +165,29 @@ macro_rules! sql_queries {
                     if name != new_name && self.saved_query(new_name).await.is_ok() {
                         return Err($crate::error::StoreError::Duplicate(format!("a saved query is already called {new_name:?}")));
                     }
+                    let mut tx = self.pool().begin().await?;
                     let updated = sqlx::query("UPDATE saved_queries SET name = $1, updated_at = $2 WHERE name = $3")
                         .bind(new_name)
                         .bind(chrono::Utc::now().timestamp())
                         .bind(name)
-                        .execute(self.pool())
+                        .execute(&mut *tx)
                         .await?;
                     if updated.rows_affected() == 0 {
                         return Err($crate::error::StoreError::not_found(format!("saved query {name:?}")));
                     }
+                    $crate::mirror::enqueue!(tx, $crate::mirror::kind::SAVED_QUERIES, None::<&str>, None::<i64>, "")?;
+                    tx.commit().await?;
                     self.saved_query(new_name).await
                 }
 
                 async fn delete_saved_query(&self, name: &str) -> $crate::error::Result<()> {
-                    let deleted = sqlx::query("DELETE FROM saved_queries WHERE name = $1").bind(name).execute(self.pool()).await?;
+                    let mut tx = self.pool().begin().await?;
+                    let deleted = sqlx::query("DELETE FROM saved_queries WHERE name = $1").bind(name).execute(&mut *tx).await?;
                     if deleted.rows_affected() == 0 {
                         return Err($crate::error::StoreError::not_found(format!("saved query {name:?}")));
                     }
+                    $crate::mirror::enqueue!(tx, $crate::mirror::kind::SAVED_QUERIES, None::<&str>, None::<i64>, "")?;
+                    tx.commit().await?;
                     Ok(())
                 }
 

@@ -43,6 +43,7 @@ macro_rules! sql_writes {
                     .fetch_one(&mut *tx)
                     .await?;
                     Self::audit(&mut *tx, "repository.create", "repository", Some(&id.to_string()), Some(name)).await?;
+                    $crate::mirror::enqueue!(tx, $crate::mirror::kind::REPOSITORY, Some(name), None::<i64>, "")?;
                     tx.commit().await?;
                     self.repository_by_name(name).await
                 }
@@ -61,6 +62,7 @@ macro_rules! sql_writes {
                     let detail = format!("{} ({} commits)", repository.name, repository.commit_count);
                     Self::audit(&mut *tx, "repository.delete", "repository", Some(&repository.id.to_string()), Some(&detail))
                         .await?;
+                    $crate::mirror::enqueue!(tx, $crate::mirror::kind::REPOSITORY_REMOVED, Some(name), None::<i64>, "")?;
                     tx.commit().await?;
                     Ok(repository.commit_count)
                 }
@@ -92,6 +94,10 @@ macro_rules! sql_writes {
                         };
                         Self::audit(&mut *tx, "commit.store", "repository", Some(&repository_id.to_string()), Some(&detail))
                             .await?;
+                        // The outbox holds the new commits' ids only; the drainer reads the rows.
+                        let ids: Vec<i64> = results.iter().filter(|r| r.status == $crate::model::StorageStatus::Stored).filter_map(|r| r.commit_id).collect();
+                        let payload = serde_json::to_string(&ids).expect("ids serialise");
+                        $crate::mirror::enqueue!(tx, $crate::mirror::kind::COMMITS, None::<&str>, Some(repository_id), payload)?;
                     }
                     tx.commit().await?;
                     Ok(results)
@@ -148,6 +154,7 @@ macro_rules! sql_writes {
                     }
                     Self::audit(&mut *tx, "repository.sync", "repository", Some(&repository_id.to_string()), Some(&format!("{} refs", refs.len())))
                         .await?;
+                    $crate::mirror::enqueue!(tx, $crate::mirror::kind::REFS, None::<&str>, Some(repository_id), "")?;
                     tx.commit().await?;
                     Ok(())
                 }

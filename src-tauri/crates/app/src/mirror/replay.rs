@@ -1,0 +1,160 @@
+//! Replaying one outbox entry on the mirror. Every replay reads the current rows from the
+//! primary and writes them with upserts or "stored already is a duplicate", so applying an entry
+//! twice (the drainer was killed between the mirror's commit and marking it done) changes nothing.
+
+use std::collections::HashSet;
+
+use repovault_storage::mirror::{kind, OutboxEntry};
+use repovault_storage::{Repository, Result, Store, StoreError};
+
+/// Commits per mirror transaction when a repository is filled or repaired.
+pub const FILL_CHUNK: usize = 500;
+
+/// Applies one entry; returns how many commits it brought over.
+pub async fn apply(primary: &dyn Store, mirror: &dyn Store, entry: &OutboxEntry) -> Result<u64> {
+    let repository = entry.repository.as_deref();
+    match entry.kind.as_str() {
+        kind::REPOSITORY => {
+            if let Some(name) = repository {
+                mirror_repository(primary, mirror, name).await?;
+            }
+            Ok(0)
+        }
+        kind::COMMITS => {
+            let ids: Vec<i64> = serde_json::from_str(&entry.payload)
+                .map_err(|e| StoreError::validation("payload", format!("outbox entry {}: {e}", entry.id)))?;
+            let Some(name) = repository else { return Ok(0) };
+            send_commits(primary, mirror, name, &ids).await
+        }
+        kind::REFS => {
+            if let Some(name) = repository {
+                send_refs(primary, mirror, name).await?;
+            }
+            Ok(0)
+        }
+        kind::REPOSITORY_REMOVED => {
+            if let Some(name) = repository {
+                match mirror.delete_repository(name).await {
+                    Ok(_) | Err(StoreError::NotFound { .. }) => {}
+                    Err(err) => return Err(err),
+                }
+            }
+            Ok(0)
+        }
+        kind::SAVED_QUERIES => {
+            send_saved_queries(primary, mirror).await?;
+            Ok(0)
+        }
+        kind::ANALYSIS_RUNS => {
+            if let Some(name) = repository {
+                send_runs(primary, mirror, name).await?;
+            }
+            Ok(0)
+        }
+        kind::BACKUP_SCHEDULES => {
+            mirror.replace_schedules(&primary.schedules().await?).await?;
+            Ok(0)
+        }
+        kind::FILL => match repository {
+            Some(name) => fill(primary, mirror, name).await,
+            None => Ok(0),
+        },
+        other => Err(StoreError::validation("kind", format!("outbox entry {} has unknown kind {other:?}", entry.id))),
+    }
+}
+
+async fn primary_repository(primary: &dyn Store, name: &str) -> Result<Option<Repository>> {
+    match primary.repository_by_name(name).await {
+        Ok(repo) => Ok(Some(repo)),
+        // Removed since: its removal entry follows.
+        Err(StoreError::NotFound { .. }) => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+/// The mirror's repository of that name (made in the primary's workspace when missing).
+async fn mirror_repository(
+    primary: &dyn Store,
+    mirror: &dyn Store,
+    name: &str,
+) -> Result<Option<(Repository, Repository)>> {
+    let Some(local) = primary_repository(primary, name).await? else { return Ok(None) };
+    let remote = mirror.ensure_repository(&local.workspace, name, local.path.as_deref()).await?;
+    Ok(Some((local, remote)))
+}
+
+/// Sends the commits with these local ids in one mirror transaction.
+pub async fn send_commits(primary: &dyn Store, mirror: &dyn Store, name: &str, ids: &[i64]) -> Result<u64> {
+    let Some((_, remote)) = mirror_repository(primary, mirror, name).await? else { return Ok(0) };
+    let stored = primary.stored_commits(ids).await?;
+    if stored.is_empty() {
+        return Ok(0);
+    }
+    let batch: Vec<_> = stored.into_iter().map(|s| (s.commit, s.changes)).collect();
+    let results = mirror.store_commits(remote.id, &batch).await?;
+    Ok(results.iter().filter(|r| r.status == repovault_storage::StorageStatus::Stored).count() as u64)
+}
+
+async fn send_refs(primary: &dyn Store, mirror: &dyn Store, name: &str) -> Result<()> {
+    let Some((local, remote)) = mirror_repository(primary, mirror, name).await? else { return Ok(()) };
+    let refs = primary.refs(local.id).await?;
+    mirror.finish_sync(remote.id, &refs, local.is_shallow).await
+}
+
+async fn send_runs(primary: &dyn Store, mirror: &dyn Store, name: &str) -> Result<()> {
+    let Some((local, remote)) = mirror_repository(primary, mirror, name).await? else { return Ok(()) };
+    let runs = primary.run_records(local.id).await?;
+    mirror.replace_run_records(remote.id, &runs).await
+}
+
+pub async fn send_saved_queries(primary: &dyn Store, mirror: &dyn Store) -> Result<()> {
+    let queries: Vec<(String, String)> = primary
+        .saved_queries()
+        .await?
+        .into_iter()
+        .map(|q| (q.name, serde_json::to_string(&q.filter).expect("filters serialise")))
+        .collect();
+    mirror.replace_saved_queries(&queries).await
+}
+
+/// Brings a whole repository over: the commits the mirror lacks (in chunks, each its own
+/// transaction, so a fill interrupted anywhere resumes where it stopped), then refs and runs.
+pub async fn fill(primary: &dyn Store, mirror: &dyn Store, name: &str) -> Result<u64> {
+    let Some((local, remote)) = mirror_repository(primary, mirror, name).await? else { return Ok(0) };
+    let have = mirror.commit_hashes(remote.id).await?;
+    let missing: Vec<i64> =
+        primary.commit_ids(local.id).await?.into_iter().filter(|(_, h)| !have.contains(h)).map(|(id, _)| id).collect();
+    let mut sent = 0;
+    for chunk in missing.chunks(FILL_CHUNK) {
+        sent += send_commits(primary, mirror, name, chunk).await?;
+    }
+    send_refs(primary, mirror, name).await?;
+    send_runs(primary, mirror, name).await?;
+    Ok(sent)
+}
+
+/// Sends these commits again (a repair): removed on the mirror, then stored from the primary.
+/// Commits the primary does not have are only removed.
+pub async fn resend_commits(primary: &dyn Store, mirror: &dyn Store, name: &str, hashes: &[String]) -> Result<u64> {
+    let Some((local, remote)) = mirror_repository(primary, mirror, name).await? else { return Ok(0) };
+    mirror.delete_commits(remote.id, hashes).await?;
+    let wanted: HashSet<&str> = hashes.iter().map(String::as_str).collect();
+    let ids: Vec<i64> = primary
+        .commit_ids(local.id)
+        .await?
+        .into_iter()
+        .filter(|(_, h)| wanted.contains(h.as_str()))
+        .map(|(id, _)| id)
+        .collect();
+    let mut sent = 0;
+    for chunk in ids.chunks(FILL_CHUNK) {
+        sent += send_commits(primary, mirror, name, chunk).await?;
+    }
+    Ok(sent)
+}
+
+/// Re-sends a repository's rows outside commits (refs, runs), for a repair.
+pub async fn resend_repository_rows(primary: &dyn Store, mirror: &dyn Store, name: &str) -> Result<()> {
+    send_refs(primary, mirror, name).await?;
+    send_runs(primary, mirror, name).await
+}
