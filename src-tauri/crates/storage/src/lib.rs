@@ -23,6 +23,7 @@ pub mod sqlite;
 pub mod store;
 pub mod testing;
 pub mod validate;
+pub mod workspaces;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -38,6 +39,7 @@ pub use progress::Progress;
 pub use schedules::{ScheduleRow, ScheduleRunRecord, ScheduleStore};
 pub use search_index::SearchIndex;
 pub use store::{CommitBatchItem, Store};
+pub use workspaces::{Workspace, WorkspaceDeletion, WorkspaceStore, DEFAULT_WORKSPACE};
 
 /// Where the database is.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -24,6 +24,7 @@ pub trait Store:
     + crate::analysis_runs::AnalysisRunStore
     + crate::schedules::ScheduleStore
     + crate::search_index::SearchIndex
+    + crate::workspaces::WorkspaceStore
     + Send
     + Sync
     + std::fmt::Debug
