@@ -21,6 +21,7 @@ pub mod snapshot;
 mod sql;
 pub mod sqlite;
 pub mod store;
+pub mod team;
 pub mod testing;
 pub mod validate;
 pub mod workspaces;
@@ -39,6 +40,7 @@ pub use progress::Progress;
 pub use schedules::{ScheduleRow, ScheduleRunRecord, ScheduleStore};
 pub use search_index::SearchIndex;
 pub use store::{CommitBatchItem, Store};
+pub use team::{TeamAccess, TeamGrant, TeamStatus};
 pub use workspaces::{Workspace, WorkspaceDeletion, WorkspaceStore, DEFAULT_WORKSPACE};
 
 /// Where the database is.

@@ -25,6 +25,7 @@ pub trait Store:
     + crate::schedules::ScheduleStore
     + crate::search_index::SearchIndex
     + crate::workspaces::WorkspaceStore
+    + crate::team::TeamAccess
     + Send
     + Sync
     + std::fmt::Debug
