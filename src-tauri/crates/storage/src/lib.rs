@@ -5,6 +5,7 @@
 pub mod analysis_runs;
 pub mod blob;
 pub mod cancel;
+pub mod consistency;
 pub mod error;
 pub mod graph;
 pub mod history;
