@@ -12,6 +12,7 @@ mod export_file;
 mod history;
 mod settings;
 mod state;
+mod workspaces;
 
 use tauri::Manager;
 
@@ -77,6 +78,13 @@ pub fn run() {
             history::blame_file,
             history::compare_revisions,
             history::line_history,
+            workspaces::list_workspaces,
+            workspaces::create_workspace,
+            workspaces::rename_workspace,
+            workspaces::preview_workspace_deletion,
+            workspaces::delete_workspace,
+            workspaces::move_repository,
+            workspaces::team_status,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .expect("error while starting RepoVault")

@@ -33,7 +33,10 @@ import type { SavedQuery } from "./SavedQuery";
 import type { Schedule } from "./Schedule";
 import type { ScheduleSpec } from "./ScheduleSpec";
 import type { StoreInfo } from "./StoreInfo";
+import type { TeamStatus } from "./TeamStatus";
 import type { VerifyReport } from "./VerifyReport";
+import type { Workspace } from "./Workspace";
+import type { WorkspaceDeletion } from "./WorkspaceDeletion";
 
 /** Command name → the arguments the UI passes and the result it gets. */
 export interface Commands {
@@ -63,8 +66,10 @@ export interface Commands {
    * A manual backup into every enabled destination, with progress; `cancel_backup` stops it.
    */
   create_backup: { args: { password: string | null; onProgress: Channel<Progress<BackupPhase>> }; result: CreateReport };
+  create_workspace: { args: { name: string }; result: Workspace };
   delete_backup: { args: { path: string }; result: null };
   delete_saved_query: { args: { name: string }; result: null };
+  delete_workspace: { args: { name: string }; result: WorkspaceDeletion };
   /**
    * Writes a run's result to `path`: the whole result as JSON, or one of its tables (`table`: a
    * field of the result holding a list, e.g. `authors`, `files`, `pairs`) as CSV, JSON or NDJSON.
@@ -107,7 +112,7 @@ export interface Commands {
    * Imports (or syncs) a repository folder. Runs on the async runtime, so the window stays
    * responsive; progress goes through `on_progress`; `cancel_import` stops it between commits.
    */
-  import_repository: { args: { path: string; name: string | null; onProgress: Channel<Progress<ImportPhase>> }; result: ImportReport };
+  import_repository: { args: { path: string; name: string | null; workspace: string | null; onProgress: Channel<Progress<ImportPhase>> }; result: ImportReport };
   /**
    * The commits that changed lines `start..=end` (1-based) of a file at a revision (as `git log -L`).
    */
@@ -128,6 +133,11 @@ export interface Commands {
   list_saved_queries: { args: Record<string, never>; result: SavedQuery[] };
   list_schedules: { args: Record<string, never>; result: Schedule[] };
   /**
+   * The workspaces the connection sees (a team member: only those granted to it).
+   */
+  list_workspaces: { args: Record<string, never>; result: Workspace[] };
+  move_repository: { args: { repository: string; workspace: string }; result: Repository };
+  /**
    * The search-box syntax compiled to the filter model (the filter builder shows the same filter).
    */
   parse_search: { args: { text: string }; result: Filter };
@@ -136,6 +146,10 @@ export interface Commands {
    * The next `count` run times of a schedule (RFC 3339 UTC), or why the spec is wrong.
    */
   preview_schedule: { args: { spec: ScheduleSpec; count: number | null }; result: string[] };
+  /**
+   * What deleting the workspace would remove, for the confirmation.
+   */
+  preview_workspace_deletion: { args: { name: string }; result: WorkspaceDeletion };
   /**
    * Retention over every destination: with `dry_run`, only what would go and why.
    */
@@ -148,6 +162,7 @@ export interface Commands {
   remove_repository: { args: { name: string }; result: number };
   remove_schedule: { args: { name: string }; result: null };
   rename_saved_query: { args: { name: string; newName: string }; result: SavedQuery };
+  rename_workspace: { args: { name: string; newName: string }; result: Workspace };
   /**
    * Restores a backup over the current data: a safety backup of the current data first, the store
    * closed while the files are swapped, then reopened. If anything fails the current data stays.
@@ -180,6 +195,10 @@ export interface Commands {
    */
   set_change_index: { args: { name: string; enabled: boolean }; result: Repository };
   store_info: { args: Record<string, never>; result: AppInfo };
+  /**
+   * SQLite (no roles), or PostgreSQL as the owner or as a member.
+   */
+  team_status: { args: Record<string, never>; result: TeamStatus };
   /**
    * Opens the database at `url` (null or empty: the embedded SQLite file) without changing it and
    * describes it; the settings screen's "Test connection".

@@ -192,7 +192,7 @@ fn init_statements(schema: &str) -> Vec<String> {
         ));
         sql.push(format!("CREATE POLICY member_delete ON {t} FOR DELETE TO {MEMBER_ROLE} USING ({write})"));
     }
-    let blobs = format!("{s}.diff_blobs");
+    let blobs = format!("{s}.\"diff_blobs\"");
     let can_write = "EXISTS (SELECT repovault_team.writable())";
     sql.extend([
         format!(
@@ -206,7 +206,7 @@ fn init_statements(schema: &str) -> Vec<String> {
         ),
     ]);
     // The audit log has no workspace: members append to it and read none of it.
-    let audit = format!("{s}.audit_log");
+    let audit = format!("{s}.\"audit_log\"");
     sql.push(format!("CREATE POLICY member_insert ON {audit} FOR INSERT TO {MEMBER_ROLE} WITH CHECK (true)"));
     sql.push(format!("REVOKE ALL ON {s}.backup_schedules FROM {MEMBER_ROLE}"));
     sql

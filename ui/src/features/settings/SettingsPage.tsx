@@ -3,6 +3,7 @@ import { useState } from "react";
 import type { AppInfo } from "../../shared/api";
 import type { Loadable } from "../../shared/loadable";
 import { DatabaseSettings } from "./DatabaseSettings";
+import { TeamNote } from "../workspaces/TeamNote";
 import { applyTheme, loadTheme, saveTheme, THEMES, type Theme } from "../../shared/theme";
 import "./settings.css";
 
@@ -58,6 +59,7 @@ export function SettingsPage({ info, onSwitched }: Props) {
         <h2 id="settings-db" className="section-title">
           Database
         </h2>
+        <TeamNote />
         <DatabaseSettings info={info} onSwitched={onSwitched} />
       </section>
       <section className="settings__section" aria-labelledby="settings-theme">
