@@ -6,6 +6,7 @@ mod backup;
 mod history;
 mod output;
 mod saved;
+mod store_copy;
 mod team;
 
 use std::io::IsTerminal;
@@ -55,6 +56,11 @@ enum Command {
     Workspace {
         #[command(subcommand)]
         action: team::WorkspaceAction,
+    },
+    /// Move a whole store between SQLite and PostgreSQL: `store copy --to URL`.
+    Store {
+        #[command(subcommand)]
+        action: store_copy::StoreAction,
     },
     /// Team mode on PostgreSQL: members and the workspaces they may see (row-level security).
     Team {
@@ -358,6 +364,11 @@ async fn run(cli: Cli, out: &Output) -> Result<(), CliError> {
         let context = backup::Context::new(cli.data_dir.clone(), cli.database_url.as_deref(), cli.json)?;
         return Ok(backup::run(command, context).await?);
     }
+    if let Command::Store { action } = &cli.command {
+        // Opens both stores itself (each migrated or refused), so no store is opened here.
+        let data_dir = cli.data_dir.clone().unwrap_or_else(repovault_storage::default_data_dir);
+        return Ok(store_copy::run(action, &data_dir, cli.database_url.as_deref(), out).await?);
+    }
     if let Command::Migrate { status: false } = &cli.command {
         backup::before_migrate(backup::Context::new(cli.data_dir.clone(), cli.database_url.as_deref(), cli.json)?)
             .await?;
@@ -379,6 +390,7 @@ async fn execute(command: &Command, store: &dyn Store, ctx: &backup::Context, ou
     match command {
         Command::Analyze(_) => unreachable!("analyze is dispatched in run()"),
         Command::Backup(_) => unreachable!("backup is dispatched in run()"),
+        Command::Store { .. } => unreachable!("store is dispatched in run()"),
         Command::Repos { scope } => {
             let mut all = store.repositories().await?;
             if let Some(name) = &scope.workspace {
