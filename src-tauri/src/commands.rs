@@ -27,6 +27,12 @@ pub struct AppInfo {
     store: StoreInfo,
 }
 
+impl AppInfo {
+    pub(crate) fn new(data_dir: String, store: StoreInfo) -> AppInfo {
+        AppInfo { data_dir, store }
+    }
+}
+
 #[tauri::command]
 pub async fn store_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
     Ok(AppInfo { data_dir: state.data_dir.display().to_string(), store: state.store()?.info() })

@@ -85,6 +85,7 @@ pub fn run() {
             workspaces::delete_workspace,
             workspaces::move_repository,
             workspaces::team_status,
+            workspaces::copy_store_and_switch,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .expect("error while starting RepoVault")

@@ -13,6 +13,8 @@ import type { CommitPage } from "./CommitPage";
 import type { CommitQuery } from "./CommitQuery";
 import type { CommitWithChanges } from "./CommitWithChanges";
 import type { Comparison } from "./Comparison";
+import type { CopyAndSwitch } from "./CopyAndSwitch";
+import type { CopyPhase } from "./CopyPhase";
 import type { CreateReport } from "./CreateReport";
 import type { Filter } from "./Filter";
 import type { GitRef } from "./GitRef";
@@ -57,6 +59,13 @@ export interface Commands {
    * (two-dot from the left, or three-dot from the merge base).
    */
   compare_revisions: { args: { repository: string; left: string; right: string; threeDot: boolean }; result: Comparison };
+  /**
+   * Settings › Database, "Copy my data to this database and switch": closes the store (no write
+   * may slip past the copy), copies it into the empty database at `url` (the blob store stays
+   * shared), and switches to it only when the verification agrees; otherwise the app reopens its
+   * own database. Progress: a table's name, tables done of all.
+   */
+  copy_store_and_switch: { args: { url: string | null; onProgress: Channel<Progress<CopyPhase>> }; result: CopyAndSwitch };
   /**
    * How many commits match the query's filter, exactly: the list sizes its scrollbar by it when
    * the page's own count stopped at its cap.

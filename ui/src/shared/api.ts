@@ -13,6 +13,7 @@ import type { AnalysisProgress } from "./progress";
 import type { AnalysisRequest } from "../bindings/AnalysisRequest";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { BackupProgress } from "./progress";
+import type { CopyProgress } from "./progress";
 import type { BackupSettings } from "../bindings/BackupSettings";
 import type { CommitQuery } from "../bindings/CommitQuery";
 import type { ExportProgress } from "./progress";
@@ -80,6 +81,8 @@ export const api = {
   deleteWorkspace: (name: string) => call("delete_workspace", { name }),
   moveRepository: (repository: string, workspace: string) => call("move_repository", { repository, workspace }),
   teamStatus: () => call("team_status"),
+  copyStoreAndSwitch: (url: string | null, onProgress: (progress: CopyProgress) => void) =>
+    call("copy_store_and_switch", { url, onProgress: new Channel<CopyProgress>(onProgress) }),
   cancelImport: () => call("cancel_import"),
   queryCommits: (query: CommitQuery) => call("query_commits", { query }),
   countCommits: (query: CommitQuery) => call("count_commits", { query }),
