@@ -35,7 +35,11 @@ pub async fn delete_workspace(state: State<'_, AppState>, name: String) -> Comma
 }
 
 #[tauri::command]
-pub async fn move_repository(state: State<'_, AppState>, repository: String, workspace: String) -> CommandResult<Repository> {
+pub async fn move_repository(
+    state: State<'_, AppState>,
+    repository: String,
+    workspace: String,
+) -> CommandResult<Repository> {
     Ok(state.store()?.move_repository(&repository, &workspace).await?)
 }
 
@@ -73,8 +77,7 @@ pub async fn copy_store_and_switch(
     let progress = |p| {
         let _ = on_progress.send(p);
     };
-    let copied =
-        repovault_storage::snapshot::copy::copy_store(&source, &target, &progress, &Default::default()).await;
+    let copied = repovault_storage::snapshot::copy::copy_store(&source, &target, &progress, &Default::default()).await;
     let report = match copied {
         Ok(report) if report.verified => report,
         other => {

@@ -576,8 +576,7 @@ async fn import_with_progress(
         slot: &NoSlot,
         on_written: &|info, incoming| eprintln!("backed up to {} before importing {incoming} commits", info.path),
     };
-    let report =
-        import_repository_with_hook(store, path, name, &options, &progress, &cancel, &backup_first).await;
+    let report = import_repository_with_hook(store, path, name, &options, &progress, &cancel, &backup_first).await;
     bar.finish_and_clear();
     signal.abort();
     report

@@ -51,8 +51,13 @@ pub trait TeamAccess {
     async fn team_init(&self) -> Result<()>;
     /// Grants a workspace to `user` (read-write unless `read_only`), creating the login role (with
     /// `password`, if given) when it does not exist. Granting again changes `read_only`.
-    async fn team_grant(&self, user: &str, workspace: &str, read_only: bool, password: Option<&str>)
-        -> Result<TeamGrant>;
+    async fn team_grant(
+        &self,
+        user: &str,
+        workspace: &str,
+        read_only: bool,
+        password: Option<&str>,
+    ) -> Result<TeamGrant>;
     /// Takes a workspace away from `user`; `NotFound` when it was not granted. The role stays.
     async fn team_revoke(&self, user: &str, workspace: &str) -> Result<()>;
     /// Every grant, by role then workspace.
@@ -175,7 +180,8 @@ fn init_statements(schema: &str) -> Vec<String> {
         for policy in ["member_read", "member_insert", "member_update", "member_delete"] {
             sql.push(format!("DROP POLICY IF EXISTS {policy} ON {t}"));
         }
-        let privileges = if READ_ONLY_TABLES.contains(table) { "SELECT, INSERT" } else { "SELECT, INSERT, UPDATE, DELETE" };
+        let privileges =
+            if READ_ONLY_TABLES.contains(table) { "SELECT, INSERT" } else { "SELECT, INSERT, UPDATE, DELETE" };
         sql.push(format!("GRANT {privileges} ON {t} TO {MEMBER_ROLE}"));
     }
     for (table, condition) in ROW_WORKSPACE {
@@ -245,7 +251,10 @@ fn owner_only(err: sqlx::Error) -> StoreError {
     match &err {
         sqlx::Error::Database(db) if db.code().as_deref() == Some("42501") => StoreError::validation(
             "team",
-            format!("{}: managing team members needs the store's owner (or a role that may create roles)", db.message()),
+            format!(
+                "{}: managing team members needs the store's owner (or a role that may create roles)",
+                db.message()
+            ),
         ),
         _ => err.into(),
     }
@@ -292,8 +301,10 @@ impl TeamAccess for crate::postgres::PgStore {
         if !initialised(&mut conn).await? {
             return Err(not_initialised());
         }
-        let ws: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM workspaces WHERE name = $1").bind(workspace).fetch_optional(&mut *conn).await?;
+        let ws: Option<(i64,)> = sqlx::query_as("SELECT id FROM workspaces WHERE name = $1")
+            .bind(workspace)
+            .fetch_optional(&mut *conn)
+            .await?;
         let (workspace_id,) = ws.ok_or_else(|| StoreError::not_found(format!("workspace {workspace:?}")))?;
         let existing: Option<(bool, bool)> =
             sqlx::query_as("SELECT rolsuper OR rolbypassrls, rolname = current_user FROM pg_roles WHERE rolname = $1")
@@ -402,7 +413,8 @@ mod tests {
     #[test]
     fn every_table_with_rows_of_a_workspace_has_a_policy() {
         let sql = init_statements("public").join(";\n");
-        for table in ["commits", "file_changes", "diff_blobs", "refs", "analysis_runs", "saved_queries", "change_text"] {
+        for table in ["commits", "file_changes", "diff_blobs", "refs", "analysis_runs", "saved_queries", "change_text"]
+        {
             assert!(sql.contains(&format!("CREATE POLICY member_read ON \"public\".\"{table}\"")), "{table}");
         }
         assert!(sql.contains("REVOKE ALL ON \"public\".backup_schedules"));

@@ -99,7 +99,9 @@ macro_rules! sql_workspaces {
             async fn create_workspace(&self, name: &str) -> $crate::error::Result<$crate::workspaces::Workspace> {
                 $crate::workspaces::check_name("name", name)?;
                 if self.workspace(name).await.is_ok() {
-                    return Err($crate::error::StoreError::Duplicate(format!("a workspace is already called {name:?}")));
+                    return Err($crate::error::StoreError::Duplicate(format!(
+                        "a workspace is already called {name:?}"
+                    )));
                 }
                 let mut tx = $crate::sql::Dialect::pool(self).begin().await?;
                 let (id,): (i64,) =
@@ -155,10 +157,11 @@ macro_rules! sql_workspaces {
                         .bind(found.id)
                         .fetch_all(pool)
                         .await?;
-                let (saved_queries,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM saved_queries WHERE workspace_id = $1")
-                    .bind(found.id)
-                    .fetch_one(pool)
-                    .await?;
+                let (saved_queries,): (i64,) =
+                    sqlx::query_as("SELECT COUNT(*) FROM saved_queries WHERE workspace_id = $1")
+                        .bind(found.id)
+                        .fetch_one(pool)
+                        .await?;
                 Ok($crate::workspaces::WorkspaceDeletion {
                     workspace: found.name,
                     repositories: repositories.into_iter().map(|(n,)| n).collect(),
@@ -187,8 +190,14 @@ macro_rules! sql_workspaces {
                 for (id,) in &ids {
                     <Self as $crate::sql::Dialect>::forget_search(&mut *tx, *id).await?;
                 }
-                sqlx::query("DELETE FROM repositories WHERE workspace_id = $1").bind(found.id).execute(&mut *tx).await?;
-                sqlx::query("DELETE FROM saved_queries WHERE workspace_id = $1").bind(found.id).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM repositories WHERE workspace_id = $1")
+                    .bind(found.id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM saved_queries WHERE workspace_id = $1")
+                    .bind(found.id)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query(
                     "DELETE FROM diff_blobs WHERE NOT EXISTS \
                      (SELECT 1 FROM file_changes f WHERE f.diff_blob_id = diff_blobs.id)",

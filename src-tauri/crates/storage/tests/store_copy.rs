@@ -68,7 +68,8 @@ async fn assert_same_store(to: &StoreConfig, long_message: &str, big_diff: &[u8]
     assert_eq!(first.commit.committer.time, YEAR_9999);
     assert_eq!(first.commit.committer.tz_offset_minutes, -720);
     assert_eq!(first.commit.message, "tabs\tand\\backslashes\nand \r returns, ünïcödé ✓");
-    let (bytes,): (Option<Vec<u8>>,) = raw_rows(&to.database, "SELECT message_bytes FROM commits WHERE id = 1").await.remove(0);
+    let (bytes,): (Option<Vec<u8>>,) =
+        raw_rows(&to.database, "SELECT message_bytes FROM commits WHERE id = 1").await.remove(0);
     assert_eq!(bytes.as_deref(), Some(&b"not utf-8: \xff\xfe"[..]));
     assert!(first.changes[0].is_binary && !first.changes[1].is_binary);
     assert!(first.changes[1].is_submodule && !first.changes[0].is_submodule);

@@ -5,9 +5,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use repovault_storage::testing::raw_rows as try_raw_rows;
-use repovault_storage::{
-    open_store, DatabaseLocation, ErrorCode, NewAnalysisRun, StorageStatus, StoreConfig,
-};
+use repovault_storage::{open_store, DatabaseLocation, ErrorCode, NewAnalysisRun, StorageStatus, StoreConfig};
 use repovault_testkit::*;
 
 static ROLE_COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -47,7 +45,9 @@ impl Drop for Roles {
                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{name}'; \
                          DROP ROLE IF EXISTS \"{name}\""
                     );
-                    repovault_storage::testing::raw_execute(&DatabaseLocation::Postgres(admin.clone()), &sql).await.ok();
+                    repovault_storage::testing::raw_execute(&DatabaseLocation::Postgres(admin.clone()), &sql)
+                        .await
+                        .ok();
                 }
             })
         })
@@ -94,8 +94,10 @@ async fn a_member_sees_and_writes_only_its_workspaces() {
     }
     s.save_query("q-default", &repovault_storage::query::Filter::condition("author", "eq", "x")).await.unwrap();
     s.save_query("q-beta", &repovault_storage::query::Filter::condition("author", "eq", "y")).await.unwrap();
-    t.raw_execute("UPDATE saved_queries SET workspace_id = (SELECT id FROM workspaces WHERE name = 'beta') WHERE name = 'q-beta'")
-        .await;
+    t.raw_execute(
+        "UPDATE saved_queries SET workspace_id = (SELECT id FROM workspaces WHERE name = 'beta') WHERE name = 'q-beta'",
+    )
+    .await;
 
     // Not set up yet: a clear error, nothing created.
     let alice = unique_role("alice");
@@ -135,9 +137,10 @@ async fn a_member_sees_and_writes_only_its_workspaces() {
         assert_eq!(count(&alice_url, sql).await, expected, "alice: {sql}");
     }
     assert_eq!(count(&owner_url, "SELECT COUNT(*) FROM diff_blobs").await, 7);
-    let denied = try_raw_rows::<(i64,)>(&DatabaseLocation::Postgres(alice_url.clone()), "SELECT id FROM backup_schedules")
-        .await
-        .unwrap_err();
+    let denied =
+        try_raw_rows::<(i64,)>(&DatabaseLocation::Postgres(alice_url.clone()), "SELECT id FROM backup_schedules")
+            .await
+            .unwrap_err();
     assert!(denied.to_string().contains("permission denied"), "{denied}");
     // Writing into beta's rows through raw SQL changes nothing; making a workspace is refused.
     let alice_db = DatabaseLocation::Postgres(alice_url.clone());
@@ -145,12 +148,18 @@ async fn a_member_sees_and_writes_only_its_workspaces() {
     raw_execute(&alice_db, "DELETE FROM file_changes").await; // her own rows only
     assert_eq!(count(&owner_url, "SELECT COUNT(*) FROM commits WHERE message = 'overwritten'").await, 1);
     assert_eq!(count(&owner_url, "SELECT COUNT(*) FROM file_changes").await, 4);
-    assert!(repovault_storage::testing::raw_execute(&alice_db, "INSERT INTO workspaces (name, created_at) VALUES ('mine', 0)")
-        .await
-        .is_err());
     assert!(repovault_storage::testing::raw_execute(
         &alice_db,
-        &format!("INSERT INTO refs (repository_id, name, kind, target_hash, updated_at) VALUES ({}, 'x', 'branch', 'x', 0)", b.id)
+        "INSERT INTO workspaces (name, created_at) VALUES ('mine', 0)"
+    )
+    .await
+    .is_err());
+    assert!(repovault_storage::testing::raw_execute(
+        &alice_db,
+        &format!(
+            "INSERT INTO refs (repository_id, name, kind, target_hash, updated_at) VALUES ({}, 'x', 'branch', 'x', 0)",
+            b.id
+        )
     )
     .await
     .is_err());

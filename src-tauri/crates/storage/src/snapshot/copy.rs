@@ -318,7 +318,8 @@ fn read_sqlite_checked(row: &SqliteRow, columns: &[Column], table: &str) -> Resu
 }
 
 fn text_for_pg(bytes: Vec<u8>, table: &str, column: &str, row: &SqliteRow) -> Result<String> {
-    let id = row.try_get::<Option<i64>, _>("rowid__").ok().flatten().map(|id| format!(" (row id {id})")).unwrap_or_default();
+    let id =
+        row.try_get::<Option<i64>, _>("rowid__").ok().flatten().map(|id| format!(" (row id {id})")).unwrap_or_default();
     let text = String::from_utf8(bytes).map_err(|e| {
         StoreError::validation(
             "source",
@@ -513,9 +514,10 @@ async fn carry_blobs(
     }
     let source = BlobStore::open(&from.blobs)?;
     let target = BlobStore::open(&to.blobs)?;
-    let hashes: Vec<(String,)> = sqlx::query_as("SELECT sha256 FROM diff_blobs WHERE storage = 'external' ORDER BY sha256")
-        .fetch_all(&mut *sqlite)
-        .await?;
+    let hashes: Vec<(String,)> =
+        sqlx::query_as("SELECT sha256 FROM diff_blobs WHERE storage = 'external' ORDER BY sha256")
+            .fetch_all(&mut *sqlite)
+            .await?;
     let mut copied = 0;
     for (sha256,) in hashes {
         cancel.check()?;
