@@ -50,6 +50,14 @@ fn main() {
             "blame_file",
             "compare_revisions",
             "line_history",
+            "list_workspaces",
+            "create_workspace",
+            "rename_workspace",
+            "preview_workspace_deletion",
+            "delete_workspace",
+            "move_repository",
+            "team_status",
+            "copy_store_and_switch",
         ]));
     tauri_build::try_build(attributes).expect("tauri build script failed");
 }
