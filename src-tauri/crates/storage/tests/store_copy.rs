@@ -188,6 +188,8 @@ async fn an_interrupted_copy_resumes_per_table_and_bad_targets_are_refused() {
     let refused = copy(&source.config, &busy.config).await.unwrap_err();
     assert_eq!(refused.code(), ErrorCode::Validation);
     assert!(refused.to_string().contains("not empty (repositories has 1 rows)"), "{refused}");
+    let stray = "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = '_repovault_copy'";
+    assert_eq!(busy.raw_count(stray).await, 0, "a refused target is left as it was");
 
     // The same source resumes after the done tables and verifies.
     let resumed = copy(&source.config, &pg).await.unwrap();

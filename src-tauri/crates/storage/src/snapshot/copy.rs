@@ -234,17 +234,26 @@ pub async fn copy_store(
 /// The tables an interrupted copy of `source_id` finished, or a refusal when the target holds
 /// anything else. A fresh target holds only the `default` workspace its first migration made.
 async fn check_target(mut target: Side<'_>, tables: &[String], source_id: &str) -> Result<Vec<String>> {
-    let create = format!("CREATE TABLE IF NOT EXISTS {STATE_TABLE} (source TEXT NOT NULL, table_name TEXT NOT NULL)");
-    let read = format!("SELECT source, table_name FROM {STATE_TABLE}");
-    let state: Vec<(String, String)> = match &mut target {
+    // Read the state table only if it is there: a refused target must be left as it was.
+    let exists = match &mut target {
         Side::Sqlite(c) => {
-            sqlx::query(&create).execute(&mut **c).await?;
-            sqlx::query_as(&read).fetch_all(&mut **c).await?
+            let found: Option<(String,)> = sqlx::query_as("SELECT name FROM sqlite_master WHERE name = $1")
+                .bind(STATE_TABLE)
+                .fetch_optional(&mut **c)
+                .await?;
+            found.is_some()
         }
         Side::Postgres(c) => {
-            sqlx::query(&create).execute(&mut **c).await?;
-            sqlx::query_as(&read).fetch_all(&mut **c).await?
+            let (found,): (bool,) =
+                sqlx::query_as("SELECT to_regclass($1) IS NOT NULL").bind(STATE_TABLE).fetch_one(&mut **c).await?;
+            found
         }
+    };
+    let read = format!("SELECT source, table_name FROM {STATE_TABLE}");
+    let state: Vec<(String, String)> = match (&mut target, exists) {
+        (_, false) => Vec::new(),
+        (Side::Sqlite(c), true) => sqlx::query_as(&read).fetch_all(&mut **c).await?,
+        (Side::Postgres(c), true) => sqlx::query_as(&read).fetch_all(&mut **c).await?,
     };
     if let Some((other, _)) = state.iter().find(|(s, _)| s != source_id) {
         return Err(StoreError::validation(
@@ -268,6 +277,15 @@ async fn check_target(mut target: Side<'_>, tables: &[String], source_id: &str) 
                 "to",
                 format!("the target is not empty ({table} has {rows} rows); copy into an empty database"),
             ));
+        }
+    }
+    let create = format!("CREATE TABLE IF NOT EXISTS {STATE_TABLE} (source TEXT NOT NULL, table_name TEXT NOT NULL)");
+    match &mut target {
+        Side::Sqlite(c) => {
+            sqlx::query(&create).execute(&mut **c).await?;
+        }
+        Side::Postgres(c) => {
+            sqlx::query(&create).execute(&mut **c).await?;
         }
     }
     Ok(done)
