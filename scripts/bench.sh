@@ -7,6 +7,7 @@
 #   scripts/bench.sh analysis [TREE]                     each analysis on that store (SQLite, PostgreSQL); tech spec + structure of a tree
 #   scripts/bench.sh ui                                  the app window on that store: first page, scrolling, a 5 MB diff
 #   scripts/bench.sh history                             graph, file history, blame, compare, line history on that store, against git
+#   scripts/bench.sh copy                                store copy of that store SQLite -> PostgreSQL (verified) against pgloader, and back
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --for-tests
@@ -140,5 +141,42 @@ print(f"ratio (backup + verify) / (VACUUM INTO + zip): {(t4 - t2) / (t2 - t0):.2
 print(f"ratio backup alone / (VACUUM INTO + zip):      {(t3 - t2) / (t2 - t0):.2f}")
 PY
     ;;
-  *) echo "unknown benchmark $which (known: store, import, query, ui, backup, analysis)" >&2; exit 2 ;;
+  copy)
+    # A copy of the 100k store (never the cached file itself), opened once so this build's
+    # migrations and search index are in place before anything is timed; then pgloader and
+    # `store copy` load the very same file into empty databases, and `store copy` goes back.
+    command -v pgloader >/dev/null || { echo "pgloader is not installed (apt-get install pgloader)" >&2; exit 2; }
+    large_store
+    work="$(mktemp -d /tmp/repovault-bench-copy.XXXXXX)"
+    trap 'rm -rf "$work"; scripts/services.sh stop "$services"' EXIT
+    mkdir -p "$work/src"
+    cp "$store/repovault.db" "$work/src/repovault.db"
+    ln -s "$store/blobs" "$work/src/blobs"
+    "$release"/repovault-cli --data-dir "$work/src" repos >/dev/null
+    base="${REPOVAULT_TEST_POSTGRES_URL%/*}"
+    psql "$REPOVAULT_TEST_POSTGRES_URL" -qc "CREATE DATABASE bench_pgloader" -c "CREATE DATABASE bench_copy"
+    now() { python3 -c 'import time; print(time.time())'; }
+    t0=$(now)
+    pgloader --quiet "sqlite://$work/src/repovault.db" "$base/bench_pgloader" >"$work/pgloader.log" 2>&1
+    t1=$(now)
+    "$release"/repovault-cli --data-dir "$work/src" --json store copy --to "$base/bench_copy" >"$work/there.json"
+    t2=$(now)
+    "$release"/repovault-cli --data-dir "$work/src" --json store copy --from "$base/bench_copy" \
+      --to "sqlite://$work/back.db" >"$work/back.json"
+    t3=$(now)
+    python3 - "$t0" "$t1" "$t2" "$t3" "$work" <<'PY'
+import json, os, sys
+t0, t1, t2, t3 = map(float, sys.argv[1:5])
+work = sys.argv[5]
+there, back = (json.load(open(os.path.join(work, f))) for f in ("there.json", "back.json"))
+rows = sum(t["target_rows"] for t in there["tables"])
+print(f"store: {os.path.getsize(os.path.join(work, 'src/repovault.db')) / 2**20:.0f} MiB SQLite, {rows:,} rows in {len(there['tables'])} tables")
+print(f"{'':44} {'seconds':>8}")
+print(f"{'pgloader SQLite -> PostgreSQL':44} {t1 - t0:8.2f}")
+print(f"{'store copy SQLite -> PostgreSQL (verified)':44} {t2 - t1:8.2f}   verified={there['verified']}")
+print(f"{'store copy PostgreSQL -> SQLite (verified)':44} {t3 - t2:8.2f}   verified={back['verified']}")
+print(f"ratio store copy / pgloader: {(t2 - t1) / (t1 - t0):.2f}")
+PY
+    ;;
+  *) echo "unknown benchmark $which (known: store, import, query, ui, backup, analysis, history, copy)" >&2; exit 2 ;;
 esac

@@ -60,6 +60,14 @@ fn main() {
             "repair_mirror",
             "get_mirror_fallback",
             "open_mirror_fallback",
+            "list_workspaces",
+            "create_workspace",
+            "rename_workspace",
+            "preview_workspace_deletion",
+            "delete_workspace",
+            "move_repository",
+            "team_status",
+            "copy_store_and_switch",
         ]));
     tauri_build::try_build(attributes).expect("tauri build script failed");
 }

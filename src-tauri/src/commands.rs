@@ -50,6 +50,7 @@ pub async fn import_repository(
     state: State<'_, AppState>,
     path: String,
     name: Option<String>,
+    workspace: Option<String>,
     on_progress: Channel<Progress<ImportPhase>>,
 ) -> CommandResult<ImportReport> {
     let store = state.store()?;
@@ -80,7 +81,10 @@ pub async fn import_repository(
         store.as_ref(),
         &path,
         &name,
-        &ImportOptions::default(),
+        &ImportOptions {
+            workspace: workspace.unwrap_or_else(|| repovault_storage::DEFAULT_WORKSPACE.to_string()),
+            ..ImportOptions::default()
+        },
         &progress,
         &slot.cancel,
         &backup_first,

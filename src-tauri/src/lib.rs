@@ -13,6 +13,7 @@ mod history;
 mod mirror;
 mod settings;
 mod state;
+mod workspaces;
 
 use tauri::Manager;
 
@@ -89,6 +90,14 @@ pub fn run() {
             mirror::repair_mirror,
             mirror::get_mirror_fallback,
             mirror::open_mirror_fallback,
+            workspaces::list_workspaces,
+            workspaces::create_workspace,
+            workspaces::rename_workspace,
+            workspaces::preview_workspace_deletion,
+            workspaces::delete_workspace,
+            workspaces::move_repository,
+            workspaces::team_status,
+            workspaces::copy_store_and_switch,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .expect("error while starting RepoVault")

@@ -18,13 +18,25 @@ import { dedupeErrors } from "../shared/errors";
 import { queryKeys, toLoadable } from "../shared/query/queryClient";
 import { useImport } from "../features/repositories/useImport";
 import { useScheduleRuns } from "../features/backups/useScheduleRuns";
+import { WorkspaceSelect } from "../features/workspaces/WorkspaceSelect";
+import { WorkspacesPanel } from "../features/workspaces/WorkspacesPanel";
+import { workspaceKeys, workspacesQuery } from "../features/workspaces/queries";
+import { scopeRepositories } from "../features/workspaces/workspaceRules";
 
 export function App() {
   const queryClient = useQueryClient();
   const infoQuery = useQuery({ queryKey: queryKeys.storeInfo, queryFn: api.storeInfo });
   const reposQuery = useQuery({ queryKey: queryKeys.repositories, queryFn: api.listRepositories });
   const info: Loadable<AppInfo> = toLoadable(infoQuery);
-  const repos: Loadable<Repository[]> = toLoadable(reposQuery);
+  const allRepos: Loadable<Repository[]> = toLoadable(reposQuery);
+  // The workspace chosen in the header scopes every page below it (null: all workspaces).
+  const [workspace, setWorkspace] = useState<string | null>(null);
+  const workspaces = useQuery(workspacesQuery);
+  // A workspace renamed or deleted (or hidden by a revoked grant) is no longer a choice.
+  if (workspace !== null && workspaces.status === "success" && !workspaces.data.some((w) => w.name === workspace)) {
+    setWorkspace(null);
+  }
+  const repos: Loadable<Repository[]> = scopeRepositories(allRepos, workspace);
   const busy = infoQuery.isFetching || reposQuery.isFetching;
   const [page, setPage] = useState<PageId>("repositories");
   // The repository the History page shows (by name); null for all of them.
@@ -39,11 +51,15 @@ export function App() {
       Promise.all([
         queryClient.invalidateQueries({ queryKey: queryKeys.storeInfo }),
         queryClient.invalidateQueries({ queryKey: queryKeys.repositories }),
+        queryClient.invalidateQueries({ queryKey: workspaceKeys.list }),
       ]),
     [queryClient],
   );
 
-  const importer = useImport(useCallback(() => void refresh(), [refresh]));
+  const importer = useImport(
+    useCallback(() => void refresh(), [refresh]),
+    workspace,
+  );
   const scheduleRuns = useScheduleRuns();
   // Which backups were verified (and how) survives leaving the Backups page.
   const [verifications, setVerifications] = useState<Verifications>({});
@@ -58,7 +74,7 @@ export function App() {
   }, [queryClient]);
 
   const errors = dedupeErrors(
-    [info, repos].flatMap((item) => (item.status === "error" ? [item.error] : [])),
+    [info, allRepos].flatMap((item) => (item.status === "error" ? [item.error] : [])),
   );
 
   return (
@@ -71,7 +87,16 @@ export function App() {
         }}
         alerts={{ backups: scheduleRuns.failures.length }} />
       <div className="main">
-        <Header info={info} />
+        <Header info={info}>
+          <WorkspaceSelect
+            value={workspace}
+            onChange={(next) => {
+              setWorkspace(next);
+              setHistoryRepo(null);
+              setAnalysesRepo(null);
+            }}
+          />
+        </Header>
         <main className={`content${page === "history" ? " content--fill" : ""}`} id="content">
           {errors.length > 0 && (
             <div className="banners">
@@ -89,6 +114,7 @@ export function App() {
             </div>
           )}
           {page === "repositories" ? (
+            <>
             <RepositoriesPage
               repos={repos}
               busy={busy}
@@ -105,8 +131,19 @@ export function App() {
                 void refresh();
               }}
             />
+            <WorkspacesPanel
+              repositories={allRepos.status === "ok" ? allRepos.data : []}
+              onChanged={() => void refresh()}
+            />
+            </>
           ) : page === "history" ? (
-            <HistoryPage repos={repos} repository={historyRepo} onRepositoryChange={setHistoryRepo} initialFilter={historyFilter} />
+            <HistoryPage
+              repos={repos}
+              repository={historyRepo}
+              onRepositoryChange={setHistoryRepo}
+              initialFilter={historyFilter}
+              workspace={workspace}
+            />
           ) : page === "analyses" ? (
             <AnalysesPage
               repos={repos}

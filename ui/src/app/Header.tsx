@@ -1,3 +1,5 @@
+import type { ReactNode } from "react";
+
 import type { AppInfo } from "../shared/api";
 import type { Loadable } from "../shared/loadable";
 import { MirrorBadge } from "../features/mirror/MirrorBadge";
@@ -7,7 +9,7 @@ import { MirrorBadge } from "../features/mirror/MirrorBadge";
  * Paths sit in an inner <span> inside the clipping (ellipsis) element: WebKit's WebDriver reports
  * the text of an element with `overflow: hidden` on itself as invisible.
  */
-export function Header({ info }: { info: Loadable<AppInfo> }) {
+export function Header({ info, children }: { info: Loadable<AppInfo>; children?: ReactNode }) {
   return (
     <header className="header">
       <dl className="store-facts">
@@ -42,6 +44,7 @@ export function Header({ info }: { info: Loadable<AppInfo> }) {
           </dd>
         </div>
       </dl>
+      {children}
     </header>
   );
 }

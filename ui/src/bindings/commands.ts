@@ -14,6 +14,8 @@ import type { CommitPage } from "./CommitPage";
 import type { CommitQuery } from "./CommitQuery";
 import type { CommitWithChanges } from "./CommitWithChanges";
 import type { Comparison } from "./Comparison";
+import type { CopyAndSwitch } from "./CopyAndSwitch";
+import type { CopyPhase } from "./CopyPhase";
 import type { CreateReport } from "./CreateReport";
 import type { DrainReport } from "./DrainReport";
 import type { Filter } from "./Filter";
@@ -37,7 +39,10 @@ import type { SavedQuery } from "./SavedQuery";
 import type { Schedule } from "./Schedule";
 import type { ScheduleSpec } from "./ScheduleSpec";
 import type { StoreInfo } from "./StoreInfo";
+import type { TeamStatus } from "./TeamStatus";
 import type { VerifyReport } from "./VerifyReport";
+import type { Workspace } from "./Workspace";
+import type { WorkspaceDeletion } from "./WorkspaceDeletion";
 
 /** Command name → the arguments the UI passes and the result it gets. */
 export interface Commands {
@@ -63,6 +68,13 @@ export interface Commands {
    */
   compare_revisions: { args: { repository: string; left: string; right: string; threeDot: boolean }; result: Comparison };
   /**
+   * Settings › Database, "Copy my data to this database and switch": closes the store (no write
+   * may slip past the copy), copies it into the empty database at `url` (the blob store stays
+   * shared), and switches to it only when the verification agrees; otherwise the app reopens its
+   * own database. Progress: a table's name, tables done of all.
+   */
+  copy_store_and_switch: { args: { url: string | null; onProgress: Channel<Progress<CopyPhase>> }; result: CopyAndSwitch };
+  /**
    * How many commits match the query's filter, exactly: the list sizes its scrollbar by it when
    * the page's own count stopped at its cap.
    */
@@ -71,6 +83,7 @@ export interface Commands {
    * A manual backup into every enabled destination, with progress; `cancel_backup` stops it.
    */
   create_backup: { args: { password: string | null; onProgress: Channel<Progress<BackupPhase>> }; result: CreateReport };
+  create_workspace: { args: { name: string }; result: Workspace };
   delete_backup: { args: { path: string }; result: null };
   delete_saved_query: { args: { name: string }; result: null };
   disable_mirror: { args: Record<string, never>; result: MirrorStatus };
@@ -82,6 +95,7 @@ export interface Commands {
    * Mirrors the open store into `url` (the whole store is queued); the drainer picks it up.
    */
   enable_mirror: { args: { url: string; cooldownSeconds: number | null }; result: MirrorStatus };
+  delete_workspace: { args: { name: string }; result: WorkspaceDeletion };
   /**
    * Writes a run's result to `path`: the whole result as JSON, or one of its tables (`table`: a
    * field of the result holding a list, e.g. `authors`, `files`, `pairs`) as CSV, JSON or NDJSON.
@@ -129,7 +143,7 @@ export interface Commands {
    * Imports (or syncs) a repository folder. Runs on the async runtime, so the window stays
    * responsive; progress goes through `on_progress`; `cancel_import` stops it between commits.
    */
-  import_repository: { args: { path: string; name: string | null; onProgress: Channel<Progress<ImportPhase>> }; result: ImportReport };
+  import_repository: { args: { path: string; name: string | null; workspace: string | null; onProgress: Channel<Progress<ImportPhase>> }; result: ImportReport };
   /**
    * The commits that changed lines `start..=end` (1-based) of a file at a revision (as `git log -L`).
    */
@@ -153,6 +167,10 @@ export interface Commands {
    * Opens the team mirror read-only in place of a primary that cannot be opened.
    */
   open_mirror_fallback: { args: Record<string, never>; result: AppInfo };
+   * The workspaces the connection sees (a team member: only those granted to it).
+   */
+  list_workspaces: { args: Record<string, never>; result: Workspace[] };
+  move_repository: { args: { repository: string; workspace: string }; result: Repository };
   /**
    * The search-box syntax compiled to the filter model (the filter builder shows the same filter).
    */
@@ -162,6 +180,10 @@ export interface Commands {
    * The next `count` run times of a schedule (RFC 3339 UTC), or why the spec is wrong.
    */
   preview_schedule: { args: { spec: ScheduleSpec; count: number | null }; result: string[] };
+  /**
+   * What deleting the workspace would remove, for the confirmation.
+   */
+  preview_workspace_deletion: { args: { name: string }; result: WorkspaceDeletion };
   /**
    * Retention over every destination: with `dry_run`, only what would go and why.
    */
@@ -174,6 +196,7 @@ export interface Commands {
   remove_repository: { args: { name: string }; result: number };
   remove_schedule: { args: { name: string }; result: null };
   rename_saved_query: { args: { name: string; newName: string }; result: SavedQuery };
+  rename_workspace: { args: { name: string; newName: string }; result: Workspace };
   /**
    * Re-sends what differs and checks again.
    */
@@ -210,6 +233,10 @@ export interface Commands {
    */
   set_change_index: { args: { name: string; enabled: boolean }; result: Repository };
   store_info: { args: Record<string, never>; result: AppInfo };
+  /**
+   * SQLite (no roles), or PostgreSQL as the owner or as a member.
+   */
+  team_status: { args: Record<string, never>; result: TeamStatus };
   /**
    * Opens the database at `url` (null or empty: the embedded SQLite file) without changing it and
    * describes it; the settings screen's "Test connection".

@@ -68,8 +68,21 @@ export const api = {
   storeInfo: () => call("store_info"),
   listRepositories: () => call("list_repositories"),
   /** Progress messages arrive through `onProgress` until the returned promise settles. */
-  importRepository: (path: string, name: string | null, onProgress: (progress: ImportProgress) => void) =>
-    call("import_repository", { path, name, onProgress: new Channel<ImportProgress>(onProgress) }),
+  importRepository: (
+    path: string,
+    name: string | null,
+    onProgress: (progress: ImportProgress) => void,
+    workspace: string | null = null,
+  ) => call("import_repository", { path, name, workspace, onProgress: new Channel<ImportProgress>(onProgress) }),
+  listWorkspaces: () => call("list_workspaces"),
+  createWorkspace: (name: string) => call("create_workspace", { name }),
+  renameWorkspace: (name: string, newName: string) => call("rename_workspace", { name, newName }),
+  previewWorkspaceDeletion: (name: string) => call("preview_workspace_deletion", { name }),
+  deleteWorkspace: (name: string) => call("delete_workspace", { name }),
+  moveRepository: (repository: string, workspace: string) => call("move_repository", { repository, workspace }),
+  teamStatus: () => call("team_status"),
+  copyStoreAndSwitch: (url: string | null, onProgress: (progress: CopyProgress) => void) =>
+    call("copy_store_and_switch", { url, onProgress: new Channel<CopyProgress>(onProgress) }),
   cancelImport: () => call("cancel_import"),
   queryCommits: (query: CommitQuery) => call("query_commits", { query }),
   countCommits: (query: CommitQuery) => call("count_commits", { query }),

@@ -7,6 +7,8 @@ mod history;
 mod mirror;
 mod output;
 mod saved;
+mod store_copy;
+mod team;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -47,7 +49,25 @@ enum Command {
     /// the history nor the parameters changed.
     Analyze(analyze::AnalyzeArgs),
     /// List stored repositories with their commit counts.
-    Repos,
+    Repos {
+        #[command(flatten)]
+        scope: WorkspaceScope,
+    },
+    /// Workspaces: list, create, rename, delete, move a repository between them.
+    Workspace {
+        #[command(subcommand)]
+        action: team::WorkspaceAction,
+    },
+    /// Move a whole store between SQLite and PostgreSQL: `store copy --to URL`.
+    Store {
+        #[command(subcommand)]
+        action: store_copy::StoreAction,
+    },
+    /// Team mode on PostgreSQL: members and the workspaces they may see (row-level security).
+    Team {
+        #[command(subcommand)]
+        action: team::TeamAction,
+    },
     /// Show the newest commits of a repository.
     Log {
         /// Repository name (may be left out when there is only one).
@@ -70,6 +90,8 @@ enum Command {
         filter: String,
         #[command(flatten)]
         page: PageArgs,
+        #[command(flatten)]
+        scope: WorkspaceScope,
     },
     /// Commits matching the search-box syntax, e.g. 'author:alice path:src/*.rs after:2024-01-01 "fix crash"'.
     Search {
@@ -77,6 +99,8 @@ enum Command {
         text: Vec<String>,
         #[command(flatten)]
         page: PageArgs,
+        #[command(flatten)]
+        scope: WorkspaceScope,
     },
     /// Write the commits matching a filter or search (default: all) to a file.
     Export {
@@ -91,6 +115,8 @@ enum Command {
         /// The search-box syntax (see `search`).
         #[arg(long)]
         search: Option<String>,
+        #[command(flatten)]
+        scope: WorkspaceScope,
     },
     /// Show applied and pending schema migrations, then apply the pending ones.
     Migrate {
@@ -105,6 +131,9 @@ enum Command {
         /// Repository name (default: the folder's name).
         #[arg(long)]
         name: Option<String>,
+        /// The workspace a new repository goes to.
+        #[arg(long, default_value = repovault_storage::DEFAULT_WORKSPACE)]
+        workspace: String,
         #[command(flatten)]
         import: ImportArgs,
     },
@@ -155,6 +184,27 @@ enum Command {
         #[arg(long, default_value = "default")]
         workspace: String,
     },
+}
+
+/// `--workspace NAME` on the commands that list or query: only that workspace's repositories and
+/// commits. Left out: every workspace the connection sees (a team member's, or all for the owner).
+#[derive(clap::Args)]
+pub(crate) struct WorkspaceScope {
+    #[arg(long, value_name = "NAME")]
+    workspace: Option<String>,
+}
+
+impl WorkspaceScope {
+    /// `filter` narrowed to the workspace, if one was named (which must exist).
+    async fn narrow(&self, store: &dyn Store, filter: Option<Filter>) -> Result<Option<Filter>, StoreError> {
+        let Some(name) = &self.workspace else { return Ok(filter) };
+        store.workspace(name).await?;
+        let only = Filter::condition("workspace", "eq", name.as_str());
+        Ok(Some(match filter {
+            Some(filter) => Filter::And(vec![only, filter]),
+            None => only,
+        }))
+    }
 }
 
 #[derive(clap::Args)]
@@ -320,6 +370,11 @@ async fn run(cli: Cli, out: &Output) -> Result<(), CliError> {
         let context = backup::Context::new(cli.data_dir.clone(), cli.database_url.as_deref(), cli.json)?;
         return Ok(backup::run(command, context).await?);
     }
+    if let Command::Store { action } = &cli.command {
+        // Opens both stores itself (each migrated or refused), so no store is opened here.
+        let data_dir = cli.data_dir.clone().unwrap_or_else(repovault_storage::default_data_dir);
+        return Ok(store_copy::run(action, &data_dir, cli.database_url.as_deref(), out).await?);
+    }
     if let Command::Migrate { status: false } = &cli.command {
         backup::before_migrate(backup::Context::new(cli.data_dir.clone(), cli.database_url.as_deref(), cli.json)?)
             .await?;
@@ -347,7 +402,17 @@ async fn execute(command: &Command, store: &dyn Store, ctx: &backup::Context, ou
         Command::Analyze(_) => unreachable!("analyze is dispatched in run()"),
         Command::Backup(_) => unreachable!("backup is dispatched in run()"),
         Command::Mirror { .. } => unreachable!("mirror is dispatched in run()"),
-        Command::Repos => out.repositories(&store.repositories().await?),
+        Command::Store { .. } => unreachable!("store is dispatched in run()"),
+        Command::Repos { scope } => {
+            let mut all = store.repositories().await?;
+            if let Some(name) = &scope.workspace {
+                store.workspace(name).await?;
+                all.retain(|r| &r.workspace == name);
+            }
+            out.repositories(&all)
+        }
+        Command::Workspace { action } => team::workspace(action, store, out).await?,
+        Command::Team { action } => team::team(action, store, out).await?,
         Command::Log { repo, limit } => {
             let repository = pick_repository(store, repo.as_deref()).await?;
             out.commits(&store.recent_commits(repository.id, *limit).await?);
@@ -372,13 +437,14 @@ async fn execute(command: &Command, store: &dyn Store, ctx: &backup::Context, ou
             let removed = store.delete_repository(name).await?;
             out.removed(name, removed);
         }
-        Command::Query { filter, page } => {
+        Command::Query { filter, page, scope } => {
             let filter: Filter = serde_json::from_str(filter)
                 .map_err(|e| StoreError::Query(format!("the filter is not valid JSON for the filter model: {e}")))?;
+            let filter = scope.narrow(store, Some(filter)).await?.expect("a filter stays a filter");
             out.page(&store.query_commits(&page.query(filter)).await?);
         }
-        Command::Search { text, page } => {
-            let filter = parse_search(&text.join(" "))?;
+        Command::Search { text, page, scope } => {
+            let filter = scope.narrow(store, Some(parse_search(&text.join(" "))?)).await?.expect("a filter stays");
             out.page(&store.query_commits(&page.query(filter)).await?);
         }
         Command::Migrate { status } => {
@@ -405,7 +471,7 @@ async fn execute(command: &Command, store: &dyn Store, ctx: &backup::Context, ou
             let counts = repovault_export::import_export(store, &mut std::io::BufReader::new(file)).await?;
             out.imported_export(counts.stored, counts.duplicates);
         }
-        Command::Export { format, out: file, filter, search } => {
+        Command::Export { format, out: file, filter, search, scope } => {
             let filter = match (filter, search) {
                 (Some(json), _) => Some(serde_json::from_str::<Filter>(json).map_err(|e| {
                     StoreError::Query(format!("the filter is not valid JSON for the filter model: {e}"))
@@ -413,6 +479,7 @@ async fn execute(command: &Command, store: &dyn Store, ctx: &backup::Context, ou
                 (None, Some(text)) => Some(parse_search(text)?),
                 (None, None) => None,
             };
+            let filter = scope.narrow(store, filter).await?;
             let format = *format;
             // Written beside the target and renamed into place, so a failed export leaves no half file.
             let mut partial = repovault_export::PartialFile::create(file)
@@ -429,12 +496,14 @@ async fn execute(command: &Command, store: &dyn Store, ctx: &backup::Context, ou
             partial.finish().map_err(StoreError::from)?;
             out.exported(count, file);
         }
-        Command::Import { path, name, import } => {
+        Command::Import { path, name, workspace, import } => {
             let name = match name {
                 Some(name) => name.clone(),
                 None => default_name(path)?,
             };
-            let report = import_with_progress(store, path, &name, import, ctx, out).await?;
+            let mut options = import.options();
+            options.workspace = workspace.clone();
+            let report = import_with_progress(store, path, &name, import, options, ctx, out).await?;
             out.import_report(&report);
         }
         Command::Sync { name, all, import } => {
@@ -448,7 +517,9 @@ async fn execute(command: &Command, store: &dyn Store, ctx: &backup::Context, ou
                     )
                     .into());
                 };
-                let report = import_with_progress(store, Path::new(&path), &repository.name, import, ctx, out).await?;
+                let options = ImportOptions { workspace: repository.workspace.clone(), ..import.options() };
+                let report =
+                    import_with_progress(store, Path::new(&path), &repository.name, import, options, ctx, out).await?;
                 out.import_report(&report);
             }
         }
@@ -491,6 +562,7 @@ async fn import_with_progress(
     path: &Path,
     name: &str,
     import: &ImportArgs,
+    options: ImportOptions,
     ctx: &backup::Context,
     out: &Output,
 ) -> Result<repovault_ingest::ImportReport, IngestError> {
@@ -516,8 +588,7 @@ async fn import_with_progress(
         slot: &NoSlot,
         on_written: &|info, incoming| eprintln!("backed up to {} before importing {incoming} commits", info.path),
     };
-    let report =
-        import_repository_with_hook(store, path, name, &import.options(), &progress, &cancel, &backup_first).await;
+    let report = import_repository_with_hook(store, path, name, &options, &progress, &cancel, &backup_first).await;
     bar.finish_and_clear();
     signal.abort();
     report

@@ -24,7 +24,7 @@ impl Output {
         self.json
     }
 
-    fn print_json<T: Serialize + ?Sized>(&self, value: &T) {
+    pub(crate) fn print_json<T: Serialize + ?Sized>(&self, value: &T) {
         println!("{}", serde_json::to_string_pretty(value).expect("values serialise"));
     }
 

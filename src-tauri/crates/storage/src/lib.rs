@@ -23,8 +23,10 @@ pub mod snapshot;
 mod sql;
 pub mod sqlite;
 pub mod store;
+pub mod team;
 pub mod testing;
 pub mod validate;
+pub mod workspaces;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -40,6 +42,8 @@ pub use progress::Progress;
 pub use schedules::{ScheduleRow, ScheduleRunRecord, ScheduleStore};
 pub use search_index::SearchIndex;
 pub use store::{CommitBatchItem, Store};
+pub use team::{TeamAccess, TeamGrant, TeamStatus};
+pub use workspaces::{Workspace, WorkspaceDeletion, WorkspaceStore, DEFAULT_WORKSPACE};
 
 /// Where the database is.
 #[derive(Debug, Clone, PartialEq, Eq)]

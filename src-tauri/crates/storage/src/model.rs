@@ -209,14 +209,6 @@ pub struct StorageResult {
     pub error_code: Option<crate::error::ErrorCode>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct Workspace {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub name: String,
-}
-
 /// A stored repository with the figures the repository list shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]

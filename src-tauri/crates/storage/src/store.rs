@@ -25,6 +25,8 @@ pub trait Store:
     + crate::schedules::ScheduleStore
     + crate::search_index::SearchIndex
     + crate::mirror::MirrorOutbox
+    + crate::workspaces::WorkspaceStore
+    + crate::team::TeamAccess
     + Send
     + Sync
     + std::fmt::Debug

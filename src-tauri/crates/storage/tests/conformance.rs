@@ -12,6 +12,10 @@ use repovault_testkit::*;
 mod history_and_search;
 use history_and_search::*;
 
+#[path = "conformance/workspaces.rs"]
+mod workspaces;
+use workspaces::*;
+
 /// Generates one `#[tokio::test]` per backend for each contract function.
 macro_rules! conformance {
     ($($test:ident),* $(,)?) => {
@@ -51,6 +55,8 @@ conformance!(
     changed_lines_are_searched_by_side_and_case,
     the_graph_and_a_files_history_come_from_the_stored_parents,
     history_filters_keep_paths_and_leave_out_authors,
+    workspaces_are_created_renamed_moved_and_deleted,
+    saved_queries_belong_to_a_workspace,
 );
 
 /// Large diffs on each backend × each blob store.

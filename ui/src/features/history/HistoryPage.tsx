@@ -37,6 +37,8 @@ interface Props {
   onRepositoryChange: (name: string | null) => void;
   /** A filter the page opens with (e.g. one file's commits, from the Analyses page). */
   initialFilter?: Filter | null;
+  /** The workspace chosen in the header: only its commits (null: every workspace). */
+  workspace?: string | null;
 }
 
 function isEditable(target: EventTarget | null): boolean {
@@ -52,7 +54,7 @@ const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home
  * queries; the selected commit's details below the list.
  * Keys: `/` search, ↑/↓ or k/j move, Enter open, Esc close.
  */
-export function HistoryPage({ repos, repository, onRepositoryChange, initialFilter = null }: Props) {
+export function HistoryPage({ repos, repository, onRepositoryChange, initialFilter = null, workspace = null }: Props) {
   const editing = useFilterEditing(initialFilter);
   const { applied } = editing;
   const [branch, setBranch] = useState<string | null>(null);
@@ -94,14 +96,14 @@ export function HistoryPage({ repos, repository, onRepositoryChange, initialFilt
     dispatch({ type: "reset", key });
     setNav(NAV_START);
     setView({ first: -1, last: -1, down: true, moved: 0 });
-  }, [repository, branch, applied, sortKey]);
+  }, [workspace, repository, branch, applied, sortKey]);
 
   // The pages the rows in view need (the first one to begin with).
   useEffect(() => {
     if (appliedError !== null || list.key !== generation.current) return;
     const { key } = list;
     for (const page of pagesToLoad(list, view.first, view.last, view.down, prefetchRows(view.moved))) {
-      const { query, reversed } = pageQuery({ repository, branch, filter }, list, page, sort);
+      const { query, reversed } = pageQuery({ workspace, repository, branch, filter }, list, page, sort);
       dispatch({ type: "request", key, page });
       api.queryCommits(query).then(
         (result) => dispatch({ type: "loaded", key, page, reversed, result }),
@@ -110,7 +112,7 @@ export function HistoryPage({ repos, repository, onRepositoryChange, initialFilt
     }
     // `sort` changes only with `sortKey`, which also resets the list (a new generation) first.
     // eslint-disable-next-line react-hooks/exhaustive-deps -- sortKey stands for sort
-  }, [list, view, repository, branch, filter, appliedError, sortKey]);
+  }, [list, view, workspace, repository, branch, filter, appliedError, sortKey]);
 
   // The first page's count stopped at the backend's cap: ask for the exact one, so the list (and
   // its scrollbar) can cover every matching commit. Until it comes the list grows as it scrolls.
@@ -118,11 +120,11 @@ export function HistoryPage({ repos, repository, onRepositoryChange, initialFilt
     if (list.key !== generation.current || !needsCount(list)) return;
     const { key } = list;
     dispatch({ type: "count", key });
-    api.countCommits(pageRequest({ repository, branch, filter }, null)).then(
+    api.countCommits(pageRequest({ workspace, repository, branch, filter }, null)).then(
       (exact) => dispatch({ type: "counted", key, exact }),
       () => dispatch({ type: "counted", key, exact: null }),
     );
-  }, [list, repository, branch, filter]);
+  }, [list, workspace, repository, branch, filter]);
 
   // The keyboard handler reads the newest state through refs, so it is installed once.
   const navRef = useRef(nav);
@@ -312,7 +314,7 @@ export function HistoryPage({ repos, repository, onRepositoryChange, initialFilt
             aria-busy={exporting}
             title={nothingToExport ? "Nothing to export" : "Export the commits listed here as CSV, JSON or NDJSON"}
             onClick={() => {
-              if (!nothingToExport && !exporting) void exporter.start({ repository, branch, filter });
+              if (!nothingToExport && !exporting) void exporter.start({ workspace, repository, branch, filter });
             }}
           >
             {exporting ? "Exporting…" : "Export…"}

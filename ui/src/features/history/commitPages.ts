@@ -32,6 +32,8 @@ export const MAX_CACHED_PAGES = 300;
  * box and the filter builder both produce the filter.
  */
 export interface CommitSource {
+  /** The workspace chosen in the header (undefined or null: every workspace). */
+  workspace?: string | null;
   repository: string | null;
   branch: string | null;
   filter: Filter | null;
@@ -48,6 +50,7 @@ function isEmpty(filter: Filter | null): boolean {
  */
 export function sourceFilter(source: CommitSource): Filter | undefined {
   const parts: Filter[] = [];
+  if (source.workspace != null) parts.push({ field: "workspace", op: "eq", value: source.workspace });
   if (source.repository !== null) parts.push({ field: "repository", op: "eq", value: source.repository });
   if (source.branch !== null) parts.push({ field: "branch", op: "eq", value: source.branch });
   if (!isEmpty(source.filter) && source.filter !== null) parts.push(source.filter);

@@ -21,10 +21,15 @@ export interface Importer {
   dismiss: () => void;
 }
 
-/** Runs imports through the backend; `onSettled` is called after each one (to refresh lists). */
-export function useImport(onSettled: () => void): Importer {
+/**
+ * Runs imports through the backend; `onSettled` is called after each one (to refresh lists). A new
+ * repository goes to `workspace` (null: the default one).
+ */
+export function useImport(onSettled: () => void, workspace: string | null = null): Importer {
   const [state, setState] = useState<ImportState>({ status: "idle" });
   const running = useRef(false);
+  const target = useRef(workspace);
+  target.current = workspace;
 
   const start = useCallback(
     async (path: string, name: string | null) => {
@@ -34,7 +39,7 @@ export function useImport(onSettled: () => void): Importer {
       const onProgress = (progress: ImportProgress) =>
         setState((s) => (s.status === "running" ? { ...s, progress } : s));
       try {
-        const report = await api.importRepository(path, name, onProgress);
+        const report = await api.importRepository(path, name, onProgress, target.current);
         setState({ status: "done", report });
       } catch (error) {
         setState({ status: "failed", path, error: normalizeError(error) });

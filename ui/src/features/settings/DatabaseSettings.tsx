@@ -12,6 +12,7 @@ import { settingsKeys, settingsQuery } from "./queries";
 import { describeStore, switchBlocked, switchMessage, urlToSend } from "./settingsRules";
 import { ConfirmDialog } from "../../shared/components/ConfirmDialog";
 import { ErrorBanner } from "../../shared/components/ErrorBanner";
+import { CopyAndSwitch } from "./CopyAndSwitch";
 
 interface Props {
   /** The store the app has open (for the confirmation's "closes …"). */
@@ -131,6 +132,15 @@ export function DatabaseSettings({ info, onSwitched }: Props) {
           Switched to {describeStore(switched)}.
         </p>
       )}
+      <CopyAndSwitch
+        url={urlToSend(url)}
+        blocked={blocked}
+        current={info.status === "ok" ? info.data.store.location : null}
+        onSwitched={(opened) => {
+          queryClient.setQueryData(settingsKeys.settings, { ...current, database_url: urlToSend(url) });
+          onSwitched(opened);
+        }}
+      />
       {confirming && (
         <ConfirmDialog
           title="Switch to another database?"

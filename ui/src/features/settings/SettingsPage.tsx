@@ -4,6 +4,7 @@ import type { AppInfo } from "../../shared/api";
 import type { Loadable } from "../../shared/loadable";
 import { DatabaseSettings } from "./DatabaseSettings";
 import { MirrorSettings } from "../mirror/MirrorSettings";
+import { TeamNote } from "../workspaces/TeamNote";
 import { applyTheme, loadTheme, saveTheme, THEMES, type Theme } from "../../shared/theme";
 import "./settings.css";
 
@@ -59,6 +60,7 @@ export function SettingsPage({ info, onSwitched }: Props) {
         <h2 id="settings-db" className="section-title">
           Database
         </h2>
+        <TeamNote />
         <DatabaseSettings info={info} onSwitched={onSwitched} />
       </section>
       <section className="settings__section" aria-labelledby="settings-mirror">

@@ -2,6 +2,7 @@
 //! and facts, and the portable copy between a PostgreSQL store and a SQLite snapshot. The backup
 //! crate packs, verifies and swaps the files; what touches a database lives here with the pools.
 
+pub mod copy;
 pub mod portable;
 pub mod sqlite;
 

@@ -23,11 +23,11 @@ pub const KEPT_ON_RESTORE: &[&str] = &["backup_schedules", "mirror_config", "mir
 /// Rows per multi-row INSERT (bounded further by the parameter limits below).
 const BATCH_ROWS: usize = 500;
 const PG_MAX_PARAMS: usize = 65_000;
-const SQLITE_MAX_PARAMS: usize = 30_000;
+pub(crate) const SQLITE_MAX_PARAMS: usize = 30_000;
 
 /// How a PostgreSQL column is read and written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ColumnType {
+pub(crate) enum ColumnType {
     I16,
     I32,
     I64,
@@ -38,7 +38,7 @@ enum ColumnType {
 }
 
 #[derive(Debug, Clone)]
-enum Value {
+pub(crate) enum Value {
     I16(Option<i16>),
     I32(Option<i32>),
     I64(Option<i64>),
@@ -49,9 +49,9 @@ enum Value {
 }
 
 #[derive(Debug, Clone)]
-struct Column {
-    name: String,
-    kind: ColumnType,
+pub(crate) struct Column {
+    pub(crate) name: String,
+    pub(crate) kind: ColumnType,
 }
 
 /// Columns derived from others (full-text vectors) are rebuilt after a copy, never copied.
@@ -75,7 +75,7 @@ fn pg_column_type(table: &str, column: &str, data_type: &str) -> Result<Option<C
 }
 
 /// The copied columns of a table: the SQLite snapshot's columns, typed by PostgreSQL.
-async fn columns(sqlite: &mut SqliteConnection, pg: &mut PgConnection, table: &str) -> Result<Vec<Column>> {
+pub(crate) async fn columns(sqlite: &mut SqliteConnection, pg: &mut PgConnection, table: &str) -> Result<Vec<Column>> {
     let pg_columns: Vec<(String, String)> = sqlx::query_as(
         "SELECT column_name::text, data_type::text FROM information_schema.columns \
          WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
@@ -107,11 +107,11 @@ async fn columns(sqlite: &mut SqliteConnection, pg: &mut PgConnection, table: &s
     Ok(out)
 }
 
-fn column_list(columns: &[Column]) -> String {
+pub(crate) fn column_list(columns: &[Column]) -> String {
     columns.iter().map(|c| quote(&c.name)).collect::<Vec<_>>().join(", ")
 }
 
-fn read_pg(row: &PgRow, columns: &[Column]) -> Result<Vec<Value>> {
+pub(crate) fn read_pg(row: &PgRow, columns: &[Column]) -> Result<Vec<Value>> {
     columns
         .iter()
         .enumerate()
@@ -160,7 +160,7 @@ fn push_pg<Sep: std::fmt::Display>(b: &mut Separated<'_, '_, sqlx::Postgres, Sep
     };
 }
 
-fn push_sqlite<Sep: std::fmt::Display>(b: &mut Separated<'_, '_, sqlx::Sqlite, Sep>, value: Value) {
+pub(crate) fn push_sqlite<Sep: std::fmt::Display>(b: &mut Separated<'_, '_, sqlx::Sqlite, Sep>, value: Value) {
     match value {
         Value::I16(v) => b.push_bind(v.map(i64::from)),
         Value::I32(v) => b.push_bind(v.map(i64::from)),
@@ -172,7 +172,7 @@ fn push_sqlite<Sep: std::fmt::Display>(b: &mut Separated<'_, '_, sqlx::Sqlite, S
     };
 }
 
-fn rows_per_statement(columns: usize, max_params: usize) -> usize {
+pub(crate) fn rows_per_statement(columns: usize, max_params: usize) -> usize {
     (max_params / columns.max(1)).clamp(1, BATCH_ROWS)
 }
 
@@ -267,7 +267,7 @@ pub async fn pg_to_sqlite(url: &str, target: &Path, cancel: &CancelToken) -> Res
 /// Fills the FTS5 table from the copied rows, as the storage crate's `refresh_search` (sqlite.rs)
 /// does, or migration 3 for a snapshot from before the stemmed index. (The change index follows
 /// the copied `change_text` rows by its triggers.)
-async fn rebuild_sqlite_search(conn: &mut SqliteConnection) -> Result<()> {
+pub(crate) async fn rebuild_sqlite_search(conn: &mut SqliteConnection) -> Result<()> {
     let exists: Option<(String,)> = sqlx::query_as("SELECT name FROM sqlite_master WHERE name = 'commit_search'")
         .fetch_optional(&mut *conn)
         .await?;
@@ -423,7 +423,7 @@ pub async fn sqlite_to_pg(snapshot: &Path, url: &str, cancel: &CancelToken) -> R
 
 /// Recomputes the commits' search vectors, as the storage crate's `refresh_search`
 /// (postgres.rs) does, or migration 3 for a schema from before the stemmed index.
-async fn rebuild_pg_search(pg: &mut PgConnection) -> Result<()> {
+pub(crate) async fn rebuild_pg_search(pg: &mut PgConnection) -> Result<()> {
     let columns: Vec<(String,)> = sqlx::query_as(
         "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() \
          AND table_name = 'commits' AND column_name IN ('search', 'stems')",

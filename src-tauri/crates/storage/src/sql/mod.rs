@@ -54,6 +54,7 @@ macro_rules! impl_sql_store {
         $crate::sql::writes::sql_writes!($store);
         $crate::search_index::sql_search_index!($store);
         $crate::graph::sql::sql_graph!($store);
+        $crate::workspaces::sql_workspaces!($store);
 
         #[async_trait::async_trait]
         impl $crate::store::Store for $store {

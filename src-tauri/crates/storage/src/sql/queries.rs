@@ -134,7 +134,10 @@ macro_rules! sql_queries {
                     let now = chrono::Utc::now().timestamp();
                     let mut tx = self.pool().begin().await?;
                     sqlx::query(
-                        "INSERT INTO saved_queries (name, filter, created_at, updated_at) VALUES ($1, $2, $3, $3) \
+                        // A new saved query belongs to the first workspace the connection sees (the
+                        // `default` one for the owner; a team member's first granted workspace).
+                        "INSERT INTO saved_queries (name, filter, created_at, updated_at, workspace_id) \
+                         VALUES ($1, $2, $3, $3, (SELECT MIN(id) FROM workspaces)) \
                          ON CONFLICT (name) DO UPDATE SET filter = excluded.filter, updated_at = excluded.updated_at",
                     )
                     .bind(name)

@@ -26,7 +26,12 @@ macro_rules! sql_writes {
                     }
                     let now = chrono::Utc::now().timestamp();
                     let mut tx = self.pool().begin().await?;
-                    sqlx::query("INSERT INTO workspaces (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+                    // Inserted only when the connection sees no workspace by that name: a team member's
+                    // connection (row-level security) may not create workspaces, only use its own.
+                    sqlx::query(
+                        "INSERT INTO workspaces (name, created_at) SELECT $1, $2 \
+                         WHERE NOT EXISTS (SELECT 1 FROM workspaces WHERE name = $1) ON CONFLICT (name) DO NOTHING",
+                    )
                         .bind(workspace)
                         .bind(now)
                         .execute(&mut *tx)

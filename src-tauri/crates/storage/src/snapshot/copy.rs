@@ -1,0 +1,576 @@
+//! `store copy`: a whole live store from SQLite to PostgreSQL or back, into an empty target.
+//!
+//! The target gets its schema from this build's migrations (opening it as a store), then every app
+//! table is copied in foreign-key order with its ids, one transaction per table that also records
+//! the table as done in `_repovault_copy`: an interrupted copy (a lost connection, a cancel) resumes
+//! from the first table not done when run again from the same source, and any other non-empty
+//! target is refused. PostgreSQL is written with `COPY … FROM STDIN` and its sequences continue
+//! after the copied ids; full-text indexes are rebuilt on the target, never copied; large diffs
+//! are carried to the target's blob store when it is another one. The copy ends with a
+//! verification: per-table row counts, and the canonical digests of `consistency` (the mirror's
+//! check) computed in Rust on both sides.
+
+use std::time::{Duration, Instant};
+
+use futures::TryStreamExt;
+use serde::{Deserialize, Serialize};
+use sqlx::postgres::PgConnection;
+use sqlx::sqlite::{SqliteConnection, SqliteRow};
+use sqlx::{Connection, QueryBuilder, Row};
+use ts_rs::TS;
+
+use super::portable::{self, Column, ColumnType, Value};
+use super::sqlite::{self as snapshot, quote};
+use crate::blob::BlobStore;
+use crate::cancel::CancelToken;
+use crate::consistency::{self, DigestConn, TableDifference};
+use crate::error::{Result, StoreError};
+use crate::progress::Progress;
+use crate::{DatabaseLocation, StoreConfig};
+
+/// The target's record of a copy under way: the source it comes from and the tables done.
+const STATE_TABLE: &str = "_repovault_copy";
+/// The pseudo-table recorded once the full-text index was rebuilt.
+const SEARCH_STEP: &str = "#search";
+/// Bytes of COPY data sent to PostgreSQL at a time.
+const COPY_CHUNK: usize = 1 << 20;
+/// How long connecting to a server may take before it is an error (not a hang).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What the copy is doing: a table's rows, the full-text index, the blobs, the verification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "step", rename_all = "snake_case")]
+#[ts(export)]
+pub enum CopyPhase {
+    Table { table: String },
+    SearchIndex,
+    Blobs,
+    Verify,
+}
+
+/// One table of the copy: rows on each side at the end, and whether this run copied it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TableCheck {
+    pub table: String,
+    #[ts(type = "number")]
+    pub source_rows: i64,
+    #[ts(type = "number")]
+    pub target_rows: i64,
+    /// False when an earlier, interrupted run had copied it already.
+    pub copied_now: bool,
+}
+
+/// How a copy went and what its verification found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CopyReport {
+    pub source: String,
+    pub target: String,
+    pub tables: Vec<TableCheck>,
+    /// Tables an earlier run had copied (this run resumed after them).
+    pub resumed: Vec<String>,
+    #[ts(type = "number")]
+    pub blobs_copied: u64,
+    /// Canonical digests that differ between source and target (empty when they agree).
+    pub differences: Vec<TableDifference>,
+    /// Every table's counts agree and no digest differs.
+    pub verified: bool,
+    #[ts(type = "number")]
+    pub seconds: f64,
+}
+
+/// The copy's target, whichever backend it is.
+enum Side<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Postgres(&'a mut PgConnection),
+}
+
+/// Connects to PostgreSQL with a deadline: an unreachable server is an error in seconds, a wrong
+/// password the server's own answer.
+pub(crate) async fn connect_pg(url: &str) -> Result<PgConnection> {
+    let shown = crate::postgres::redact_password(url);
+    match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect(url)).await {
+        Ok(Ok(conn)) => Ok(conn),
+        Ok(Err(e)) => Err(StoreError::Storage(format!("cannot connect to {shown}: {e}"))),
+        Err(_) => Err(StoreError::Storage(format!(
+            "cannot connect to {shown}: no answer within {} seconds",
+            CONNECT_TIMEOUT.as_secs()
+        ))),
+    }
+}
+
+fn describe(location: &DatabaseLocation) -> String {
+    match location {
+        DatabaseLocation::Sqlite(path) => format!("sqlite://{}", path.display()),
+        DatabaseLocation::Postgres(url) => crate::postgres::redact_password(url),
+    }
+}
+
+/// Opens (and so migrates, or refuses when newer) a store, then closes it: the target gets its
+/// schema from the migrations, the source is brought to this build's schema.
+async fn prepare(config: &StoreConfig, role: &str) -> Result<()> {
+    let config = StoreConfig { apply_migrations: true, ..config.clone() };
+    let open = crate::open_store(&config);
+    let store = tokio::time::timeout(CONNECT_TIMEOUT * 3, open).await.map_err(|_| {
+        StoreError::Storage(format!("cannot open the {role} {}: no answer in time", describe(&config.database)))
+    })??;
+    store.close().await;
+    Ok(())
+}
+
+/// Copies the store `from` into the empty store `to` (the other backend), then verifies it.
+pub async fn copy_store(
+    from: &StoreConfig,
+    to: &StoreConfig,
+    progress: &(dyn Fn(Progress<CopyPhase>) + Send + Sync),
+    cancel: &CancelToken,
+) -> Result<CopyReport> {
+    let started = Instant::now();
+    let (sqlite_path, pg_url, to_pg) = match (&from.database, &to.database) {
+        (DatabaseLocation::Sqlite(p), DatabaseLocation::Postgres(u)) => (p.clone(), u.clone(), true),
+        (DatabaseLocation::Postgres(u), DatabaseLocation::Sqlite(p)) => (p.clone(), u.clone(), false),
+        _ => {
+            return Err(StoreError::validation(
+                "to",
+                "a store copy goes between SQLite and PostgreSQL; within one backend, use a backup and restore",
+            ))
+        }
+    };
+    if !to_pg {
+        if let Some(parent) = sqlite_path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+    }
+    prepare(from, "source").await?;
+    prepare(to, "target").await?;
+    let source_id = describe(&from.database);
+    let mut sqlite = snapshot::connect(&sqlite_path, false).await?;
+    let mut pg = connect_pg(&pg_url).await?;
+    let tables: Vec<String> =
+        snapshot::app_tables(&mut sqlite).await?.into_iter().filter(|t| t != STATE_TABLE).collect();
+
+    // What the target holds already: nothing, or an interrupted copy of this same source.
+    let target = if to_pg { Side::Postgres(&mut pg) } else { Side::Sqlite(&mut sqlite) };
+    let done = check_target(target, &tables, &source_id).await?;
+
+    let mut report = CopyReport {
+        source: source_id.clone(),
+        target: describe(&to.database),
+        tables: Vec::new(),
+        resumed: done.iter().filter(|t| *t != SEARCH_STEP).cloned().collect(),
+        blobs_copied: 0,
+        differences: Vec::new(),
+        verified: false,
+        seconds: 0.0,
+    };
+    let total = tables.len() as u64;
+    for (i, table) in tables.iter().enumerate() {
+        cancel.check()?;
+        if done.contains(table) {
+            continue;
+        }
+        progress(Progress::new(CopyPhase::Table { table: table.clone() }, i as u64, total));
+        cancel.check()?;
+        if to_pg {
+            copy_table_to_pg(&mut sqlite, &mut pg, table, &source_id, cancel).await?;
+        } else {
+            copy_table_to_sqlite(&mut pg, &mut sqlite, table, &source_id, cancel).await?;
+        }
+    }
+    if !done.iter().any(|t| t == SEARCH_STEP) {
+        cancel.check()?;
+        progress(Progress::new(CopyPhase::SearchIndex, total, total));
+        if to_pg {
+            let mut tx = pg.begin().await?;
+            portable::rebuild_pg_search(&mut tx).await?;
+            mark_done_pg(&mut tx, &source_id, SEARCH_STEP).await?;
+            tx.commit().await?;
+        } else {
+            let mut tx = sqlite.begin().await?;
+            portable::rebuild_sqlite_search(&mut tx).await?;
+            mark_done_sqlite(&mut tx, &source_id, SEARCH_STEP).await?;
+            tx.commit().await?;
+        }
+    }
+
+    progress(Progress::new(CopyPhase::Blobs, 0, 0));
+    report.blobs_copied = carry_blobs(from, to, &mut sqlite, cancel).await?;
+
+    progress(Progress::new(CopyPhase::Verify, 0, total));
+    for table in &tables {
+        let count = format!("SELECT COUNT(*) FROM {}", quote(table));
+        let (on_sqlite,): (i64,) = sqlx::query_as(&count).fetch_one(&mut sqlite).await?;
+        let (on_pg,): (i64,) = sqlx::query_as(&count).fetch_one(&mut pg).await?;
+        let (source_rows, target_rows) = if to_pg { (on_sqlite, on_pg) } else { (on_pg, on_sqlite) };
+        report.tables.push(TableCheck {
+            table: table.clone(),
+            source_rows,
+            target_rows,
+            copied_now: !done.contains(table),
+        });
+    }
+    let mut source = DigestConn::connect(&from.database).await?;
+    let mut target = DigestConn::connect(&to.database).await?;
+    report.differences = consistency::compare_all(&mut source, &mut target).await?;
+    source.close().await;
+    target.close().await;
+    report.verified = report.differences.is_empty() && report.tables.iter().all(|t| t.source_rows == t.target_rows);
+    if report.verified {
+        // The copy is complete: the target is a store like any other.
+        let drop = format!("DROP TABLE IF EXISTS {STATE_TABLE}");
+        if to_pg {
+            sqlx::query(&drop).execute(&mut pg).await?;
+        } else {
+            sqlx::query(&drop).execute(&mut sqlite).await?;
+        }
+    }
+    sqlite.close().await.ok();
+    pg.close().await.ok();
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// The tables an interrupted copy of `source_id` finished, or a refusal when the target holds
+/// anything else. A fresh target holds only the `default` workspace its first migration made.
+async fn check_target(mut target: Side<'_>, tables: &[String], source_id: &str) -> Result<Vec<String>> {
+    // Read the state table only if it is there: a refused target must be left as it was.
+    let exists = match &mut target {
+        Side::Sqlite(c) => {
+            let found: Option<(String,)> = sqlx::query_as("SELECT name FROM sqlite_master WHERE name = $1")
+                .bind(STATE_TABLE)
+                .fetch_optional(&mut **c)
+                .await?;
+            found.is_some()
+        }
+        Side::Postgres(c) => {
+            let (found,): (bool,) =
+                sqlx::query_as("SELECT to_regclass($1) IS NOT NULL").bind(STATE_TABLE).fetch_one(&mut **c).await?;
+            found
+        }
+    };
+    let read = format!("SELECT source, table_name FROM {STATE_TABLE}");
+    let state: Vec<(String, String)> = match (&mut target, exists) {
+        (_, false) => Vec::new(),
+        (Side::Sqlite(c), true) => sqlx::query_as(&read).fetch_all(&mut **c).await?,
+        (Side::Postgres(c), true) => sqlx::query_as(&read).fetch_all(&mut **c).await?,
+    };
+    if let Some((other, _)) = state.iter().find(|(s, _)| s != source_id) {
+        return Err(StoreError::validation(
+            "to",
+            format!("the target holds an unfinished copy of another store ({other}); use an empty database"),
+        ));
+    }
+    let done: Vec<String> = state.into_iter().map(|(_, t)| t).collect();
+    for table in tables.iter().filter(|t| !done.contains(t)) {
+        let sql = if table == "workspaces" {
+            "SELECT COUNT(*) FROM workspaces WHERE name <> 'default'".to_string()
+        } else {
+            format!("SELECT COUNT(*) FROM {}", quote(table))
+        };
+        let (rows,): (i64,) = match &mut target {
+            Side::Sqlite(c) => sqlx::query_as(&sql).fetch_one(&mut **c).await?,
+            Side::Postgres(c) => sqlx::query_as(&sql).fetch_one(&mut **c).await?,
+        };
+        if rows > 0 {
+            return Err(StoreError::validation(
+                "to",
+                format!("the target is not empty ({table} has {rows} rows); copy into an empty database"),
+            ));
+        }
+    }
+    let create = format!("CREATE TABLE IF NOT EXISTS {STATE_TABLE} (source TEXT NOT NULL, table_name TEXT NOT NULL)");
+    match &mut target {
+        Side::Sqlite(c) => {
+            sqlx::query(&create).execute(&mut **c).await?;
+        }
+        Side::Postgres(c) => {
+            sqlx::query(&create).execute(&mut **c).await?;
+        }
+    }
+    Ok(done)
+}
+
+async fn mark_done_pg(conn: &mut PgConnection, source_id: &str, table: &str) -> Result<()> {
+    sqlx::query(&format!("INSERT INTO {STATE_TABLE} (source, table_name) VALUES ($1, $2)"))
+        .bind(source_id)
+        .bind(table)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+async fn mark_done_sqlite(conn: &mut SqliteConnection, source_id: &str, table: &str) -> Result<()> {
+    sqlx::query(&format!("INSERT INTO {STATE_TABLE} (source, table_name) VALUES ($1, $2)"))
+        .bind(source_id)
+        .bind(table)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A SQLite value as PostgreSQL will hold it. Text is read as bytes, so text PostgreSQL cannot
+/// store (NUL bytes, bytes that are not UTF-8) is named precisely instead of failing somewhere in
+/// the driver.
+fn read_sqlite_checked(row: &SqliteRow, columns: &[Column], table: &str) -> Result<Vec<Value>> {
+    let mut out = Vec::with_capacity(columns.len());
+    for (i, c) in columns.iter().enumerate() {
+        let int = || -> Result<Option<i64>> { Ok(row.try_get::<Option<i64>, _>(i)?) };
+        out.push(match c.kind {
+            ColumnType::I16 => Value::I16(int()?.map(|v| v as i16)),
+            ColumnType::I32 => Value::I32(int()?.map(|v| v as i32)),
+            ColumnType::I64 => Value::I64(int()?),
+            ColumnType::Bool => Value::Bool(int()?.map(|v| v != 0)),
+            ColumnType::Bytes => Value::Bytes(row.try_get(i)?),
+            ColumnType::F64 => Value::F64(row.try_get(i)?),
+            ColumnType::Text => {
+                let bytes: Option<Vec<u8>> = row.try_get(i)?;
+                Value::Text(match bytes {
+                    None => None,
+                    Some(bytes) => Some(text_for_pg(bytes, table, &c.name, row)?),
+                })
+            }
+        });
+    }
+    Ok(out)
+}
+
+fn text_for_pg(bytes: Vec<u8>, table: &str, column: &str, row: &SqliteRow) -> Result<String> {
+    let id =
+        row.try_get::<Option<i64>, _>("rowid__").ok().flatten().map(|id| format!(" (row id {id})")).unwrap_or_default();
+    let text = String::from_utf8(bytes).map_err(|e| {
+        StoreError::validation(
+            "source",
+            format!(
+                "{table}.{column}{id} is not valid UTF-8 (byte {}), which PostgreSQL text cannot hold; nothing of {table} was copied",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    if let Some(at) = text.find('\0') {
+        return Err(StoreError::validation(
+            "source",
+            format!("{table}.{column}{id} holds a NUL byte (at {at}), which PostgreSQL text cannot hold; nothing of {table} was copied"),
+        ));
+    }
+    Ok(text)
+}
+
+/// `value` in COPY's text format: `\N` for NULL, backslash escapes, bytea as `\\x` and hex.
+fn copy_field(out: &mut Vec<u8>, value: &Value) {
+    use std::io::Write;
+    match value {
+        Value::I16(Some(v)) => write!(out, "{v}").expect("vec write"),
+        Value::I32(Some(v)) => write!(out, "{v}").expect("vec write"),
+        Value::I64(Some(v)) => write!(out, "{v}").expect("vec write"),
+        Value::F64(Some(v)) => write!(out, "{v:?}").expect("vec write"),
+        Value::Bool(Some(v)) => out.push(if *v { b't' } else { b'f' }),
+        Value::Text(Some(text)) => {
+            for &b in text.as_bytes() {
+                match b {
+                    b'\\' => out.extend_from_slice(b"\\\\"),
+                    b'\n' => out.extend_from_slice(b"\\n"),
+                    b'\r' => out.extend_from_slice(b"\\r"),
+                    b'\t' => out.extend_from_slice(b"\\t"),
+                    _ => out.push(b),
+                }
+            }
+        }
+        Value::Bytes(Some(bytes)) => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\\\x");
+            for b in bytes {
+                out.push(HEX[(b >> 4) as usize]);
+                out.push(HEX[(b & 15) as usize]);
+            }
+        }
+        _ => out.extend_from_slice(b"\\N"),
+    }
+}
+
+/// One table from SQLite into PostgreSQL with COPY, in one transaction that also marks it done
+/// and moves its sequences past the copied ids.
+async fn copy_table_to_pg(
+    sqlite: &mut SqliteConnection,
+    pg: &mut PgConnection,
+    table: &str,
+    source_id: &str,
+    cancel: &CancelToken,
+) -> Result<()> {
+    let mut tx = pg.begin().await?;
+    let columns = portable::columns(sqlite, &mut tx, table).await?;
+    let list = portable::column_list(&columns);
+    // A fresh target's seed rows (the `default` workspace) make way for the source's.
+    sqlx::query(&format!("DELETE FROM {}", quote(table))).execute(&mut *tx).await?;
+    let select_list = columns
+        .iter()
+        .map(|c| match c.kind {
+            ColumnType::Text => format!("CAST({} AS BLOB)", quote(&c.name)),
+            _ => quote(&c.name),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    // The row id names a bad value in errors (tables WITHOUT ROWID have none).
+    let (definition,): (String,) = sqlx::query_as("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = $1")
+        .bind(table)
+        .fetch_one(&mut *sqlite)
+        .await?;
+    let rowid = if definition.to_ascii_uppercase().contains("WITHOUT ROWID") { "NULL" } else { "rowid" };
+    let select = format!("SELECT {select_list}, {rowid} AS rowid__ FROM {}", quote(table));
+    let mut copy = tx.copy_in_raw(&format!("COPY {} ({list}) FROM STDIN", quote(table))).await?;
+    let mut buf: Vec<u8> = Vec::with_capacity(COPY_CHUNK + 4096);
+    let mut rows = sqlx::query(&select).fetch(&mut *sqlite);
+    let result: Result<()> = async {
+        while let Some(row) = rows.try_next().await? {
+            let values = read_sqlite_checked(&row, &columns, table)?;
+            for (i, v) in values.iter().enumerate() {
+                if i > 0 {
+                    buf.push(b'\t');
+                }
+                copy_field(&mut buf, v);
+            }
+            buf.push(b'\n');
+            if buf.len() >= COPY_CHUNK {
+                cancel.check()?;
+                copy.send(std::mem::take(&mut buf)).await?;
+                buf.reserve(COPY_CHUNK + 4096);
+            }
+        }
+        Ok(())
+    }
+    .await;
+    drop(rows);
+    if let Err(err) = result {
+        copy.abort("copy stopped").await.ok();
+        return Err(err);
+    }
+    if !buf.is_empty() {
+        copy.send(buf).await?;
+    }
+    copy.finish().await?;
+    reset_sequences(&mut tx, table).await?;
+    mark_done_pg(&mut tx, source_id, table).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Serial and identity columns continue after the highest copied id (an empty table's start at 1).
+async fn reset_sequences(pg: &mut PgConnection, table: &str) -> Result<()> {
+    let serials: Vec<(String,)> = sqlx::query_as(
+        "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() \
+         AND table_name = $1 AND (column_default LIKE 'nextval(%' OR is_identity = 'YES')",
+    )
+    .bind(table)
+    .fetch_all(&mut *pg)
+    .await?;
+    for (column,) in serials {
+        sqlx::query(&format!(
+            "SELECT setval(pg_get_serial_sequence($1, $2), COALESCE(MAX({c}), 1), MAX({c}) IS NOT NULL) FROM {t}",
+            c = quote(&column),
+            t = quote(table)
+        ))
+        .bind(quote(table))
+        .bind(&column)
+        .execute(&mut *pg)
+        .await?;
+    }
+    Ok(())
+}
+
+/// One table from PostgreSQL into SQLite with multi-row inserts, in one transaction that also
+/// marks it done. (The change-text index follows the copied rows by its triggers.)
+async fn copy_table_to_sqlite(
+    pg: &mut PgConnection,
+    sqlite: &mut SqliteConnection,
+    table: &str,
+    source_id: &str,
+    cancel: &CancelToken,
+) -> Result<()> {
+    let mut out = sqlite.begin().await?;
+    let columns = portable::columns(&mut out, pg, table).await?;
+    let list = portable::column_list(&columns);
+    sqlx::query(&format!("DELETE FROM {}", quote(table))).execute(&mut *out).await?;
+    let per_statement = portable::rows_per_statement(columns.len(), portable::SQLITE_MAX_PARAMS);
+    let select = format!("SELECT {list} FROM {}", quote(table));
+    let mut rows = sqlx::query(&select).fetch(&mut *pg);
+    let mut pending: Vec<Vec<Value>> = Vec::with_capacity(per_statement);
+    loop {
+        let row = rows.try_next().await?;
+        if let Some(row) = &row {
+            pending.push(portable::read_pg(row, &columns)?);
+        }
+        if pending.len() == per_statement || (row.is_none() && !pending.is_empty()) {
+            cancel.check()?;
+            let mut qb = QueryBuilder::<sqlx::Sqlite>::new(format!("INSERT INTO {} ({list}) ", quote(table)));
+            qb.push_values(pending.drain(..), |mut b, values| {
+                for v in values {
+                    portable::push_sqlite(&mut b, v);
+                }
+            });
+            qb.build().execute(&mut *out).await?;
+        }
+        if row.is_none() {
+            break;
+        }
+    }
+    drop(rows);
+    mark_done_sqlite(&mut out, source_id, table).await?;
+    out.commit().await?;
+    Ok(())
+}
+
+/// Large diffs live in the blob store, not the database: when the target has another blob store,
+/// every external diff is carried over (one already there is left alone). Returns how many.
+async fn carry_blobs(
+    from: &StoreConfig,
+    to: &StoreConfig,
+    sqlite: &mut SqliteConnection,
+    cancel: &CancelToken,
+) -> Result<u64> {
+    if from.blobs == to.blobs {
+        return Ok(0);
+    }
+    let source = BlobStore::open(&from.blobs)?;
+    let target = BlobStore::open(&to.blobs)?;
+    let hashes: Vec<(String,)> =
+        sqlx::query_as("SELECT sha256 FROM diff_blobs WHERE storage = 'external' ORDER BY sha256")
+            .fetch_all(&mut *sqlite)
+            .await?;
+    let mut copied = 0;
+    for (sha256,) in hashes {
+        cancel.check()?;
+        target.put(&sha256, source.get(&sha256).await?).await?;
+        copied += 1;
+    }
+    Ok(copied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(values: &[Value]) -> String {
+        let mut out = Vec::new();
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                out.push(b'\t');
+            }
+            copy_field(&mut out, v);
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn copy_text_escapes_what_the_format_reads_specially() {
+        let values = [
+            Value::Text(Some("a\tb\nc\\d\re".into())),
+            Value::Text(None),
+            Value::Bool(Some(true)),
+            Value::Bool(Some(false)),
+            Value::I64(Some(i64::MIN)),
+            Value::Bytes(Some(vec![0, 0xff, 0x5c])),
+            Value::Text(Some("\\N".into())),
+        ];
+        assert_eq!(line(&values), "a\\tb\\nc\\\\d\\re\t\\N\tt\tf\t-9223372036854775808\t\\\\x00ff5c\t\\\\N");
+    }
+}
