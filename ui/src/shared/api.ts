@@ -13,6 +13,7 @@ import type { AnalysisProgress } from "./progress";
 import type { AnalysisRequest } from "../bindings/AnalysisRequest";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { BackupProgress } from "./progress";
+import type { CopyProgress } from "./progress";
 import type { BackupSettings } from "../bindings/BackupSettings";
 import type { CommitQuery } from "../bindings/CommitQuery";
 import type { ExportProgress } from "./progress";
