@@ -18,6 +18,7 @@ import type { CopyAndSwitch } from "./CopyAndSwitch";
 import type { CopyPhase } from "./CopyPhase";
 import type { CreateReport } from "./CreateReport";
 import type { DrainReport } from "./DrainReport";
+import type { FileChange } from "./FileChange";
 import type { Filter } from "./Filter";
 import type { GitRef } from "./GitRef";
 import type { GraphPage } from "./GraphPage";
@@ -63,6 +64,11 @@ export interface Commands {
    */
   check_mirror: { args: { repository: string | null }; result: CheckReport };
   /**
+   * One file of a comparison with its diff text (`from` is the left side for two-dot, the merge
+   * base for three-dot), read from the repository folder.
+   */
+  compare_file_diff: { args: { repository: string; from: string; to: string; path: string }; result: FileChange };
+  /**
    * Two revisions compared: commits only on each side, merge bases, and the changed files
    * (two-dot from the left, or three-dot from the merge base).
    */
@@ -86,6 +92,7 @@ export interface Commands {
   create_workspace: { args: { name: string }; result: Workspace };
   delete_backup: { args: { path: string }; result: null };
   delete_saved_query: { args: { name: string }; result: null };
+  delete_workspace: { args: { name: string }; result: WorkspaceDeletion };
   disable_mirror: { args: Record<string, never>; result: MirrorStatus };
   /**
    * Drains the outbox now (behind the breaker: an open breaker answers without trying).
@@ -95,7 +102,6 @@ export interface Commands {
    * Mirrors the open store into `url` (the whole store is queued); the drainer picks it up.
    */
   enable_mirror: { args: { url: string; cooldownSeconds: number | null }; result: MirrorStatus };
-  delete_workspace: { args: { name: string }; result: WorkspaceDeletion };
   /**
    * Writes a run's result to `path`: the whole result as JSON, or one of its tables (`table`: a
    * field of the result holding a list, e.g. `authors`, `files`, `pairs`) as CSV, JSON or NDJSON.
@@ -164,13 +170,14 @@ export interface Commands {
   list_saved_queries: { args: Record<string, never>; result: SavedQuery[] };
   list_schedules: { args: Record<string, never>; result: Schedule[] };
   /**
-   * Opens the team mirror read-only in place of a primary that cannot be opened.
-   */
-  open_mirror_fallback: { args: Record<string, never>; result: AppInfo };
    * The workspaces the connection sees (a team member: only those granted to it).
    */
   list_workspaces: { args: Record<string, never>; result: Workspace[] };
   move_repository: { args: { repository: string; workspace: string }; result: Repository };
+  /**
+   * Opens the team mirror read-only in place of a primary that cannot be opened.
+   */
+  open_mirror_fallback: { args: Record<string, never>; result: AppInfo };
   /**
    * The search-box syntax compiled to the filter model (the filter builder shows the same filter).
    */
