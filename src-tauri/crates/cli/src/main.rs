@@ -257,6 +257,7 @@ impl ImportArgs {
 }
 
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("REPOVAULT_LOG").unwrap_or_else(|_| "warn,sqlx=error".into()),
@@ -273,6 +274,26 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `repovault-cli log | head -1`: once the reader has gone, printing fails with a broken pipe (Rust
+/// ignores SIGPIPE, so `println!` panics instead of the process ending). Like other Unix tools the
+/// command then ends quietly with status 0: what the reader wanted was printed. Every subcommand
+/// prints through `print!`/`eprint!`, so one hook covers them all.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to std") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }
 
 /// Any error a command can end with.

@@ -31,7 +31,10 @@ impl Output {
     /// One line on stderr; with `--json` also the `{code, message}` payload on stdout.
     pub fn error(&self, err: &ErrorPayload) {
         if self.json {
-            self.print_json(&serde_json::json!({ "error": err }));
+            // Not `println!`: a closed pipe must not turn the failure into the quiet exit 0.
+            use std::io::Write;
+            let json = serde_json::to_string_pretty(&serde_json::json!({ "error": err })).expect("values serialise");
+            let _ = writeln!(std::io::stdout(), "{json}");
         }
         eprintln!("error [{}]: {}", err.code, err.message.replace('\n', " "));
     }
