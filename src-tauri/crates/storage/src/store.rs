@@ -24,6 +24,7 @@ pub trait Store:
     + crate::analysis_runs::AnalysisRunStore
     + crate::schedules::ScheduleStore
     + crate::search_index::SearchIndex
+    + crate::remotes::RemoteSync
     + Send
     + Sync
     + std::fmt::Debug
