@@ -12,6 +12,7 @@ mod export_file;
 mod history;
 mod settings;
 mod state;
+mod sync;
 
 use tauri::Manager;
 
@@ -26,6 +27,7 @@ pub fn run() {
             let state = tauri::async_runtime::block_on(state::AppState::open_from_env());
             app.manage(state);
             backups::start_scheduler(app.handle().clone());
+            sync::start_background_sync(app.handle().clone());
             exit_on_terminate(app.handle().clone());
             Ok(())
         })
@@ -77,6 +79,9 @@ pub fn run() {
             history::blame_file,
             history::compare_revisions,
             history::line_history,
+            sync::set_keep_in_sync,
+            sync::save_token,
+            sync::delete_token,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .expect("error while starting RepoVault")

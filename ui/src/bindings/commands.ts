@@ -33,6 +33,7 @@ import type { SavedQuery } from "./SavedQuery";
 import type { Schedule } from "./Schedule";
 import type { ScheduleSpec } from "./ScheduleSpec";
 import type { StoreInfo } from "./StoreInfo";
+import type { TokenSaved } from "./TokenSaved";
 import type { VerifyReport } from "./VerifyReport";
 
 /** Command name → the arguments the UI passes and the result it gets. */
@@ -65,6 +66,10 @@ export interface Commands {
   create_backup: { args: { password: string | null; onProgress: Channel<Progress<BackupPhase>> }; result: CreateReport };
   delete_backup: { args: { path: string }; result: null };
   delete_saved_query: { args: { name: string }; result: null };
+  /**
+   * Forgets the token of the server of `url`; whether there was one.
+   */
+  delete_token: { args: { url: string }; result: boolean };
   /**
    * Writes a run's result to `path`: the whole result as JSON, or one of its tables (`table`: a
    * field of the result holding a list, e.g. `authors`, `files`, `pairs`) as CSV, JSON or NDJSON.
@@ -104,8 +109,10 @@ export interface Commands {
   get_graph_page: { args: { repositoryId: number; scope: string | null; offset: number; limit: number }; result: GraphPage };
   get_settings: { args: Record<string, never>; result: AppSettings };
   /**
-   * Imports (or syncs) a repository folder. Runs on the async runtime, so the window stays
-   * responsive; progress goes through `on_progress`; `cancel_import` stops it between commits.
+   * Imports a repository folder, clones and imports a URL (https://, git://, ssh://, file://), or
+   * syncs a stored repository (`name` names it: one added by URL fetches first). Runs on the async
+   * runtime, so the window stays responsive; progress goes through `on_progress`; `cancel_import`
+   * stops it.
    */
   import_repository: { args: { path: string; name: string | null; onProgress: Channel<Progress<ImportPhase>> }; result: ImportReport };
   /**
@@ -169,6 +176,10 @@ export interface Commands {
    */
   save_query: { args: { name: string; filter: Filter }; result: SavedQuery };
   /**
+   * Keeps a token for the server of `url` in the OS keyring (never in a settings file).
+   */
+  save_token: { args: { url: string; token: string }; result: TokenSaved };
+  /**
    * The search-box syntax (`author:alice path:src/ "fix crash"`), optionally limited to one
    * repository by name.
    */
@@ -179,6 +190,10 @@ export interface Commands {
    * runs it answers `busy`.
    */
   set_change_index: { args: { name: string; enabled: boolean }; result: Repository };
+  /**
+   * Turns background sync of a repository on (every `seconds`, at least 60) or off (null).
+   */
+  set_keep_in_sync: { args: { name: string; seconds: number | null }; result: Repository };
   store_info: { args: Record<string, never>; result: AppInfo };
   /**
    * Opens the database at `url` (null or empty: the embedded SQLite file) without changing it and

@@ -21,7 +21,11 @@ use repovault_storage::{CancelToken, ErrorPayload, Repository, Store};
 pub const SETTLE: Duration = Duration::from_millis(1500);
 /// How often the loop rereads the repositories (new ones, changed intervals).
 const REFRESH: Duration = Duration::from_secs(30);
+/// The least time between two background syncs of one repository.
+const REST: Duration = Duration::from_secs(20);
 
+/// The store to read, asked again on every round: the app may switch stores while it runs.
+pub type StoreNow<'a> = &'a (dyn Fn() -> Result<Arc<dyn Store>, ErrorPayload> + Send + Sync);
 /// Whether and how often (seconds) the loop keeps a repository in sync; `None`: not at all.
 pub type Choose<'a> = &'a (dyn Fn(&Repository) -> Option<i64> + Send + Sync);
 pub type SyncFuture<'a> = Pin<Box<dyn Future<Output = Result<ImportReport, ErrorPayload>> + Send + 'a>>;
@@ -116,7 +120,7 @@ fn is_ref_change(git_dir: &Path, path: &Path) -> bool {
 /// Runs until `cancel`: syncs the chosen repositories when due and local ones after their refs
 /// change. Errors are reported through `report` (and recorded on the repository by the sync
 /// itself); the loop carries on.
-pub async fn run(store: &dyn Store, choose: Choose<'_>, sync: SyncOne<'_>, report: Report<'_>, cancel: &CancelToken) {
+pub async fn run(store: StoreNow<'_>, choose: Choose<'_>, sync: SyncOne<'_>, report: Report<'_>, cancel: &CancelToken) {
     let (changed_tx, mut changed) = tokio::sync::mpsc::unbounded_channel();
     let mut watcher = match RefWatcher::new(changed_tx) {
         Ok(watcher) => Some(watcher),
@@ -128,7 +132,18 @@ pub async fn run(store: &dyn Store, choose: Choose<'_>, sync: SyncOne<'_>, repor
     let mut pending: BTreeMap<String, Instant> = BTreeMap::new();
     let mut chosen: Vec<(Repository, i64)> = Vec::new();
     let mut refreshed: Option<Instant> = None;
+    // After a sync (failed, or refused as busy) a repository waits this long before the next try,
+    // so a failing one is not retried every second.
+    let mut resting: HashMap<String, Instant> = HashMap::new();
     while !cancel.is_cancelled() {
+        let store = match store() {
+            Ok(store) => store,
+            Err(_) => {
+                // Closed for a restore or a switch of database: wait for it.
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
         if refreshed.is_none_or(|at| at.elapsed() >= REFRESH) {
             match store.repositories().await {
                 Ok(all) => chosen = all.into_iter().filter_map(|r| choose(&r).map(|every| (r, every))).collect(),
@@ -151,6 +166,7 @@ pub async fn run(store: &dyn Store, choose: Choose<'_>, sync: SyncOne<'_>, repor
         let due: Vec<String> = chosen
             .iter()
             .filter(|(r, every)| next_due(r, *every) <= now || settled.contains(&r.name))
+            .filter(|(r, _)| resting.get(&r.name).is_none_or(|until| Instant::now() >= *until))
             .map(|(r, _)| r.name.clone())
             .collect();
         for name in due {
@@ -161,6 +177,7 @@ pub async fn run(store: &dyn Store, choose: Choose<'_>, sync: SyncOne<'_>, repor
             // Reread: the last sync time moved (another face synced it) or it was removed.
             let Ok(repository) = store.repository_by_name(&name).await else { continue };
             let result = sync(repository.clone()).await;
+            resting.insert(name.clone(), Instant::now() + REST);
             let after = store.repository_by_name(&name).await.unwrap_or(repository);
             report(&after, &result);
             if let Some(entry) = chosen.iter_mut().find(|(r, _)| r.name == name) {

@@ -379,6 +379,11 @@ async fn run(cli: Cli, out: &Output) -> Result<(), CliError> {
         return Ok(result?);
     }
     let ctx = backup::Context::new(cli.data_dir.clone(), cli.database_url.as_deref(), cli.json)?;
+    if let Command::Sync { name, all, watch: true, every, import } = &cli.command {
+        let result = watch::run(store.clone(), &ctx, out, name.as_deref(), *all, *every, import).await;
+        store.close().await;
+        return result;
+    }
     let result = execute(&cli.command, store.as_ref(), &ctx, out).await;
     store.close().await;
     result
@@ -490,9 +495,7 @@ async fn execute(command: &Command, store: &dyn Store, ctx: &backup::Context, ou
             let report = import_with_progress(store, path, &name, import, ctx, out).await?;
             out.import_report(&report);
         }
-        Command::Sync { name, all, watch: true, every, import } => {
-            watch::run(store, ctx, out, name.as_deref(), *all, *every, import).await?;
-        }
+        Command::Sync { watch: true, .. } => unreachable!("sync --watch is dispatched in run()"),
         Command::Sync { name, all, import, .. } => {
             let targets =
                 if *all { store.repositories().await? } else { vec![pick_repository(store, name.as_deref()).await?] };

@@ -8,7 +8,7 @@ use crate::output::Output;
 use crate::{backup, CliError, ImportArgs};
 
 pub(crate) async fn run(
-    store: &dyn Store,
+    shared: std::sync::Arc<dyn Store>,
     ctx: &backup::Context,
     out: &Output,
     name: Option<&str>,
@@ -16,6 +16,7 @@ pub(crate) async fn run(
     every: u64,
     import: &ImportArgs,
 ) -> Result<(), CliError> {
+    let store = shared.as_ref();
     if let Some(name) = name {
         store.repository_by_name(name).await?;
     }
@@ -74,7 +75,8 @@ pub(crate) async fn run(
         out.watch_line(repository, result)
     };
     eprintln!("watching; Ctrl-C stops");
-    background::run(store, &choose, &sync, &report, &cancel).await;
+    let store_now = || Ok(shared.clone());
+    background::run(&store_now, &choose, &sync, &report, &cancel).await;
     signals.abort();
     Ok(())
 }
