@@ -14,9 +14,10 @@ deb="$(scripts/package.sh --debug | tail -n 1)"
 package="$(dpkg-deb --field "$deb" Package)"
 echo "built $deb (package $package)"
 dpkg-deb --field "$deb" Depends | grep -q "libwebkit2gtk-4.1" || fail "the WebKitGTK dependency is not declared"
-contents="$(dpkg-deb --contents "$deb")"
-for path in ./usr/bin/repovault ./usr/bin/repovault-cli ./usr/share/applications/ ./usr/share/icons/hicolor/; do
-  grep -q " $path" <<<"$contents" || fail "$path is not in the package"
+contents="$(dpkg-deb --contents "$deb" | awk '{ print $6 }' | sed 's|^\./||')"
+for path in usr/bin/repovault usr/bin/repovault-cli usr/share/applications/RepoVault.desktop \
+  usr/share/icons/hicolor/128x128/apps/repovault.png; do
+  grep -qx "$path" <<<"$contents" || fail "$path is not in the package"
 done
 
 work="$(mktemp -d)"
