@@ -199,6 +199,33 @@ pub async fn run(store: StoreNow<'_>, choose: Choose<'_>, sync: SyncOne<'_>, rep
 mod tests {
     use super::*;
 
+    fn repository(last_import: Option<i64>, last_attempt: Option<i64>) -> Repository {
+        Repository {
+            id: 1,
+            workspace: "default".into(),
+            name: "demo".into(),
+            path: Some("/src/demo".into()),
+            created_at: 0,
+            last_synced_at: last_import,
+            commit_count: 0,
+            is_shallow: false,
+            index_changes: true,
+            remote_url: None,
+            sync_interval_secs: Some(600),
+            last_sync_attempt_at: last_attempt,
+            last_sync_error: None,
+        }
+    }
+
+    #[test]
+    fn a_sync_is_due_an_interval_after_the_last_import_or_attempt() {
+        assert_eq!(next_due(&repository(None, None), 600), 0, "never synced: at once");
+        assert_eq!(next_due(&repository(Some(1_000), None), 600), 1_600);
+        // A failed attempt after the last import counts too: no retry before the interval.
+        assert_eq!(next_due(&repository(Some(1_000), Some(2_000)), 600), 2_600);
+        assert_eq!(next_due(&repository(Some(3_000), Some(2_000)), 600), 3_600);
+    }
+
     #[test]
     fn only_ref_files_count_as_changes() {
         let git = Path::new("/r/.git");
