@@ -44,10 +44,13 @@ REPOVAULT_DATA_DIR="$work/data" /usr/bin/repovault-cli repos >/dev/null || fail 
 grep -q "^Exec=repovault" /usr/share/applications/*.desktop || fail "the desktop entry does not start repovault"
 
 # The installed app under a virtual display: its top-level window "RepoVault" appears.
-display=":$((90 + RANDOM % 100))"
-Xvfb "$display" -screen 0 1280x900x24 -nolisten tcp >/dev/null 2>&1 &
+# -displayfd: Xvfb picks a free display itself, so another Xvfb on this machine (and its windows)
+# is never mistaken for ours.
+Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp 3>"$work/display" >/dev/null 2>&1 &
 xvfb_pid=$!
-sleep 1
+for _ in $(seq 1 50); do [ -s "$work/display" ] && break; sleep 0.1; done
+[ -s "$work/display" ] || fail "Xvfb did not start"
+display=":$(tr -d '[:space:]' <"$work/display")"
 DISPLAY="$display" REPOVAULT_DATA_DIR="$work/data" WEBKIT_DISABLE_COMPOSITING_MODE=1 /usr/bin/repovault \
   >"$work/app.log" 2>&1 &
 app_pid=$!
