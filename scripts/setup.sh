@@ -17,6 +17,9 @@ packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev libayatana
 if [ "$for_tests" = 1 ]; then
   # fonts-noto-cjk: the end-to-end tests check that Korean author names render as real glyphs.
   packages+=(webkit2gtk-driver xvfb dbus-x11 postgresql xauth fonts-noto-cjk)
+  # The repository-by-URL tests: git's daemon and http-backend (in git), a certificate for the
+  # HTTPS case (openssl), ssh for ssh:// URLs; the package test: dpkg-deb, xwininfo (x11-utils).
+  packages+=(openssl openssh-client x11-utils)
 fi
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()

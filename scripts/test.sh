@@ -78,6 +78,10 @@ fi
 
 phase "end-to-end tests of the real app"
 tests/e2e/run.sh | tee "$services/e2e.log"
+
+# Packages the debug build compiled above (no second build), installs it, runs it, purges it.
+phase "package: build the .deb, install it, run both binaries, purge"
+tests/package/deb-test.sh | tee "$services/package.log"
 phase ""
 
 # One closing line over every runner: Rust, Vitest and the end-to-end tests.
@@ -87,4 +91,5 @@ rust_failed=$(sum '[0-9]+ failed;' "$services/cargo-test.log")
 ui_passed=$(sed 's/\x1b\[[0-9;]*m//g' "${TMPDIR:-/tmp}/repovault-ui-test.log" | grep -E '^ +Tests ' | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+')
 e2e_passed=$(grep -oE '^# pass [0-9]+' "$services/e2e.log" | grep -oE '[0-9]+')
 e2e_failed=$(grep -oE '^# fail [0-9]+' "$services/e2e.log" | grep -oE '[0-9]+')
-echo "total: $((rust_passed + ${ui_passed:-0} + ${e2e_passed:-0})) passed, $((rust_failed + ${e2e_failed:-0})) failed"
+package_passed=$(grep -c '^PASS: package' "$services/package.log" || true)
+echo "total: $((rust_passed + ${ui_passed:-0} + ${e2e_passed:-0} + package_passed)) passed, $((rust_failed + ${e2e_failed:-0})) failed"

@@ -43,8 +43,10 @@ pub async fn list_repositories(state: State<'_, AppState>) -> CommandResult<Vec<
     Ok(state.store()?.repositories().await?)
 }
 
-/// Imports (or syncs) a repository folder. Runs on the async runtime, so the window stays
-/// responsive; progress goes through `on_progress`; `cancel_import` stops it between commits.
+/// Imports a repository folder, clones and imports a URL (https://, git://, ssh://, file://), or
+/// syncs a stored repository (`name` names it: one added by URL fetches first). Runs on the async
+/// runtime, so the window stays responsive; progress goes through `on_progress`; `cancel_import`
+/// stops it.
 #[tauri::command]
 pub async fn import_repository(
     state: State<'_, AppState>,
@@ -54,13 +56,16 @@ pub async fn import_repository(
     on_progress: Channel<Progress<ImportPhase>>,
 ) -> CommandResult<ImportReport> {
     let store = state.store()?;
-    let path = PathBuf::from(path.trim());
-    if path.as_os_str().is_empty() {
-        return Err(validation("path", "enter the folder of a git repository"));
+    let source = path.trim().to_string();
+    if source.is_empty() {
+        return Err(validation("path", "enter the folder or the URL of a git repository"));
     }
+    let is_url = repovault_ingest::remote::is_remote_url(&source);
     let name = match name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()) {
         Some(name) => name,
-        None => repovault_ingest::default_repository_name(&path)
+        None if is_url => repovault_ingest::remote::name_from_url(&source)
+            .ok_or_else(|| validation("name", "cannot tell a name from the URL; give one"))?,
+        None => repovault_ingest::default_repository_name(std::path::Path::new(&source))
             .ok_or_else(|| validation("name", "cannot tell a name from the path; give one"))?,
     };
     let slot = state.import.begin()?;
@@ -77,20 +82,54 @@ pub async fn import_repository(
         slot: &AppBackupSlot { state: &state },
         on_written: &|info, incoming| tracing::info!(path = info.path, incoming, "backed up before a large import"),
     };
-    let report = repovault_ingest::import_repository_with_hook(
-        store.as_ref(),
-        &path,
-        &name,
-        &ImportOptions {
-            workspace: workspace.unwrap_or_else(|| repovault_storage::DEFAULT_WORKSPACE.to_string()),
-            ..ImportOptions::default()
-        },
-        &progress,
-        &slot.cancel,
-        &backup_first,
-    )
-    .await;
-    Ok(report?)
+    let options = ImportOptions {
+        workspace: workspace.unwrap_or_else(|| repovault_storage::DEFAULT_WORKSPACE.to_string()),
+        ..ImportOptions::default()
+    };
+    let (data_dir, cancel) = (&state.data_dir, &slot.cancel);
+    if is_url {
+        return repovault_app::remote::add_by_url(
+            store.as_ref(),
+            data_dir,
+            &source,
+            &name,
+            &options,
+            &progress,
+            cancel,
+            &backup_first,
+        )
+        .await;
+    }
+    match store.repository_by_name(&name).await {
+        // The Sync button (or the same folder again): fetch first when it came from a URL.
+        Ok(existing) if existing.path.as_deref() == Some(source.as_str()) || existing.remote_url.is_some() => {
+            repovault_app::remote::sync_repository(
+                store.as_ref(),
+                data_dir,
+                &existing,
+                &options,
+                &progress,
+                cancel,
+                &backup_first,
+            )
+            .await
+        }
+        _ => {
+            let _lock = repovault_app::sync_lock::SyncLock::acquire(data_dir, &name)?;
+            let path = PathBuf::from(&source);
+            let report = repovault_ingest::import_repository_with_hook(
+                store.as_ref(),
+                &path,
+                &name,
+                &options,
+                &progress,
+                cancel,
+                &backup_first,
+            )
+            .await;
+            Ok(report?)
+        }
+    }
 }
 
 /// Cancels the running import (it stops between commits and keeps what was stored). Returns
@@ -286,7 +325,10 @@ pub async fn remove_repository(state: State<'_, AppState>, name: String) -> Comm
         busy.message = "an import is running; wait for it to finish or cancel it before removing a repository".into();
         busy
     })?;
-    Ok(store.delete_repository(&name).await?)
+    let repository = store.repository_by_name(&name).await?;
+    let removed = store.delete_repository(&name).await?;
+    repovault_app::remote::remove_mirror(&state.data_dir, &repository);
+    Ok(removed)
 }
 
 /// Turns the change index (`change:`, `added:`, `removed:` searches) on or off for a repository;

@@ -14,6 +14,7 @@ mod mirror;
 mod settings;
 mod state;
 mod workspaces;
+mod sync;
 
 use tauri::Manager;
 
@@ -29,6 +30,7 @@ pub fn run() {
             app.manage(state);
             backups::start_scheduler(app.handle().clone());
             mirror::start_drainer(app.handle().clone());
+            sync::start_background_sync(app.handle().clone());
             exit_on_terminate(app.handle().clone());
             Ok(())
         })
@@ -98,6 +100,9 @@ pub fn run() {
             workspaces::move_repository,
             workspaces::team_status,
             workspaces::copy_store_and_switch,
+            sync::set_keep_in_sync,
+            sync::save_token,
+            sync::delete_token,
         ])
         .build(tauri::generate_context!("tauri.conf.json"))
         .expect("error while starting RepoVault")

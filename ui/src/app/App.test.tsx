@@ -16,7 +16,7 @@ const INFO: AppInfo = {
 };
 
 function repo(id: number, name: string, extra: Partial<Repository> = {}): Repository {
-  return { id, workspace: "default", name, path: null, created_at: 1709280000, last_synced_at: null, commit_count: 0, is_shallow: false, index_changes: true, ...extra };
+  return { id, workspace: "default", name, path: null, created_at: 1709280000, last_synced_at: null, commit_count: 0, is_shallow: false, index_changes: true, remote_url: null, sync_interval_secs: null, last_sync_attempt_at: null, last_sync_error: null, ...extra };
 }
 
 function backend(answers: Answers) {

@@ -5,4 +5,4 @@
  * shell and the CLI. Each crate's error maps its variants onto these; the UI's `ErrorCode` type
  * is generated from this enum (a union of the snake_case names), so it switches on them safely.
  */
-export type ErrorCode = "validation" | "not_found" | "ambiguous_prefix" | "duplicate" | "schema_too_new" | "config" | "storage" | "query" | "cancelled" | "not_a_repository" | "git" | "no_repository_path" | "backup_damaged" | "backup_refused" | "wrong_password" | "password_required" | "backup_failed" | "io" | "starting" | "unavailable" | "busy" | "timeout" | "internal" | "unknown";
+export type ErrorCode = "validation" | "not_found" | "ambiguous_prefix" | "duplicate" | "schema_too_new" | "config" | "storage" | "query" | "cancelled" | "not_a_repository" | "git" | "no_repository_path" | "backup_damaged" | "backup_refused" | "wrong_password" | "password_required" | "backup_failed" | "io" | "starting" | "unavailable" | "busy" | "timeout" | "remote_not_found" | "unreachable" | "auth_failed" | "transfer_failed" | "internal" | "unknown";

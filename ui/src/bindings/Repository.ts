@@ -12,4 +12,20 @@ is_shallow: boolean,
  * The lines its commits add and remove are indexed for `change:` searches (off for huge
  * repositories, to save import time and space).
  */
-index_changes: boolean, };
+index_changes: boolean, 
+/**
+ * Where its bare mirror fetches from, for a repository added by URL (never with credentials).
+ */
+remote_url: string | null, 
+/**
+ * How often the app syncs it on its own, in seconds; null: never (the default).
+ */
+sync_interval_secs: number | null, 
+/**
+ * When the last sync through `record_sync` (background or asked for) ended.
+ */
+last_sync_attempt_at: number | null, 
+/**
+ * Why that sync failed; null when it succeeded (or none ran).
+ */
+last_sync_error: string | null, };

@@ -11,7 +11,7 @@ describe("call", () => {
   });
 
   it("invokes the named command with empty arguments and returns its result", async () => {
-    const demo = { id: 1, workspace: "default", name: "demo", path: null, created_at: 0, last_synced_at: null, commit_count: 0, is_shallow: false, index_changes: true };
+    const demo = { id: 1, workspace: "default", name: "demo", path: null, created_at: 0, last_synced_at: null, commit_count: 0, is_shallow: false, index_changes: true, remote_url: null, sync_interval_secs: null, last_sync_attempt_at: null, last_sync_error: null };
     tauri.answer({ list_repositories: () => [demo] });
     await expect(call("list_repositories")).resolves.toEqual([demo]);
     expect(tauri.invoke).toHaveBeenCalledWith("list_repositories", {});

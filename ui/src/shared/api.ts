@@ -23,6 +23,7 @@ import type { ImportProgress } from "./progress";
 import type { QueryOptions } from "../bindings/QueryOptions";
 import type { RetentionPolicy } from "../bindings/RetentionPolicy";
 import type { ScheduleRun } from "../bindings/ScheduleRun";
+import type { RepositorySynced } from "../bindings/RepositorySynced";
 import type { ScheduleSpec } from "../bindings/ScheduleSpec";
 import type { Commands } from "../bindings/commands";
 import { CommandError, normalizeError } from "./errors";
@@ -46,6 +47,8 @@ export type { Commands };
 export interface Events {
   /** A scheduled backup ran (in the app's own scheduler), successfully or not. */
   "backup-schedule-ran": ScheduleRun;
+  /** The app's background sync synced a repository (or failed to: `error`). */
+  "repository-synced": RepositorySynced;
 }
 
 export type CommandName = keyof Commands;
@@ -117,6 +120,8 @@ export const api = {
   ) => call("export_commits", { ...request, format, path, onProgress: new Channel<ExportProgress>(onProgress) }),
   removeRepository: (name: string) => call("remove_repository", { name }),
   setChangeIndex: (name: string, enabled: boolean) => call("set_change_index", { name, enabled }),
+  setKeepInSync: (name: string, seconds: number | null) => call("set_keep_in_sync", { name, seconds }),
+  saveToken: (url: string, token: string) => call("save_token", { url, token }),
   getBackupSettings: () => call("get_backup_settings"),
   saveBackupSettings: (settings: BackupSettings) => call("save_backup_settings", { settings }),
   listBackups: () => call("list_backups"),

@@ -35,6 +35,10 @@ const KNOWN_CODES: Record<ErrorCode, true> = {
   unavailable: true,
   busy: true,
   timeout: true,
+  remote_not_found: true,
+  unreachable: true,
+  auth_failed: true,
+  transfer_failed: true,
   internal: true,
   unknown: true,
 };

@@ -9,6 +9,7 @@ mod output;
 mod saved;
 mod store_copy;
 mod team;
+mod watch;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -125,10 +126,12 @@ enum Command {
         status: bool,
     },
     /// Import a local git repository (with a work tree or bare): refs, commits, per-file diffs.
+    /// A URL (https://, git://, ssh://, file://) is cloned as a bare mirror into the data folder
+    /// first (credentials: git's credential helpers, or a token saved with `token set`).
     /// A .json or .ndjson file made by `export` is read back instead.
     Import {
         path: PathBuf,
-        /// Repository name (default: the folder's name).
+        /// Repository name (default: the folder's or the URL's last name, without .git).
         #[arg(long)]
         name: Option<String>,
         /// The workspace a new repository goes to.
@@ -137,13 +140,21 @@ enum Command {
         #[command(flatten)]
         import: ImportArgs,
     },
-    /// Bring stored repositories up to date with their folders: only new commits are read.
+    /// Bring stored repositories up to date with their folders (repositories added by URL fetch
+    /// first): only new commits are read.
     Sync {
         /// The repository to sync (may be left out when there is only one).
         name: Option<String>,
         /// Sync every stored repository.
         #[arg(long, conflicts_with = "name")]
         all: bool,
+        /// Keep running: sync the repositories with keep-in-sync on (or those named / --all) at
+        /// their interval, and local ones shortly after their refs change. Ctrl-C ends it.
+        #[arg(long)]
+        watch: bool,
+        /// With --watch: the interval for repositories without one of their own, in seconds.
+        #[arg(long, value_name = "SECS", default_value_t = 900, requires = "watch")]
+        every: u64,
         #[command(flatten)]
         import: ImportArgs,
     },
@@ -152,6 +163,18 @@ enum Command {
         #[command(subcommand)]
         action: mirror::MirrorAction,
     },
+    /// Keep a repository in sync in the background (the app and `sync --watch`), or stop.
+    KeepInSync {
+        name: String,
+        /// Interval in seconds (at least 60).
+        #[arg(long, value_name = "SECS", required_unless_present = "off")]
+        every: Option<i64>,
+        #[arg(long, conflicts_with = "every")]
+        off: bool,
+    },
+    /// Tokens for servers of repositories added by URL, kept in the OS keyring.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Saved queries: list, save, rename, delete, run.
     Saved {
         #[command(subcommand)]
@@ -205,6 +228,15 @@ impl WorkspaceScope {
             None => only,
         }))
     }
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Keep a token for URL's server; the token is read from standard input (never an argument,
+    /// which other users could see in the process list).
+    Set { url: String },
+    /// Forget the token of URL's server.
+    Delete { url: String },
 }
 
 #[derive(clap::Args)]
@@ -313,6 +345,7 @@ impl ImportArgs {
 }
 
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("REPOVAULT_LOG").unwrap_or_else(|_| "warn,sqlx=error".into()),
@@ -329,6 +362,26 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `repovault-cli log | head -1`: once the reader has gone, printing fails with a broken pipe (Rust
+/// ignores SIGPIPE, so `println!` panics instead of the process ending). Like other Unix tools the
+/// command then ends quietly with status 0: what the reader wanted was printed. Every subcommand
+/// prints through `print!`/`eprint!`, so one hook covers them all.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to std") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }
 
 /// Any error a command can end with.
@@ -392,6 +445,11 @@ async fn run(cli: Cli, out: &Output) -> Result<(), CliError> {
         store.close().await;
         return Ok(result?);
     }
+    if let Command::Sync { name, all, watch: true, every, import } = &cli.command {
+        let result = watch::run(store.clone(), &ctx, out, name.as_deref(), *all, *every, import).await;
+        store.close().await;
+        return result;
+    }
     let result = execute(&cli.command, store.as_ref(), &ctx, out).await;
     store.close().await;
     result
@@ -435,6 +493,7 @@ async fn execute(command: &Command, store: &dyn Store, ctx: &backup::Context, ou
             let question = format!("Remove {name} and its {} commits from RepoVault?", repository.commit_count);
             confirm(&question, *yes)?;
             let removed = store.delete_repository(name).await?;
+            repovault_app::remote::remove_mirror(&ctx.data_dir, &repository);
             out.removed(name, removed);
         }
         Command::Query { filter, page, scope } => {
@@ -496,32 +555,51 @@ async fn execute(command: &Command, store: &dyn Store, ctx: &backup::Context, ou
             partial.finish().map_err(StoreError::from)?;
             out.exported(count, file);
         }
+        Command::Import { path, name, workspace, import } if is_remote_url(path) => {
+            let url = path.to_string_lossy();
+            let name = match name {
+                Some(name) => name.clone(),
+                None => repovault_ingest::remote::name_from_url(&url)
+                    .ok_or_else(|| StoreError::validation("name", "cannot derive a name from the URL; pass --name"))?,
+            };
+            let options = ImportOptions { workspace: workspace.clone(), ..import.options() };
+            let report = with_progress(store, import, options, ctx, out, Work::Add { url: &url, name: &name }).await?;
+            out.import_report(&report);
+        }
         Command::Import { path, name, workspace, import } => {
             let name = match name {
                 Some(name) => name.clone(),
                 None => default_name(path)?,
             };
-            let mut options = import.options();
-            options.workspace = workspace.clone();
+            let _lock = repovault_app::sync_lock::SyncLock::acquire(&ctx.data_dir, &name).map_err(CliError::Payload)?;
+            let options = ImportOptions { workspace: workspace.clone(), ..import.options() };
             let report = import_with_progress(store, path, &name, import, options, ctx, out).await?;
             out.import_report(&report);
         }
-        Command::Sync { name, all, import } => {
+        Command::Sync { watch: true, .. } => unreachable!("sync --watch is dispatched in run()"),
+        Command::Sync { name, all, import, .. } => {
             let targets =
                 if *all { store.repositories().await? } else { vec![pick_repository(store, name.as_deref()).await?] };
             for repository in targets {
-                let Some(path) = repository.path.clone() else {
-                    return Err(StoreError::validation(
-                        "name",
-                        format!("{} has no folder to sync from (it was stored from push events)", repository.name),
-                    )
-                    .into());
-                };
                 let options = ImportOptions { workspace: repository.workspace.clone(), ..import.options() };
-                let report =
-                    import_with_progress(store, Path::new(&path), &repository.name, import, options, ctx, out).await?;
+                let report = with_progress(store, import, options, ctx, out, Work::Sync(&repository)).await?;
                 out.import_report(&report);
             }
+        }
+        Command::KeepInSync { name, every, off } => {
+            let seconds = if *off { None } else { *every };
+            let repository = store.set_sync_interval(name, seconds).await?;
+            out.keep_in_sync(&repository);
+        }
+        Command::Token(TokenCommand::Set { url }) => {
+            let mut token = String::new();
+            std::io::stdin().read_line(&mut token).map_err(StoreError::from)?;
+            let keeper = repovault_app::tokens::save(url, token.trim()).map_err(CliError::Payload)?;
+            out.token_saved(&repovault_app::tokens::server_of(url).map_err(CliError::Payload)?, keeper);
+        }
+        Command::Token(TokenCommand::Delete { url }) => {
+            let deleted = repovault_app::tokens::delete(url).map_err(CliError::Payload)?;
+            out.token_deleted(&repovault_app::tokens::server_of(url).map_err(CliError::Payload)?, deleted);
         }
     }
     Ok(())
@@ -542,6 +620,11 @@ pub(crate) fn confirm(question: &str, yes: bool) -> Result<(), StoreError> {
         "y" | "Y" | "yes" => Ok(()),
         _ => Err(StoreError::validation("yes", "not confirmed; nothing was changed")),
     }
+}
+
+/// A URL to clone rather than a folder.
+fn is_remote_url(path: &Path) -> bool {
+    path.to_str().is_some_and(repovault_ingest::remote::is_remote_url)
 }
 
 /// A file written by `export` (JSON or NDJSON), rather than a repository folder.
@@ -575,7 +658,64 @@ async fn import_with_progress(
     });
     let bar = out.progress_bar();
     let progress = |p: &repovault_ingest::ImportProgress| output::show_progress(&bar, p);
-    let backup_first = BackupFirst {
+    let backup_first = backup_first(store, import, ctx, &progress, &cancel);
+    let report = import_repository_with_hook(store, path, name, &options, &progress, &cancel, &backup_first).await;
+    bar.finish_and_clear();
+    signal.abort();
+    report
+}
+
+/// A workflow of the app crate run by `with_progress`.
+pub(crate) enum Work<'a> {
+    /// Clone a URL and import it as a new repository.
+    Add { url: &'a str, name: &'a str },
+    /// Sync a stored repository (fetching first when it was added by URL).
+    Sync(&'a repovault_storage::Repository),
+}
+
+/// Runs `work` like `import_with_progress`: a progress bar, Ctrl-C cancels, the automatic backup
+/// before a large import.
+pub(crate) async fn with_progress(
+    store: &dyn Store,
+    import: &ImportArgs,
+    options: ImportOptions,
+    ctx: &backup::Context,
+    out: &Output,
+    work: Work<'_>,
+) -> Result<repovault_ingest::ImportReport, CliError> {
+    let cancel = CancelToken::default();
+    let on_signal = cancel.clone();
+    let signal = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_signal.cancel();
+        }
+    });
+    let bar = out.progress_bar();
+    let progress = |p: &repovault_ingest::ImportProgress| output::show_progress(&bar, p);
+    let hook = backup_first(store, import, ctx, &progress, &cancel);
+    let data_dir = &ctx.data_dir;
+    let report = match work {
+        Work::Add { url, name } => {
+            repovault_app::remote::add_by_url(store, data_dir, url, name, &options, &progress, &cancel, &hook).await
+        }
+        Work::Sync(repository) => {
+            repovault_app::remote::sync_repository(store, data_dir, repository, &options, &progress, &cancel, &hook)
+                .await
+        }
+    };
+    bar.finish_and_clear();
+    signal.abort();
+    report.map_err(CliError::Payload)
+}
+
+fn backup_first<'a>(
+    store: &'a dyn Store,
+    import: &ImportArgs,
+    ctx: &backup::Context,
+    progress: &'a (dyn Fn(&repovault_ingest::ImportProgress) + Send + Sync),
+    cancel: &CancelToken,
+) -> BackupFirst<'a> {
+    BackupFirst {
         store,
         backup: (!import.no_backup).then(|| LargeImportBackup {
             config: ctx.config.clone(),
@@ -583,15 +723,11 @@ async fn import_with_progress(
             destinations: ctx.destinations_or_default(&import.backup_dest),
             remedy: "fix the backup destination, or pass --no-backup".into(),
         }),
-        progress: &progress,
+        progress,
         cancel: cancel.clone(),
         slot: &NoSlot,
         on_written: &|info, incoming| eprintln!("backed up to {} before importing {incoming} commits", info.path),
-    };
-    let report = import_repository_with_hook(store, path, name, &options, &progress, &cancel, &backup_first).await;
-    bar.finish_and_clear();
-    signal.abort();
-    report
+    }
 }
 
 /// The named repository, or the only one there is.

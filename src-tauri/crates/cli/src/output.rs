@@ -31,7 +31,10 @@ impl Output {
     /// One line on stderr; with `--json` also the `{code, message}` payload on stdout.
     pub fn error(&self, err: &ErrorPayload) {
         if self.json {
-            self.print_json(&serde_json::json!({ "error": err }));
+            // Not `println!`: a closed pipe must not turn the failure into the quiet exit 0.
+            use std::io::Write;
+            let json = serde_json::to_string_pretty(&serde_json::json!({ "error": err })).expect("values serialise");
+            let _ = writeln!(std::io::stdout(), "{json}");
         }
         eprintln!("error [{}]: {}", err.code, err.message.replace('\n', " "));
     }
@@ -128,9 +131,58 @@ impl Output {
                 r.commit_count,
                 synced,
                 if r.index_changes { "indexed" } else { "off" },
-                r.path.as_deref().unwrap_or("-")
+                r.remote_url.as_deref().or(r.path.as_deref()).unwrap_or("-")
             );
+            if let Some(error) = &r.last_sync_error {
+                println!("  last sync failed: {error}");
+            }
         }
+    }
+
+    /// One background sync of `sync --watch`, as one line.
+    pub fn watch_line(&self, r: &Repository, result: &Result<ImportReport, ErrorPayload>) {
+        let at = format_utc(chrono::Utc::now().timestamp());
+        if self.json {
+            let line = match result {
+                Ok(report) => serde_json::json!({ "at": at, "repository": r.name, "new_commits": report.new_commits }),
+                Err(err) => serde_json::json!({ "at": at, "repository": r.name, "error": err }),
+            };
+            return println!("{line}");
+        }
+        match result {
+            Ok(report) => println!("{at} {}: {} new commits", r.name, report.new_commits),
+            Err(err) => println!("{at} {}: sync failed: [{}] {}", r.name, err.code, err.message.replace('\n', " ")),
+        }
+    }
+
+    pub fn keep_in_sync(&self, r: &Repository) {
+        if self.json {
+            return self.print_json(r);
+        }
+        match r.sync_interval_secs {
+            Some(secs) => println!("{}: kept in sync every {secs} s (by the app and `sync --watch`)", r.name),
+            None => println!("{}: not kept in sync in the background", r.name),
+        }
+    }
+
+    pub fn token_saved(&self, server: &str, keeper: repovault_app::tokens::Keeper) {
+        let kept = match keeper {
+            repovault_app::tokens::Keeper::Persistent => "the OS keyring",
+            repovault_app::tokens::Keeper::Session => {
+                "the kernel keyring (no Secret Service is running: it is gone after logout or reboot)"
+            }
+        };
+        if self.json {
+            return self.print_json(&serde_json::json!({ "server": server, "kept_in": kept }));
+        }
+        println!("token for {server} kept in {kept}");
+    }
+
+    pub fn token_deleted(&self, server: &str, deleted: bool) {
+        if self.json {
+            return self.print_json(&serde_json::json!({ "server": server, "deleted": deleted }));
+        }
+        println!("{}", if deleted { format!("token for {server} deleted") } else { format!("no token for {server}") });
     }
 
     pub fn commits(&self, commits: &[Commit]) {
@@ -278,6 +330,7 @@ fn format_signature_time(sig: &Signature) -> String {
 
 pub fn show_progress(bar: &ProgressBar, progress: &ImportProgress) {
     let phase = match progress.phase {
+        ImportPhase::Fetching => "fetching",
         ImportPhase::Scanning => "scanning",
         ImportPhase::BackingUp => "backing up",
         ImportPhase::Importing => "importing",

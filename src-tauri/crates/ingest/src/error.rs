@@ -15,6 +15,10 @@ pub enum IngestError {
     /// written. Keeps the hook's code and message.
     #[error("{}", .0.message)]
     Stopped(ErrorPayload),
+    /// A clone or fetch failed: no such repository, an unreachable server, refused credentials,
+    /// a transfer broken off. The message names the URL (without its password) and the cause.
+    #[error("{message}")]
+    Remote { code: ErrorCode, message: String },
 }
 
 impl IngestError {
@@ -25,6 +29,7 @@ impl IngestError {
             IngestError::Cancelled => ErrorCode::Cancelled,
             IngestError::Store(err) => err.code(),
             IngestError::Stopped(payload) => payload.code,
+            IngestError::Remote { code, .. } => *code,
         }
     }
 

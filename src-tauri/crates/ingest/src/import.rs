@@ -67,6 +67,8 @@ impl Default for ImportOptions {
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum ImportPhase {
+    /// Cloning or fetching a repository added by URL: objects received of the total.
+    Fetching,
     Scanning,
     /// The caller's work before anything is written (see [`BeforeWrite`]): the app's automatic
     /// backup before a large import. `total` is the number of commits that will be imported.

@@ -9,6 +9,7 @@
 mod commit_diff;
 mod error;
 mod import;
+pub mod remote;
 mod repo;
 
 pub use error::IngestError;

@@ -23,6 +23,11 @@ impl CancelToken {
         self.0.store(true, Ordering::SeqCst);
     }
 
+    /// The flag itself, for libraries that poll an `AtomicBool` (gix's transfers).
+    pub fn flag(&self) -> &AtomicBool {
+        &self.0
+    }
+
     pub fn is_cancelled(&self) -> bool {
         self.0.load(Ordering::SeqCst)
     }

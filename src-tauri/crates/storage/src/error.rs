@@ -46,6 +46,14 @@ pub enum ErrorCode {
     /// Another piece of long work of the same kind is running.
     Busy,
     Timeout,
+    /// A repository URL names nothing there (no such repository on a server that answered).
+    RemoteNotFound,
+    /// A repository's server could not be reached (refused, unknown host, no route).
+    Unreachable,
+    /// The server refused the credentials (or asked for some and none were found).
+    AuthFailed,
+    /// A clone or fetch broke off midway (the server went away, the stream ended early).
+    TransferFailed,
     /// A bug or a worker that stopped unexpectedly.
     Internal,
     /// A failure that came without a code of its own (the UI's name for a bare rejection).
@@ -78,6 +86,10 @@ impl ErrorCode {
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Busy => "busy",
             ErrorCode::Timeout => "timeout",
+            ErrorCode::RemoteNotFound => "remote_not_found",
+            ErrorCode::Unreachable => "unreachable",
+            ErrorCode::AuthFailed => "auth_failed",
+            ErrorCode::TransferFailed => "transfer_failed",
             ErrorCode::Internal => "internal",
             ErrorCode::Unknown => "unknown",
         }

@@ -229,6 +229,16 @@ pub struct Repository {
     /// The lines its commits add and remove are indexed for `change:` searches (off for huge
     /// repositories, to save import time and space).
     pub index_changes: bool,
+    /// Where its bare mirror fetches from, for a repository added by URL (never with credentials).
+    pub remote_url: Option<String>,
+    /// How often the app syncs it on its own, in seconds; null: never (the default).
+    #[ts(type = "number | null")]
+    pub sync_interval_secs: Option<i64>,
+    /// When the last sync through `record_sync` (background or asked for) ended.
+    #[ts(type = "number | null")]
+    pub last_sync_attempt_at: Option<i64>,
+    /// Why that sync failed; null when it succeeded (or none ran).
+    pub last_sync_error: Option<String>,
 }
 
 /// A stored commit with its totals.

@@ -27,6 +27,7 @@ pub trait Store:
     + crate::mirror::MirrorOutbox
     + crate::workspaces::WorkspaceStore
     + crate::team::TeamAccess
+    + crate::remotes::RemoteSync
     + Send
     + Sync
     + std::fmt::Debug

@@ -57,6 +57,7 @@ conformance!(
     history_filters_keep_paths_and_leave_out_authors,
     workspaces_are_created_renamed_moved_and_deleted,
     saved_queries_belong_to_a_workspace,
+    remotes_and_sync_intervals_are_kept_and_checked,
 );
 
 /// Large diffs on each backend × each blob store.
@@ -466,6 +467,53 @@ async fn migrations_are_all_applied(t: TestStore) {
     assert_eq!(t.store.info().schema_version, states.iter().map(|m| m.version).max().unwrap());
     assert_eq!(t.store.migrate().await.unwrap(), Vec::<i64>::new(), "nothing left to apply");
     assert_eq!(t.raw_count("SELECT COUNT(*) FROM workspaces WHERE name = 'default'").await, 1);
+}
+
+async fn remotes_and_sync_intervals_are_kept_and_checked(t: TestStore) {
+    use repovault_storage::ErrorCode;
+    repo(&t).await;
+    let fresh = t.store.repository_by_name("demo").await.unwrap();
+    assert_eq!((fresh.remote_url.as_deref(), fresh.sync_interval_secs), (None, None), "off by default");
+
+    let url = "https://git.example.com/team/demo.git";
+    let set = t.store.set_remote_url("demo", Some(url)).await.unwrap();
+    assert_eq!(set.remote_url.as_deref(), Some(url));
+    let secret = t.store.set_remote_url("demo", Some("https://bob:s3cret@git.example.com/demo.git")).await.unwrap_err();
+    assert_eq!(secret.code(), ErrorCode::Validation);
+    assert!(!secret.to_string().contains("s3cret"), "{secret}");
+    let user_only = t.store.set_remote_url("demo", Some("https://bob@git.example.com/demo.git")).await.unwrap();
+    assert_eq!(user_only.remote_url.as_deref(), Some("https://bob@git.example.com/demo.git"));
+
+    assert_eq!(t.store.set_sync_interval("demo", Some(900)).await.unwrap().sync_interval_secs, Some(900));
+    for bad in [0, -5, 59, 31 * 24 * 3600] {
+        let err = t.store.set_sync_interval("demo", Some(bad)).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Validation, "{bad}");
+    }
+    assert_eq!(
+        t.store.repository_by_name("demo").await.unwrap().sync_interval_secs,
+        Some(900),
+        "bad values change nothing"
+    );
+
+    t.store.record_sync("demo", 1_700_000_000, Some("connection refused")).await.unwrap();
+    let failed = t.store.repository_by_name("demo").await.unwrap();
+    assert_eq!(
+        (failed.last_sync_attempt_at, failed.last_sync_error.as_deref()),
+        (Some(1_700_000_000), Some("connection refused"))
+    );
+    t.store.record_sync("demo", 1_700_000_060, None).await.unwrap();
+    let ok = &t.store.repositories().await.unwrap()[0];
+    assert_eq!((ok.last_sync_attempt_at, ok.last_sync_error.as_deref()), (Some(1_700_000_060), None));
+    assert_eq!(t.store.record_sync("nope", 1, None).await.unwrap_err().code(), ErrorCode::NotFound);
+    assert_eq!(t.store.set_sync_interval("nope", None).await.unwrap_err().code(), ErrorCode::NotFound);
+
+    assert_eq!(t.store.set_sync_interval("demo", None).await.unwrap().sync_interval_secs, None);
+    assert_eq!(t.store.set_remote_url("demo", None).await.unwrap().remote_url, None);
+    let actions: Vec<_> = t.store.audit_log(10).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert!(
+        actions.contains(&"repository.sync_interval".to_string()) && actions.contains(&"repository.remote".to_string()),
+        "{actions:?}"
+    );
 }
 
 async fn repositories_are_listed_with_counts(t: TestStore) {

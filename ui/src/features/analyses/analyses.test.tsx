@@ -17,7 +17,7 @@ import type { AppInfo } from "../../shared/api";
 import { mockTauri, type Answers, type HeldCall, type TauriMock } from "../../shared/testing/tauriMock";
 
 const INFO: AppInfo = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 7, blob_store: "blobs" } };
-const REPO = { id: 1, workspace: "default", name: "demo", path: "/src/demo", created_at: 0, last_synced_at: null, commit_count: 12, is_shallow: false, index_changes: true };
+const REPO = { id: 1, workspace: "default", name: "demo", path: "/src/demo", created_at: 0, last_synced_at: null, commit_count: 12, is_shallow: false, index_changes: true, remote_url: null, sync_interval_secs: null, last_sync_attempt_at: null, last_sync_error: null };
 const PARAMS = {
   refs: [],
   since: null,

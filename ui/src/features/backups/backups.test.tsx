@@ -12,7 +12,7 @@ import { mockTauri, type Answers, type HeldCall, type TauriMock } from "../../sh
 import { PREVIEW_DELAY_MS } from "./useSchedulePreview";
 
 const INFO: AppInfo = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 7, blob_store: "blobs" } };
-const repo = (name: string, commit_count: number) => ({ id: 1, workspace: "default", name, path: null, created_at: 0, last_synced_at: null, commit_count, is_shallow: false, index_changes: true });
+const repo = (name: string, commit_count: number) => ({ id: 1, workspace: "default", name, path: null, created_at: 0, last_synced_at: null, commit_count, is_shallow: false, index_changes: true, remote_url: null, sync_interval_secs: null, last_sync_attempt_at: null, last_sync_error: null });
 
 function backupInfo(extra: Partial<BackupInfo> = {}): BackupInfo {
   return {

@@ -11,7 +11,7 @@ import { renderWithClient } from "../../shared/testing/render";
 import { mockTauri, type TauriMock } from "../../shared/testing/tauriMock";
 
 const INFO = { data_dir: "/data", store: { backend: "sqlite" as const, location: "/data/repovault.db", schema_version: 1, blob_store: "blobs" } };
-const REPO = { id: 1, workspace: "default", name: "demo", path: "/src/demo", created_at: 0, last_synced_at: 1, commit_count: 3, is_shallow: false, index_changes: true };
+const REPO = { id: 1, workspace: "default", name: "demo", path: "/src/demo", created_at: 0, last_synced_at: 1, commit_count: 3, is_shallow: false, index_changes: true, remote_url: null, sync_interval_secs: null, last_sync_attempt_at: null, last_sync_error: null };
 const hash = (i: number) => String(i).repeat(40).slice(0, 40);
 
 function commit(i: number, parents: number[]): Commit {

@@ -11,7 +11,7 @@ const save = vi.fn<(options: unknown) => string | null | Promise<string | null>>
 let tauri: TauriMock;
 
 const INFO: AppInfo = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 1, blob_store: "blobs" } };
-const REPO = { id: 1, workspace: "default", name: "demo", path: "/src/demo", created_at: 0, last_synced_at: 1, commit_count: 2, is_shallow: false, index_changes: true };
+const REPO = { id: 1, workspace: "default", name: "demo", path: "/src/demo", created_at: 0, last_synced_at: 1, commit_count: 2, is_shallow: false, index_changes: true, remote_url: null, sync_interval_secs: null, last_sync_attempt_at: null, last_sync_error: null };
 const who = { name: "Alice Kim", email: "alice@example.com", time: 1_700_000_000, tz_offset_minutes: 0 };
 const COMMIT = {
   id: 1, repository_id: 1, hash: "a".repeat(40), parents: [], author: who, committer: who, message: "One",

@@ -1,6 +1,6 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 
-import { api } from "../../shared/api";
+import { api, onEvent } from "../../shared/api";
 import type { Loadable } from "../../shared/loadable";
 import type { ErrorPayload } from "../../bindings/ErrorPayload";
 import { normalizeError } from "../../shared/errors";
@@ -43,9 +43,34 @@ function summary(repos: Loadable<Repository[]>): string {
 export function RepositoriesPage({ repos, busy, onRefresh, importer, onOpenHistory, onRemoved }: Props) {
   const [removal, setRemoval] = useState<Removal>({ status: "idle" });
   const [switching, setSwitching] = useState<string | null>(null);
+  const [intervalError, setIntervalError] = useState<{ name: string; error: ErrorPayload } | null>(null);
   const [switchError, setSwitchError] = useState<{ name: string; error: ReturnType<typeof normalizeError> } | null>(
     null,
   );
+
+  // A background sync changed a repository's history or its last sync result: show it.
+  useEffect(() => {
+    let unlisten: (() => void) | null = null;
+    let gone = false;
+    void onEvent("repository-synced", () => onRefresh()).then((stop) => {
+      if (gone) stop();
+      else unlisten = stop;
+    });
+    return () => {
+      gone = true;
+      unlisten?.();
+    };
+  }, [onRefresh]);
+
+  async function keepInSync(repo: Repository, seconds: number | null) {
+    setIntervalError(null);
+    try {
+      await api.setKeepInSync(repo.name, seconds);
+      onRefresh();
+    } catch (error) {
+      setIntervalError({ name: repo.name, error: normalizeError(error) });
+    }
+  }
 
   async function toggleChangeIndex(repo: Repository, enabled: boolean) {
     setSwitching(repo.name);
@@ -115,6 +140,14 @@ export function RepositoriesPage({ repos, busy, onRefresh, importer, onOpenHisto
           </button>
         </div>
       )}
+      {intervalError !== null && (
+        <div className="banners import-failed" data-testid="keep-in-sync-error">
+          <ErrorBanner error={intervalError.error} title={`Could not change how ${intervalError.name} is kept in sync`} />
+          <button type="button" className="button button--small" onClick={() => setIntervalError(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
       {switchError !== null && (
         <div className="banners import-failed" data-testid="change-index-error">
           <ErrorBanner error={switchError.error} title={`Could not change what is indexed for ${switchError.name}`} />
@@ -129,6 +162,7 @@ export function RepositoriesPage({ repos, busy, onRefresh, importer, onOpenHisto
         onOpenHistory={onOpenHistory}
         onRemove={(repo) => setRemoval({ status: "confirm", repo })}
         onToggleChangeIndex={(repo, enabled) => void toggleChangeIndex(repo, enabled)}
+        onKeepInSync={(repo, seconds) => void keepInSync(repo, seconds)}
         switching={switching}
       />
       {asking !== null && (
@@ -151,10 +185,12 @@ function RepositoriesBody({
   onOpenHistory,
   onRemove,
   onToggleChangeIndex,
+  onKeepInSync,
   switching,
 }: Pick<Props, "repos" | "importer" | "onOpenHistory"> & {
   onRemove: (repo: Repository) => void;
   onToggleChangeIndex: (repo: Repository, enabled: boolean) => void;
+  onKeepInSync: (repo: Repository, seconds: number | null) => void;
   switching: string | null;
 }) {
   switch (repos.status) {
@@ -177,7 +213,7 @@ function RepositoriesBody({
           <div className="empty" data-testid="empty-state">
             <p className="empty__title">No repositories yet.</p>
             <p>
-              Add one above with its folder, or import one with <code>repovault-cli import PATH</code> and press
+              Add one above with its folder or URL, or import one with <code>repovault-cli import PATH</code> and press
               Refresh.
             </p>
           </div>
@@ -193,6 +229,7 @@ function RepositoriesBody({
           onOpenHistory={(repo) => onOpenHistory(repo.name)}
           onRemove={onRemove}
           onToggleChangeIndex={onToggleChangeIndex}
+          onKeepInSync={onKeepInSync}
           switching={switching}
         />
       );

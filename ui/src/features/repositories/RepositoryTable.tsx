@@ -20,6 +20,21 @@ interface Props {
   onToggleChangeIndex?: (repo: Repository, enabled: boolean) => void;
   /** A repository whose change index is being switched. */
   switching?: string | null;
+  /** Turns background sync on (every `seconds`) or off (null). */
+  onKeepInSync?: (repo: Repository, seconds: number | null) => void;
+}
+
+/** The keep-in-sync choices, in seconds ("" is off). */
+export const SYNC_INTERVALS: readonly { seconds: number | null; label: string }[] = [
+  { seconds: null, label: "Off" },
+  { seconds: 900, label: "Every 15 minutes" },
+  { seconds: 3600, label: "Hourly" },
+  { seconds: 86400, label: "Daily" },
+];
+
+function intervalLabel(seconds: number): string {
+  const known = SYNC_INTERVALS.find((i) => i.seconds === seconds);
+  return known?.label ?? `Every ${Math.round(seconds / 60)} minutes`;
 }
 
 export function RepositoryTable({
@@ -30,6 +45,7 @@ export function RepositoryTable({
   onRemove,
   onToggleChangeIndex,
   switching = null,
+  onKeepInSync,
 }: Props) {
   const [active, setActive] = useState(0);
   const rows = useRef<(HTMLTableRowElement | null)[]>([]);
@@ -53,11 +69,14 @@ export function RepositoryTable({
           <tr>
             <th scope="col">Name</th>
             <th scope="col">Workspace</th>
-            <th scope="col">Path</th>
+            <th scope="col">Path or URL</th>
             <th scope="col" className="num">
               Commits
             </th>
             <th scope="col">Last sync</th>
+            <th scope="col" title="Sync in the background while the app runs (and with repovault-cli sync --watch)">
+              Keep in sync
+            </th>
             <th scope="col" title="Index the lines each commit adds and removes, for change:, added: and removed: searches">
               Search changes
             </th>
@@ -84,8 +103,18 @@ export function RepositoryTable({
                   {repo.name}
                 </th>
                 <td data-testid="repo-workspace">{repo.workspace}</td>
-                <td className="path" data-testid="repo-path" title={repo.path ?? undefined}>
-                  {repo.path === null ? <span className="muted">—</span> : <span>{repo.path}</span>}
+                <td
+                  className="path"
+                  data-testid="repo-path"
+                  title={repo.remote_url === null ? (repo.path ?? undefined) : `Mirrored in ${repo.path ?? "?"}`}
+                >
+                  {repo.remote_url !== null ? (
+                    <span>{repo.remote_url}</span>
+                  ) : repo.path === null ? (
+                    <span className="muted">—</span>
+                  ) : (
+                    <span>{repo.path}</span>
+                  )}
                 </td>
                 <td className="num" data-testid="repo-commit-count" data-value={repo.commit_count}>
                   {formatCount(repo.commit_count)}
@@ -98,6 +127,37 @@ export function RepositoryTable({
                       {formatUnixSeconds(repo.last_synced_at)}
                     </time>
                   )}
+                  {repo.last_sync_error !== null && (
+                    <>
+                      {" "}
+                      <span className="badge badge--error" data-testid="repo-sync-failed" title={repo.last_sync_error}>
+                        sync failed
+                      </span>
+                      <div className="muted repo-sync-error" data-testid="repo-sync-error">
+                        {formatUnixSeconds(repo.last_sync_attempt_at)}: {repo.last_sync_error}
+                      </div>
+                    </>
+                  )}
+                </td>
+                <td data-testid="repo-keep-in-sync-cell">
+                  <select
+                    className="input input--small"
+                    data-testid="repo-keep-in-sync"
+                    aria-label={`Keep ${repo.name} in sync`}
+                    value={repo.sync_interval_secs === null ? "" : String(repo.sync_interval_secs)}
+                    disabled={repo.path === null || onKeepInSync === undefined}
+                    onChange={(e) => onKeepInSync?.(repo, e.target.value === "" ? null : Number(e.target.value))}
+                  >
+                    {SYNC_INTERVALS.map((i) => (
+                      <option key={i.label} value={i.seconds === null ? "" : String(i.seconds)}>
+                        {i.label}
+                      </option>
+                    ))}
+                    {repo.sync_interval_secs !== null &&
+                      !SYNC_INTERVALS.some((i) => i.seconds === repo.sync_interval_secs) && (
+                        <option value={String(repo.sync_interval_secs)}>{intervalLabel(repo.sync_interval_secs)}</option>
+                      )}
+                  </select>
                 </td>
                 <td data-testid="repo-change-index-cell">
                   <input
@@ -141,7 +201,9 @@ export function RepositoryTable({
                           ? "Stored from push events: there is no folder to sync from"
                           : importing
                             ? "Another import is running"
-                            : `Import what is new in ${repo.path}`
+                            : repo.remote_url !== null
+                              ? `Fetch from ${repo.remote_url} and import what is new`
+                              : `Import what is new in ${repo.path}`
                       }
                       onClick={() => {
                         if (!importing && repo.path !== null) onSync(repo);

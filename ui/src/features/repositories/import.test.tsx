@@ -13,7 +13,7 @@ let tauri: TauriMock;
 const INFO: AppInfo = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 1, blob_store: "blobs" } };
 
 function repo(extra: Partial<Repository> = {}): Repository {
-  return { id: 1, workspace: "default", name: "demo", path: "/src/demo", created_at: 0, last_synced_at: 1709280000, commit_count: 302, is_shallow: false, index_changes: true, ...extra };
+  return { id: 1, workspace: "default", name: "demo", path: "/src/demo", created_at: 0, last_synced_at: 1709280000, commit_count: 302, is_shallow: false, index_changes: true, remote_url: null, sync_interval_secs: null, last_sync_attempt_at: null, last_sync_error: null, ...extra };
 }
 
 /** A backend whose import waits until the test settles it, and hands over its progress channel. */

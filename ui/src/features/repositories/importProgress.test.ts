@@ -13,7 +13,7 @@ const report = (extra: Partial<ImportReport>): ImportReport => ({
     last_synced_at: 1,
     commit_count: 300,
     is_shallow: false,
-    index_changes: true,
+    index_changes: true, remote_url: null, sync_interval_secs: null, last_sync_attempt_at: null, last_sync_error: null,
   },
   new_commits: 300,
   refs: 4,

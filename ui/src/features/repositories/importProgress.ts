@@ -5,6 +5,7 @@ import type { ImportReport } from "../../bindings/ImportReport";
 import { formatCount } from "../../shared/format";
 
 export const PHASE_LABELS: Record<ImportPhase, string> = {
+  fetching: "Fetching from the server",
   scanning: "Reading history",
   backing_up: "Backing up first",
   importing: "Importing commits",
@@ -26,6 +27,8 @@ export function progressCount(progress: ImportProgress | null, locale?: string):
   if (progress === null || progress.total <= 0) return "";
   const options = locale === undefined ? {} : { locale };
   if (progress.phase === "backing_up") return `${formatCount(progress.total, options)} commits to import`;
+  if (progress.phase === "fetching")
+    return `${formatCount(progress.done, options)} / ${formatCount(progress.total, options)} objects`;
   return `${formatCount(progress.done, options)} / ${formatCount(progress.total, options)} commits`;
 }
 

@@ -53,6 +53,7 @@ macro_rules! impl_sql_store {
         $crate::sql::reach::sql_reach!($store);
         $crate::sql::writes::sql_writes!($store);
         $crate::search_index::sql_search_index!($store);
+        $crate::remotes::sql_remote_sync!($store);
         $crate::graph::sql::sql_graph!($store);
         $crate::workspaces::sql_workspaces!($store);
 

@@ -19,7 +19,8 @@ pub(crate) const COMMIT_COLUMNS: &str = "c.id, c.repository_id, c.hash, c.author
     c.files_changed, c.stored_at, c.raw_author_name, c.raw_author_email, c.raw_committer_name, c.raw_committer_email";
 
 pub(crate) const REPOSITORY_SELECT: &str = "SELECT r.id, w.name AS workspace, r.name, r.path, r.created_at, \
-    r.last_synced_at, r.is_shallow, r.index_changes, (SELECT COUNT(*) FROM commits c WHERE c.repository_id = r.id) AS commit_count \
+    r.last_synced_at, r.is_shallow, r.index_changes, r.remote_url, r.sync_interval_secs, \
+    r.last_sync_attempt_at, r.last_sync_error, (SELECT COUNT(*) FROM commits c WHERE c.repository_id = r.id) AS commit_count \
     FROM repositories r JOIN workspaces w ON w.id = r.workspace_id";
 
 #[derive(sqlx::FromRow)]
@@ -114,6 +115,10 @@ pub(crate) struct RepositoryRow {
     last_synced_at: Option<i64>,
     is_shallow: bool,
     index_changes: bool,
+    remote_url: Option<String>,
+    sync_interval_secs: Option<i64>,
+    last_sync_attempt_at: Option<i64>,
+    last_sync_error: Option<String>,
     commit_count: i64,
 }
 
@@ -129,6 +134,10 @@ impl From<RepositoryRow> for Repository {
             commit_count: row.commit_count,
             is_shallow: row.is_shallow,
             index_changes: row.index_changes,
+            remote_url: row.remote_url,
+            sync_interval_secs: row.sync_interval_secs,
+            last_sync_attempt_at: row.last_sync_attempt_at,
+            last_sync_error: row.last_sync_error,
         }
     }
 }
