@@ -68,6 +68,9 @@ fn main() {
             "move_repository",
             "team_status",
             "copy_store_and_switch",
+            "set_keep_in_sync",
+            "save_token",
+            "delete_token",
         ]));
     tauri_build::try_build(attributes).expect("tauri build script failed");
 }

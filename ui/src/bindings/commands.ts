@@ -14,8 +14,11 @@ import type { CommitPage } from "./CommitPage";
 import type { CommitQuery } from "./CommitQuery";
 import type { CommitWithChanges } from "./CommitWithChanges";
 import type { Comparison } from "./Comparison";
+import type { CopyAndSwitch } from "./CopyAndSwitch";
+import type { CopyPhase } from "./CopyPhase";
 import type { CreateReport } from "./CreateReport";
 import type { DrainReport } from "./DrainReport";
+import type { FileChange } from "./FileChange";
 import type { Filter } from "./Filter";
 import type { GitRef } from "./GitRef";
 import type { GraphPage } from "./GraphPage";
@@ -37,7 +40,11 @@ import type { SavedQuery } from "./SavedQuery";
 import type { Schedule } from "./Schedule";
 import type { ScheduleSpec } from "./ScheduleSpec";
 import type { StoreInfo } from "./StoreInfo";
+import type { TeamStatus } from "./TeamStatus";
+import type { TokenSaved } from "./TokenSaved";
 import type { VerifyReport } from "./VerifyReport";
+import type { Workspace } from "./Workspace";
+import type { WorkspaceDeletion } from "./WorkspaceDeletion";
 
 /** Command name → the arguments the UI passes and the result it gets. */
 export interface Commands {
@@ -58,10 +65,22 @@ export interface Commands {
    */
   check_mirror: { args: { repository: string | null }; result: CheckReport };
   /**
+   * One file of a comparison with its diff text (`from` is the left side for two-dot, the merge
+   * base for three-dot), read from the repository folder.
+   */
+  compare_file_diff: { args: { repository: string; from: string; to: string; path: string }; result: FileChange };
+  /**
    * Two revisions compared: commits only on each side, merge bases, and the changed files
    * (two-dot from the left, or three-dot from the merge base).
    */
   compare_revisions: { args: { repository: string; left: string; right: string; threeDot: boolean }; result: Comparison };
+  /**
+   * Settings › Database, "Copy my data to this database and switch": closes the store (no write
+   * may slip past the copy), copies it into the empty database at `url` (the blob store stays
+   * shared), and switches to it only when the verification agrees; otherwise the app reopens its
+   * own database. Progress: a table's name, tables done of all.
+   */
+  copy_store_and_switch: { args: { url: string | null; onProgress: Channel<Progress<CopyPhase>> }; result: CopyAndSwitch };
   /**
    * How many commits match the query's filter, exactly: the list sizes its scrollbar by it when
    * the page's own count stopped at its cap.
@@ -71,8 +90,14 @@ export interface Commands {
    * A manual backup into every enabled destination, with progress; `cancel_backup` stops it.
    */
   create_backup: { args: { password: string | null; onProgress: Channel<Progress<BackupPhase>> }; result: CreateReport };
+  create_workspace: { args: { name: string }; result: Workspace };
   delete_backup: { args: { path: string }; result: null };
   delete_saved_query: { args: { name: string }; result: null };
+  /**
+   * Forgets the token of the server of `url`; whether there was one.
+   */
+  delete_token: { args: { url: string }; result: boolean };
+  delete_workspace: { args: { name: string }; result: WorkspaceDeletion };
   disable_mirror: { args: Record<string, never>; result: MirrorStatus };
   /**
    * Drains the outbox now (behind the breaker: an open breaker answers without trying).
@@ -126,10 +151,12 @@ export interface Commands {
   get_mirror_status: { args: Record<string, never>; result: MirrorStatus };
   get_settings: { args: Record<string, never>; result: AppSettings };
   /**
-   * Imports (or syncs) a repository folder. Runs on the async runtime, so the window stays
-   * responsive; progress goes through `on_progress`; `cancel_import` stops it between commits.
+   * Imports a repository folder, clones and imports a URL (https://, git://, ssh://, file://), or
+   * syncs a stored repository (`name` names it: one added by URL fetches first). Runs on the async
+   * runtime, so the window stays responsive; progress goes through `on_progress`; `cancel_import`
+   * stops it.
    */
-  import_repository: { args: { path: string; name: string | null; onProgress: Channel<Progress<ImportPhase>> }; result: ImportReport };
+  import_repository: { args: { path: string; name: string | null; workspace: string | null; onProgress: Channel<Progress<ImportPhase>> }; result: ImportReport };
   /**
    * The commits that changed lines `start..=end` (1-based) of a file at a revision (as `git log -L`).
    */
@@ -150,6 +177,11 @@ export interface Commands {
   list_saved_queries: { args: Record<string, never>; result: SavedQuery[] };
   list_schedules: { args: Record<string, never>; result: Schedule[] };
   /**
+   * The workspaces the connection sees (a team member: only those granted to it).
+   */
+  list_workspaces: { args: Record<string, never>; result: Workspace[] };
+  move_repository: { args: { repository: string; workspace: string }; result: Repository };
+  /**
    * Opens the team mirror read-only in place of a primary that cannot be opened.
    */
   open_mirror_fallback: { args: Record<string, never>; result: AppInfo };
@@ -163,6 +195,10 @@ export interface Commands {
    */
   preview_schedule: { args: { spec: ScheduleSpec; count: number | null }; result: string[] };
   /**
+   * What deleting the workspace would remove, for the confirmation.
+   */
+  preview_workspace_deletion: { args: { name: string }; result: WorkspaceDeletion };
+  /**
    * Retention over every destination: with `dry_run`, only what would go and why.
    */
   prune_backups: { args: { policy: RetentionPolicy; dryRun: boolean }; result: RetentionDecision[] };
@@ -174,6 +210,7 @@ export interface Commands {
   remove_repository: { args: { name: string }; result: number };
   remove_schedule: { args: { name: string }; result: null };
   rename_saved_query: { args: { name: string; newName: string }; result: SavedQuery };
+  rename_workspace: { args: { name: string; newName: string }; result: Workspace };
   /**
    * Re-sends what differs and checks again.
    */
@@ -199,6 +236,10 @@ export interface Commands {
    */
   save_query: { args: { name: string; filter: Filter }; result: SavedQuery };
   /**
+   * Keeps a token for the server of `url` in the OS keyring (never in a settings file).
+   */
+  save_token: { args: { url: string; token: string }; result: TokenSaved };
+  /**
    * The search-box syntax (`author:alice path:src/ "fix crash"`), optionally limited to one
    * repository by name.
    */
@@ -209,7 +250,15 @@ export interface Commands {
    * runs it answers `busy`.
    */
   set_change_index: { args: { name: string; enabled: boolean }; result: Repository };
+  /**
+   * Turns background sync of a repository on (every `seconds`, at least 60) or off (null).
+   */
+  set_keep_in_sync: { args: { name: string; seconds: number | null }; result: Repository };
   store_info: { args: Record<string, never>; result: AppInfo };
+  /**
+   * SQLite (no roles), or PostgreSQL as the owner or as a member.
+   */
+  team_status: { args: Record<string, never>; result: TeamStatus };
   /**
    * Opens the database at `url` (null or empty: the embedded SQLite file) without changing it and
    * describes it; the settings screen's "Test connection".
