@@ -25,7 +25,7 @@ macro_rules! sql_writes {
                         found => return found,
                     }
                     let now = chrono::Utc::now().timestamp();
-                    let mut tx = self.pool().begin().await?;
+                    let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                     sqlx::query("INSERT INTO workspaces (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
                         .bind(workspace)
                         .bind(now)
@@ -50,7 +50,7 @@ macro_rules! sql_writes {
 
                 async fn delete_repository(&self, name: &str) -> $crate::error::Result<i64> {
                     let repository = self.repository_by_name(name).await?;
-                    let mut tx = self.pool().begin().await?;
+                    let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                     <Self as Dialect>::forget_search(&mut *tx, repository.id).await?;
                     sqlx::query("DELETE FROM repositories WHERE id = $1").bind(repository.id).execute(&mut *tx).await?;
                     sqlx::query(
@@ -73,7 +73,7 @@ macro_rules! sql_writes {
                     batch: &[$crate::store::CommitBatchItem],
                 ) -> $crate::error::Result<Vec<$crate::model::StorageResult>> {
                     let prepared = $crate::sql::batch::prepare_batch(batch, self.blobs()).await?;
-                    let mut tx = self.pool().begin().await?;
+                    let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                     let exists: Option<(bool,)> = sqlx::query_as("SELECT index_changes FROM repositories WHERE id = $1")
                         .bind(repository_id)
                         .fetch_optional(&mut *tx)
@@ -114,7 +114,7 @@ macro_rules! sql_writes {
                         $crate::validate::full_hash(&format!("refs[{i}].target"), &r.target)?;
                     }
                     let now = chrono::Utc::now().timestamp();
-                    let mut tx = self.pool().begin().await?;
+                    let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                     let updated = sqlx::query("UPDATE repositories SET last_synced_at = $1, is_shallow = $2 WHERE id = $3")
                         .bind(now)
                         .bind(is_shallow)
