@@ -140,13 +140,27 @@ fn the_server_stops_mid_import_and_the_outbox_drains_when_it_returns_without_a_n
     assert_eq!((enabled["enabled"].as_bool(), enabled["breaker"].as_str()), (Some(true), Some("closed")));
     let mut runner = spawn(&data_dir, &["mirror", "run", "--poll", "0.2"], &[]);
 
-    let mut import = spawn(&data_dir, &["import", repo.to_str().unwrap(), "--no-backup", "--batch-size", "100"], &[]);
+    let import = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .args(["import", repo.to_str().unwrap(), "--no-backup", "--batch-size", "100"])
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     // Stop the server once the drainer has sent part of the import.
     wait_for("a first drained batch", Duration::from_secs(120), || {
         pg_count(&server.url(), "SELECT COUNT(*) FROM commits") > 0
     });
     server.stop_immediately();
-    assert!(import.wait().unwrap().success(), "the import completes locally while the mirror is down");
+    let finished = import.wait_with_output().unwrap();
+    assert!(
+        finished.status.success(),
+        "the import completes locally while the mirror is down: {}",
+        String::from_utf8_lossy(&finished.stderr)
+    );
     let commits = local_count(&data_dir, "SELECT COUNT(*) FROM commits");
     assert!(commits >= 1500, "{commits}");
     wait_for("an open breaker", Duration::from_secs(60), || {

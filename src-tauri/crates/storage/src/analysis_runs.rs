@@ -91,7 +91,7 @@ macro_rules! impl_analysis_runs {
         #[async_trait::async_trait]
         impl $crate::analysis_runs::AnalysisRunStore for $store {
             async fn insert_analysis_run(&self, run: &$crate::analysis_runs::NewAnalysisRun) -> $crate::error::Result<i64> {
-                let mut tx = $crate::sql::Dialect::pool(self).begin().await?;
+                let mut tx = $crate::sql::Dialect::pool(self).begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO analysis_runs (repository_id, kind, parameters, revision, run_key, status, created_at) \
                      VALUES ($1, $2, $3, $4, $5, 'queued', $6) RETURNING id",
@@ -149,7 +149,7 @@ macro_rules! impl_analysis_runs {
             }
 
             async fn start_analysis_run(&self, id: i64, started_at: i64) -> $crate::error::Result<bool> {
-                let mut tx = $crate::sql::Dialect::pool(self).begin().await?;
+                let mut tx = $crate::sql::Dialect::pool(self).begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                 let done = sqlx::query(
                     "UPDATE analysis_runs SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'",
                 )
@@ -167,7 +167,7 @@ macro_rules! impl_analysis_runs {
                 id: i64,
                 finished: &$crate::analysis_runs::FinishedAnalysisRun,
             ) -> $crate::error::Result<()> {
-                let mut tx = $crate::sql::Dialect::pool(self).begin().await?;
+                let mut tx = $crate::sql::Dialect::pool(self).begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                 sqlx::query(
                     "UPDATE analysis_runs SET status = $2, finished_at = $3, duration_ms = $4, result_version = $5, \
                      result = $6, error_code = $7, error = $8 WHERE id = $1",

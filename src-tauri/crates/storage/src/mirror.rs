@@ -175,7 +175,7 @@ macro_rules! impl_mirror_outbox {
                     return Err($crate::error::StoreError::validation("cooldown_seconds", "must not be negative"));
                 }
                 let now = chrono::Utc::now().timestamp();
-                let mut tx = $crate::sql::Dialect::pool(self).begin().await?;
+                let mut tx = $crate::sql::Dialect::pool(self).begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                 sqlx::query(
                     "INSERT INTO mirror_config (id, url, enabled, cooldown_seconds, updated_at) VALUES (1, $1, 1, $2, $3) \
                      ON CONFLICT (id) DO UPDATE SET url = excluded.url, enabled = 1, \
@@ -207,7 +207,7 @@ macro_rules! impl_mirror_outbox {
 
             async fn disable_mirror(&self) -> $crate::error::Result<()> {
                 let now = chrono::Utc::now().timestamp();
-                let mut tx = $crate::sql::Dialect::pool(self).begin().await?;
+                let mut tx = $crate::sql::Dialect::pool(self).begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                 sqlx::query("UPDATE mirror_config SET enabled = 0, updated_at = $1").bind(now).execute(&mut *tx).await?;
                 sqlx::query("DELETE FROM mirror_outbox").execute(&mut *tx).await?;
                 sqlx::query("INSERT INTO audit_log (at, action, entity, entity_id, detail) VALUES ($1, 'mirror.disable', 'mirror', NULL, NULL)")
@@ -235,7 +235,7 @@ macro_rules! impl_mirror_outbox {
                 if ids.is_empty() {
                     return Ok(());
                 }
-                let mut tx = $crate::sql::Dialect::pool(self).begin().await?;
+                let mut tx = $crate::sql::Dialect::pool(self).begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                 let mut qb = sqlx::QueryBuilder::new("DELETE FROM mirror_outbox WHERE id IN (");
                 let mut list = qb.separated(", ");
                 for id in ids {
@@ -299,7 +299,7 @@ macro_rules! impl_mirror_outbox {
                 repository_id: i64,
                 runs: &[$crate::mirror::RunRecord],
             ) -> $crate::error::Result<()> {
-                let mut tx = $crate::sql::Dialect::pool(self).begin().await?;
+                let mut tx = $crate::sql::Dialect::pool(self).begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                 sqlx::query("DELETE FROM analysis_runs WHERE repository_id = $1").bind(repository_id).execute(&mut *tx).await?;
                 for r in runs {
                     let sql = format!(
@@ -330,7 +330,7 @@ macro_rules! impl_mirror_outbox {
 
             async fn replace_saved_queries(&self, queries: &[(String, String)]) -> $crate::error::Result<()> {
                 let now = chrono::Utc::now().timestamp();
-                let mut tx = $crate::sql::Dialect::pool(self).begin().await?;
+                let mut tx = $crate::sql::Dialect::pool(self).begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                 let names: Vec<(String,)> = sqlx::query_as("SELECT name FROM saved_queries").fetch_all(&mut *tx).await?;
                 for (name,) in names.iter().filter(|(n,)| !queries.iter().any(|(q, _)| q == n)) {
                     sqlx::query("DELETE FROM saved_queries WHERE name = $1").bind(name).execute(&mut *tx).await?;
@@ -359,7 +359,7 @@ macro_rules! impl_mirror_outbox {
             }
 
             async fn delete_commits(&self, repository_id: i64, hashes: &[String]) -> $crate::error::Result<u64> {
-                let mut tx = $crate::sql::Dialect::pool(self).begin().await?;
+                let mut tx = $crate::sql::Dialect::pool(self).begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                 let mut removed = 0;
                 for chunk in hashes.chunks(500) {
                     if $crate::sql::Dialect::store_info(self).backend == $crate::model::Backend::Sqlite {
@@ -389,7 +389,7 @@ macro_rules! impl_mirror_outbox {
             }
 
             async fn replace_schedules(&self, schedules: &[$crate::schedules::ScheduleRow]) -> $crate::error::Result<()> {
-                let mut tx = $crate::sql::Dialect::pool(self).begin().await?;
+                let mut tx = $crate::sql::Dialect::pool(self).begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                 let names: Vec<(String,)> = sqlx::query_as("SELECT name FROM backup_schedules").fetch_all(&mut *tx).await?;
                 for (name,) in names.iter().filter(|(n,)| !schedules.iter().any(|s| &s.name == n)) {
                     sqlx::query("DELETE FROM backup_schedules WHERE name = $1").bind(name).execute(&mut *tx).await?;

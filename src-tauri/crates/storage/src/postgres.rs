@@ -53,6 +53,7 @@ pub fn redact_password(url: &str) -> String {
 
 impl Dialect for PgStore {
     type Db = sqlx::Postgres;
+    const BEGIN_WRITE: &'static str = "BEGIN";
 
     fn pool(&self) -> &PgPool {
         &self.pool

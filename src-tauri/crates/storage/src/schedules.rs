@@ -106,7 +106,7 @@ macro_rules! impl_schedules {
                            retention, enabled, next_run_at, last_run_at, last_result, last_duration_ms, last_error, \
                            last_backup, created_at) \
                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
-                let mut tx = $crate::sql::Dialect::pool(self).begin().await.map_err(|e| $crate::schedules::schedule_error(e, None))?;
+                let mut tx = $crate::sql::Dialect::pool(self).begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await.map_err(|e| $crate::schedules::schedule_error(e, None))?;
                 $crate::schedules::bind_schedule!(sqlx::query(sql), s)
                     .execute(&mut *tx)
                     .await
@@ -136,7 +136,7 @@ macro_rules! impl_schedules {
             }
 
             async fn delete_schedule(&self, name: &str) -> $crate::error::Result<bool> {
-                let mut tx = $crate::sql::Dialect::pool(self).begin().await.map_err(|e| $crate::schedules::schedule_error(e, None))?;
+                let mut tx = $crate::sql::Dialect::pool(self).begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await.map_err(|e| $crate::schedules::schedule_error(e, None))?;
                 let done = sqlx::query("DELETE FROM backup_schedules WHERE name = $1")
                     .bind(name)
                     .execute(&mut *tx)

@@ -48,7 +48,7 @@ macro_rules! sql_search_index {
                         let Some(last) = commits.last() else { break };
                         after = last.0;
                         let (low, high) = (commits[0].0, after);
-                        let mut tx = self.pool().begin().await?;
+                        let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                         if words {
                             let paths: Vec<(i64, String)> = sqlx::query_as(
                                 "SELECT f.commit_id, f.path FROM file_changes f JOIN commits c ON c.id = f.commit_id \
@@ -139,7 +139,7 @@ macro_rules! sql_search_index {
                 async fn set_change_index(&self, repository: &str, enabled: bool) -> $crate::error::Result<$crate::model::Repository> {
                     let repo = self.repository_by_name(repository).await?;
                     if repo.index_changes != enabled {
-                        let mut tx = self.pool().begin().await?;
+                        let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                         sqlx::query("UPDATE repositories SET index_changes = $1 WHERE id = $2")
                             .bind(enabled)
                             .bind(repo.id)

@@ -70,6 +70,7 @@ impl SqliteStore {
 
 impl Dialect for SqliteStore {
     type Db = sqlx::Sqlite;
+    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
 
     fn pool(&self) -> &SqlitePool {
         &self.pool

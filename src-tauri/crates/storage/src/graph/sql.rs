@@ -238,7 +238,7 @@ macro_rules! sql_graph {
                         .collect();
                     let lanes = $crate::graph::compute_lanes(&parents);
                     let width = lanes.iter().map(LaneRow::width).max().unwrap_or(0);
-                    let mut tx = self.pool().begin().await?;
+                    let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                     sqlx::query("DELETE FROM graph_scopes WHERE repository_id = $1 AND scope = $2")
                         .bind(repository_id)
                         .bind(scope)
@@ -294,7 +294,7 @@ macro_rules! sql_graph {
                         }
                     }
                     let dag = self.read_dag(repository_id).await?;
-                    let mut tx = self.pool().begin().await?;
+                    let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                     // Another reader may be storing the same graph at the same time: the later one wins.
                     sqlx::query(
                         "INSERT INTO graph_scopes (repository_id, scope, fingerprint, width, row_count, dag, built_at) \

@@ -27,6 +27,12 @@ pub(crate) trait Dialect: Send + Sync {
     /// The sqlx database the store talks to.
     type Db: sqlx::Database;
 
+    /// How a transaction that writes begins. SQLite's default (deferred) transaction that reads
+    /// first fails at once with SQLITE_BUSY when another connection wrote in between (the busy
+    /// timeout does not apply to that upgrade); taking the write lock at BEGIN makes it wait
+    /// instead. That matters since the mirror's drainer writes beside every import.
+    const BEGIN_WRITE: &'static str;
+
     /// The connection pool every statement runs on.
     fn pool(&self) -> &sqlx::Pool<Self::Db>;
     /// Where large diffs live (the database holds small ones inline).

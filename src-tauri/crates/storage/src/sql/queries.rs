@@ -132,7 +132,7 @@ macro_rules! sql_queries {
                     $crate::query::compile::compile(&check, self.store_info().backend)?;
                     let json = serde_json::to_string(filter).expect("filters serialise");
                     let now = chrono::Utc::now().timestamp();
-                    let mut tx = self.pool().begin().await?;
+                    let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                     sqlx::query(
                         // A new saved query belongs to the first workspace the connection sees (the
                         // `default` one for the owner; a team member's first granted workspace).
@@ -168,7 +168,7 @@ macro_rules! sql_queries {
                     if name != new_name && self.saved_query(new_name).await.is_ok() {
                         return Err($crate::error::StoreError::Duplicate(format!("a saved query is already called {new_name:?}")));
                     }
-                    let mut tx = self.pool().begin().await?;
+                    let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                     let updated = sqlx::query("UPDATE saved_queries SET name = $1, updated_at = $2 WHERE name = $3")
                         .bind(new_name)
                         .bind(chrono::Utc::now().timestamp())
@@ -184,7 +184,7 @@ macro_rules! sql_queries {
                 }
 
                 async fn delete_saved_query(&self, name: &str) -> $crate::error::Result<()> {
-                    let mut tx = self.pool().begin().await?;
+                    let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                     let deleted = sqlx::query("DELETE FROM saved_queries WHERE name = $1").bind(name).execute(&mut *tx).await?;
                     if deleted.rows_affected() == 0 {
                         return Err($crate::error::StoreError::not_found(format!("saved query {name:?}")));

@@ -33,7 +33,7 @@ macro_rules! sql_reach {
                             if reach_target.as_deref() == Some(target.as_str()) {
                                 continue;
                             }
-                            let mut tx = self.pool().begin().await?;
+                            let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                             // A ref that moved forward keeps its rows and adds the commits between its
                             // old and new target. It moved forward exactly when one of the added commits
                             // has the old target as a parent (no commit reachable from the old target

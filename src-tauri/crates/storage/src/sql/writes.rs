@@ -25,7 +25,7 @@ macro_rules! sql_writes {
                         found => return found,
                     }
                     let now = chrono::Utc::now().timestamp();
-                    let mut tx = self.pool().begin().await?;
+                    let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                     // Inserted only when the connection sees no workspace by that name: a team member's
                     // connection (row-level security) may not create workspaces, only use its own.
                     sqlx::query(
@@ -55,7 +55,7 @@ macro_rules! sql_writes {
 
                 async fn delete_repository(&self, name: &str) -> $crate::error::Result<i64> {
                     let repository = self.repository_by_name(name).await?;
-                    let mut tx = self.pool().begin().await?;
+                    let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                     <Self as Dialect>::forget_search(&mut *tx, repository.id).await?;
                     sqlx::query("DELETE FROM repositories WHERE id = $1").bind(repository.id).execute(&mut *tx).await?;
                     sqlx::query(
@@ -78,7 +78,7 @@ macro_rules! sql_writes {
                     batch: &[$crate::store::CommitBatchItem],
                 ) -> $crate::error::Result<Vec<$crate::model::StorageResult>> {
                     let prepared = $crate::sql::batch::prepare_batch(batch, self.blobs()).await?;
-                    let mut tx = self.pool().begin().await?;
+                    let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                     let exists: Option<(bool,)> = sqlx::query_as("SELECT index_changes FROM repositories WHERE id = $1")
                         .bind(repository_id)
                         .fetch_optional(&mut *tx)
@@ -119,7 +119,7 @@ macro_rules! sql_writes {
                         $crate::validate::full_hash(&format!("refs[{i}].target"), &r.target)?;
                     }
                     let now = chrono::Utc::now().timestamp();
-                    let mut tx = self.pool().begin().await?;
+                    let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                     let updated = sqlx::query("UPDATE repositories SET last_synced_at = $1, is_shallow = $2 WHERE id = $3")
                         .bind(now)
                         .bind(is_shallow)
