@@ -113,6 +113,10 @@ async fn sqlite_to_postgres_and_back_keeps_every_trap_value_and_verifies() {
     let commits = there.tables.iter().find(|t| t.table == "commits").unwrap();
     assert_eq!((commits.source_rows, commits.target_rows), (3, 3));
     assert!(there.tables.iter().all(|t| t.source_rows == t.target_rows && t.copied_now));
+    // Indexes dropped for the bulk load are all back, as the migrations define them.
+    let indexes = "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema()";
+    let fresh = fresh_store(Engine::Postgres, Blobs::Local).await;
+    assert_eq!(raw_count(&pg.database, indexes).await, fresh.raw_count(indexes).await);
     assert_same_store(&pg, &long_message, &big_diff).await;
 
     // PostgreSQL → a new SQLite file with local blobs elsewhere.
