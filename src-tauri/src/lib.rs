@@ -13,8 +13,8 @@ mod history;
 mod mirror;
 mod settings;
 mod state;
-mod workspaces;
 mod sync;
+mod workspaces;
 
 use tauri::Manager;
 

@@ -91,8 +91,5 @@ pub async fn copy_store_and_switch(
     crate::settings::Settings { database_url: url, ..crate::settings::Settings::load(&state.data_dir) }
         .save(&state.data_dir)?;
     let store = state.reopen().await?;
-    Ok(CopyAndSwitch {
-        report,
-        info: Some(crate::commands::AppInfo::of(&state, store.info())),
-    })
+    Ok(CopyAndSwitch { report, info: Some(crate::commands::AppInfo::of(&state, store.info())) })
 }

@@ -66,7 +66,7 @@ macro_rules! sql_remote_sync {
                         $crate::remotes::check_remote_url(url)?;
                     }
                     let repo = self.repository_by_name(repository).await?;
-                    let mut tx = self.pool().begin().await?;
+                    let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                     sqlx::query("UPDATE repositories SET remote_url = $1 WHERE id = $2")
                         .bind(url)
                         .bind(repo.id)
@@ -84,7 +84,7 @@ macro_rules! sql_remote_sync {
                 ) -> $crate::error::Result<$crate::model::Repository> {
                     $crate::remotes::check_sync_interval(seconds)?;
                     let repo = self.repository_by_name(repository).await?;
-                    let mut tx = self.pool().begin().await?;
+                    let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                     sqlx::query("UPDATE repositories SET sync_interval_secs = $1 WHERE id = $2")
                         .bind(seconds)
                         .bind(repo.id)

@@ -103,7 +103,8 @@ macro_rules! sql_workspaces {
                         "a workspace is already called {name:?}"
                     )));
                 }
-                let mut tx = $crate::sql::Dialect::pool(self).begin().await?;
+                let mut tx =
+                    $crate::sql::Dialect::pool(self).begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                 let (id,): (i64,) =
                     sqlx::query_as("INSERT INTO workspaces (name, created_at) VALUES ($1, $2) RETURNING id")
                         .bind(name)
@@ -133,7 +134,8 @@ macro_rules! sql_workspaces {
                         "a workspace is already called {new_name:?}"
                     )));
                 }
-                let mut tx = $crate::sql::Dialect::pool(self).begin().await?;
+                let mut tx =
+                    $crate::sql::Dialect::pool(self).begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                 sqlx::query("UPDATE workspaces SET name = $1 WHERE id = $2")
                     .bind(new_name)
                     .bind(found.id)
@@ -182,7 +184,8 @@ macro_rules! sql_workspaces {
                 }
                 let contents = self.workspace_contents(name).await?;
                 let found = self.workspace(name).await?;
-                let mut tx = $crate::sql::Dialect::pool(self).begin().await?;
+                let mut tx =
+                    $crate::sql::Dialect::pool(self).begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                 let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM repositories WHERE workspace_id = $1")
                     .bind(found.id)
                     .fetch_all(&mut *tx)
@@ -227,7 +230,8 @@ macro_rules! sql_workspaces {
                 if repo.workspace == target.name {
                     return Ok(repo);
                 }
-                let mut tx = $crate::sql::Dialect::pool(self).begin().await?;
+                let mut tx =
+                    $crate::sql::Dialect::pool(self).begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                 sqlx::query("UPDATE repositories SET workspace_id = $1 WHERE id = $2")
                     .bind(target.id)
                     .bind(repo.id)

@@ -12,7 +12,7 @@ import { deletionMessage, scopeRepositories, teamNote } from "./workspaceRules";
 const INFO: AppInfo = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 1, blob_store: "blobs" } };
 
 function repo(id: number, name: string, workspace: string): Repository {
-  return { id, workspace, name, path: `/src/${name}`, created_at: 0, last_synced_at: null, commit_count: id * 10, is_shallow: false, index_changes: true };
+  return { id, workspace, name, path: `/src/${name}`, created_at: 0, last_synced_at: null, commit_count: id * 10, is_shallow: false, index_changes: true, remote_url: null, sync_interval_secs: null, last_sync_attempt_at: null, last_sync_error: null };
 }
 
 let tauri: TauriMock;
