@@ -113,6 +113,10 @@ async fn every_write_path_appends_to_the_outbox_in_its_own_transaction() {
     s.insert_schedule(&schedule("hourly")).await.unwrap();
     s.delete_schedule("hourly").await.unwrap();
     s.delete_repository("demo").await.unwrap();
+    s.create_workspace("w2").await.unwrap();
+    s.rename_workspace("w2", "w3").await.unwrap();
+    s.move_repository("before", "w3").await.unwrap();
+    s.delete_workspace("w3").await.unwrap();
 
     let entries = s.outbox_entries(10_000).await.unwrap();
     let new: Vec<(&str, Option<&str>)> =
@@ -133,6 +137,10 @@ async fn every_write_path_appends_to_the_outbox_in_its_own_transaction() {
             (kind::BACKUP_SCHEDULES, None),
             (kind::BACKUP_SCHEDULES, None),
             (kind::REPOSITORY_REMOVED, demo),
+            (kind::WORKSPACES, None),
+            (kind::WORKSPACES, None),
+            (kind::WORKSPACES, None),
+            (kind::WORKSPACES, None),
         ]
     );
     // The commits entry is a compact reference: the three new local ids, not the rows.
@@ -223,7 +231,24 @@ async fn a_drain_fills_the_mirror_equal_and_a_second_replay_changes_nothing() {
     assert_eq!(all.differences.len(), 3, "{:?}", all.differences);
     let after = mirror::repair(s.as_ref(), &t.config.database, &t.config.blobs, None).await.unwrap();
     assert!(after.equal, "{:?}", after.differences);
-    let audit: Vec<String> = s.audit_log(50).await.unwrap().into_iter().map(|e| e.action).collect();
+
+    // Workspaces follow: a repository moved into a new workspace that is then renamed ends in
+    // the renamed one on the mirror, the old name gone; deleting it removes the repository there.
+    s.create_workspace("team").await.unwrap();
+    s.move_repository("gen", "team").await.unwrap();
+    s.rename_workspace("team", "crew").await.unwrap();
+    let report = drainer.drain(&CancelToken::default()).await;
+    assert_eq!(report.error, None);
+    let names = |all: Vec<repovault_storage::Workspace>| all.into_iter().map(|w| w.name).collect::<Vec<_>>();
+    assert_eq!(names(pg.workspaces().await.unwrap()), names(s.workspaces().await.unwrap()));
+    assert_eq!(pg.repository_by_name("gen").await.unwrap().workspace, "crew");
+    assert_eq!(pg.repository_by_name("gen").await.unwrap().commit_count, local.commit_count, "moved, not refilled");
+    s.delete_workspace("crew").await.unwrap();
+    assert_eq!(drainer.drain(&CancelToken::default()).await.error, None);
+    assert!(matches!(pg.repository_by_name("gen").await, Err(repovault_storage::StoreError::NotFound { .. })));
+    assert_eq!(names(pg.workspaces().await.unwrap()), ["default"]);
+
+    let audit: Vec<String> = s.audit_log(500).await.unwrap().into_iter().map(|e| e.action).collect();
     for action in ["mirror.enable", "mirror.drain", "mirror.check", "mirror.repair"] {
         assert!(audit.iter().any(|a| a == action), "{action} in {audit:?}");
     }

@@ -29,6 +29,9 @@ pub mod kind {
     pub const ANALYSIS_RUNS: &str = "analysis_runs";
     /// The backup schedules changed (their configuration, sent whole).
     pub const BACKUP_SCHEDULES: &str = "backup_schedules";
+    /// Workspaces were created, renamed or deleted, or a repository moved between them: the
+    /// mirror's workspaces are made the primary's (sent whole, the table is small).
+    pub const WORKSPACES: &str = "workspaces";
     /// Bring a whole repository over (enabling a mirror on an existing store, or a repair):
     /// resumable, because only the commits the mirror lacks are sent.
     pub const FILL: &str = "fill";

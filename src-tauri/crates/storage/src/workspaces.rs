@@ -112,6 +112,7 @@ macro_rules! sql_workspaces {
                         .fetch_one(&mut *tx)
                         .await?;
                 Self::audit(&mut *tx, "workspace.create", "workspace", Some(&id.to_string()), Some(name)).await?;
+                $crate::mirror::enqueue!(tx, $crate::mirror::kind::WORKSPACES, None::<&str>, None::<i64>, "")?;
                 tx.commit().await?;
                 self.workspace(name).await
             }
@@ -144,6 +145,7 @@ macro_rules! sql_workspaces {
                 let detail = format!("{name} -> {new_name}");
                 Self::audit(&mut *tx, "workspace.rename", "workspace", Some(&found.id.to_string()), Some(&detail))
                     .await?;
+                $crate::mirror::enqueue!(tx, $crate::mirror::kind::WORKSPACES, None::<&str>, None::<i64>, "")?;
                 tx.commit().await?;
                 self.workspace(new_name).await
             }
@@ -216,6 +218,7 @@ macro_rules! sql_workspaces {
                 );
                 Self::audit(&mut *tx, "workspace.delete", "workspace", Some(&found.id.to_string()), Some(&detail))
                     .await?;
+                $crate::mirror::enqueue!(tx, $crate::mirror::kind::WORKSPACES, None::<&str>, None::<i64>, "")?;
                 tx.commit().await?;
                 Ok(contents)
             }
@@ -240,6 +243,7 @@ macro_rules! sql_workspaces {
                 let detail = format!("{repository}: {} -> {}", repo.workspace, target.name);
                 Self::audit(&mut *tx, "repository.move", "repository", Some(&repo.id.to_string()), Some(&detail))
                     .await?;
+                $crate::mirror::enqueue!(tx, $crate::mirror::kind::WORKSPACES, None::<&str>, None::<i64>, "")?;
                 tx.commit().await?;
                 Self::repository_by_name(self, repository).await
             }

@@ -55,12 +55,42 @@ pub async fn apply(primary: &dyn Store, mirror: &dyn Store, entry: &OutboxEntry)
             mirror.replace_schedules(&primary.schedules().await?).await?;
             Ok(0)
         }
+        kind::WORKSPACES => {
+            send_workspaces(primary, mirror).await?;
+            Ok(0)
+        }
         kind::FILL => match repository {
             Some(name) => fill(primary, mirror, name).await,
             None => Ok(0),
         },
         other => Err(StoreError::validation("kind", format!("outbox entry {} has unknown kind {other:?}", entry.id))),
     }
+}
+
+/// The mirror's workspaces made the primary's: missing ones created, repositories moved to the
+/// workspace they are in on the primary, then the workspaces the primary no longer has deleted
+/// (with what they still hold). A rename is thereby a new name, the moves, and the old name
+/// deleted once it holds none of the primary's repositories.
+async fn send_workspaces(primary: &dyn Store, mirror: &dyn Store) -> Result<()> {
+    let wanted: HashSet<String> = primary.workspaces().await?.into_iter().map(|w| w.name).collect();
+    let present: HashSet<String> = mirror.workspaces().await?.into_iter().map(|w| w.name).collect();
+    for name in wanted.difference(&present) {
+        mirror.create_workspace(name).await?;
+    }
+    let mirrored: std::collections::HashMap<String, String> =
+        mirror.repositories().await?.into_iter().map(|r| (r.name, r.workspace)).collect();
+    for repo in primary.repositories().await? {
+        if mirrored.get(&repo.name).is_some_and(|ws| *ws != repo.workspace) {
+            mirror.move_repository(&repo.name, &repo.workspace).await?;
+        }
+    }
+    for name in present.difference(&wanted) {
+        match mirror.delete_workspace(name).await {
+            Ok(_) | Err(StoreError::NotFound { .. }) => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(())
 }
 
 async fn primary_repository(primary: &dyn Store, name: &str) -> Result<Option<Repository>> {
