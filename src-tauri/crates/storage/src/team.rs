@@ -171,6 +171,11 @@ fn init_statements(schema: &str) -> Vec<String> {
         format!("GRANT USAGE ON SCHEMA {s} TO {MEMBER_ROLE}"),
         format!("GRANT SELECT ON {s}._sqlx_migrations TO {MEMBER_ROLE}"),
         format!("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {MEMBER_ROLE}"),
+        // Every write appends to the mirror's outbox when a mirror is enabled, which the statement
+        // asks `mirror_config.enabled`: members may see that one column (not the mirror's URL)
+        // and append entries (not read them).
+        format!("GRANT SELECT (enabled) ON {s}.mirror_config TO {MEMBER_ROLE}"),
+        format!("GRANT INSERT ON {s}.mirror_outbox TO {MEMBER_ROLE}"),
     ];
     let mut tables: Vec<&str> = ROW_WORKSPACE.iter().map(|(t, _)| *t).collect();
     tables.extend(["diff_blobs", "audit_log"]);
