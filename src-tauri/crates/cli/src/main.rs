@@ -573,7 +573,7 @@ async fn execute(command: &Command, store: &dyn Store, ctx: &backup::Context, ou
             };
             let _lock = repovault_app::sync_lock::SyncLock::acquire(&ctx.data_dir, &name).map_err(CliError::Payload)?;
             let options = ImportOptions { workspace: workspace.clone(), ..import.options() };
-            let report = import_with_progress(store, path, &name, import, options, ctx, out).await?;
+            let report = with_progress(store, import, options, ctx, out, Work::Import { path, name: &name }).await?;
             out.import_report(&report);
         }
         Command::Sync { watch: true, .. } => unreachable!("sync --watch is dispatched in run()"),
@@ -638,43 +638,18 @@ fn default_name(path: &Path) -> Result<String, StoreError> {
         .ok_or_else(|| StoreError::validation("name", "cannot derive a name from the path; pass --name"))
 }
 
-/// Runs an import with a progress bar on a terminal; Ctrl-C cancels it cleanly. Unless
-/// `--no-backup`, a large import into a store with commits takes an automatic backup first.
-async fn import_with_progress(
-    store: &dyn Store,
-    path: &Path,
-    name: &str,
-    import: &ImportArgs,
-    options: ImportOptions,
-    ctx: &backup::Context,
-    out: &Output,
-) -> Result<repovault_ingest::ImportReport, IngestError> {
-    let cancel = CancelToken::default();
-    let on_signal = cancel.clone();
-    let signal = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_signal.cancel();
-        }
-    });
-    let bar = out.progress_bar();
-    let progress = |p: &repovault_ingest::ImportProgress| output::show_progress(&bar, p);
-    let backup_first = backup_first(store, import, ctx, &progress, &cancel);
-    let report = import_repository_with_hook(store, path, name, &options, &progress, &cancel, &backup_first).await;
-    bar.finish_and_clear();
-    signal.abort();
-    report
-}
-
-/// A workflow of the app crate run by `with_progress`.
+/// An import or sync run by `with_progress`.
 pub(crate) enum Work<'a> {
+    /// Import (or sync) the repository in a local folder.
+    Import { path: &'a Path, name: &'a str },
     /// Clone a URL and import it as a new repository.
     Add { url: &'a str, name: &'a str },
     /// Sync a stored repository (fetching first when it was added by URL).
     Sync(&'a repovault_storage::Repository),
 }
 
-/// Runs `work` like `import_with_progress`: a progress bar, Ctrl-C cancels, the automatic backup
-/// before a large import.
+/// Runs `work` with a progress bar on a terminal; Ctrl-C cancels it cleanly. Unless
+/// `--no-backup`, a large import into a store with commits takes an automatic backup first.
 pub(crate) async fn with_progress(
     store: &dyn Store,
     import: &ImportArgs,
@@ -695,6 +670,11 @@ pub(crate) async fn with_progress(
     let hook = backup_first(store, import, ctx, &progress, &cancel);
     let data_dir = &ctx.data_dir;
     let report = match work {
+        Work::Import { path, name } => {
+            import_repository_with_hook(store, path, name, &options, &progress, &cancel, &hook)
+                .await
+                .map_err(Into::into)
+        }
         Work::Add { url, name } => {
             repovault_app::remote::add_by_url(store, data_dir, url, name, &options, &progress, &cancel, &hook).await
         }
