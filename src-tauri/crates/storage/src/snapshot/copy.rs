@@ -452,7 +452,7 @@ async fn copy_table_to_pg(
     }
     copy.finish().await?;
     recreate_indexes(&mut tx, &indexes).await?;
-    reset_sequences(&mut tx, table).await?;
+    portable::reset_sequences(&mut tx, table).await?;
     mark_done_pg(&mut tx, source_id, table).await?;
     tx.commit().await?;
     Ok(())
@@ -484,29 +484,6 @@ async fn drop_indexes(pg: &mut PgConnection, table: &str, gin_only: bool) -> Res
 async fn recreate_indexes(pg: &mut PgConnection, definitions: &[String]) -> Result<()> {
     for definition in definitions {
         sqlx::query(definition).execute(&mut *pg).await?;
-    }
-    Ok(())
-}
-
-/// Serial and identity columns continue after the highest copied id (an empty table's start at 1).
-async fn reset_sequences(pg: &mut PgConnection, table: &str) -> Result<()> {
-    let serials: Vec<(String,)> = sqlx::query_as(
-        "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() \
-         AND table_name = $1 AND (column_default LIKE 'nextval(%' OR is_identity = 'YES')",
-    )
-    .bind(table)
-    .fetch_all(&mut *pg)
-    .await?;
-    for (column,) in serials {
-        sqlx::query(&format!(
-            "SELECT setval(pg_get_serial_sequence($1, $2), COALESCE(MAX({c}), 1), MAX({c}) IS NOT NULL) FROM {t}",
-            c = quote(&column),
-            t = quote(table)
-        ))
-        .bind(quote(table))
-        .bind(&column)
-        .execute(&mut *pg)
-        .await?;
     }
     Ok(())
 }

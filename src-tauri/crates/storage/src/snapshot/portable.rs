@@ -395,24 +395,7 @@ pub async fn sqlite_to_pg(snapshot: &Path, url: &str, cancel: &CancelToken) -> R
         drop(rows);
         counts.push(TableCount { table: table.clone(), rows: copied });
         // Serial and identity columns continue after the highest copied id.
-        let serials: Vec<(String,)> = sqlx::query_as(
-            "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() \
-             AND table_name = $1 AND (column_default LIKE 'nextval(%' OR is_identity = 'YES')",
-        )
-        .bind(table)
-        .fetch_all(&mut *tx)
-        .await?;
-        for (column,) in serials {
-            sqlx::query(&format!(
-                "SELECT setval(pg_get_serial_sequence($1, $2), COALESCE(MAX({c}), 1), MAX({c}) IS NOT NULL) FROM {t}",
-                c = quote(&column),
-                t = quote(table)
-            ))
-            .bind(quote(table))
-            .bind(&column)
-            .execute(&mut *tx)
-            .await?;
-        }
+        reset_sequences(&mut tx, table).await?;
     }
     rebuild_pg_search(&mut tx).await?;
     tx.commit().await?;
@@ -437,6 +420,29 @@ pub(crate) async fn rebuild_pg_search(pg: &mut PgConnection) -> Result<()> {
             "UPDATE commits c SET search = to_tsvector('simple', c.message || ' ' || translate( \
              COALESCE((SELECT string_agg(f.path, ' ') FROM file_changes f WHERE f.commit_id = c.id), ''), '/._-', '    '))",
         )
+        .execute(&mut *pg)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Serial and identity columns continue after the highest copied id (an empty table's start at 1).
+pub(super) async fn reset_sequences(pg: &mut PgConnection, table: &str) -> Result<()> {
+    let serials: Vec<(String,)> = sqlx::query_as(
+        "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() \
+         AND table_name = $1 AND (column_default LIKE 'nextval(%' OR is_identity = 'YES')",
+    )
+    .bind(table)
+    .fetch_all(&mut *pg)
+    .await?;
+    for (column,) in serials {
+        sqlx::query(&format!(
+            "SELECT setval(pg_get_serial_sequence($1, $2), COALESCE(MAX({c}), 1), MAX({c}) IS NOT NULL) FROM {t}",
+            c = quote(&column),
+            t = quote(table)
+        ))
+        .bind(quote(table))
+        .bind(&column)
         .execute(&mut *pg)
         .await?;
     }
