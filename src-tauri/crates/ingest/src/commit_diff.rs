@@ -34,7 +34,7 @@ pub struct CommitDiffer {
     /// Read the lines each diff adds and removes (for `change:` searches), here on the worker.
     pub change_lines: bool,
     /// Keep diff texts as plain `diff` bytes (for showing one) instead of compressing them to store.
-    keep_text: bool,
+    pub keep_text: bool,
 }
 
 impl CommitDiffer {
@@ -110,7 +110,8 @@ impl CommitDiffer {
         self.changes(Some(&old), &new, to, None)
     }
 
-    /// One file's change from one commit's tree to another's, with its diff text: what
+    /// One file's change from one commit's tree to another's (with its diff text when the differ
+    /// was made with `ImportDetail::Full`, as plain bytes with `keep_text`): what
     /// `git diff FROM TO -- PATH` shows for a file of [`CommitDiffer::between`]'s list (renames
     /// are detected over the whole trees, so a renamed file is found under its new path).
     pub fn file_between(
@@ -121,11 +122,7 @@ impl CommitDiffer {
     ) -> Result<Option<NewFileChange>, IngestError> {
         let old = self.tree_of(from)?;
         let new = self.tree_of(to)?;
-        let (detail, keep_text) = (self.detail, self.keep_text);
-        (self.detail, self.keep_text) = (ImportDetail::Full, true);
-        let found = self.changes(Some(&old), &new, to, Some(path.as_bytes().as_bstr()));
-        (self.detail, self.keep_text) = (detail, keep_text);
-        Ok(found?.pop())
+        Ok(self.changes(Some(&old), &new, to, Some(path.as_bytes().as_bstr()))?.pop())
     }
 
     fn signature(

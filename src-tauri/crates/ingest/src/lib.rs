@@ -42,6 +42,7 @@ pub fn diff_commits_file(
 ) -> Result<Option<repovault_storage::NewFileChange>, IngestError> {
     let shared = repo::open(path)?;
     let mut differ = commit_diff::CommitDiffer::new(&shared, ImportDetail::Full)?;
+    differ.keep_text = true;
     differ.file_between(commit_id(from)?, commit_id(to)?, file)
 }
 
