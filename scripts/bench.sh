@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs a benchmark against real servers started on 127.0.0.1 for the run:
 #   scripts/bench.sh store [--commits N] [--batch B]   store_commit throughput, SQLite and PostgreSQL
-#   scripts/bench.sh import [REPO] [--commits N]         full import and sync against git log -p
+#   scripts/bench.sh import [REPO] [--commits N] [--only full]   full import and sync against git log -p
 #   scripts/bench.sh query                               query latency on a 100,000-commit store, against git log
 #   scripts/bench.sh backup                              backup + verify of the 100,000-commit store, against VACUUM INTO + zip
 #   scripts/bench.sh analysis [TREE]                     each analysis on that store (SQLite, PostgreSQL); tech spec + structure of a tree
 #   scripts/bench.sh ui                                  the app window on that store: first page, scrolling, a 5 MB diff
+#   scripts/bench.sh sync                                a sync after 1, 100 and 10,000 new commits on that store, against git log -p of them
 #   scripts/bench.sh history                             graph, file history, blame, compare, line history on that store, against git
 #   scripts/bench.sh copy                                store copy of that store SQLite -> PostgreSQL (verified) against pgloader, and back
 set -euo pipefail
@@ -34,13 +35,17 @@ case "$which" in
   store) cargo bench --quiet -p repovault-storage --bench store_commit -- "$@" ;;
   import)
     cargo build --quiet --release -p repovault-cli
-    python3 scripts/bench_import.py "$@" ;;
+    python3 scripts/bench_import.py --cli "$release/repovault-cli" "$@" ;;
   query)
     large_store
     pg="${REPOVAULT_TEST_POSTGRES_URL%/*}/bench"
     psql "$REPOVAULT_TEST_POSTGRES_URL" -qc "CREATE DATABASE bench"
     "$release"/repovault-cli --data-dir "$store" --database-url "$pg" import "$repo" --name bench >/dev/null
     cargo bench --quiet -p repovault-storage --bench query -- --repo "$repo" --sqlite "$store/repovault.db" --postgres "$pg" "$@" ;;
+  sync)
+    # On copies of the store and the repository (commits are appended to main).
+    large_store
+    python3 scripts/bench_sync.py --cli "$release/repovault-cli" --store "$store" --repo "$repo" "$@" ;;
   history)
     # On copies of the store and the repository (a 2,000-line file with 300 commits is added).
     large_store
@@ -181,5 +186,5 @@ print(f"{'store copy PostgreSQL -> SQLite (verified)':44} {t3 - t2:8.2f}   verif
 print(f"ratio store copy / pgloader: {(t2 - t1) / (t1 - t0):.2f}")
 PY
     ;;
-  *) echo "unknown benchmark $which (known: store, import, query, ui, backup, analysis, history, copy)" >&2; exit 2 ;;
+  *) echo "unknown benchmark $which (known: store, import, sync, query, ui, backup, analysis, history, copy)" >&2; exit 2 ;;
 esac

@@ -1,37 +1,42 @@
 #!/usr/bin/env python3
 """Import benchmark: RepoVault's full import against git reading the same history, same run.
 
-    scripts/bench.sh import [REPO] [--commits N]
+    scripts/bench.sh import [REPO] [--commits N] [--only full,numstat,metadata]
 
 Without REPO, a generated repository of N commits (default 20,000) is made once under
 ~/.cache/repovault/bench/. For each comparison it runs git, then a fresh import into a new SQLite
 store, and prints both wall times, their ratio (import / git, lower is better) and peak memory.
+The full import's time is also split: commits stored (the repository complete and browsable)
+and the change index built after them (what `change:` searches use), from the CLI's own report.
 Then it times a sync with nothing new on the imported store.
 """
-import argparse, os, subprocess, sys, tempfile, time
+import argparse, json, os, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CLI = os.path.join(ROOT, "target", "release", "repovault-cli")
 
 
 def timed(cmd):
-    """Wall seconds and peak resident memory (MiB) of one child process."""
-    with tempfile.TemporaryFile() as err:
+    """Wall seconds, peak resident memory (MiB) and standard output of one child process."""
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         if status != 0:
             err.seek(0)
             sys.exit(f"{cmd[0]} failed: {err.read().decode(errors='replace')}")
-    return seconds, usage.ru_maxrss / 1024
+        out.seek(0)
+        return seconds, usage.ru_maxrss / 1024, out.read()
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("repo", nargs="?")
     ap.add_argument("--commits", type=int, default=20000)
+    ap.add_argument("--cli", required=True, help="the release repovault-cli")
+    ap.add_argument("--only", default="full,numstat,metadata", help="which imports to compare")
     a = ap.parse_args()
+    only = set(a.only.split(","))
     repo = a.repo
     if repo is None:
         repo = os.path.expanduser(f"~/.cache/repovault/bench/generated-{a.commits}")
@@ -53,24 +58,35 @@ def main():
         ("line counts", ["--numstat", "--format=%H"], "numstat"),
         ("metadata only", ["--format=%H%x00%an%x00%ae%x00%at%x00%cn%x00%ce%x00%ct%x00%P%x00%B"], "metadata"),
     ]
-    sync_s = None
+    sync_s = size = split = None
     for label, git_args, detail in comparisons:
-        git_s, git_mem = timed(git + git_args)
+        if detail not in only:
+            continue
+        git_s, git_mem, _ = timed(git + git_args)
         with tempfile.TemporaryDirectory() as data:
-            imp_s, imp_mem = timed([CLI, "--data-dir", data, "import", repo, "--name", "bench", "--detail", detail])
+            imp_s, imp_mem, out = timed([a.cli, "--data-dir", data, "--json", "import", repo, "--name", "bench",
+                                         "--detail", detail])
             if detail == "full":
+                report = json.loads(out)
+                index_s = report["index_seconds"]
+                split = (imp_s - index_s, index_s, git_s)
                 start = time.perf_counter()
-                subprocess.run([CLI, "--data-dir", data, "sync", "bench"], check=True, stdout=subprocess.DEVNULL)
+                subprocess.run([a.cli, "--data-dir", data, "sync", "bench"], check=True, stdout=subprocess.DEVNULL)
                 sync_s = time.perf_counter() - start
                 size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(data) for f in fs)
         rows.append((label, git_s, git_mem, imp_s, imp_mem))
     print(f"{'import':<22} {'git s':>7} {'git MiB':>8} {'import s':>9} {'import MiB':>11} {'ratio':>6}")
     for label, git_s, git_mem, imp_s, imp_mem in rows:
         print(f"{label:<22} {git_s:>7.2f} {git_mem:>8.0f} {imp_s:>9.2f} {imp_mem:>11.0f} {imp_s / git_s:>6.2f}")
+    if split is not None:
+        stored_s, index_s, git_s = split
+        print(f"full import split: commits stored after {stored_s:.2f} s (ratio {stored_s / git_s:.2f}), "
+              f"then the change index {index_s:.2f} s")
     print("git: log --branches --tags --no-renames --diff-merges=first-parent with -p / --numstat / --format;")
     print("import: repovault-cli import --detail full|numstat|metadata into a new SQLite store (renames detected)")
-    print(f"sync with nothing new (whole CLI process, after the full import): {sync_s * 1000:.0f} ms")
-    print(f"store size after the full import: {size / 1024 / 1024:.0f} MiB")
+    if sync_s is not None:
+        print(f"sync with nothing new (whole CLI process, after the full import): {sync_s * 1000:.0f} ms")
+        print(f"store size after the full import: {size / 1024 / 1024:.0f} MiB")
 
 if __name__ == "__main__":
     main()

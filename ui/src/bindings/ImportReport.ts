@@ -13,4 +13,12 @@ up_to_date: boolean,
 /**
  * The repository is a shallow clone: history before its boundary is missing.
  */
-is_shallow: boolean, seconds: number, };
+is_shallow: boolean, 
+/**
+ * The whole import, the change index included.
+ */
+seconds: number, 
+/**
+ * The part of `seconds` spent building the change index after the commits were stored.
+ */
+index_seconds: number, };

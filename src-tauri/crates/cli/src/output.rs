@@ -107,6 +107,9 @@ impl Output {
                 "{}: {} new commits in {:.1}s; {} commits and {} refs stored",
                 r.name, report.new_commits, report.seconds, r.commit_count, report.refs
             );
+            if report.index_seconds >= 0.05 {
+                println!("  of which {:.1}s indexing the changed lines for change: searches", report.index_seconds);
+            }
         }
         if report.is_shallow {
             println!("note: {} is a shallow clone; history before its boundary is not there to import", r.name);
@@ -335,6 +338,7 @@ pub fn show_progress(bar: &ProgressBar, progress: &ImportProgress) {
         ImportPhase::BackingUp => "backing up",
         ImportPhase::Importing => "importing",
         ImportPhase::Finishing => "finishing",
+        ImportPhase::Indexing => "indexing changes",
         ImportPhase::Done => "done",
     };
     bar.set_message(phase);

@@ -75,6 +75,9 @@ pub enum ImportPhase {
     BackingUp,
     Importing,
     Finishing,
+    /// Building the change index (`change:` searches) for the stored commits: done of total
+    /// commits. The repository is complete and browsable by then.
+    Indexing,
     Done,
 }
 
@@ -93,7 +96,10 @@ pub struct ImportReport {
     pub up_to_date: bool,
     /// The repository is a shallow clone: history before its boundary is missing.
     pub is_shallow: bool,
+    /// The whole import, the change index included.
     pub seconds: f64,
+    /// The part of `seconds` spent building the change index after the commits were stored.
+    pub index_seconds: f64,
 }
 
 /// Cancels an import from another task or thread; takes effect between commits.
@@ -157,6 +163,8 @@ pub async fn import_repository_with_hook(
     // Nothing moved since the last completed sync: done without reading history.
     let stored_refs = store.refs(repository.id).await?;
     if repository.last_synced_at.is_some() && stored_refs == refs && repository.is_shallow == is_shallow {
+        // An earlier run may have stopped while indexing: finish that first.
+        let index_seconds = index_queued_changes(store, progress, cancel).await?;
         progress(&ImportProgress::new(ImportPhase::Done, 0, 0));
         return Ok(ImportReport {
             repository,
@@ -165,6 +173,7 @@ pub async fn import_repository_with_hook(
             up_to_date: true,
             is_shallow,
             seconds: started.elapsed().as_secs_f64(),
+            index_seconds,
         });
     }
 
@@ -193,6 +202,7 @@ pub async fn import_repository_with_hook(
         // A bulk load changes the data's shape; let the query planner see it.
         store.analyze().await?;
     }
+    let index_seconds = index_queued_changes(store, progress, cancel).await?;
     let repository = store.repository_by_name(name).await?;
     progress(&ImportProgress::new(ImportPhase::Done, new_commits, new_commits));
     Ok(ImportReport {
@@ -202,7 +212,34 @@ pub async fn import_repository_with_hook(
         up_to_date: false,
         is_shallow,
         seconds: started.elapsed().as_secs_f64(),
+        index_seconds,
     })
+}
+
+/// Commits indexed per transaction while building the change index.
+const INDEX_CHUNK: u64 = 1_000;
+
+/// Builds the change index for every commit queued for it (SQLite indexes changed lines after the
+/// commits are stored: inside the batches it took longer than all the rest of an import). Stops
+/// quietly on cancel: what is left stays queued for the next import or sync, and searches scan it
+/// meanwhile. Returns the seconds it took.
+async fn index_queued_changes(
+    store: &dyn Store,
+    progress: &(dyn Fn(&ImportProgress) + Send + Sync),
+    cancel: &CancelToken,
+) -> Result<f64, IngestError> {
+    let started = Instant::now();
+    let total = store.queued_changes().await?;
+    let mut done = 0;
+    while done < total && !cancel.is_cancelled() {
+        progress(&ImportProgress::new(ImportPhase::Indexing, done, total));
+        let indexed = store.index_queued_changes(INDEX_CHUNK).await?;
+        if indexed == 0 {
+            break;
+        }
+        done += indexed;
+    }
+    Ok(started.elapsed().as_secs_f64())
 }
 
 fn object_ids(refs: &[GitRef]) -> Result<Vec<ObjectId>, IngestError> {
@@ -210,6 +247,12 @@ fn object_ids(refs: &[GitRef]) -> Result<Vec<ObjectId>, IngestError> {
         .map(|r| ObjectId::from_hex(r.target.as_bytes()).map_err(|e| IngestError::git(format!("ref {}", r.name), e)))
         .collect()
 }
+
+/// Bytes of diffed commits (compressed diffs, changed lines, messages) in flight between the
+/// workers and the writer, and the most a batch holds before it is written whatever its count:
+/// memory stays bounded however large the commits of a history are.
+const IN_FLIGHT_BYTES: usize = 48 * 1024 * 1024;
+const BATCH_BYTES: usize = 24 * 1024 * 1024;
 
 /// Diff workers feed one writer that stores full batches, one transaction each. Returns the number
 /// of commits stored.
@@ -231,24 +274,29 @@ async fn write_commits(
     let next = Arc::new(AtomicUsize::new(0));
     // Workers stop taking commits when the writer fails or the import is cancelled.
     let stop = CancelToken::default();
-    // Room for one batch in flight: enough to keep the writer busy, bounded for memory.
-    let (sender, mut receiver) = tokio::sync::mpsc::channel(batch_size);
+    let budget = Arc::new(ByteBudget::new(IN_FLIGHT_BYTES));
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
     let detail = options.detail;
     let (repository_id, change_lines) = (repository.id, repository.index_changes);
     let mut workers = Vec::new();
     for _ in 0..options.workers.max(1) {
-        let (ids, next, sender, shared, stop, cancel) =
-            (ids.clone(), next.clone(), sender.clone(), shared.clone(), stop.clone(), cancel.clone());
+        let (ids, next, sender, shared, stop, cancel, budget) =
+            (ids.clone(), next.clone(), sender.clone(), shared.clone(), stop.clone(), cancel.clone(), budget.clone());
         // Named, so profiles and thread lists tell the diff workers from the writer.
         let worker = std::thread::Builder::new().name("diff-worker".into()).spawn(move || {
             let mut differ = match CommitDiffer::new(&shared, detail) {
                 Ok(differ) => differ,
-                Err(err) => return drop(sender.blocking_send(Err(err))),
+                Err(err) => return drop(sender.send(Err(err))),
             };
             differ.change_lines = change_lines;
             while !stop.is_cancelled() && !cancel.is_cancelled() {
                 let Some(id) = ids.get(next.fetch_add(1, Ordering::SeqCst)) else { break };
-                if sender.blocking_send(differ.commit(*id)).is_err() {
+                let item = differ.commit(*id).map(|commit| {
+                    let bytes = item_bytes(&commit);
+                    budget.acquire(bytes, &stop);
+                    (commit, bytes)
+                });
+                if sender.send(item).is_err() {
                     break;
                 }
             }
@@ -260,6 +308,7 @@ async fn write_commits(
     let started = Instant::now();
     let mut stored = 0u64;
     let mut batch: Vec<CommitBatchItem> = Vec::with_capacity(batch_size);
+    let mut batch_bytes = 0usize;
     let outcome = loop {
         if cancel.is_cancelled() {
             break Err(IngestError::Cancelled);
@@ -267,16 +316,21 @@ async fn write_commits(
         let item = receiver.recv().await;
         let finished = item.is_none();
         match item {
-            Some(Ok(commit)) => batch.push(commit),
+            Some(Ok((commit, bytes))) => {
+                batch.push(commit);
+                batch_bytes += bytes;
+            }
             Some(Err(err)) => break Err(err),
             None => {}
         }
-        if batch.len() >= batch_size || (finished && !batch.is_empty()) {
+        let full = batch.len() >= batch_size || batch_bytes >= BATCH_BYTES;
+        if full || (finished && !batch.is_empty()) {
             if let Err(err) = store.store_commits(repository_id, &batch).await {
                 break Err(err.into());
             }
             stored += batch.len() as u64;
             batch.clear();
+            budget.release(std::mem::take(&mut batch_bytes));
             let rate = stored as f64 / started.elapsed().as_secs_f64().max(1e-9);
             progress(&ImportProgress::new(ImportPhase::Importing, stored, total).with_rate(rate));
         }
@@ -285,9 +339,60 @@ async fn write_commits(
         }
     };
     stop.cancel();
+    budget.wake_all();
     drop(receiver);
     for worker in workers {
         let _ = worker.join();
     }
     outcome
+}
+
+/// The memory a diffed commit holds until it is stored, roughly: what grows with big commits.
+fn item_bytes((commit, changes): &CommitBatchItem) -> usize {
+    let change_bytes: usize = changes
+        .iter()
+        .map(|c| {
+            let diff = c.prepared_diff.as_ref().map_or(0, |d| d.compressed.len() + d.sha256.len());
+            let lines = c.change_lines.as_ref().map_or(0, |l| l.added.len() + l.removed.len());
+            c.path.len() + c.old_path.as_ref().map_or(0, String::len) + diff + lines + 128
+        })
+        .sum();
+    // Counted at most one batch's worth, so a single huge commit never waits for room that cannot
+    // come (the writer waits for it to complete a batch).
+    (commit.message.len() + change_bytes + 512).min(BATCH_BYTES)
+}
+
+/// Bytes the workers may have in flight: a worker waits before sending a commit that would go over
+/// the limit, until the writer has stored a batch (one commit larger than the limit still passes
+/// alone, so nothing waits forever).
+struct ByteBudget {
+    used: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
+    limit: usize,
+}
+
+impl ByteBudget {
+    fn new(limit: usize) -> ByteBudget {
+        ByteBudget { used: std::sync::Mutex::new(0), freed: std::sync::Condvar::new(), limit }
+    }
+
+    fn acquire(&self, bytes: usize, stop: &CancelToken) {
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        while *used > 0 && *used + bytes > self.limit && !stop.is_cancelled() {
+            used = self.freed.wait(used).unwrap_or_else(|e| e.into_inner());
+        }
+        *used += bytes;
+    }
+
+    fn release(&self, bytes: usize) {
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        *used = used.saturating_sub(bytes);
+        self.freed.notify_all();
+    }
+
+    /// Lets waiting workers see that the import stopped.
+    fn wake_all(&self) {
+        let _guard = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        self.freed.notify_all();
+    }
 }

@@ -141,6 +141,71 @@ async fn changed_lines_match_git_log_g_on_both_backends() {
     assert_eq!(with.len() + without, all);
 }
 
+/// SQLite builds the change index after an import has stored its commits (issue 13): until then
+/// the commits wait in a queue and `change:` scans their text, so answers are the same before,
+/// during and after indexing; an import or sync finishes what an interrupted one left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queued_commits_are_found_before_the_change_index_has_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    make_repo(&repo, 300);
+    let t = fresh_store(Engine::Sqlite).await;
+    let report = t.import(&repo, &ImportOptions::default()).await.unwrap();
+    assert_eq!(t.store.queued_changes().await.unwrap(), 0, "the import indexed what it stored");
+    assert!(report.index_seconds > 0.0 && report.index_seconds < report.seconds);
+    let texts = ["lazy dog", "item_12", "Item12", "return 7", "serde", "quick brown fox jumps", "nothing matches this"];
+    let mut indexed = Vec::new();
+    for text in texts {
+        indexed.push(hashes(t.store.as_ref(), &Filter::condition("change", "contains", text)).await);
+    }
+    assert!(indexed.iter().filter(|found| !found.is_empty()).count() >= 5, "{indexed:?}");
+
+    // Empty the trigram index and queue every commit, as an import stopped before indexing leaves it.
+    t.raw_execute("INSERT INTO change_search (change_search) VALUES ('delete-all')").await;
+    t.raw_execute("INSERT INTO change_index_queue (commit_id) SELECT commit_id FROM change_text").await;
+    let queued = t.store.queued_changes().await.unwrap();
+    assert_eq!(queued as i64, t.raw_count("SELECT count(*) FROM change_text").await);
+    for (text, expected) in texts.iter().zip(&indexed) {
+        let found = hashes(t.store.as_ref(), &Filter::condition("change", "contains", *text)).await;
+        assert_eq!(&found, expected, "change:{text} while queued");
+        let added = hashes(t.store.as_ref(), &Filter::condition("added", "contains", *text)).await;
+        assert!(added.iter().all(|h| expected.contains(h)), "added:{text} while queued");
+    }
+
+    // Half indexed: both paths answer together.
+    let done = t.store.index_queued_changes(queued / 2).await.unwrap();
+    assert_eq!(done, queued / 2);
+    assert_eq!(t.store.queued_changes().await.unwrap(), queued - done);
+    for (text, expected) in texts.iter().zip(&indexed) {
+        assert_eq!(&hashes(t.store.as_ref(), &Filter::condition("change", "contains", *text)).await, expected);
+    }
+
+    // A sync with nothing new finishes the index, and removing a repository leaves no queue behind.
+    let report = t.import(&repo, &ImportOptions::default()).await.unwrap();
+    assert!(report.up_to_date);
+    assert_eq!(t.store.queued_changes().await.unwrap(), 0);
+    for (text, expected) in texts.iter().zip(&indexed) {
+        assert_eq!(&hashes(t.store.as_ref(), &Filter::condition("change", "contains", *text)).await, expected);
+    }
+
+    // A commit stored outside an import stays queued, is found by scanning, and leaves the queue
+    // (never touching the index) when its repository goes.
+    let other = t.store.ensure_repository("default", "other", None).await.unwrap();
+    let diff = b"@@ -1 +1 @@\n-old words\n+a zebra-crossing line\n";
+    let change = repovault_testkit::change("z.txt", 1, 1, Some(diff));
+    let commit = repovault_testkit::commit(&"ab".repeat(20), &[], 1_700_000_000, "Zebra");
+    t.store.store_commits(other.id, &[(commit, vec![change])]).await.unwrap();
+    assert_eq!(t.store.queued_changes().await.unwrap(), 1);
+    let found = hashes(t.store.as_ref(), &Filter::condition("added", "contains", "zebra-cross")).await;
+    assert_eq!(found, vec!["ab".repeat(20)]);
+    t.store.delete_repository("other").await.unwrap();
+    t.store.delete_repository("demo").await.unwrap();
+    assert_eq!(t.raw_count("SELECT count(*) FROM change_index_queue").await, 0);
+    assert_eq!(t.raw_count("SELECT count(*) FROM change_text").await, 0);
+    // The index agrees with its (now empty) content table: nothing was left behind or deleted twice.
+    t.raw_execute("INSERT INTO change_search (change_search, rank) VALUES ('integrity-check', 1)").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn word_forms_prefixes_and_exact_phrases() {
     let dir = tempfile::tempdir().unwrap();

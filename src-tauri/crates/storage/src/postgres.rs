@@ -54,6 +54,7 @@ pub fn redact_password(url: &str) -> String {
 impl Dialect for PgStore {
     type Db = sqlx::Postgres;
     const BEGIN_WRITE: &'static str = "BEGIN";
+    const ANALYZE: &'static [&'static str] = &["ANALYZE"];
 
     fn pool(&self) -> &PgPool {
         &self.pool
@@ -95,6 +96,15 @@ impl Dialect for PgStore {
     /// The search vector lives on the commit row, so deleting the commits removes it.
     async fn forget_search(_conn: &mut sqlx::PgConnection, _repository_id: i64) -> Result<()> {
         Ok(())
+    }
+
+    /// The trigram indexes follow `change_text` as rows arrive: nothing is ever queued.
+    async fn index_queued_changes(_conn: &mut sqlx::PgConnection, _limit: i64) -> Result<u64> {
+        Ok(0)
+    }
+
+    async fn queued_changes(_conn: &mut sqlx::PgConnection) -> Result<u64> {
+        Ok(0)
     }
 }
 

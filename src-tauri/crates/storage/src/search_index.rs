@@ -18,6 +18,14 @@ pub trait SearchIndex {
     /// Turns the change index (`change:`, `added:`, `removed:`) on or off for a repository. Off
     /// drops what is indexed and imports skip it; on indexes the commits already stored.
     async fn set_change_index(&self, repository: &str, enabled: bool) -> Result<Repository>;
+
+    /// Commits whose changed lines are stored but not yet in the change index (SQLite builds it
+    /// after an import; `change:` searches scan these meanwhile). Always 0 on PostgreSQL.
+    async fn queued_changes(&self) -> Result<u64>;
+
+    /// Adds up to `limit` queued commits to the change index in one transaction and returns how
+    /// many it added (0 when nothing is queued). Safe to stop between calls: the rest stays queued.
+    async fn index_queued_changes(&self, limit: u64) -> Result<u64>;
 }
 
 /// Commits re-indexed per transaction.
@@ -30,6 +38,13 @@ macro_rules! sql_search_index {
             use $crate::sql::Dialect;
 
             impl $store {
+                /// Indexes every commit queued for the change index (see `index_queued_changes`).
+                async fn index_all_queued_changes(&self) -> $crate::error::Result<()> {
+                    use $crate::search_index::SearchIndex;
+                    while self.index_queued_changes($crate::search_index::REINDEX_CHUNK as u64).await? > 0 {}
+                    Ok(())
+                }
+
                 /// Re-indexes one repository's commits, in id order and chunks: the words when
                 /// `words`, the changed lines when `changes`.
                 async fn reindex_repository(&self, repository_id: i64, words: bool, changes: bool) -> $crate::error::Result<u64> {
@@ -90,7 +105,7 @@ macro_rules! sql_search_index {
                             .bind($crate::search_text::CHANGE_TEXT_FILE_LIMIT as i64)
                             .fetch_all(&mut *tx)
                             .await?;
-                            let mut lines: BTreeMap<i64, $crate::search_text::ChangeLines> = BTreeMap::new();
+                            let mut files: BTreeMap<i64, Vec<$crate::search_text::ChangeLines>> = BTreeMap::new();
                             for (id, sha256, storage, compressed) in diffs {
                                 let compressed = match (storage.as_str(), compressed) {
                                     ("inline", Some(bytes)) => bytes,
@@ -98,11 +113,15 @@ macro_rules! sql_search_index {
                                 };
                                 let text = $crate::blob::decode_diff(&sha256, &compressed)?;
                                 if let Some(own) = $crate::search_text::ChangeLines::of_diff(&text) {
-                                    lines.entry(id).or_default().extend(&own);
+                                    files.entry(id).or_default().push(own);
                                 }
                             }
-                            let rows: Vec<(i64, &$crate::search_text::ChangeLines)> =
-                                lines.iter().filter(|(_, l)| !l.is_empty()).map(|(id, l)| (*id, l)).collect();
+                            let lines: Vec<(i64, $crate::search_text::ChangeLines)> = files
+                                .into_iter()
+                                .map(|(id, files)| (id, $crate::search_text::ChangeLines::merged(&files)))
+                                .filter(|(_, l)| !l.is_empty())
+                                .collect();
+                            let rows: Vec<(i64, &$crate::search_text::ChangeLines)> = lines.iter().map(|(id, l)| (*id, l)).collect();
                             Self::insert_change_text(&mut *tx, &rows).await?;
                         }
                         tx.commit().await?;
@@ -133,7 +152,22 @@ macro_rules! sql_search_index {
                         tracing::info!(repository = %name, commits = done, ms = started.elapsed().as_millis() as u64, "search index rebuilt");
                         total += done;
                     }
+                    if total > 0 {
+                        self.index_all_queued_changes().await?;
+                    }
                     Ok(total)
+                }
+
+                async fn queued_changes(&self) -> $crate::error::Result<u64> {
+                    let mut conn = self.pool().acquire().await?;
+                    <Self as Dialect>::queued_changes(&mut *conn).await
+                }
+
+                async fn index_queued_changes(&self, limit: u64) -> $crate::error::Result<u64> {
+                    let mut tx = self.pool().begin_with(<Self as Dialect>::BEGIN_WRITE).await?;
+                    let done = <Self as Dialect>::index_queued_changes(&mut *tx, limit.max(1) as i64).await?;
+                    tx.commit().await?;
+                    Ok(done)
                 }
 
                 async fn set_change_index(&self, repository: &str, enabled: bool) -> $crate::error::Result<$crate::model::Repository> {
@@ -156,6 +190,7 @@ macro_rules! sql_search_index {
                         tx.commit().await?;
                         if enabled {
                             self.reindex_repository(repo.id, false, true).await?;
+                            self.index_all_queued_changes().await?;
                         }
                     }
                     self.repository_by_name(repository).await

@@ -71,6 +71,7 @@ impl SqliteStore {
 impl Dialect for SqliteStore {
     type Db = sqlx::Sqlite;
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+    const ANALYZE: &'static [&'static str] = &["PRAGMA analysis_limit = 1000", "ANALYZE"];
 
     fn pool(&self) -> &SqlitePool {
         &self.pool
@@ -126,6 +127,32 @@ impl Dialect for SqliteStore {
             .execute(&mut *conn)
             .await?;
         Ok(())
+    }
+
+    /// Indexes the oldest queued commits: their rows go to the trigram index as they are now and
+    /// leave the queue in the same transaction.
+    async fn index_queued_changes(conn: &mut sqlx::SqliteConnection, limit: i64) -> Result<u64> {
+        let (last, count): (Option<i64>, i64) = sqlx::query_as(
+            "SELECT max(commit_id), count(*) FROM (SELECT commit_id FROM change_index_queue ORDER BY commit_id LIMIT $1)",
+        )
+        .bind(limit)
+        .fetch_one(&mut *conn)
+        .await?;
+        let Some(last) = last else { return Ok(0) };
+        sqlx::query(
+            "INSERT INTO change_search (rowid, added, removed) SELECT t.commit_id, t.added, t.removed \
+             FROM change_index_queue q JOIN change_text t ON t.commit_id = q.commit_id WHERE q.commit_id <= $1",
+        )
+        .bind(last)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("DELETE FROM change_index_queue WHERE commit_id <= $1").bind(last).execute(&mut *conn).await?;
+        Ok(count as u64)
+    }
+
+    async fn queued_changes(conn: &mut sqlx::SqliteConnection) -> Result<u64> {
+        let (count,): (i64,) = sqlx::query_as("SELECT count(*) FROM change_index_queue").fetch_one(&mut *conn).await?;
+        Ok(count as u64)
     }
 }
 

@@ -65,7 +65,7 @@ describe("Add repository", () => {
 
     stored = [repo()];
     await act(async () =>
-      control.resolve({ repository: repo(), new_commits: 302, refs: 3, up_to_date: false, is_shallow: false, seconds: 0.4 }),
+      control.resolve({ repository: repo(), new_commits: 302, refs: 3, up_to_date: false, is_shallow: false, seconds: 0.4, index_seconds: 0.1 }),
     );
     expect(screen.getByTestId("import-result-text").textContent).toBe("demo: imported 302 new commits in 0.4 s.");
     expect(screen.queryByTestId("import-progress")).toBeNull();
@@ -134,7 +134,7 @@ describe("Add repository", () => {
     });
     expect(calls("import_repository")).toHaveLength(1);
     await act(async () =>
-      control.resolve({ repository: repo(), new_commits: 0, refs: 3, up_to_date: true, is_shallow: false, seconds: 0.01 }),
+      control.resolve({ repository: repo(), new_commits: 0, refs: 3, up_to_date: true, is_shallow: false, seconds: 0.01, index_seconds: 0 }),
     );
     expect(screen.getByTestId("import-result-text").textContent).toBe("demo is up to date; nothing new to import.");
   });

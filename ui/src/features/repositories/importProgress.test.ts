@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { ImportReport } from "../../bindings/ImportReport";
-import { describeReport, progressCount, progressFraction, progressRate } from "./importProgress";
+import { PHASE_LABELS, describeReport, progressCount, progressFraction, progressRate } from "./importProgress";
 
 const report = (extra: Partial<ImportReport>): ImportReport => ({
   repository: {
@@ -20,6 +20,7 @@ const report = (extra: Partial<ImportReport>): ImportReport => ({
   up_to_date: false,
   is_shallow: false,
   seconds: 1.234,
+  index_seconds: 0.2,
   ...extra,
 });
 
@@ -41,6 +42,13 @@ describe("import progress", () => {
     const p = { phase: "backing_up" as const, done: 0, total: 12000, per_second: null };
     expect(progressFraction(p)).toBeNull();
     expect(progressCount(p, "en-US")).toBe("12,000 commits to import");
+  });
+
+  it("counts the commits indexed after the import stored them", () => {
+    const p = { phase: "indexing" as const, done: 250, total: 1000, per_second: null };
+    expect(progressFraction(p)).toBe(0.25);
+    expect(progressCount(p, "en-US")).toBe("250 / 1,000 commits");
+    expect(PHASE_LABELS.indexing).toBe("Indexing changed lines");
   });
 
   it("is full when finishing or done, and clamps", () => {

@@ -10,6 +10,7 @@ export const PHASE_LABELS: Record<ImportPhase, string> = {
   backing_up: "Backing up first",
   importing: "Importing commits",
   finishing: "Finishing",
+  indexing: "Indexing changed lines",
   done: "Done",
 };
 

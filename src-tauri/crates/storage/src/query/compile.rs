@@ -511,17 +511,27 @@ impl Compiler {
                     let tests: Vec<String> = columns.iter().map(|col| format!("instr(t.{col}, {t}) > 0")).collect();
                     Some(tests.join(" OR "))
                 } else if text.chars().count() < 3 {
-                    let p = self.bind(Bind::Text(like));
+                    let p = self.bind(Bind::Text(like.clone()));
                     let tests: Vec<String> =
                         columns.iter().map(|col| format!("t.{col} LIKE {p} ESCAPE '\\'")).collect();
                     Some(tests.join(" OR "))
                 } else {
                     None
                 };
+                // Commits still queued for the trigram index (an import indexes them last) are
+                // scanned, so an answer is complete while the index catches up.
                 let indexed = (text.chars().count() >= 3).then(|| {
                     let expr = format!("{{{}}} : \"{}\"", columns.join(" "), text.replace('"', "\"\""));
                     let m = self.bind(Bind::Text(expr));
-                    format!("{probe}c.id IN (SELECT rowid FROM change_search WHERE change_search MATCH {m})")
+                    let p = self.bind(Bind::Text(like.clone()));
+                    let scans: Vec<String> =
+                        columns.iter().map(|col| format!("t.{col} LIKE {p} ESCAPE '\\'")).collect();
+                    format!(
+                        "({probe}c.id IN (SELECT rowid FROM change_search WHERE change_search MATCH {m}) \
+                         OR {probe}c.id IN (SELECT q.commit_id FROM change_index_queue q \
+                         JOIN change_text t ON t.commit_id = q.commit_id WHERE {}))",
+                        scans.join(" OR ")
+                    )
                 });
                 let probed = exact.map(|tests| {
                     format!("EXISTS (SELECT 1 FROM change_text t WHERE t.commit_id = c.id AND ({tests}))")

@@ -265,8 +265,8 @@ pub async fn pg_to_sqlite(url: &str, target: &Path, cancel: &CancelToken) -> Res
 }
 
 /// Fills the FTS5 table from the copied rows, as the storage crate's `refresh_search` (sqlite.rs)
-/// does, or migration 3 for a snapshot from before the stemmed index. (The change index follows
-/// the copied `change_text` rows by its triggers.)
+/// does, or migration 3 for a snapshot from before the stemmed index; and the change index from
+/// the copied `change_text` rows that its triggers queued.
 pub(crate) async fn rebuild_sqlite_search(conn: &mut SqliteConnection) -> Result<()> {
     let exists: Option<(String,)> = sqlx::query_as("SELECT name FROM sqlite_master WHERE name = 'commit_search'")
         .fetch_optional(&mut *conn)
@@ -275,6 +275,18 @@ pub(crate) async fn rebuild_sqlite_search(conn: &mut SqliteConnection) -> Result
         return Ok(());
     }
     sqlx::query("DELETE FROM commit_search").execute(&mut *conn).await?;
+    let queue: Option<(String,)> = sqlx::query_as("SELECT name FROM sqlite_master WHERE name = 'change_index_queue'")
+        .fetch_optional(&mut *conn)
+        .await?;
+    if queue.is_some() {
+        sqlx::query(
+            "INSERT INTO change_search (rowid, added, removed) SELECT t.commit_id, t.added, t.removed \
+             FROM change_index_queue q JOIN change_text t ON t.commit_id = q.commit_id",
+        )
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("DELETE FROM change_index_queue").execute(&mut *conn).await?;
+    }
     let stemmed: Option<(String,)> =
         sqlx::query_as("SELECT name FROM pragma_table_info('commit_search') WHERE name = 'stems'")
             .fetch_optional(&mut *conn)

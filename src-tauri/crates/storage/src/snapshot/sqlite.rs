@@ -76,8 +76,13 @@ pub async fn schema_version(conn: &mut SqliteConnection) -> Result<i64> {
     Ok(crate::schema::sqlite_applied_versions(conn).await?.into_iter().max().unwrap_or(0))
 }
 
+/// Tables whose rows are derived from others by triggers and follow them on any copy: the change
+/// index's queue (a copied `change_text` row queues itself). PostgreSQL has no such table.
+const DERIVED_TABLES: &[&str] = &["change_index_queue"];
+
 /// The app's own tables, parents before children (foreign-key order): everything but SQLite's
-/// internals, sqlx's migration table, and full-text virtual tables with their shadow tables.
+/// internals, sqlx's migration table, full-text virtual tables with their shadow tables, and the
+/// derived tables above.
 pub async fn app_tables(conn: &mut SqliteConnection) -> Result<Vec<String>> {
     let rows: Vec<(String, Option<String>)> =
         sqlx::query_as("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
@@ -94,6 +99,7 @@ pub async fn app_tables(conn: &mut SqliteConnection) -> Result<Vec<String>> {
         .filter(|name| {
             !name.starts_with("sqlite_")
                 && name != "_sqlx_migrations"
+                && !DERIVED_TABLES.contains(&name.as_str())
                 && !virtual_tables.iter().any(|v| name == v || name.starts_with(&format!("{v}_")))
         })
         .collect();

@@ -34,7 +34,10 @@ macro_rules! sql_admin {
                 }
 
                 async fn analyze(&self) -> $crate::error::Result<()> {
-                    sqlx::query("ANALYZE").execute(self.pool()).await?;
+                    let mut conn = self.pool().acquire().await?;
+                    for statement in <Self as $crate::sql::Dialect>::ANALYZE {
+                        sqlx::query(statement).execute(&mut *conn).await?;
+                    }
                     Ok(())
                 }
 

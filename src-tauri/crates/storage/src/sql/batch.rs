@@ -27,16 +27,13 @@ pub(crate) async fn prepare_batch(batch: &[CommitBatchItem], blobs: &BlobStore) 
     let mut prepared = Vec::with_capacity(batch.len());
     for (commit, (_, changes)) in commits.into_iter().zip(batch) {
         let mut prepared_changes = Vec::with_capacity(changes.len());
-        let mut lines = ChangeLines::default();
+        let mut files: Vec<std::borrow::Cow<'_, ChangeLines>> = Vec::new();
         for change in changes {
             if !change.is_binary {
-                let own = match (&change.change_lines, &change.diff) {
-                    (Some(own), _) => Some(own.clone()),
-                    (None, Some(diff)) => ChangeLines::of_diff(diff),
-                    (None, None) => None,
-                };
-                if let Some(own) = own {
-                    lines.extend(&own);
+                match (&change.change_lines, &change.diff) {
+                    (Some(own), _) => files.push(std::borrow::Cow::Borrowed(own)),
+                    (None, Some(diff)) => files.extend(ChangeLines::of_diff(diff).map(std::borrow::Cow::Owned)),
+                    (None, None) => {}
                 }
             }
             let diff = match &change.prepared_diff {
@@ -48,6 +45,7 @@ pub(crate) async fn prepare_batch(batch: &[CommitBatchItem], blobs: &BlobStore) 
             }
             prepared_changes.push((change.without_diff(), diff));
         }
+        let lines = ChangeLines::merged(files.iter().map(|f| f.as_ref()));
         let words = IndexedWords::of(&commit.message, changes.iter().map(|c| c.path.as_str()));
         let change_lines = (!lines.is_empty()).then_some(lines);
         prepared.push(PreparedCommit {

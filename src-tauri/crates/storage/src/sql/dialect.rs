@@ -33,6 +33,12 @@ pub(crate) trait Dialect: Send + Sync {
     /// instead. That matters since the mirror's drainer writes beside every import.
     const BEGIN_WRITE: &'static str;
 
+    /// The statements that refresh the planner's statistics after a bulk load, on one connection.
+    /// A plain `ANALYZE` on SQLite reads every index whole, so a sync of a thousand commits into a
+    /// 100k-commit store paid for all of it; SQLite samples instead (`analysis_limit`, as its own
+    /// `PRAGMA optimize` does). PostgreSQL's `ANALYZE` samples already.
+    const ANALYZE: &'static [&'static str];
+
     /// The connection pool every statement runs on.
     fn pool(&self) -> &sqlx::Pool<Self::Db>;
     /// Where large diffs live (the database holds small ones inline).
@@ -58,4 +64,12 @@ pub(crate) trait Dialect: Send + Sync {
     /// Removes a repository's commits from the full-text index before the repository is deleted,
     /// in the caller's transaction (a no-op where the index is part of the commit row).
     fn forget_search(conn: &mut Connection<Self>, repository_id: i64) -> impl Future<Output = Result<()>> + Send;
+
+    /// Adds up to `limit` commits queued for the change index to it, in the caller's transaction,
+    /// and returns how many. SQLite builds that index after an import (migration
+    /// 20261201000010); PostgreSQL's indexes follow the rows, so it has no queue (0).
+    fn index_queued_changes(conn: &mut Connection<Self>, limit: i64) -> impl Future<Output = Result<u64>> + Send;
+
+    /// How many commits wait in that queue.
+    fn queued_changes(conn: &mut Connection<Self>) -> impl Future<Output = Result<u64>> + Send;
 }
