@@ -194,7 +194,17 @@ pub async fn import_repository_with_hook(
     if cancel.is_cancelled() {
         return Err(IngestError::Cancelled);
     }
-    let new_commits = write_commits(store, &repository, &shared, ids, options, progress, cancel).await?;
+    // The change index is built beside the writer (the database is idle between batches while the
+    // diff workers work), and whatever is left after the last batch is indexed at the end.
+    let storing = std::sync::atomic::AtomicBool::new(true);
+    let write = async {
+        let written = write_commits(store, &repository, &shared, ids, options, progress, cancel).await;
+        storing.store(false, Ordering::SeqCst);
+        written
+    };
+    let (written, indexed_alongside) = tokio::join!(write, index_while_storing(store, &storing, cancel));
+    let new_commits = written?;
+    indexed_alongside?;
 
     progress(&ImportProgress::new(ImportPhase::Finishing, new_commits, new_commits));
     store.finish_sync(repository.id, &refs, is_shallow).await?;
@@ -216,8 +226,25 @@ pub async fn import_repository_with_hook(
     })
 }
 
-/// Commits indexed per transaction while building the change index.
+/// Commits indexed per transaction while building the change index, and the most changed lines
+/// one transaction indexes beside the writer (about a second of work: the writer waits meanwhile).
 const INDEX_CHUNK: u64 = 1_000;
+const INDEX_ALONGSIDE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Indexes queued changes while `storing` holds, a few MiB per transaction, pausing when the
+/// queue is empty.
+async fn index_while_storing(
+    store: &dyn Store,
+    storing: &std::sync::atomic::AtomicBool,
+    cancel: &CancelToken,
+) -> Result<(), IngestError> {
+    while storing.load(Ordering::SeqCst) && !cancel.is_cancelled() {
+        if store.index_queued_changes(INDEX_CHUNK, INDEX_ALONGSIDE_BYTES).await? == 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+    Ok(())
+}
 
 /// Builds the change index for every commit queued for it (SQLite indexes changed lines after the
 /// commits are stored: inside the batches it took longer than all the rest of an import). Stops
@@ -233,7 +260,7 @@ async fn index_queued_changes(
     let mut done = 0;
     while done < total && !cancel.is_cancelled() {
         progress(&ImportProgress::new(ImportPhase::Indexing, done, total));
-        let indexed = store.index_queued_changes(INDEX_CHUNK).await?;
+        let indexed = store.index_queued_changes(INDEX_CHUNK, u64::MAX).await?;
         if indexed == 0 {
             break;
         }

@@ -173,9 +173,11 @@ async fn queued_commits_are_found_before_the_change_index_has_them() {
     }
 
     // Half indexed: both paths answer together.
-    let done = t.store.index_queued_changes(queued / 2).await.unwrap();
+    let done = t.store.index_queued_changes(queued / 2, u64::MAX).await.unwrap();
     assert_eq!(done, queued / 2);
-    assert_eq!(t.store.queued_changes().await.unwrap(), queued - done);
+    // A byte bound smaller than any commit still indexes one.
+    assert_eq!(t.store.index_queued_changes(queued, 1).await.unwrap(), 1);
+    assert_eq!(t.store.queued_changes().await.unwrap(), queued - done - 1);
     for (text, expected) in texts.iter().zip(&indexed) {
         assert_eq!(&hashes(t.store.as_ref(), &Filter::condition("change", "contains", *text)).await, expected);
     }

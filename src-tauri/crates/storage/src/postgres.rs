@@ -99,7 +99,7 @@ impl Dialect for PgStore {
     }
 
     /// The trigram indexes follow `change_text` as rows arrive: nothing is ever queued.
-    async fn index_queued_changes(_conn: &mut sqlx::PgConnection, _limit: i64) -> Result<u64> {
+    async fn index_queued_changes(_conn: &mut sqlx::PgConnection, _commits: i64, _bytes: i64) -> Result<u64> {
         Ok(0)
     }
 

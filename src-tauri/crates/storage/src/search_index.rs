@@ -23,9 +23,10 @@ pub trait SearchIndex {
     /// after an import; `change:` searches scan these meanwhile). Always 0 on PostgreSQL.
     async fn queued_changes(&self) -> Result<u64>;
 
-    /// Adds up to `limit` queued commits to the change index in one transaction and returns how
-    /// many it added (0 when nothing is queued). Safe to stop between calls: the rest stays queued.
-    async fn index_queued_changes(&self, limit: u64) -> Result<u64>;
+    /// Adds up to `max_commits` queued commits to the change index in one transaction (fewer when
+    /// their changed lines pass `max_bytes`, at least one) and returns how many it added (0 when
+    /// nothing is queued). Safe to stop between calls: the rest stays queued.
+    async fn index_queued_changes(&self, max_commits: u64, max_bytes: u64) -> Result<u64>;
 }
 
 /// Commits re-indexed per transaction.
@@ -41,7 +42,7 @@ macro_rules! sql_search_index {
                 /// Indexes every commit queued for the change index (see `index_queued_changes`).
                 async fn index_all_queued_changes(&self) -> $crate::error::Result<()> {
                     use $crate::search_index::SearchIndex;
-                    while self.index_queued_changes($crate::search_index::REINDEX_CHUNK as u64).await? > 0 {}
+                    while self.index_queued_changes($crate::search_index::REINDEX_CHUNK as u64, u64::MAX).await? > 0 {}
                     Ok(())
                 }
 
@@ -163,9 +164,10 @@ macro_rules! sql_search_index {
                     <Self as Dialect>::queued_changes(&mut *conn).await
                 }
 
-                async fn index_queued_changes(&self, limit: u64) -> $crate::error::Result<u64> {
+                async fn index_queued_changes(&self, max_commits: u64, max_bytes: u64) -> $crate::error::Result<u64> {
                     let mut tx = self.pool().begin_with(<Self as Dialect>::BEGIN_WRITE).await?;
-                    let done = <Self as Dialect>::index_queued_changes(&mut *tx, limit.max(1) as i64).await?;
+                    let (commits, bytes) = (max_commits.clamp(1, i64::MAX as u64) as i64, max_bytes.min(i64::MAX as u64) as i64);
+                    let done = <Self as Dialect>::index_queued_changes(&mut *tx, commits, bytes).await?;
                     tx.commit().await?;
                     Ok(done)
                 }

@@ -129,15 +129,25 @@ impl Dialect for SqliteStore {
         Ok(())
     }
 
-    /// Indexes the oldest queued commits: their rows go to the trigram index as they are now and
-    /// leave the queue in the same transaction.
-    async fn index_queued_changes(conn: &mut sqlx::SqliteConnection, limit: i64) -> Result<u64> {
-        let (last, count): (Option<i64>, i64) = sqlx::query_as(
-            "SELECT max(commit_id), count(*) FROM (SELECT commit_id FROM change_index_queue ORDER BY commit_id LIMIT $1)",
+    /// Indexes the oldest queued commits, as many as fit in `max_bytes` of changed lines (at least
+    /// one): their rows go to the trigram index as they are now and leave the queue in the same
+    /// transaction. The byte bound keeps the write lock short while an import stores batches.
+    async fn index_queued_changes(conn: &mut sqlx::SqliteConnection, max_commits: i64, max_bytes: i64) -> Result<u64> {
+        // octet_length reads the size from the record header, not the text.
+        let queued: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT q.commit_id, octet_length(t.added) + octet_length(t.removed) FROM change_index_queue q \
+             JOIN change_text t ON t.commit_id = q.commit_id ORDER BY q.commit_id LIMIT $1",
         )
-        .bind(limit)
-        .fetch_one(&mut *conn)
+        .bind(max_commits)
+        .fetch_all(&mut *conn)
         .await?;
+        let (mut count, mut bytes, mut last) = (0u64, 0i64, None);
+        for (id, size) in queued {
+            if count > 0 && bytes + size > max_bytes {
+                break;
+            }
+            (count, bytes, last) = (count + 1, bytes + size, Some(id));
+        }
         let Some(last) = last else { return Ok(0) };
         sqlx::query(
             "INSERT INTO change_search (rowid, added, removed) SELECT t.commit_id, t.added, t.removed \
@@ -147,7 +157,7 @@ impl Dialect for SqliteStore {
         .execute(&mut *conn)
         .await?;
         sqlx::query("DELETE FROM change_index_queue WHERE commit_id <= $1").bind(last).execute(&mut *conn).await?;
-        Ok(count as u64)
+        Ok(count)
     }
 
     async fn queued_changes(conn: &mut sqlx::SqliteConnection) -> Result<u64> {

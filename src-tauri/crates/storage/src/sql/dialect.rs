@@ -65,10 +65,15 @@ pub(crate) trait Dialect: Send + Sync {
     /// in the caller's transaction (a no-op where the index is part of the commit row).
     fn forget_search(conn: &mut Connection<Self>, repository_id: i64) -> impl Future<Output = Result<()>> + Send;
 
-    /// Adds up to `limit` commits queued for the change index to it, in the caller's transaction,
-    /// and returns how many. SQLite builds that index after an import (migration
-    /// 20261201000010); PostgreSQL's indexes follow the rows, so it has no queue (0).
-    fn index_queued_changes(conn: &mut Connection<Self>, limit: i64) -> impl Future<Output = Result<u64>> + Send;
+    /// Adds up to `max_commits` commits queued for the change index to it (fewer when their changed
+    /// lines pass `max_bytes`, at least one), in the caller's transaction, and returns how many.
+    /// SQLite builds that index after storing commits (migration 20261201000010); PostgreSQL's
+    /// indexes follow the rows, so it has no queue (0).
+    fn index_queued_changes(
+        conn: &mut Connection<Self>,
+        max_commits: i64,
+        max_bytes: i64,
+    ) -> impl Future<Output = Result<u64>> + Send;
 
     /// How many commits wait in that queue.
     fn queued_changes(conn: &mut Connection<Self>) -> impl Future<Output = Result<u64>> + Send;
