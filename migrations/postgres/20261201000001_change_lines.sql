@@ -55,17 +55,24 @@ CREATE TRIGGER change_lines_delete AFTER DELETE ON change_text
 CREATE TRIGGER change_lines_truncate AFTER TRUNCATE ON change_text
     FOR EACH STATEMENT EXECUTE FUNCTION change_lines_follow();
 
--- The stored changes of existing stores, then the index (one build after the load).
-INSERT INTO change_lines (commit_id, side, part, lines)
-SELECT s.commit_id, s.side, (s.n - 1) / 32, string_agg(s.line, E'\n' ORDER BY s.n)
-FROM (
-    SELECT t.commit_id, 'a'::"char" AS side, l.line, l.n
-    FROM change_text t, string_to_table(t.added, E'\n') WITH ORDINALITY AS l (line, n) WHERE t.added <> ''
-    UNION ALL
-    SELECT t.commit_id, 'r'::"char", l.line, l.n
-    FROM change_text t, string_to_table(t.removed, E'\n') WITH ORDINALITY AS l (line, n) WHERE t.removed <> ''
-) s
-GROUP BY s.commit_id, s.side, (s.n - 1) / 32;
+-- All of change_lines again from change_text: the stored changes of an existing store here, and
+-- a store copy's bulk load (which loads change_text with the triggers off, then calls this).
+CREATE FUNCTION change_lines_rebuild() RETURNS VOID LANGUAGE sql AS $$
+    TRUNCATE change_lines;
+    INSERT INTO change_lines (commit_id, side, part, lines)
+    SELECT s.commit_id, s.side, (s.n - 1) / 32, string_agg(s.line, E'\n' ORDER BY s.n)
+    FROM (
+        SELECT t.commit_id, 'a'::"char" AS side, l.line, l.n
+        FROM change_text t, string_to_table(t.added, E'\n') WITH ORDINALITY AS l (line, n) WHERE t.added <> ''
+        UNION ALL
+        SELECT t.commit_id, 'r'::"char", l.line, l.n
+        FROM change_text t, string_to_table(t.removed, E'\n') WITH ORDINALITY AS l (line, n) WHERE t.removed <> ''
+    ) s
+    GROUP BY s.commit_id, s.side, (s.n - 1) / 32;
+$$;
+
+-- The index is built once after the load.
+SELECT change_lines_rebuild();
 CREATE INDEX change_lines_trgm ON change_lines USING GIN (lines gin_trgm_ops);
 
 -- Nothing searches change_text's own text any more: its indexes would only cost every write.
