@@ -23,7 +23,8 @@ CREATE TABLE change_lines (
 CREATE FUNCTION change_lines_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
-        TRUNCATE change_lines;
+        -- Not TRUNCATE: a restore truncates change_lines in the same statement as change_text.
+        DELETE FROM change_lines;
         RETURN NULL;
     END IF;
     IF TG_OP = 'DELETE' THEN
