@@ -9,6 +9,7 @@
 #   scripts/bench.sh sync                                a sync after 1, 100 and 10,000 new commits on that store, against git log -p of them
 #   scripts/bench.sh history                             graph, file history, blame, compare, line history on that store, against git
 #   scripts/bench.sh copy                                store copy of that store SQLite -> PostgreSQL (verified) against pgloader, and back
+#                                                        (REPOVAULT_BENCH_BASELINE_CLI=PATH: another build's CLI copies it too, for before/after)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --for-tests
@@ -157,9 +158,18 @@ PY
     mkdir -p "$work/src"
     cp "$store/repovault.db" "$work/src/repovault.db"
     ln -s "$store/blobs" "$work/src/blobs"
+    baseline="${REPOVAULT_BENCH_BASELINE_CLI:-}"
+    if [ -n "$baseline" ]; then
+      # Its own copy of the store: opening it with this build's migrations would make it too new.
+      mkdir -p "$work/base"
+      cp "$store/repovault.db" "$work/base/repovault.db"
+      ln -s "$store/blobs" "$work/base/blobs"
+      "$baseline" --data-dir "$work/base" repos >/dev/null
+    fi
     "$release"/repovault-cli --data-dir "$work/src" repos >/dev/null
     base="${REPOVAULT_TEST_POSTGRES_URL%/*}"
-    psql "$REPOVAULT_TEST_POSTGRES_URL" -qc "CREATE DATABASE bench_pgloader" -c "CREATE DATABASE bench_copy"
+    psql "$REPOVAULT_TEST_POSTGRES_URL" -qc "CREATE DATABASE bench_pgloader" -c "CREATE DATABASE bench_copy" \
+      -c "CREATE DATABASE bench_copy_baseline"
     now() { python3 -c 'import time; print(time.time())'; }
     t0=$(now)
     # pgloader's defaults exhaust its heap on this store; smaller batches load it.
@@ -172,10 +182,14 @@ PY
     "$release"/repovault-cli --data-dir "$work/src" --json store copy --from "$base/bench_copy" \
       --to "sqlite://$work/back.db" >"$work/back.json"
     t3=$(now)
-    python3 - "$t0" "$t1" "$t2" "$t3" "$work" <<'PY'
+    if [ -n "$baseline" ]; then
+      "$baseline" --data-dir "$work/base" --json store copy --to "$base/bench_copy_baseline" >"$work/baseline.json"
+    fi
+    t4=$(now)
+    python3 - "$t0" "$t1" "$t2" "$t3" "$t4" "$work" <<'PY'
 import json, os, sys
-t0, t1, t2, t3 = map(float, sys.argv[1:5])
-work = sys.argv[5]
+t0, t1, t2, t3, t4 = map(float, sys.argv[1:6])
+work = sys.argv[6]
 there, back = (json.load(open(os.path.join(work, f))) for f in ("there.json", "back.json"))
 rows = sum(t["target_rows"] for t in there["tables"])
 print(f"store: {os.path.getsize(os.path.join(work, 'src/repovault.db')) / 2**20:.0f} MiB SQLite, {rows:,} rows in {len(there['tables'])} tables")
@@ -184,6 +198,9 @@ print(f"{'pgloader SQLite -> PostgreSQL':44} {t1 - t0:8.2f}")
 print(f"{'store copy SQLite -> PostgreSQL (verified)':44} {t2 - t1:8.2f}   verified={there['verified']}")
 print(f"{'store copy PostgreSQL -> SQLite (verified)':44} {t3 - t2:8.2f}   verified={back['verified']}")
 print(f"ratio store copy / pgloader: {(t2 - t1) / (t1 - t0):.2f}")
+if os.path.exists(os.path.join(work, "baseline.json")):
+    baseline = json.load(open(os.path.join(work, "baseline.json")))
+    print(f"{'baseline build: SQLite -> PostgreSQL (verified)':44} {t4 - t3:8.2f}   verified={baseline['verified']}")
 PY
     ;;
   *) echo "unknown benchmark $which (known: store, import, sync, query, ui, backup, analysis, history, copy)" >&2; exit 2 ;;

@@ -21,6 +21,10 @@ start)
   [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir/pg"
   as_pg_user "$bin/initdb" -D "$dir/pg/data" -U rv -A trust --no-sync -E UTF8 >"$dir/pg-init.log" 2>&1 \
     || { cat "$dir/pg-init.log" >&2; exit 1; }
+  # Every role is trusted except this one, which must give its password: the tests of a wrong
+  # password need a server that checks one (they create the role).
+  hba="$dir/pg/data/pg_hba.conf"
+  as_pg_user sh -c "{ echo 'host all repovault_password_check 127.0.0.1/32 scram-sha-256'; cat '$hba'; } >'$hba.new' && mv '$hba.new' '$hba'"
   as_pg_user "$bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" -w -t 60 start \
     -o "-p $pg_port -k $dir/pg -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" >/dev/null \
     || { cat "$dir/pg/server.log" >&2; exit 1; }

@@ -294,6 +294,13 @@ async fn the_change_index_can_be_off_and_is_rebuilt_for_older_stores() {
         t.raw_execute(&format!("{clear_words}; DELETE FROM change_text; UPDATE repositories SET search_version = 0"))
             .await;
         assert!(search(t.store.as_ref(), "goodbye").await.is_empty(), "{engine:?}: {words_table} is empty");
+        // What the change index reads is gone with the text, so the reopened store must rebuild it.
+        let derived = match engine {
+            Engine::Sqlite => "SELECT COUNT(*) FROM change_index_queue",
+            Engine::Postgres => "SELECT COUNT(*) FROM change_lines",
+        };
+        assert_eq!(t.raw_count(derived).await, 0, "{engine:?}: {derived}");
+        assert!(search(t.store.as_ref(), "change:hello").await.is_empty(), "{engine:?}: the change index is empty");
         let reopened = repovault_storage::open_store(&t.config).await.unwrap();
         assert_eq!(search(reopened.as_ref(), "goodbyes").await.len(), 1, "{engine:?}: words rebuilt");
         assert_eq!(search(reopened.as_ref(), "change:hello").await.len(), 2, "{engine:?}: changes rebuilt");

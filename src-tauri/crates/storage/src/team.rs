@@ -103,6 +103,8 @@ const ROW_WORKSPACE: &[(&str, &str)] = &[
     ("commit_parents", COMMIT_IN),
     ("file_changes", COMMIT_IN),
     ("change_text", COMMIT_IN),
+    // Written by change_text's trigger as the member, and read by its `change:` searches.
+    ("change_lines", COMMIT_IN),
     (
         "ref_reach",
         "ref_id IN (SELECT f.id FROM refs f JOIN repositories r ON r.id = f.repository_id \
@@ -418,8 +420,16 @@ mod tests {
     #[test]
     fn every_table_with_rows_of_a_workspace_has_a_policy() {
         let sql = init_statements("public").join(";\n");
-        for table in ["commits", "file_changes", "diff_blobs", "refs", "analysis_runs", "saved_queries", "change_text"]
-        {
+        for table in [
+            "commits",
+            "file_changes",
+            "diff_blobs",
+            "refs",
+            "analysis_runs",
+            "saved_queries",
+            "change_text",
+            "change_lines",
+        ] {
             assert!(sql.contains(&format!("CREATE POLICY member_read ON \"public\".\"{table}\"")), "{table}");
         }
         assert!(sql.contains("REVOKE ALL ON \"public\".backup_schedules"));

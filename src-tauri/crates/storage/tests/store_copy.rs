@@ -224,3 +224,31 @@ async fn an_interrupted_copy_resumes_per_table_and_bad_targets_are_refused() {
     let sqlite_again = sqlite_config(&source.dir.path().join("elsewhere"));
     assert_eq!(copy(&source.config, &sqlite_again).await.unwrap_err().code(), ErrorCode::Validation);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_is_a_clear_error_within_seconds() {
+    let source = fresh_store(Engine::Sqlite, Blobs::Local).await;
+    fill_with_traps(&source).await;
+    source.store.close().await;
+    // The one role the test server checks passwords for (scripts/services.sh); roles are
+    // server-wide, so a test running beside this one may have made it already.
+    let url = fresh_postgres_database().await;
+    let role = "repovault_password_check";
+    raw_execute(
+        &DatabaseLocation::Postgres(url.clone()),
+        &format!(
+            "DO $$ BEGIN CREATE ROLE {role} LOGIN PASSWORD 'right-one'; \
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        ),
+    )
+    .await;
+    let wrong = url.replacen("postgres://rv@", &format!("postgres://{role}:not-the-password@"), 1);
+    assert_ne!(wrong, url, "the test server's URL names the user rv: {url}");
+    let started = Instant::now();
+    let err = copy(&source.config, &pg_config(wrong, Blobs::Local, source.dir.path())).await.unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("password authentication failed"), "{message}");
+    assert!(message.contains(&format!("postgres://{role}:***@")), "the URL is named, its password not: {message}");
+    assert!(!message.contains("not-the-password"), "{message}");
+    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+}

@@ -364,8 +364,8 @@ pub async fn compare_scope(
     mirror: &mut DigestConn,
     repository: Option<&str>,
 ) -> Result<Vec<TableDifference>> {
-    let a = primary.scope_digest(repository).await?;
-    let b = mirror.scope_digest(repository).await?;
+    // The two databases read and hash at once: a check costs the slower side, not both.
+    let (a, b) = futures::future::try_join(primary.scope_digest(repository), mirror.scope_digest(repository)).await?;
     let mut differences = differing_tables(&a, &b);
     if let Some(repository) = repository {
         for difference in &mut differences {

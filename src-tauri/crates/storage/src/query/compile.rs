@@ -543,10 +543,17 @@ impl Compiler {
                 }
             }
             Backend::Postgres => {
+                // Runs of 32 lines (`change_lines`, filled from `change_text` by a trigger): the
+                // text is one line, so it matches within one run, and a trigram candidate is a
+                // short run rather than a whole commit's text (see migration 20261201000001).
                 let p = self.bind(Bind::Text(like));
                 let op = if case_sensitive { "LIKE" } else { "ILIKE" };
-                let tests: Vec<String> = columns.iter().map(|col| format!("{col} {op} {p} ESCAPE '\\'")).collect();
-                format!("c.id IN (SELECT commit_id FROM change_text WHERE {})", tests.join(" OR "))
+                let side = match columns {
+                    ["added"] => "side = 'a' AND ",
+                    ["removed"] => "side = 'r' AND ",
+                    _ => "",
+                };
+                format!("c.id IN (SELECT commit_id FROM change_lines WHERE {side}lines {op} {p} ESCAPE '\\')")
             }
         }
     }

@@ -371,7 +371,12 @@ pub async fn sqlite_to_pg(snapshot: &Path, url: &str, cancel: &CancelToken) -> R
         .collect();
     let mut tx = pg.begin().await?;
     if !tables.is_empty() {
-        let list = tables.iter().map(|t| quote(t)).collect::<Vec<_>>().join(", ");
+        // Tables only PostgreSQL has are derived from copied ones (`change_lines` follows
+        // `change_text` by its trigger) and must be emptied with them (TRUNCATE refuses a table
+        // that another, not truncated, references).
+        let (derived,): (Option<String>,) =
+            sqlx::query_as("SELECT to_regclass('change_lines')::text").fetch_one(&mut *tx).await?;
+        let list = tables.iter().chain(derived.as_ref()).map(|t| quote(t)).collect::<Vec<_>>().join(", ");
         sqlx::query(&format!("TRUNCATE {list} RESTART IDENTITY")).execute(&mut *tx).await?;
     }
     let mut counts = Vec::new();
