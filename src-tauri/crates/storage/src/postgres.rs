@@ -88,7 +88,7 @@ impl Dialect for PgStore {
                 b.push_bind(row.id).push_bind(row.words.words.as_str()).push_bind(row.words.stems.as_str());
             });
             qb.push(") AS v (id, words, stems) WHERE c.id = v.id");
-            qb.build().execute(&mut *conn).await?;
+            qb.build().persistent(false).execute(&mut *conn).await?;
         }
         Ok(())
     }

@@ -105,7 +105,7 @@ impl Dialect for SqliteStore {
                     list.push_bind(row.id);
                 }
                 qb.push(")");
-                qb.build().execute(&mut *conn).await?;
+                qb.build().persistent(false).execute(&mut *conn).await?;
             }
             let mut qb =
                 sqlx::QueryBuilder::<sqlx::Sqlite>::new("INSERT INTO commit_search (rowid, message, paths, stems) ");
@@ -115,7 +115,7 @@ impl Dialect for SqliteStore {
                     .push_bind(row.paths.as_str())
                     .push_bind(row.words.stems.as_str());
             });
-            qb.build().execute(&mut *conn).await?;
+            qb.build().persistent(false).execute(&mut *conn).await?;
         }
         Ok(())
     }
