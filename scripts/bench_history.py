@@ -9,7 +9,9 @@ objects hard-linked) so that a file of 2,000 lines with 300 commits of history c
 `main` (the generated history has none) and synced into the copied store. Each figure is the median
 of RUNS whole-process runs (start-up included) of the release CLI; git runs the same question.
 """
-import argparse, json, os, random, shutil, statistics, subprocess, sys, tempfile, time
+import json, os, random, shutil, statistics, subprocess, sys, tempfile, time
+
+from bench_store import copy_store_and_repo, store_arguments
 
 RUNS = 7
 BLAME_FILE = "hot/blame_2000.txt"
@@ -63,19 +65,11 @@ def add_blame_history(worktree):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--cli", required=True)
-    ap.add_argument("--store", required=True, help="the 100k store's folder (copied, never changed)")
-    ap.add_argument("--repo", required=True, help="its repository (cloned, never changed)")
-    a = ap.parse_args()
+    a = store_arguments()
     work = tempfile.mkdtemp(prefix="repovault-bench-history.")
     try:
-        data, clone, worktree = (os.path.join(work, p) for p in ("data", "repo.git", "wt"))
-        os.makedirs(data)
-        shutil.copy(os.path.join(a.store, "repovault.db"), os.path.join(data, "repovault.db"))
-        # Large diffs live in the blob folder; the questions only read them, so it is shared.
-        os.symlink(os.path.join(a.store, "blobs"), os.path.join(data, "blobs"))
-        run(["git", "clone", "-q", "--mirror", a.repo, clone])
+        data, clone = copy_store_and_repo(a.store, a.repo, work)
+        worktree = os.path.join(work, "wt")
         run(["git", "-C", clone, "worktree", "add", "-q", worktree, "main"])
         lines = add_blame_history(worktree)
         cli = [a.cli, "--data-dir", data]

@@ -10,9 +10,27 @@ The full import's time is also split: commits stored (the repository complete an
 and the change index built after them (what `change:` searches use), from the CLI's own report.
 Then it times a sync with nothing new on the imported store.
 """
-import argparse, json, os, subprocess, sys, tempfile, time
+import argparse, json, os, subprocess, sys, tempfile, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+PEAKS = {}
+
+
+def sample_memory(pid, peaks):
+    """Peak anonymous and file-backed resident memory (MiB), from /proc every 0.2 s: the file-backed
+    part is mostly the mapped pack files (git's own resident set is too), which the kernel can drop."""
+    while True:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    key, _, value = line.partition(":")
+                    if key in ("RssAnon", "RssFile"):
+                        peaks[key] = max(peaks.get(key, 0), int(value.split()[0]) / 1024)
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            return
+        time.sleep(0.2)
 
 
 def timed(cmd):
@@ -20,6 +38,8 @@ def timed(cmd):
     with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        peaks = PEAKS.setdefault(tuple(cmd), {})
+        threading.Thread(target=sample_memory, args=(proc.pid, peaks), daemon=True).start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         if status != 0:
@@ -75,6 +95,12 @@ def main():
                 sync_s = time.perf_counter() - start
                 size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(data) for f in fs)
         rows.append((label, git_s, git_mem, imp_s, imp_mem))
+        for who, cmd in (("git", git + git_args), ("import", None)):
+            peaks = PEAKS.get(tuple(cmd)) if cmd else next(
+                (v for k, v in PEAKS.items() if k and k[0] == a.cli and detail in k), {})
+            if peaks:
+                print(f"{label}, {who}: peak anonymous {peaks.get('RssAnon', 0):.0f} MiB, "
+                      f"file-backed {peaks.get('RssFile', 0):.0f} MiB")
     print(f"{'import':<22} {'git s':>7} {'git MiB':>8} {'import s':>9} {'import MiB':>11} {'ratio':>6}")
     for label, git_s, git_mem, imp_s, imp_mem in rows:
         print(f"{label:<22} {git_s:>7.2f} {git_mem:>8.0f} {imp_s:>9.2f} {imp_mem:>11.0f} {imp_s / git_s:>6.2f}")

@@ -11,7 +11,9 @@ migrations and search index are in place before anything is timed) and its repos
 as a busy project's commits do), and the whole `repovault-cli sync` process is timed. A sync must
 cost in proportion to N, not to the 100k commits already stored.
 """
-import argparse, os, random, shutil, subprocess, sys, tempfile, time
+import os, random, shutil, subprocess, sys, tempfile, time
+
+from bench_store import copy_store_and_repo, store_arguments
 
 SIZES = (1, 100, 10_000)
 
@@ -51,18 +53,10 @@ def append_commits(clone, count, serial):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--cli", required=True)
-    ap.add_argument("--store", required=True, help="the 100k store's folder (copied, never changed)")
-    ap.add_argument("--repo", required=True, help="its repository (cloned, never changed)")
-    a = ap.parse_args()
+    a = store_arguments()
     work = tempfile.mkdtemp(prefix="repovault-bench-sync.")
     try:
-        data, clone = os.path.join(work, "data"), os.path.join(work, "repo.git")
-        os.makedirs(data)
-        shutil.copy(os.path.join(a.store, "repovault.db"), os.path.join(data, "repovault.db"))
-        os.symlink(os.path.join(a.store, "blobs"), os.path.join(data, "blobs"))
-        run(["git", "clone", "-q", "--mirror", a.repo, clone])
+        data, clone = copy_store_and_repo(a.store, a.repo, work)
         cli = [a.cli, "--data-dir", data]
         run(cli + ["repos"])  # migrations and the one-time re-index, before anything is timed
         # The copied store knows the cached repository's path: importing the clone under the same
