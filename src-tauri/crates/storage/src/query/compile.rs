@@ -528,7 +528,7 @@ impl Compiler {
                         columns.iter().map(|col| format!("t.{col} LIKE {p} ESCAPE '\\'")).collect();
                     format!(
                         "({probe}c.id IN (SELECT rowid FROM change_search WHERE change_search MATCH {m}) \
-                         OR {probe}c.id IN (SELECT q.commit_id FROM change_index_queue q \
+                         OR {probe}c.id IN (SELECT q.commit_id FROM change_index_queue q CROSS \
                          JOIN change_text t ON t.commit_id = q.commit_id WHERE {}))",
                         scans.join(" OR ")
                     )
