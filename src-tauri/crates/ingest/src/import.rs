@@ -202,9 +202,13 @@ pub async fn import_repository_with_hook(
         storing.store(false, Ordering::SeqCst);
         written
     };
-    let (written, indexed_alongside) = tokio::join!(write, index_while_storing(store, &storing, cancel));
+    let alongside = index_while_storing(store, repository.index_changes, &storing, cancel);
+    let (written, indexed_alongside) = tokio::join!(write, alongside);
     let new_commits = written?;
-    indexed_alongside?;
+    if let Err(err) = indexed_alongside {
+        // The commits are stored; what is left queued is indexed below or by the next run.
+        tracing::warn!(error = %err, "indexing changed lines beside the import stopped");
+    }
 
     progress(&ImportProgress::new(ImportPhase::Finishing, new_commits, new_commits));
     store.finish_sync(repository.id, &refs, is_shallow).await?;
@@ -231,15 +235,19 @@ pub async fn import_repository_with_hook(
 const INDEX_CHUNK: u64 = 1_000;
 const INDEX_ALONGSIDE_BYTES: u64 = 4 * 1024 * 1024;
 
-/// Indexes queued changes while `storing` holds, a few MiB per transaction, pausing when the
-/// queue is empty.
+/// Indexes queued changes while `storing` holds, a few MiB per transaction. Only a read while the
+/// queue is empty (always on PostgreSQL, whose indexes follow the rows), nothing at all for a
+/// repository that does not index its changes.
 async fn index_while_storing(
     store: &dyn Store,
+    index_changes: bool,
     storing: &std::sync::atomic::AtomicBool,
     cancel: &CancelToken,
 ) -> Result<(), IngestError> {
-    while storing.load(Ordering::SeqCst) && !cancel.is_cancelled() {
-        if store.index_queued_changes(INDEX_CHUNK, INDEX_ALONGSIDE_BYTES).await? == 0 {
+    while index_changes && storing.load(Ordering::SeqCst) && !cancel.is_cancelled() {
+        if store.queued_changes().await? == 0
+            || store.index_queued_changes(INDEX_CHUNK, INDEX_ALONGSIDE_BYTES).await? == 0
+        {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
     }
