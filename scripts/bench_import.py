@@ -15,9 +15,6 @@ import argparse, json, os, subprocess, sys, tempfile, threading, time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-PEAKS = {}
-
-
 def sample_memory(pid, peaks):
     """Peak anonymous and file-backed resident memory (MiB), from /proc every 0.2 s: the file-backed
     part is mostly the mapped pack files (git's own resident set is too), which the kernel can drop."""
@@ -34,11 +31,12 @@ def sample_memory(pid, peaks):
 
 
 def timed(cmd):
-    """Wall seconds, peak resident memory (MiB) and standard output of one child process."""
+    """Wall seconds, peak resident memory (MiB), standard output and the sampled peaks of one child
+    process."""
     with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err)
-        peaks = PEAKS.setdefault(tuple(cmd), {})
+        peaks = {}
         threading.Thread(target=sample_memory, args=(proc.pid, peaks), daemon=True).start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
@@ -46,7 +44,7 @@ def timed(cmd):
             err.seek(0)
             sys.exit(f"{cmd[0]} failed: {err.read().decode(errors='replace')}")
         out.seek(0)
-        return seconds, usage.ru_maxrss / 1024, out.read()
+        return seconds, usage.ru_maxrss / 1024, out.read(), peaks
 
 
 def main():
@@ -82,9 +80,9 @@ def main():
     for label, git_args, detail in comparisons:
         if detail not in only:
             continue
-        git_s, git_mem, _ = timed(git + git_args)
+        git_s, git_mem, _, git_peaks = timed(git + git_args)
         with tempfile.TemporaryDirectory() as data:
-            imp_s, imp_mem, out = timed([a.cli, "--data-dir", data, "--json", "import", repo, "--name", "bench",
+            imp_s, imp_mem, out, imp_peaks = timed([a.cli, "--data-dir", data, "--json", "import", repo, "--name", "bench",
                                          "--detail", detail])
             if detail == "full":
                 report = json.loads(out)
@@ -95,10 +93,8 @@ def main():
                 sync_s = time.perf_counter() - start
                 size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(data) for f in fs)
         rows.append((label, git_s, git_mem, imp_s, imp_mem))
-        for who, cmd in (("git", git + git_args), ("import", None)):
-            peaks = PEAKS.get(tuple(cmd)) if cmd else next(
-                (v for k, v in PEAKS.items() if k and k[0] == a.cli and detail in k), {})
-            if peaks:
+        for who, peaks in (("git", git_peaks), ("import", imp_peaks)):
+            if peaks:  # a process shorter than one sample has none
                 print(f"{label}, {who}: peak anonymous {peaks.get('RssAnon', 0):.0f} MiB, "
                       f"file-backed {peaks.get('RssFile', 0):.0f} MiB")
     print(f"{'import':<22} {'git s':>7} {'git MiB':>8} {'import s':>9} {'import MiB':>11} {'ratio':>6}")

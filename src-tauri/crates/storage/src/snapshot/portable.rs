@@ -279,13 +279,9 @@ pub(crate) async fn rebuild_sqlite_search(conn: &mut SqliteConnection) -> Result
         .fetch_optional(&mut *conn)
         .await?;
     if queue.is_some() {
-        sqlx::query(
-            "INSERT INTO change_search (rowid, added, removed) SELECT t.commit_id, t.added, t.removed \
-             FROM change_index_queue q JOIN change_text t ON t.commit_id = q.commit_id",
-        )
-        .execute(&mut *conn)
-        .await?;
-        sqlx::query("DELETE FROM change_index_queue").execute(&mut *conn).await?;
+        // All of it at once: the store's own indexing step, without bounds.
+        <crate::sqlite::SqliteStore as crate::sql::Dialect>::index_queued_changes(&mut *conn, i64::MAX, i64::MAX)
+            .await?;
     }
     let stemmed: Option<(String,)> =
         sqlx::query_as("SELECT name FROM pragma_table_info('commit_search') WHERE name = 'stems'")
