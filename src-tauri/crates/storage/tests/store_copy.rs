@@ -117,6 +117,16 @@ async fn sqlite_to_postgres_and_back_keeps_every_trap_value_and_verifies() {
     let indexes = "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema()";
     let fresh = fresh_store(Engine::Postgres, Blobs::Local).await;
     assert_eq!(raw_count(&pg.database, indexes).await, fresh.raw_count(indexes).await);
+    // The full-text columns filled during the copy are those a rebuild on the target computes.
+    let vectors = "SELECT id, search::text, stems::text FROM commits ORDER BY id";
+    let copied: Vec<(i64, String, String)> = raw_rows(&pg.database, vectors).await;
+    assert!(copied.iter().all(|(_, search, stems)| !search.is_empty() && !stems.is_empty()), "{copied:?}");
+    raw_rows::<(i64,)>(&pg.database, "UPDATE commits SET search = NULL, stems = NULL RETURNING id").await;
+    raw_rows::<(i64,)>(&pg.database, "UPDATE repositories SET search_version = 0 RETURNING id").await;
+    let target = open_store(&pg).await.unwrap();
+    assert_eq!(target.rebuild_search_index().await.unwrap(), 0, "opening the store rebuilt it");
+    target.close().await;
+    assert_eq!(raw_rows::<(i64, String, String)>(&pg.database, vectors).await, copied);
     assert_same_store(&pg, &long_message, &big_diff).await;
 
     // PostgreSQL → a new SQLite file with local blobs elsewhere.

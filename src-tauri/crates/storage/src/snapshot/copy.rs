@@ -26,6 +26,7 @@ use crate::cancel::CancelToken;
 use crate::consistency::{self, DigestConn, TableDifference};
 use crate::error::{Result, StoreError};
 use crate::progress::Progress;
+use crate::search_text::IndexedWords;
 use crate::{DatabaseLocation, StoreConfig};
 
 /// The target's record of a copy under way: the source it comes from and the tables done.
@@ -187,6 +188,22 @@ pub async fn copy_store(
         seconds: 0.0,
     };
     let total = tables.len() as u64;
+    // Into PostgreSQL, the full-text columns are filled while `commits` is copied (see
+    // `copy_table_to_pg`), from the source's changed paths read on a second connection.
+    let mut search_done = done.iter().any(|t| t == SEARCH_STEP);
+    let mut paths_conn = if to_pg && !search_done && !done.iter().any(|t| t == "commits") && {
+        let (found,): (bool,) = sqlx::query_as(
+            "SELECT COUNT(*) = 2 FROM information_schema.columns WHERE table_schema = current_schema() \
+             AND table_name = 'commits' AND column_name IN ('search', 'stems')",
+        )
+        .fetch_one(&mut pg)
+        .await?;
+        found
+    } {
+        Some(snapshot::connect(&sqlite_path, true).await?)
+    } else {
+        None
+    };
     let mut lines_job: Option<tokio::task::JoinHandle<Result<()>>> = None;
     let result: Result<()> = async {
         for (i, table) in tables.iter().enumerate() {
@@ -195,7 +212,11 @@ pub async fn copy_store(
                 progress(Progress::new(CopyPhase::Table { table: table.clone() }, i as u64, total));
                 cancel.check()?;
                 if to_pg {
-                    copy_table_to_pg(&mut sqlite, &mut pg, table, &source_id, cancel).await?;
+                    let paths = if table == "commits" { paths_conn.as_mut() } else { None };
+                    copy_table_to_pg(&mut sqlite, &mut pg, table, &source_id, paths, cancel).await?;
+                    if table == "commits" && paths_conn.is_some() {
+                        search_done = true;
+                    }
                 } else {
                     copy_table_to_sqlite(&mut pg, &mut sqlite, table, &source_id, cancel).await?;
                 }
@@ -214,7 +235,10 @@ pub async fn copy_store(
         }
         return Err(err);
     }
-    if !done.iter().any(|t| t == SEARCH_STEP) {
+    if let Some(conn) = paths_conn.take() {
+        conn.close().await.ok();
+    }
+    if !search_done {
         cancel.check()?;
         progress(Progress::new(CopyPhase::SearchIndex, total, total));
         if to_pg {
@@ -432,16 +456,29 @@ fn copy_field(out: &mut Vec<u8>, value: &Value) {
 
 /// One table from SQLite into PostgreSQL with COPY, in one transaction that also marks it done
 /// and moves its sequences past the copied ids.
+///
+/// With `paths` (a second connection to the source), `commits` also gets its full-text columns:
+/// each commit's words and stems are computed in Rust as it streams by (from its message and its
+/// changed paths, read in the same id order), the rows go through a temporary table and one
+/// `INSERT … SELECT` turns the words into `tsvector`s. Writing every commit once is several times
+/// faster than the `UPDATE` of every commit a rebuild afterwards costs (a second version of each
+/// row and of each of its index entries).
 async fn copy_table_to_pg(
     sqlite: &mut SqliteConnection,
     pg: &mut PgConnection,
     table: &str,
     source_id: &str,
+    paths: Option<&mut SqliteConnection>,
     cancel: &CancelToken,
 ) -> Result<()> {
     let mut tx = pg.begin().await?;
     let columns = portable::columns(sqlite, &mut tx, table).await?;
     let list = portable::column_list(&columns);
+    let message_at = columns.iter().position(|c| c.name == "message");
+    let mut words = match (paths, message_at) {
+        (Some(conn), Some(at)) if table == "commits" => Some((CommitPaths::new(conn), at)),
+        _ => None,
+    };
     // A fresh target's seed rows (the `default` workspace) make way for the source's.
     sqlx::query(&format!("DELETE FROM {}", quote(table))).execute(&mut *tx).await?;
     let select_list = columns
@@ -458,12 +495,28 @@ async fn copy_table_to_pg(
         .fetch_one(&mut *sqlite)
         .await?;
     let rowid = if definition.to_ascii_uppercase().contains("WITHOUT ROWID") { "NULL" } else { "rowid" };
-    let select = format!("SELECT {select_list}, {rowid} AS rowid__ FROM {}", quote(table));
+    // Rows in id order (free for a rowid table): the changed paths are merged in that order.
+    let order = if words.is_some() { " ORDER BY id" } else { "" };
+    let select = format!("SELECT {select_list}, {rowid} AS rowid__ FROM {}{order}", quote(table));
     let indexes = drop_indexes(&mut tx, table, false).await?;
     // Tables filled by triggers (change_lines, from change_text) are rebuilt in one pass after
     // the load instead (see `rebuild_change_lines`); foreign keys stay checked.
     sqlx::query(&format!("ALTER TABLE {} DISABLE TRIGGER USER", quote(table))).execute(&mut *tx).await?;
-    let mut copy = tx.copy_in_raw(&format!("COPY {} ({list}) FROM STDIN", quote(table))).await?;
+    let copy_into = if words.is_some() {
+        sqlx::query(&format!(
+            "CREATE TEMP TABLE copy_stage ON COMMIT DROP AS SELECT {list} FROM {} WITH NO DATA",
+            quote(table)
+        ))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("ALTER TABLE copy_stage ADD COLUMN words__ text, ADD COLUMN stems__ text")
+            .execute(&mut *tx)
+            .await?;
+        format!("copy_stage ({list}, words__, stems__)")
+    } else {
+        format!("{} ({list})", quote(table))
+    };
+    let mut copy = tx.copy_in_raw(&format!("COPY {copy_into} FROM STDIN")).await?;
     let mut buf: Vec<u8> = Vec::with_capacity(COPY_CHUNK + 4096);
     let mut rows = sqlx::query(&select).fetch(&mut *sqlite);
     let result: Result<()> = async {
@@ -474,6 +527,18 @@ async fn copy_table_to_pg(
                     buf.push(b'\t');
                 }
                 copy_field(&mut buf, v);
+            }
+            if let Some((paths, message_at)) = words.as_mut() {
+                let id: i64 = row.try_get("id")?;
+                let message = match &values[*message_at] {
+                    Value::Text(Some(message)) => message.as_str(),
+                    _ => "",
+                };
+                let indexed = IndexedWords::of(message, paths.of(id).await?.iter().map(String::as_str));
+                for text in [indexed.words, indexed.stems] {
+                    buf.push(b'\t');
+                    copy_field(&mut buf, &Value::Text(Some(text)));
+                }
             }
             buf.push(b'\n');
             if buf.len() >= COPY_CHUNK {
@@ -494,12 +559,61 @@ async fn copy_table_to_pg(
         copy.send(buf).await?;
     }
     copy.finish().await?;
+    if words.is_some() {
+        sqlx::query(&format!(
+            "INSERT INTO {} ({list}, search, stems) SELECT {list}, to_tsvector('simple', words__), \
+             to_tsvector('simple', stems__) FROM copy_stage",
+            quote(table)
+        ))
+        .execute(&mut *tx)
+        .await?;
+        mark_done_pg(&mut tx, source_id, SEARCH_STEP).await?;
+    }
     sqlx::query(&format!("ALTER TABLE {} ENABLE TRIGGER USER", quote(table))).execute(&mut *tx).await?;
     recreate_indexes(&mut tx, &indexes).await?;
     portable::reset_sequences(&mut tx, table).await?;
     mark_done_pg(&mut tx, source_id, table).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The changed paths of each commit, read from the source's `file_changes` in commit id order on
+/// a connection of its own and handed out as the commits stream by in the same order.
+struct CommitPaths<'c> {
+    rows: futures::stream::BoxStream<'c, std::result::Result<(i64, Vec<u8>), sqlx::Error>>,
+    /// The first row of the next commit that has paths, already read.
+    next: Option<(i64, Vec<u8>)>,
+    finished: bool,
+    current: Vec<String>,
+}
+
+impl<'c> CommitPaths<'c> {
+    fn new(conn: &'c mut SqliteConnection) -> Self {
+        let rows =
+            sqlx::query_as("SELECT commit_id, CAST(path AS BLOB) FROM file_changes ORDER BY commit_id, position")
+                .fetch(conn);
+        CommitPaths { rows, next: None, finished: false, current: Vec::new() }
+    }
+
+    /// The paths of commit `id`; ids must come in ascending order. (Paths that are not UTF-8 give
+    /// their words lossily: copying `file_changes` names them as errors anyway.)
+    async fn of(&mut self, id: i64) -> Result<&[String]> {
+        self.current.clear();
+        loop {
+            if self.next.is_none() && !self.finished {
+                self.next = self.rows.try_next().await?;
+                self.finished = self.next.is_none();
+            }
+            match &self.next {
+                Some((commit, _)) if *commit < id => self.next = None,
+                Some((commit, path)) if *commit == id => {
+                    self.current.push(String::from_utf8_lossy(path).into_owned());
+                    self.next = None;
+                }
+                _ => return Ok(&self.current),
+            }
+        }
+    }
 }
 
 /// `change_lines` from the copied `change_text` on its own connection, in two transactions: the
