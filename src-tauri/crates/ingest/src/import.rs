@@ -182,10 +182,18 @@ pub async fn import_repository_with_hook(
     let tips = object_ids(&refs)?;
     // Tips of the last completed sync have their whole history stored; walking stops there.
     let hidden: Vec<ObjectId> = object_ids(&stored_refs)?.into_iter().filter(|id| local.has_object(id)).collect();
+    let closed = match repository.last_synced_at {
+        Some(synced_at) => {
+            let unstored = store.unstored_parents(repository.id, synced_at - CLOCK_MARGIN_SECONDS).await?;
+            history_is_closed(&unstored, &local)
+        }
+        None => false,
+    };
     let walk_repo = shared.clone();
     let since = options.since;
     let ids = tokio::task::spawn_blocking(move || {
-        repo::commits_to_import(&walk_repo.to_thread_local(), &tips, &hidden, &known, since)
+        let stored = if closed { repo::StoredHistory::Closed } else { repo::StoredHistory::HiddenBehind(&hidden) };
+        repo::commits_to_import(&walk_repo.to_thread_local(), &tips, stored, &known, since)
     })
     .await
     .map_err(|e| IngestError::Git(format!("the history walk stopped: {e}")))??;
@@ -275,6 +283,19 @@ async fn index_queued_changes(
         done += indexed;
     }
     Ok(started.elapsed().as_secs_f64())
+}
+
+/// Commits stored up to this long before the last completed sync are checked too: a clock set
+/// back by less than that still finds what an interrupted import stored after it.
+const CLOCK_MARGIN_SECONDS: i64 = 3600;
+
+/// Whether an incremental walk may stop at the first stored commit of each line: after a
+/// completed sync (which stored every ancestor of its tips), when no commit stored since has a
+/// parent the repository holds but the store lacks (`unstored`), as an interrupted import can
+/// leave (its batches are not written strictly parents first), stored history is closed under
+/// ancestry. (Parents the repository lacks are a shallow clone's boundary.)
+fn history_is_closed(unstored: &[String], repo: &gix::Repository) -> bool {
+    !unstored.iter().any(|hash| ObjectId::from_hex(hash.as_bytes()).is_ok_and(|id| repo.has_object(id)))
 }
 
 fn object_ids(refs: &[GitRef]) -> Result<Vec<ObjectId>, IngestError> {

@@ -106,23 +106,35 @@ pub fn list_refs(repo: &gix::Repository, filter: &RefFilter) -> Result<Vec<GitRe
     Ok(refs)
 }
 
-/// Commits reachable from `tips` but not from `hidden` (tips of the last completed sync, whose
-/// history is stored already), minus those in `known`, oldest first.
+/// Where an incremental walk may stop.
+pub enum StoredHistory<'a> {
+    /// Every ancestor of a stored commit that the repository has is stored too: the walk stops at
+    /// the first stored commit of each line, so it reads only the new commits.
+    Closed,
+    /// Not known to be closed (an interrupted import): the walk hides everything reachable from
+    /// these tips of the last completed sync. Exact, but gix paints the hidden side down to the
+    /// root commit (the whole history read again: ~0.7 s on 100k commits).
+    HiddenBehind(&'a [ObjectId]),
+}
+
+/// Commits reachable from `tips` and not stored (`known`, or hidden behind stored history),
+/// oldest first.
 pub fn commits_to_import(
     repo: &gix::Repository,
     tips: &[ObjectId],
-    hidden: &[ObjectId],
+    stored: StoredHistory<'_>,
     known: &HashSet<String>,
     since: Option<i64>,
 ) -> Result<Vec<ObjectId>, IngestError> {
     if tips.is_empty() {
         return Ok(Vec::new());
     }
-    let walk = repo
-        .rev_walk(tips.iter().copied())
-        .with_hidden(hidden.iter().copied())
-        .all()
-        .map_err(|e| IngestError::git("cannot walk history", e))?;
+    let platform = repo.rev_walk(tips.iter().copied());
+    let walk = match stored {
+        StoredHistory::Closed => platform.selected(|id| !known.contains(&id.to_string())),
+        StoredHistory::HiddenBehind(hidden) => platform.with_hidden(hidden.iter().copied()).all(),
+    }
+    .map_err(|e| IngestError::git("cannot walk history", e))?;
     let mut ids = Vec::new();
     for info in walk {
         let info = info.map_err(|e| IngestError::git("cannot walk history (a commit is missing or corrupt)", e))?;

@@ -110,6 +110,46 @@ async fn sync_imports_only_what_is_new() {
     assert!(third.up_to_date);
 }
 
+/// A sync walks only the new commits when stored history is closed under ancestry, and falls back
+/// to the exact walk when it is not: here an interrupted sync is made to have stored a commit
+/// without its parent (batches are not written strictly parents first), and the next sync must
+/// still find that parent, which no new ref tip leads to without passing the stored child.
+async fn a_gap_left_by_an_interrupted_sync_is_filled(engine: Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = small_repo(dir.path());
+    let t = fresh_store(engine).await;
+    let repo_id = t.import(&repo, &ImportOptions::default()).await.unwrap().repository.id;
+
+    let parent = commit_file(&repo, "gap.txt", "parent\n", "the parent the interrupted sync missed");
+    let child = commit_file(&repo, "gap.txt", "parent\nchild\n", "the child it stored");
+    let stored_child = repovault_testkit::commit(&child, &[&parent], 1_700_000_000, "the child it stored");
+    t.store.store_commits(repo_id, &[(stored_child, vec![])]).await.unwrap();
+    assert_eq!(t.store.unstored_parents(repo_id, 0).await.unwrap(), vec![parent.clone()]);
+
+    let report = t.import(&repo, &ImportOptions::default()).await.unwrap();
+    assert_eq!(report.new_commits, 1, "the missing parent, and only it, is imported");
+    let known = t.store.commit_hashes(repo_id).await.unwrap();
+    assert!(known.contains(&parent) && known.contains(&child));
+    assert!(t.store.unstored_parents(repo_id, 0).await.unwrap().is_empty());
+
+    // Closed again: the next new commit is found by the short walk, and nothing else is read.
+    let next = commit_file(&repo, "gap.txt", "parent\nchild\nnext\n", "after the gap");
+    let report = t.import(&repo, &ImportOptions::default()).await.unwrap();
+    assert_eq!(report.new_commits, 1);
+    assert!(t.store.commit_hashes(repo_id).await.unwrap().contains(&next));
+    assert_eq!(t.store.repository_by_name("demo").await.unwrap().commit_count, 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_gap_left_by_an_interrupted_sync_is_filled() {
+    a_gap_left_by_an_interrupted_sync_is_filled(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_gap_left_by_an_interrupted_sync_is_filled() {
+    a_gap_left_by_an_interrupted_sync_is_filled(Engine::Postgres).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_paths_and_empty_repositories() {
     let dir = tempfile::tempdir().unwrap();

@@ -83,6 +83,10 @@ pub trait Store:
 
     /// Every commit hash stored for a repository (what an incremental import skips).
     async fn commit_hashes(&self, repository_id: i64) -> Result<std::collections::HashSet<String>>;
+    /// Parents of the repository's commits stored at or after `stored_since` (unix seconds) that
+    /// are not stored themselves: where the stored history is not closed under ancestry (an
+    /// interrupted import, a push event, a `--since` or shallow boundary).
+    async fn unstored_parents(&self, repository_id: i64, stored_since: i64) -> Result<Vec<String>>;
     /// The refs recorded by the last completed sync, by name.
     async fn refs(&self, repository_id: i64) -> Result<Vec<GitRef>>;
     /// Records a completed sync in one transaction: the refs replace the old ones (a deleted ref

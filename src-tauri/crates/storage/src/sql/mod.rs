@@ -166,6 +166,14 @@ macro_rules! impl_sql_store {
                 Self::commit_hashes(self, repository_id).await
             }
 
+            async fn unstored_parents(
+                &self,
+                repository_id: i64,
+                stored_since: i64,
+            ) -> $crate::error::Result<Vec<String>> {
+                Self::unstored_parents(self, repository_id, stored_since).await
+            }
+
             async fn refs(&self, repository_id: i64) -> $crate::error::Result<Vec<$crate::model::GitRef>> {
                 Self::refs(self, repository_id).await
             }
