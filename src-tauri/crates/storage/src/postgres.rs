@@ -55,6 +55,7 @@ impl Dialect for PgStore {
     type Db = sqlx::Postgres;
     const BEGIN_WRITE: &'static str = "BEGIN";
     const ANALYZE: &'static [&'static str] = &["ANALYZE"];
+    const SEARCH_IN_COMMIT_ROW: bool = true;
 
     fn pool(&self) -> &PgPool {
         &self.pool
@@ -78,7 +79,8 @@ impl Dialect for PgStore {
     }
 
     /// Indexes commits for full-text search: the words and stems computed in Rust, one per
-    /// space-separated token, so PostgreSQL's parser splits them as SQLite's does.
+    /// space-separated token, so PostgreSQL's parser splits them as SQLite's does. (New commits get
+    /// them in their INSERT, see `SEARCH_IN_COMMIT_ROW`; this rebuilds.)
     async fn refresh_search(conn: &mut sqlx::PgConnection, rows: &[SearchRow<'_>], _replace: bool) -> Result<()> {
         for chunk in rows.chunks(1000) {
             let mut qb = sqlx::QueryBuilder::<sqlx::Postgres>::new(

@@ -72,6 +72,7 @@ impl Dialect for SqliteStore {
     type Db = sqlx::Sqlite;
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
     const ANALYZE: &'static [&'static str] = &["PRAGMA analysis_limit = 1000", "ANALYZE"];
+    const SEARCH_IN_COMMIT_ROW: bool = false;
 
     fn pool(&self) -> &SqlitePool {
         &self.pool

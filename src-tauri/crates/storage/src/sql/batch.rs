@@ -138,14 +138,16 @@ macro_rules! sql_insert_batch {
                         prepared.iter().filter(|p| seen.insert(p.commit.hash.as_str())).collect();
 
                     let mut new_ids: HashMap<String, i64> = HashMap::new();
-                    for chunk in chunks_of(&firsts, 23) {
-                        let mut qb = sqlx::QueryBuilder::<Db>::new(
+                    let search_in_row = <Self as Dialect>::SEARCH_IN_COMMIT_ROW;
+                    for chunk in chunks_of(&firsts, 25) {
+                        let mut qb = sqlx::QueryBuilder::<Db>::new(format!(
                             "INSERT INTO commits (repository_id, hash, author_name, author_email, author_time, \
                              author_tz_offset, committer_name, committer_email, committer_time, committer_tz_offset, \
                              message, pusher, commit_count, total_additions, total_deletions, files_changed, parent_count, \
                              stored_at, raw_author_name, raw_author_email, raw_committer_name, raw_committer_email, \
-                             message_bytes) ",
-                        );
+                             message_bytes{}) ",
+                            if search_in_row { ", search, stems" } else { "" }
+                        ));
                         qb.push_values(chunk.iter(), |mut row, item| {
                             let c = &item.commit;
                             row.push_bind(repository_id)
@@ -171,6 +173,13 @@ macro_rules! sql_insert_batch {
                                 .push_bind(c.raw_committer.as_ref().map(|i| i.name.as_str()))
                                 .push_bind(c.raw_committer.as_ref().map(|i| i.email.as_str()))
                                 .push_bind(c.message_bytes.as_deref());
+                            if search_in_row {
+                                for words in [&item.words.words, &item.words.stems] {
+                                    row.push("to_tsvector('simple', ")
+                                        .push_bind_unseparated(words.as_str())
+                                        .push_unseparated(")");
+                                }
+                            }
                         });
                         qb.push(" ON CONFLICT (repository_id, hash) DO NOTHING RETURNING id, hash");
                         let rows: Vec<(i64, String)> = qb.build_query_as().persistent(false).fetch_all(&mut *conn).await?;
@@ -274,16 +283,18 @@ macro_rules! sql_insert_batch {
                         qb.build().persistent(false).execute(&mut *conn).await?;
                     }
 
-                    let search_rows: Vec<$crate::sql::SearchRow<'_>> = inserted
-                        .iter()
-                        .map(|(id, p)| $crate::sql::SearchRow {
-                            id: *id,
-                            message: p.commit.message.as_str(),
-                            paths: p.changes.iter().map(|(c, _)| c.path.as_str()).collect::<Vec<_>>().join(" "),
-                            words: p.words.clone(),
-                        })
-                        .collect();
-                    <Self as Dialect>::refresh_search(&mut *conn, &search_rows, false).await?;
+                    if !search_in_row {
+                        let search_rows: Vec<$crate::sql::SearchRow<'_>> = inserted
+                            .iter()
+                            .map(|(id, p)| $crate::sql::SearchRow {
+                                id: *id,
+                                message: p.commit.message.as_str(),
+                                paths: p.changes.iter().map(|(c, _)| c.path.as_str()).collect::<Vec<_>>().join(" "),
+                                words: p.words.clone(),
+                            })
+                            .collect();
+                        <Self as Dialect>::refresh_search(&mut *conn, &search_rows, false).await?;
+                    }
                     if index_changes {
                         let lines: Vec<(i64, &$crate::search_text::ChangeLines)> =
                             inserted.iter().filter_map(|(id, p)| p.change_lines.as_ref().map(|l| (*id, l))).collect();

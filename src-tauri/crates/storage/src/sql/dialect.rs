@@ -39,6 +39,11 @@ pub(crate) trait Dialect: Send + Sync {
     /// `PRAGMA optimize` does). PostgreSQL's `ANALYZE` samples already.
     const ANALYZE: &'static [&'static str];
 
+    /// Whether the full-text index is columns of the commit row (PostgreSQL's `search` and `stems`
+    /// tsvectors), written by the commit's own INSERT: an `UPDATE` afterwards wrote every new commit
+    /// twice. SQLite's index is a table of its own, filled by `refresh_search`.
+    const SEARCH_IN_COMMIT_ROW: bool;
+
     /// The connection pool every statement runs on.
     fn pool(&self) -> &sqlx::Pool<Self::Db>;
     /// Where large diffs live (the database holds small ones inline).
