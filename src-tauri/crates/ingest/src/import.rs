@@ -204,10 +204,11 @@ pub async fn import_repository_with_hook(
     }
     // The change index is built beside the writer (the database is idle between batches while the
     // diff workers work), and whatever is left after the last batch is indexed at the end.
-    let storing = std::sync::atomic::AtomicBool::new(true);
+    let storing = Storing { on: std::sync::atomic::AtomicBool::new(true), ended: tokio::sync::Notify::new() };
     let write = async {
         let written = write_commits(store, &repository, &shared, ids, options, progress, cancel).await;
-        storing.store(false, Ordering::SeqCst);
+        storing.on.store(false, Ordering::SeqCst);
+        storing.ended.notify_one();
         written
     };
     let alongside = index_while_storing(store, repository.index_changes, &storing, cancel);
@@ -243,20 +244,30 @@ pub async fn import_repository_with_hook(
 const INDEX_CHUNK: u64 = 1_000;
 const INDEX_ALONGSIDE_BYTES: u64 = 4 * 1024 * 1024;
 
+/// Whether the writer still stores batches, and its signal when it stops.
+struct Storing {
+    on: std::sync::atomic::AtomicBool,
+    /// Wakes the indexer at once: a small sync would otherwise wait out its pause.
+    ended: tokio::sync::Notify,
+}
+
 /// Indexes queued changes while `storing` holds, a few MiB per transaction. Only a read while the
 /// queue is empty (always on PostgreSQL, whose indexes follow the rows), nothing at all for a
 /// repository that does not index its changes.
 async fn index_while_storing(
     store: &dyn Store,
     index_changes: bool,
-    storing: &std::sync::atomic::AtomicBool,
+    storing: &Storing,
     cancel: &CancelToken,
 ) -> Result<(), IngestError> {
-    while index_changes && storing.load(Ordering::SeqCst) && !cancel.is_cancelled() {
+    while index_changes && storing.on.load(Ordering::SeqCst) && !cancel.is_cancelled() {
         if store.queued_changes().await? == 0
             || store.index_queued_changes(INDEX_CHUNK, INDEX_ALONGSIDE_BYTES).await? == 0
         {
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            tokio::select! {
+                _ = storing.ended.notified() => {}
+                _ = tokio::time::sleep(std::time::Duration::from_millis(50)) => {}
+            }
         }
     }
     Ok(())
