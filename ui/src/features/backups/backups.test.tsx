@@ -2,6 +2,7 @@ import { act, cleanup, fireEvent, screen, within } from "@testing-library/react"
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { BackupInfo } from "../../bindings/BackupInfo";
+import type { TableCount } from "../../bindings/TableCount";
 import type { WorkspaceCount } from "../../bindings/WorkspaceCount";
 import type { AppInfo } from "../../shared/api";
 import type { Schedule } from "../../bindings/Schedule";
@@ -687,6 +688,30 @@ describe("Backups scoped to the header's workspace", () => {
     });
   }
 
+  /** A preview of the first backup against the whole store now and `now`, and its restore. */
+  const restoreAnswers = (restored: TableCount[]): Answers => ({
+    preview_restore: () =>
+      Promise.resolve({
+        backup: backups[0]!,
+        current: [
+          { table: "repositories", rows: 4 },
+          { table: "commits", rows: 90 },
+          { table: "saved_queries", rows: 3 },
+        ],
+        current_workspaces: now,
+        safety_backup_to: ["/data/backups"],
+      }),
+    restore_backup: () =>
+      Promise.resolve({
+        restored_from: backups[0]!.path,
+        manifest: backups[0]!.manifest!,
+        safety_backup: null,
+        migrated: [],
+        row_counts: restored,
+        duration_ms: 40,
+      }),
+  });
+
   async function choose(workspace: string) {
     await act(async () => {
       fireEvent.change(screen.getByTestId("workspace-select"), { target: { value: workspace } });
@@ -736,32 +761,11 @@ describe("Backups scoped to the header's workspace", () => {
 
   it("compares the workspace's rows now and in the backup beside the whole store's, then names it after the restore", async () => {
     backups = [withTeam()];
-    scopedBackend({
-      preview_restore: () =>
-        Promise.resolve({
-          backup: backups[0]!,
-          current: [
-            { table: "repositories", rows: 4 },
-            { table: "commits", rows: 90 },
-            { table: "saved_queries", rows: 3 },
-          ],
-          current_workspaces: now,
-          safety_backup_to: ["/data/backups"],
-        }),
-      restore_backup: () =>
-        Promise.resolve({
-          restored_from: backups[0]!.path,
-          manifest: backups[0]!.manifest!,
-          safety_backup: null,
-          migrated: [],
-          row_counts: [
-            { table: "repositories", rows: 3 },
-            { table: "commits", rows: 80 },
-            { table: "saved_queries", rows: 2 },
-          ],
-          duration_ms: 40,
-        }),
-    });
+    scopedBackend(restoreAnswers([
+      { table: "repositories", rows: 3 },
+      { table: "commits", rows: 80 },
+      { table: "saved_queries", rows: 2 },
+    ]));
     await openBackups();
     await choose("team");
     const dialog = await openRestore();
@@ -792,28 +796,7 @@ describe("Backups scoped to the header's workspace", () => {
 
   it("says a manifest without per-workspace counts does not know them, never showing zeros", async () => {
     backups = [older()];
-    scopedBackend({
-      preview_restore: () =>
-        Promise.resolve({
-          backup: backups[0]!,
-          current: [
-            { table: "repositories", rows: 4 },
-            { table: "commits", rows: 90 },
-            { table: "saved_queries", rows: 3 },
-          ],
-          current_workspaces: now,
-          safety_backup_to: ["/data/backups"],
-        }),
-      restore_backup: () =>
-        Promise.resolve({
-          restored_from: backups[0]!.path,
-          manifest: backups[0]!.manifest!,
-          safety_backup: null,
-          migrated: [],
-          row_counts: [{ table: "commits", rows: 3 }],
-          duration_ms: 40,
-        }),
-    });
+    scopedBackend(restoreAnswers([{ table: "commits", rows: 3 }]));
     await openBackups();
     await choose("team");
     const dialog = await openRestore();
