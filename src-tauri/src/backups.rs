@@ -13,7 +13,7 @@ use repovault_app::import::{BackupSlot, Held, LargeImportBackup};
 use repovault_backup::{
     BackupInfo, BackupKind, BackupPhase, BackupProgress, BackupRequest, CreateReport, Destination, NewSchedule,
     RestoreOptions, RestoreReport, RetentionDecision, RetentionPolicy, Schedule, ScheduleRun, ScheduleSpec, TableCount,
-    VerifyReport,
+    VerifyReport, WorkspaceCount,
 };
 use repovault_storage::{CancelToken, ErrorPayload, Progress};
 use serde::{Deserialize, Serialize};
@@ -176,13 +176,15 @@ pub async fn delete_backup(state: State<'_, AppState>, path: String) -> CommandR
     Ok(repovault_backup::delete(&path)?)
 }
 
-/// What a restore would replace: the current counts beside the backup's, and where the safety
-/// backup of the current data goes.
+/// What a restore would replace: the current counts beside the backup's (whole store and per
+/// workspace), and where the safety backup of the current data goes.
 #[derive(Serialize, TS)]
 #[ts(export)]
 pub struct RestorePreview {
     pub backup: BackupInfo,
     pub current: Vec<TableCount>,
+    /// Rows per workspace now, counted like the backup's manifest counts them.
+    pub current_workspaces: Vec<WorkspaceCount>,
     pub safety_backup_to: Vec<String>,
 }
 
@@ -192,13 +194,19 @@ pub async fn preview_restore(state: State<'_, AppState>, path: String) -> Comman
     let store = state.store()?;
     let repositories = store.repositories().await?;
     let saved = store.saved_queries().await?;
+    let current_workspaces = store.workspace_counts().await?;
     let current = vec![
         TableCount { table: "repositories".into(), rows: repositories.len() as i64 },
         TableCount { table: "commits".into(), rows: repositories.iter().map(|r| r.commit_count).sum() },
         TableCount { table: "saved_queries".into(), rows: saved.len() as i64 },
     ];
     let safety_backup_to = destinations(&state).into_iter().filter(|d| d.enabled).map(|d| d.path).collect();
-    Ok(RestorePreview { backup: repovault_backup::catalog::describe(&path), current, safety_backup_to })
+    Ok(RestorePreview {
+        backup: repovault_backup::catalog::describe(&path),
+        current,
+        current_workspaces,
+        safety_backup_to,
+    })
 }
 
 /// Restores a backup over the current data: a safety backup of the current data first, the store

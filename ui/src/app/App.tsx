@@ -161,6 +161,7 @@ export function App() {
               verifications={verifications}
               setVerifications={setVerifications}
               onRestored={storeReplaced}
+              workspace={workspace}
             />
           ) : (
             <SettingsPage

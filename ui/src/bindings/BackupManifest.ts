@@ -3,6 +3,7 @@ import type { BackupKind } from "./BackupKind";
 import type { BackupManifestEntry } from "./BackupManifestEntry";
 import type { SourceBackend } from "./SourceBackend";
 import type { TableCount } from "./TableCount";
+import type { WorkspaceCount } from "./WorkspaceCount";
 
 export type BackupManifest = { format_version: number, app_version: string, 
 /**
@@ -20,4 +21,10 @@ created_at: string, duration_ms: number,
 /**
  * False when the blobs live in an S3 bucket, which a backup does not copy.
  */
-blobs_included: boolean, row_counts: Array<TableCount>, entries: Array<BackupManifestEntry>, };
+blobs_included: boolean, row_counts: Array<TableCount>, 
+/**
+ * Rows per workspace, from the same snapshot as `row_counts`. `None`: not known (a manifest
+ * written before backups counted per workspace, or a snapshot older than workspaces' saved
+ * queries).
+ */
+workspace_counts: Array<WorkspaceCount> | null, entries: Array<BackupManifestEntry>, };

@@ -204,6 +204,7 @@ async fn write_first(
             duration_ms: started.elapsed().as_millis() as u64,
             blobs_included,
             row_counts: facts.row_counts,
+            workspace_counts: facts.workspace_counts,
             entries,
         })
     };

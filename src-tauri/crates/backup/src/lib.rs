@@ -28,7 +28,7 @@ pub use catalog::{cleanup_partials, delete, list, parse_name, BackupInfo};
 pub use create::{create, BackupRequest, CreateReport};
 pub use destinations::{default_destination, Destination, DestinationResult};
 pub use error::{BackupError, Result};
-pub use manifest::{BackupKind, Manifest, ManifestEntry, SourceBackend, TableCount};
+pub use manifest::{BackupKind, Manifest, ManifestEntry, SourceBackend, TableCount, WorkspaceCount};
 pub use progress::{no_progress, BackupPhase, BackupProgress, CancelToken, ProgressFn};
 pub use restore::{restore, restore_into, RestoreOptions, RestoreReport};
 pub use retention::{RetentionDecision, RetentionPolicy};

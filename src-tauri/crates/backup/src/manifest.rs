@@ -64,6 +64,7 @@ pub struct ManifestEntry {
 }
 
 pub use repovault_storage::snapshot::TableCount;
+pub use repovault_storage::WorkspaceCount;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export, rename = "BackupManifest")]
@@ -84,6 +85,11 @@ pub struct Manifest {
     /// False when the blobs live in an S3 bucket, which a backup does not copy.
     pub blobs_included: bool,
     pub row_counts: Vec<TableCount>,
+    /// Rows per workspace, from the same snapshot as `row_counts`. `None`: not known (a manifest
+    /// written before backups counted per workspace, or a snapshot older than workspaces' saved
+    /// queries).
+    #[serde(default)]
+    pub workspace_counts: Option<Vec<WorkspaceCount>>,
     pub entries: Vec<ManifestEntry>,
 }
 
@@ -94,6 +100,12 @@ impl Manifest {
 
     pub fn rows(&self, table: &str) -> Option<i64> {
         self.row_counts.iter().find(|c| c.table == table).map(|c| c.rows)
+    }
+
+    /// One workspace's counts: `None` when the manifest does not know them (see
+    /// `workspace_counts`), `Some(None)` when it knows the backup had no such workspace.
+    pub fn workspace(&self, name: &str) -> Option<Option<&WorkspaceCount>> {
+        self.workspace_counts.as_ref().map(|all| all.iter().find(|c| c.workspace == name))
     }
 
     /// Total uncompressed bytes of every entry.

@@ -11,7 +11,7 @@ use crate::archive;
 use crate::catalog::{Leftovers, ENCRYPTED_SUFFIX, PARTIAL_SUFFIX};
 use crate::crypto;
 use crate::error::{BackupError, Result};
-use crate::manifest::{Manifest, DATABASE_NAME};
+use crate::manifest::{Manifest, WorkspaceCount, DATABASE_NAME};
 use crate::progress::{CancelToken, ProgressFn};
 use repovault_storage::snapshot::sqlite as snapshot;
 
@@ -135,6 +135,10 @@ pub(crate) async fn check_snapshot(database: &Path, manifest: &Manifest, cancel:
             problems.push(format!("table {} is not in the manifest", found.table));
         }
     }
+    // An older manifest has no per-workspace counts: nothing to hold the snapshot to.
+    if let Some(expected) = &manifest.workspace_counts {
+        problems.extend(workspace_differences(facts.workspace_counts.as_deref(), expected));
+    }
     Ok(problems)
 }
 
@@ -146,4 +150,40 @@ pub(crate) fn sibling_work_dir(anchor: &Path, label: &str) -> PathBuf {
         std::process::id(),
         chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
     ))
+}
+
+/// Each count of `expected` (the manifest's) that the snapshot's `found` does not match.
+fn workspace_differences(found: Option<&[WorkspaceCount]>, expected: &[WorkspaceCount]) -> Vec<String> {
+    let Some(found) = found else {
+        return vec!["the manifest counts rows per workspace but the snapshot's schema has no such counts".into()];
+    };
+    let fields = |c: &WorkspaceCount| {
+        [
+            ("repositories", c.repositories),
+            ("commits", c.commits),
+            ("file changes", c.file_changes),
+            ("refs", c.refs),
+            ("analysis runs", c.analysis_runs),
+            ("saved queries", c.saved_queries),
+        ]
+    };
+    let mut problems = Vec::new();
+    for want in expected {
+        let Some(have) = found.iter().find(|c| c.workspace == want.workspace) else {
+            problems.push(format!("workspace {:?} is in the manifest but not in the snapshot", want.workspace));
+            continue;
+        };
+        for ((label, have), (_, want_n)) in fields(have).into_iter().zip(fields(want)) {
+            if have != want_n {
+                problems
+                    .push(format!("workspace {:?} has {have} {label} but the manifest says {want_n}", want.workspace));
+            }
+        }
+    }
+    for have in found {
+        if !expected.iter().any(|c| c.workspace == have.workspace) {
+            problems.push(format!("workspace {:?} is not in the manifest", have.workspace));
+        }
+    }
+    problems
 }

@@ -646,3 +646,144 @@ async fn postgres_and_sqlite_backups_restore_into_each_other() {
     assert_eq!(content(restored.as_ref()).await, pg_content);
     restored.close().await;
 }
+
+/// Three workspaces with different amounts of data: `default` (alpha 40 commits, beta 15; two
+/// refs; one saved query; one analysis run), `team` (gamma 25 commits; one ref; one saved query)
+/// and `empty`. Every commit has three file changes.
+async fn two_workspaces(ts: &TestStore) {
+    use repovault_storage::{GitRef, NewAnalysisRun, RefKind};
+    let s = ts.store.as_ref();
+    add_commits(s, "alpha", 0, 40).await;
+    add_commits(s, "beta", 100, 115).await;
+    s.create_workspace("team").await.unwrap();
+    s.create_workspace("empty").await.unwrap();
+    let gamma = s.ensure_repository("team", "gamma", None).await.unwrap();
+    let batch: Vec<_> = (200..225).map(commit_item).collect();
+    s.store_commits(gamma.id, &batch).await.unwrap();
+    let alpha = s.repository_by_name("alpha").await.unwrap();
+    let branch =
+        |name: &str, n: u64| GitRef { name: name.into(), kind: RefKind::Branch, target: repovault_testkit::hash_of(n) };
+    s.finish_sync(alpha.id, &[branch("refs/heads/main", 39), branch("refs/heads/old", 10)], false).await.unwrap();
+    s.finish_sync(gamma.id, &[branch("refs/heads/main", 224)], false).await.unwrap();
+    let filter = repovault_storage::query::Filter::condition("author", "eq", "Alice");
+    s.save_query("mine", &filter).await.unwrap();
+    s.save_query("theirs", &filter).await.unwrap();
+    ts.raw_execute(
+        "UPDATE saved_queries SET workspace_id = (SELECT id FROM workspaces WHERE name = 'team') WHERE name = 'theirs'",
+    )
+    .await;
+    s.insert_analysis_run(&NewAnalysisRun {
+        repository_id: alpha.id,
+        kind: "authors".into(),
+        parameters: "{}".into(),
+        revision: "{}".into(),
+        run_key: "k".into(),
+        created_at: 1_700_000_000,
+    })
+    .await
+    .unwrap();
+}
+
+/// What `two_workspaces` stored, as (workspace, repositories, commits, file changes, refs,
+/// analysis runs, saved queries), by name.
+const TWO_WORKSPACES: [(&str, i64, i64, i64, i64, i64, i64); 3] =
+    [("default", 2, 55, 165, 2, 1, 1), ("empty", 0, 0, 0, 0, 0, 0), ("team", 1, 25, 75, 1, 0, 1)];
+
+fn workspace_rows(manifest: &repovault_backup::Manifest) -> Vec<(&str, i64, i64, i64, i64, i64, i64)> {
+    let counts = manifest.workspace_counts.as_ref().expect("a new backup counts its rows per workspace");
+    counts
+        .iter()
+        .map(|c| {
+            (c.workspace.as_str(), c.repositories, c.commits, c.file_changes, c.refs, c.analysis_runs, c.saved_queries)
+        })
+        .collect()
+}
+
+async fn check_workspace_counts(ts: TestStore) {
+    two_workspaces(&ts).await;
+    let backup = backup_of(&ts.config, &ts.backups(), BackupKind::Manual).await;
+    let manifest = repovault_backup::catalog::describe(&backup).manifest.unwrap();
+    assert_eq!(workspace_rows(&manifest), TWO_WORKSPACES);
+    // The whole-store counts agree with the sum over the workspaces.
+    assert_eq!(manifest.rows("commits"), Some(80));
+    assert_eq!(manifest.rows("file_changes"), Some(240));
+    assert_eq!(manifest.workspace("team").unwrap().unwrap().commits, 25);
+    assert_eq!(manifest.workspace("nowhere"), Some(None), "known: the backup has no such workspace");
+    // The live store counts alike.
+    let live = ts.store.workspace_counts().await.unwrap();
+    assert_eq!(Some(&live), manifest.workspace_counts.as_ref());
+    // Verify recomputes them from the snapshot.
+    let report = verify(&backup, None, no_progress(), CancelToken::new()).await.unwrap();
+    assert!(report.ok, "{:?}", report.problems);
+}
+
+#[tokio::test]
+async fn manifests_count_rows_per_workspace_on_sqlite() {
+    check_workspace_counts(sqlite_store().await).await;
+}
+
+#[tokio::test]
+async fn manifests_count_rows_per_workspace_on_postgres() {
+    let pg = postgres_store().await;
+    check_workspace_counts(pg).await;
+}
+
+/// Rewrites a real backup's manifest (every other entry copied as it is) and seals it again.
+fn rewrite_manifest(path: &Path, change: impl FnOnce(&mut serde_json::Value)) {
+    use zip::write::SimpleFileOptions;
+    let bytes = std::fs::read(path).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut manifest: serde_json::Value = {
+        let file = archive.by_name("manifest.json").unwrap();
+        serde_json::from_reader(file).unwrap()
+    };
+    change(&mut manifest);
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for i in 0..archive.len() {
+        let file = archive.by_index_raw(i).unwrap();
+        if file.name().unwrap() != "manifest.json" {
+            zip.raw_copy_file(file).unwrap();
+        }
+    }
+    zip.start_file("manifest.json", SimpleFileOptions::default()).unwrap();
+    zip.write_all(manifest.to_string().as_bytes()).unwrap();
+    zip.set_comment("0".repeat(64)).unwrap();
+    zip.finish().unwrap();
+    seal(path);
+}
+
+#[tokio::test]
+async fn a_manifest_without_workspace_counts_reads_as_unknown_and_still_verifies_and_restores() {
+    let ts = sqlite_store().await;
+    two_workspaces(&ts).await;
+    let backup = backup_of(&ts.config, &ts.backups(), BackupKind::Manual).await;
+    // A backup written before manifests counted per workspace.
+    rewrite_manifest(&backup, |m| {
+        m.as_object_mut().unwrap().remove("workspace_counts").unwrap();
+    });
+    let manifest = repovault_backup::catalog::describe(&backup).manifest.expect("an older manifest still reads");
+    assert_eq!(manifest.workspace_counts, None, "unknown, not zeros");
+    assert_eq!(manifest.workspace("team"), None);
+    assert_eq!(manifest.rows("commits"), Some(80));
+    let report = verify(&backup, None, no_progress(), CancelToken::new()).await.unwrap();
+    assert!(report.ok, "{:?}", report.problems);
+    let into = ts.dir.path().join("restored");
+    restore_into(&backup, &into, &RestoreOptions::default(), no_progress(), CancelToken::new()).await.unwrap();
+    let restored = open_store(&sqlite_config(&into)).await.unwrap();
+    assert_eq!(restored.workspace_counts().await.unwrap(), ts.store.workspace_counts().await.unwrap());
+    restored.close().await;
+}
+
+#[tokio::test]
+async fn verify_reports_workspace_counts_that_disagree_with_the_snapshot() {
+    let ts = sqlite_store().await;
+    two_workspaces(&ts).await;
+    let backup = backup_of(&ts.config, &ts.backups(), BackupKind::Manual).await;
+    rewrite_manifest(&backup, |m| {
+        let team = m["workspace_counts"].as_array_mut().unwrap().iter_mut().find(|c| c["workspace"] == "team").unwrap();
+        team["commits"] = serde_json::json!(26);
+    });
+    let report = verify(&backup, None, no_progress(), CancelToken::new()).await.unwrap();
+    assert!(!report.ok);
+    assert_eq!(report.problems, vec![r#"workspace "team" has 25 commits but the manifest says 26"#.to_string()]);
+}

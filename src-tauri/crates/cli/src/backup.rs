@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use repovault_app::backups::{remove_partials, time_until_next_run};
 use repovault_backup::{
     schedule, BackupError, BackupInfo, BackupKind, BackupPhase, BackupProgress, BackupRequest, CancelToken,
-    Destination, NewSchedule, ProgressFn, RestoreOptions, RetentionPolicy, ScheduleSpec,
+    Destination, Manifest, NewSchedule, ProgressFn, RestoreOptions, RetentionPolicy, ScheduleSpec, WorkspaceCount,
 };
 use repovault_storage::{Store, StoreConfig};
 
@@ -39,6 +39,8 @@ pub enum BackupCommand {
     List {
         #[command(flatten)]
         dest: DestArgs,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
     },
     /// Re-hash every entry, integrity-check the snapshot, compare row counts (every backup without FILE).
     Verify {
@@ -47,6 +49,8 @@ pub enum BackupCommand {
         dest: DestArgs,
         #[arg(long, value_name = "VAR")]
         password_env: Option<String>,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
     },
     /// Replace the current data with a backup (a safety backup is taken first).
     Restore {
@@ -123,6 +127,55 @@ pub struct DestArgs {
     dest: Vec<PathBuf>,
 }
 
+/// `--workspace NAME` on `backup list` / `verify`: that workspace's rows in each backup's manifest.
+/// It need not exist in the current store (a backup may hold a workspace deleted since).
+#[derive(Args, Clone)]
+pub struct WorkspaceArg {
+    /// Show this workspace's row counts from each backup's manifest.
+    #[arg(long, value_name = "NAME")]
+    workspace: Option<String>,
+}
+
+/// What a manifest says of one workspace.
+#[derive(Serialize)]
+struct WorkspaceRows<'a> {
+    name: &'a str,
+    /// `counted`; `absent`: the backup had no such workspace; `unknown`: the manifest does not
+    /// count per workspace (an older backup) or cannot be read (encrypted, damaged).
+    state: &'static str,
+    counts: Option<&'a WorkspaceCount>,
+}
+
+impl<'a> WorkspaceRows<'a> {
+    fn of(name: &'a str, manifest: Option<&'a Manifest>) -> WorkspaceRows<'a> {
+        let (state, counts) = match manifest.and_then(|m| m.workspace(name)) {
+            None => ("unknown", None),
+            Some(None) => ("absent", None),
+            Some(Some(counts)) => ("counted", Some(counts)),
+        };
+        WorkspaceRows { name, state, counts }
+    }
+
+    fn human(&self) -> String {
+        match self.counts {
+            Some(c) => format!(
+                "workspace {}: {} repositories, {} commits, {} file changes, {} saved queries",
+                self.name, c.repositories, c.commits, c.file_changes, c.saved_queries
+            ),
+            None if self.state == "absent" => format!("workspace {}: not in this backup", self.name),
+            None => format!("workspace {}: counts unknown (the manifest does not count per workspace)", self.name),
+        }
+    }
+}
+
+/// A listed or verified backup with the named workspace's rows beside it (`--json`).
+#[derive(Serialize)]
+struct Scoped<'a, T: Serialize> {
+    #[serde(flatten)]
+    item: &'a T,
+    workspace: WorkspaceRows<'a>,
+}
+
 #[derive(Args, Clone)]
 pub struct PolicyArgs {
     #[arg(long)]
@@ -170,6 +223,27 @@ impl Context {
             vec![repovault_backup::default_destination(&self.data_dir)]
         } else {
             folders.iter().map(Destination::new).collect()
+        }
+    }
+
+    /// Like `print`, with the `--workspace` workspace's rows from each item's manifest beside it in
+    /// the JSON (the human text prints them itself).
+    fn print_scoped<T: Serialize>(
+        &self,
+        items: &[T],
+        workspace: &WorkspaceArg,
+        manifest: impl Fn(&T) -> Option<&Manifest>,
+        human: impl FnOnce(),
+    ) {
+        match &workspace.workspace {
+            None => self.print(&items, human),
+            Some(name) => {
+                let scoped: Vec<_> = items
+                    .iter()
+                    .map(|item| Scoped { item, workspace: WorkspaceRows::of(name, manifest(item)) })
+                    .collect();
+                self.print(&scoped, human)
+            }
         }
     }
 
@@ -279,18 +353,22 @@ pub async fn run(command: &BackupCommand, ctx: Context) -> Result<(), BackupErro
                 }
             });
         }
-        BackupCommand::List { dest } => {
+        BackupCommand::List { dest, workspace } => {
             let destinations = ctx.destinations(dest);
             remove_partials(&destinations);
             let backups = repovault_backup::list(&repovault_backup::destinations::folders(&destinations))?;
-            ctx.print(&backups, || {
+            let human = || {
                 for info in &backups {
                     println!("{}", describe_line(info));
+                    if let Some(name) = &workspace.workspace {
+                        println!("    {}", WorkspaceRows::of(name, info.manifest.as_ref()).human());
+                    }
                 }
                 println!("{} backups", backups.len());
-            });
+            };
+            ctx.print_scoped(&backups, workspace, |b| b.manifest.as_ref(), human);
         }
-        BackupCommand::Verify { file, dest, password_env } => {
+        BackupCommand::Verify { file, dest, password_env, workspace } => {
             let password = password(password_env)?;
             let files: Vec<PathBuf> = match file {
                 Some(file) => vec![file.clone()],
@@ -311,7 +389,7 @@ pub async fn run(command: &BackupCommand, ctx: Context) -> Result<(), BackupErro
                 reports.push(report?);
             }
             let bad = reports.iter().filter(|r| !r.ok).count();
-            ctx.print(&reports, || {
+            let human = || {
                 for report in &reports {
                     if report.ok {
                         println!("ok       {}", report.path);
@@ -321,8 +399,12 @@ pub async fn run(command: &BackupCommand, ctx: Context) -> Result<(), BackupErro
                             println!("         {problem}");
                         }
                     }
+                    if let Some(name) = &workspace.workspace {
+                        println!("         {}", WorkspaceRows::of(name, report.manifest.as_ref()).human());
+                    }
                 }
-            });
+            };
+            ctx.print_scoped(&reports, workspace, |r| r.manifest.as_ref(), human);
             if bad > 0 {
                 return Err(BackupError::damaged(
                     format!("check: {bad} of {}", reports.len()),

@@ -354,3 +354,53 @@ fn a_failed_backup_stops_the_import() {
     ok_json(&data, &["--json", "import", repo.to_str().unwrap(), "--no-backup"]);
     assert!(commit_count(&data) > 7);
 }
+
+/// Commits git itself counts in a repository (every ref).
+fn git_commits(repo: &Path) -> i64 {
+    let out = repovault_testkit::git_bytes(repo, &["rev-list", "--all", "--count"]);
+    String::from_utf8(out).unwrap().trim().parse().unwrap()
+}
+
+#[test]
+fn list_and_verify_show_one_workspaces_rows_from_each_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    make_repo(&one, 12);
+    make_repo(&two, 5);
+    ok(&data, &["workspace", "create", "platform"]);
+    ok(&data, &["import", one.to_str().unwrap(), "--name", "one", "--workspace", "platform", "--no-backup"]);
+    ok(&data, &["import", two.to_str().unwrap(), "--name", "two", "--no-backup"]);
+    let (in_platform, in_default) = (git_commits(&one), git_commits(&two));
+    assert_ne!(in_platform, in_default);
+    let created = ok_json(&data, &["backup", "create", "--json"]);
+    let path = created["results"][0]["backup"]["path"].as_str().unwrap().to_string();
+
+    let listed = ok_json(&data, &["backup", "list", "--json", "--workspace", "platform"]);
+    let scoped = &listed[0]["workspace"];
+    assert_eq!(scoped["name"], "platform");
+    assert_eq!(scoped["state"], "counted");
+    assert_eq!(scoped["counts"]["repositories"], 1);
+    assert_eq!(scoped["counts"]["commits"], in_platform);
+    // The backup's own fields are still there, beside the workspace's.
+    assert_eq!(listed[0]["path"], path.as_str());
+    let default = ok_json(&data, &["backup", "list", "--json", "--workspace", "default"]);
+    assert_eq!(default[0]["workspace"]["counts"]["commits"], in_default);
+    let absent = ok_json(&data, &["backup", "list", "--json", "--workspace", "nowhere"]);
+    assert_eq!(absent[0]["workspace"]["state"], "absent");
+    assert_eq!(absent[0]["workspace"]["counts"], serde_json::Value::Null);
+    // Without --workspace the output is as before: no workspace field.
+    let plain = ok_json(&data, &["backup", "list", "--json"]);
+    assert!(plain[0].get("workspace").is_none());
+
+    let human = ok(&data, &["backup", "list", "--workspace", "platform"]);
+    assert!(human.contains(&format!("workspace platform: 1 repositories, {in_platform} commits")), "{human}");
+    let human = ok(&data, &["backup", "list", "--workspace", "nowhere"]);
+    assert!(human.contains("workspace nowhere: not in this backup"), "{human}");
+
+    let verified = ok_json(&data, &["backup", "verify", &path, "--json", "--workspace", "platform"]);
+    assert_eq!(verified[0]["ok"], true);
+    assert_eq!(verified[0]["workspace"]["counts"]["commits"], in_platform);
+    let human = ok(&data, &["backup", "verify", &path, "--workspace", "default"]);
+    assert!(human.contains(&format!("workspace default: 1 repositories, {in_default} commits")), "{human}");
+}

@@ -45,7 +45,7 @@ pub use schedules::{ScheduleRow, ScheduleRunRecord, ScheduleStore};
 pub use search_index::SearchIndex;
 pub use store::{CommitBatchItem, Store};
 pub use team::{TeamAccess, TeamGrant, TeamStatus};
-pub use workspaces::{Workspace, WorkspaceDeletion, WorkspaceStore, DEFAULT_WORKSPACE};
+pub use workspaces::{Workspace, WorkspaceCount, WorkspaceDeletion, WorkspaceStore, DEFAULT_WORKSPACE};
 
 /// Where the database is.
 #[derive(Debug, Clone, PartialEq, Eq)]

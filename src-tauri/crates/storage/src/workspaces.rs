@@ -42,11 +42,50 @@ pub struct WorkspaceDeletion {
     pub saved_queries: i64,
 }
 
+/// One workspace's rows in the tables a user sees scoped by the workspace selector: its
+/// repositories, their commits, file changes, refs and analysis runs, and its saved queries.
+/// Backups record one per workspace (from the snapshot) beside their whole-store counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::FromRow)]
+#[ts(export)]
+pub struct WorkspaceCount {
+    pub workspace: String,
+    #[ts(type = "number")]
+    pub repositories: i64,
+    #[ts(type = "number")]
+    pub commits: i64,
+    #[ts(type = "number")]
+    pub file_changes: i64,
+    #[ts(type = "number")]
+    pub refs: i64,
+    #[ts(type = "number")]
+    pub analysis_runs: i64,
+    #[ts(type = "number")]
+    pub saved_queries: i64,
+}
+
+/// Per-workspace counts, by workspace name; the same SQL answers on both backends and on a
+/// backup's SQLite snapshot, so a manifest and the live store count alike.
+pub const WORKSPACE_COUNTS_SQL: &str = "SELECT w.name AS workspace, \
+    (SELECT COUNT(*) FROM repositories r WHERE r.workspace_id = w.id) AS repositories, \
+    (SELECT COUNT(*) FROM commits c JOIN repositories r ON r.id = c.repository_id \
+     WHERE r.workspace_id = w.id) AS commits, \
+    (SELECT COUNT(*) FROM file_changes f JOIN commits c ON c.id = f.commit_id \
+     JOIN repositories r ON r.id = c.repository_id WHERE r.workspace_id = w.id) AS file_changes, \
+    (SELECT COUNT(*) FROM refs x JOIN repositories r ON r.id = x.repository_id \
+     WHERE r.workspace_id = w.id) AS refs, \
+    (SELECT COUNT(*) FROM analysis_runs a JOIN repositories r ON r.id = a.repository_id \
+     WHERE r.workspace_id = w.id) AS analysis_runs, \
+    (SELECT COUNT(*) FROM saved_queries s WHERE s.workspace_id = w.id) AS saved_queries \
+    FROM workspaces w ORDER BY w.name";
+
 #[async_trait]
 pub trait WorkspaceStore {
     /// Every workspace the connection may see, by name, with repository and commit counts.
     async fn workspaces(&self) -> Result<Vec<Workspace>>;
     async fn workspace(&self, name: &str) -> Result<Workspace>;
+    /// Rows per workspace the connection may see (repositories, commits, file changes, refs,
+    /// analysis runs, saved queries), by name.
+    async fn workspace_counts(&self) -> Result<Vec<WorkspaceCount>>;
     /// A new, empty workspace; a taken name is `Duplicate`.
     async fn create_workspace(&self, name: &str) -> Result<Workspace>;
     /// Renames a workspace; `NotFound` when there is none by that name, `Duplicate` when the new
@@ -94,6 +133,12 @@ macro_rules! sql_workspaces {
                 let row: Option<$crate::workspaces::Workspace> =
                     sqlx::query_as(&sql).bind(name).fetch_optional($crate::sql::Dialect::pool(self)).await?;
                 row.ok_or_else(|| $crate::error::StoreError::not_found(format!("workspace {name:?}")))
+            }
+
+            async fn workspace_counts(&self) -> $crate::error::Result<Vec<$crate::workspaces::WorkspaceCount>> {
+                Ok(sqlx::query_as($crate::workspaces::WORKSPACE_COUNTS_SQL)
+                    .fetch_all($crate::sql::Dialect::pool(self))
+                    .await?)
             }
 
             async fn create_workspace(&self, name: &str) -> $crate::error::Result<$crate::workspaces::Workspace> {

@@ -57,6 +57,7 @@ conformance!(
     history_filters_keep_paths_and_leave_out_authors,
     workspaces_are_created_renamed_moved_and_deleted,
     saved_queries_belong_to_a_workspace,
+    workspace_counts_scope_each_table,
     remotes_and_sync_intervals_are_kept_and_checked,
 );
 

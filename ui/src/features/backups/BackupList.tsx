@@ -6,6 +6,9 @@ import {
   kindLabel,
   VERIFIED_LABELS,
   verifiedState,
+  workspaceCommitsText,
+  workspaceInBackup,
+  workspaceUnknownReason,
   type Verification,
 } from "./backupRules";
 
@@ -17,6 +20,8 @@ interface Props {
   /** The backup whose restore preview is being read. */
   preparing: string | null;
   now: Date;
+  /** The workspace chosen in the header: a column with its commits in each backup (null: none). */
+  workspace?: string | null;
   onVerify: (backup: BackupInfo) => void;
   onRestore: (backup: BackupInfo) => void;
   onDelete: (backup: BackupInfo) => void;
@@ -25,7 +30,7 @@ interface Props {
 const VERIFIED_BADGE = { damaged: "badge--error", problems: "badge--error", verified: "", unverified: "badge--muted" } as const;
 
 /** The backups of every destination, newest first, with what can be done with each. */
-export function BackupList({ backups, verifications, busy, preparing, now, onVerify, onRestore, onDelete }: Props) {
+export function BackupList({ backups, verifications, busy, preparing, now, workspace = null, onVerify, onRestore, onDelete }: Props) {
   return (
     <div className="table-wrap">
       <table className="table" data-testid="backup-list">
@@ -36,6 +41,11 @@ export function BackupList({ backups, verifications, busy, preparing, now, onVer
             <th scope="col" className="num">
               Size
             </th>
+            {workspace !== null && (
+              <th scope="col" className="num" data-testid="backup-workspace-head">
+                Commits in {workspace}
+              </th>
+            )}
             <th scope="col">Type</th>
             <th scope="col">Trigger</th>
             <th scope="col">Verified</th>
@@ -62,6 +72,7 @@ export function BackupList({ backups, verifications, busy, preparing, now, onVer
                 <td className="num" data-testid="backup-size" data-value={backup.size}>
                   {formatSize(backup.size)}
                 </td>
+                {workspace !== null && <WorkspaceCell backup={backup} workspace={workspace} />}
                 <td data-testid="backup-kind">
                   {kindLabel(backup.kind)}
                   {backup.encrypted && (
@@ -133,5 +144,22 @@ export function BackupList({ backups, verifications, busy, preparing, now, onVer
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The selected workspace's commits in one backup, or why they are not known (never a made-up 0). */
+function WorkspaceCell({ backup, workspace }: { backup: BackupInfo; workspace: string }) {
+  const found = workspaceInBackup(backup.manifest, workspace);
+  const reason = workspaceUnknownReason(backup, workspace);
+  return (
+    <td
+      className={`num${found.state === "counted" ? "" : " muted"}`}
+      data-testid="backup-workspace-commits"
+      data-state={found.state}
+      data-value={found.state === "counted" ? found.counts.commits : ""}
+      title={reason ?? undefined}
+    >
+      {workspaceCommitsText(backup, workspace)}
+    </td>
   );
 }

@@ -7,11 +7,10 @@ import type { BackupInfo } from "../../bindings/BackupInfo";
 import type { ErrorPayload } from "../../bindings/ErrorPayload";
 import type { RestorePreview } from "../../bindings/RestorePreview";
 import type { RestoreReport } from "../../bindings/RestoreReport";
-import { describeCreate, describeRun, formatSize, formatTime, keepListed, TABLE_LABELS, verificationOf, type Verification } from "./backupRules";
+import { describeCreate, describeRun, formatSize, keepListed, restoredText, verificationOf, type Verification } from "./backupRules";
 import { normalizeError } from "../../shared/errors";
 import { toLoadable } from "../../shared/query/queryClient";
 import { backupKeys, backupSettingsQuery, backupsQuery, schedulesQuery, useDeleteBackup, useRefetchBackups } from "./queries";
-import { formatCount } from "../../shared/format";
 import { useBackupJob } from "./useBackupJob";
 import type { ScheduleRuns } from "./useScheduleRuns";
 import { AutomaticBackupsSection } from "./AutomaticBackupsSection";
@@ -35,6 +34,8 @@ interface Props {
   setVerifications: Dispatch<SetStateAction<Verifications>>;
   /** A restore replaced the data: every screen reloads. */
   onRestored: (report: RestoreReport) => void;
+  /** The workspace chosen in the header: its rows are shown beside the whole store's (null: all). */
+  workspace?: string | null;
 }
 
 /** How the last action ended, shown at the top of the page. */
@@ -47,20 +48,11 @@ type Asking =
   | { what: "verify-password"; backup: BackupInfo; password: string }
   | { what: "restore"; preview: RestorePreview };
 
-function restoredText(report: RestoreReport): string {
-  const counts = report.row_counts
-    .filter((c) => c.table in TABLE_LABELS)
-    .map((c) => `${formatCount(c.rows)} ${(TABLE_LABELS[c.table] ?? c.table).toLowerCase()}`)
-    .join(", ");
-  const safety = report.safety_backup === null ? "" : ` The data it replaced is in the safety backup ${report.safety_backup}.`;
-  return `Restored the backup of ${formatTime(report.manifest.created_at)}${counts === "" ? "" : ` (${counts})`}.${safety}`;
-}
-
 /**
  * Backups: Create now, the list (verify, restore, delete), schedules, retention and destinations.
  * One backup job runs at a time; its progress shows where it was started.
  */
-export function BackupsPage({ scheduleRuns, verifications, setVerifications, onRestored }: Props) {
+export function BackupsPage({ scheduleRuns, verifications, setVerifications, onRestored, workspace = null }: Props) {
   const queryClient = useQueryClient();
   const refetch = useRefetchBackups();
   const backupsResult = useQuery(backupsQuery());
@@ -158,7 +150,7 @@ export function BackupsPage({ scheduleRuns, verifications, setVerifications, onR
     try {
       const report = await job.run("restore", backup.path, (onProgress) => api.restoreBackup(backup.path, password, onProgress));
       setAsking(null);
-      setOutcome({ kind: "notice", testId: "restore-result", text: restoredText(report) });
+      setOutcome({ kind: "notice", testId: "restore-result", text: restoredText(report, workspace) });
       // Every screen reloads, the schedules too: they live in the store that was just swapped.
       onRestored(report);
     } catch (e) {
@@ -247,6 +239,7 @@ export function BackupsPage({ scheduleRuns, verifications, setVerifications, onR
         busy={job.running}
         preparing={preparing}
         now={now}
+        workspace={workspace}
         onVerify={(backup) => {
           if (backup.encrypted) setAsking({ what: "verify-password", backup, password: "" });
           else void verify(backup, null);
@@ -305,6 +298,7 @@ export function BackupsPage({ scheduleRuns, verifications, setVerifications, onR
       {asking?.what === "restore" && (
         <RestoreDialog
           preview={asking.preview}
+          workspace={workspace}
           running={restoring === null ? null : { progress: restoring.progress }}
           onCancel={() => setAsking(null)}
           onConfirm={(password) => void restore(asking.preview, password)}

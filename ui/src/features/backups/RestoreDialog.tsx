@@ -2,7 +2,7 @@ import { useId, useState } from "react";
 
 import type { BackupProgress } from "../../shared/progress";
 import type { RestorePreview } from "../../bindings/RestorePreview";
-import { compareRows, formatTime, safetyText } from "./backupRules";
+import { compareRows, compareWorkspaceRows, formatTime, safetyText, workspaceScopeText, type CompareRow } from "./backupRules";
 import { formatCount } from "../../shared/format";
 import { BackupProgressBar } from "./BackupProgressBar";
 import { ConfirmDialog } from "../../shared/components/ConfirmDialog";
@@ -13,6 +13,8 @@ interface Props {
   running: { progress: BackupProgress | null } | null;
   onConfirm: (password: string | null) => void;
   onCancel: () => void;
+  /** The workspace chosen in the header: its rows now and in the backup come first (null: none). */
+  workspace?: string | null;
 }
 
 const count = (n: number | null) => (n === null ? "—" : formatCount(n));
@@ -21,7 +23,7 @@ const count = (n: number | null) => (n === null ? "—" : formatCount(n));
  * The restore confirmation: what is replaced (current counts beside the backup's), that a safety
  * backup of the current data is taken first and where, and the password of an encrypted backup.
  */
-export function RestoreDialog({ preview, running, onConfirm, onCancel }: Props) {
+export function RestoreDialog({ preview, running, onConfirm, onCancel, workspace = null }: Props) {
   const id = useId();
   const [password, setPassword] = useState("");
   const { backup } = preview;
@@ -40,39 +42,29 @@ export function RestoreDialog({ preview, running, onConfirm, onCancel }: Props) 
         if (ready) onConfirm(needsPassword ? password : null);
       }}
     >
-      <table className="table restore-compare" data-testid="restore-compare">
-        <caption className="visually-hidden">Rows now and in the backup</caption>
-        <thead>
-          <tr>
-            <th scope="col">What</th>
-            <th scope="col" className="num">
-              Now (replaced)
-            </th>
-            <th scope="col" className="num">
-              In the backup
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr
-              key={row.table}
-              data-testid="restore-count-row"
-              data-table={row.table}
-              data-current={row.current ?? ""}
-              data-backup={row.backup ?? ""}
-            >
-              <th scope="row">{row.label}</th>
-              <td className="num" data-testid="restore-count-current">
-                {count(row.current)}
-              </td>
-              <td className="num" data-testid="restore-count-backup">
-                {count(row.backup)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {workspace !== null && (
+        <>
+          <p className="restore-note" data-testid="restore-workspace-note">
+            {workspaceScopeText(preview, workspace)}
+          </p>
+          <CompareTable
+            rows={compareWorkspaceRows(preview, workspace)}
+            caption={`Rows of workspace ${workspace} now and in the backup`}
+            what={`Workspace ${workspace}`}
+            testId="restore-workspace-compare"
+            rowTestId="restore-workspace-row"
+            cellTestId="restore-workspace"
+          />
+        </>
+      )}
+      <CompareTable
+        rows={rows}
+        caption="Rows now and in the backup"
+        what={workspace === null ? "What" : "All workspaces"}
+        testId="restore-compare"
+        rowTestId="restore-count-row"
+        cellTestId="restore-count"
+      />
       {backup.manifest === null && (
         <p className="muted restore-note">
           {needsPassword ? "The backup is encrypted: its counts are read once the password opens it." : "The backup's counts cannot be read."}
@@ -104,5 +96,48 @@ export function RestoreDialog({ preview, running, onConfirm, onCancel }: Props) 
       )}
       {running !== null && <BackupProgressBar label="Restoring" progress={running.progress} testId="restore-progress" />}
     </ConfirmDialog>
+  );
+}
+
+interface TableProps {
+  rows: readonly CompareRow[];
+  caption: string;
+  /** The first column's heading. */
+  what: string;
+  testId: string;
+  rowTestId: string;
+  /** Prefix of the cells' test ids (`-current`, `-backup`). */
+  cellTestId: string;
+}
+
+function CompareTable({ rows, caption, what, testId, rowTestId, cellTestId }: TableProps) {
+  return (
+    <table className="table restore-compare" data-testid={testId}>
+      <caption className="visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{what}</th>
+          <th scope="col" className="num">
+            Now (replaced)
+          </th>
+          <th scope="col" className="num">
+            In the backup
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.table} data-testid={rowTestId} data-table={row.table} data-current={row.current ?? ""} data-backup={row.backup ?? ""}>
+            <th scope="row">{row.label}</th>
+            <td className="num" data-testid={`${cellTestId}-current`}>
+              {count(row.current)}
+            </td>
+            <td className="num" data-testid={`${cellTestId}-backup`}>
+              {count(row.backup)}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

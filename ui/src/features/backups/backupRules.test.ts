@@ -18,16 +18,23 @@ import {
   formatDuration,
   formatSize,
   keepListed,
+  compareWorkspaceRows,
   parseRetention,
   presetExpression,
   removals,
+  restoredText,
   retentionForm,
   safetyText,
   scheduleFailed,
   scheduleProblem,
   verificationOf,
   verifiedState,
+  workspaceCommitsText,
+  workspaceInBackup,
+  workspaceScopeText,
+  workspaceUnknownReason,
 } from "./backupRules";
+import type { WorkspaceCount } from "../../bindings/WorkspaceCount";
 
 function manifest(counts: Record<string, number>): BackupManifest {
   return {
@@ -41,6 +48,7 @@ function manifest(counts: Record<string, number>): BackupManifest {
     duration_ms: 120,
     blobs_included: true,
     row_counts: Object.entries(counts).map(([table, rows]) => ({ table, rows })),
+    workspace_counts: null,
     entries: [],
   };
 }
@@ -155,6 +163,7 @@ describe("restore comparison", () => {
       { table: "commits", rows: 5 },
       { table: "saved_queries", rows: 1 },
     ],
+    current_workspaces: [],
     safety_backup_to: ["/data/backups"],
   });
 
@@ -300,5 +309,100 @@ describe("automatic backups form", () => {
     expect(sameAutomatic(saved, { ...saved, backup_on_exit: true })).toBe(false);
     expect(sameAutomatic(saved, { ...saved, large_import_backup_threshold: 9999 })).toBe(false);
     expect(sameAutomatic(saved, { ...saved, large_import_backup: false })).toBe(false);
+  });
+});
+
+describe("one workspace's rows in a backup", () => {
+  const ws = (workspace: string, repositories: number, commits: number, saved_queries = 0): WorkspaceCount => ({
+    workspace,
+    repositories,
+    commits,
+    file_changes: commits * 3,
+    refs: 1,
+    analysis_runs: 0,
+    saved_queries,
+  });
+  const counted = (): BackupInfo => {
+    const m = manifest({ repositories: 3, commits: 80, saved_queries: 2 });
+    return backup({ manifest: { ...m, workspace_counts: [ws("default", 2, 55, 1), ws("team", 1, 25, 1)] } });
+  };
+  const old = backup(); // workspace_counts: null, as an older manifest reads
+  const preview = (b: BackupInfo): RestorePreview => ({
+    backup: b,
+    current: [
+      { table: "repositories", rows: 4 },
+      { table: "commits", rows: 90 },
+      { table: "saved_queries", rows: 3 },
+    ],
+    current_workspaces: [ws("default", 2, 55, 1), ws("team", 2, 35, 2)],
+    safety_backup_to: ["/data/backups"],
+  });
+
+  it("tells counted, absent and unknown apart (unknown is never zero)", () => {
+    expect(workspaceInBackup(counted().manifest, "team")).toEqual({ state: "counted", counts: ws("team", 1, 25, 1) });
+    expect(workspaceInBackup(counted().manifest, "gone")).toEqual({ state: "absent" });
+    expect(workspaceInBackup(old.manifest, "team")).toEqual({ state: "unknown" });
+    expect(workspaceInBackup(null, "team")).toEqual({ state: "unknown" });
+    expect(workspaceCommitsText(counted(), "team")).toBe("25 commits");
+    expect(workspaceCommitsText(counted(), "gone")).toBe("not in this backup");
+    expect(workspaceCommitsText(old, "team")).toBe("unknown");
+    expect(workspaceUnknownReason(old, "team")).toMatch(/made before backups counted rows per workspace/);
+    expect(workspaceUnknownReason(counted(), "team")).toBeNull();
+    const encrypted = backup({ manifest: null, encrypted: true });
+    expect(workspaceCommitsText(encrypted, "team")).toBe("encrypted");
+    expect(workspaceUnknownReason(encrypted, "team")).toMatch(/password/);
+  });
+
+  it("compares the workspace's rows now with the backup's", () => {
+    expect(compareWorkspaceRows(preview(counted()), "team")).toEqual([
+      { table: "repositories", label: "Repositories", current: 2, backup: 1 },
+      { table: "commits", label: "Commits", current: 35, backup: 25 },
+      { table: "file_changes", label: "File changes", current: 105, backup: 75 },
+      { table: "saved_queries", label: "Saved queries", current: 2, backup: 1 },
+    ]);
+    expect(compareWorkspaceRows(preview(old), "team").map((r) => [r.current, r.backup])).toEqual([
+      [2, null],
+      [35, null],
+      [105, null],
+      [2, null],
+    ]);
+    // A workspace the backup did not have: the restore leaves it with nothing.
+    expect(compareWorkspaceRows(preview(counted()), "new").map((r) => [r.current, r.backup])).toEqual([
+      [null, 0],
+      [null, 0],
+      [null, 0],
+      [null, 0],
+    ]);
+  });
+
+  it("says a restore replaces all workspaces, and why counts are missing", () => {
+    expect(workspaceScopeText(preview(counted()), "team")).toBe(
+      'Workspace "team" now beside the backup. A restore replaces all workspaces, not only "team": the whole store\'s totals are below.',
+    );
+    expect(workspaceScopeText(preview(old), "team")).toMatch(
+      /made before backups counted rows per workspace, so its counts for "team" are unknown\. A restore replaces all workspaces/,
+    );
+    expect(workspaceScopeText(preview(counted()), "gone")).toMatch(/^The backup has no workspace "gone": the restore removes it\. A restore replaces all workspaces/);
+  });
+
+  it("mentions the selected workspace after a restore", () => {
+    const report = (b: BackupInfo) => ({
+      restored_from: b.path,
+      manifest: b.manifest!,
+      safety_backup: null,
+      migrated: [],
+      row_counts: [
+        { table: "repositories", rows: 3 },
+        { table: "commits", rows: 80 },
+      ],
+      duration_ms: 10,
+    });
+    expect(restoredText(report(counted()), "team")).toMatch(
+      /\(3 repositories, 80 commits\)\. Workspace "team" now has 1 repository and 25 commits\.$/,
+    );
+    expect(restoredText(report(counted()), "default")).toMatch(/Workspace "default" now has 2 repositories and 55 commits\.$/);
+    expect(restoredText(report(counted()), "gone")).toMatch(/The backup had no workspace "gone": the restore removed it\.$/);
+    expect(restoredText(report(old), "team")).toMatch(/This backup does not count rows per workspace/);
+    expect(restoredText(report(counted()))).toMatch(/\(3 repositories, 80 commits\)\.$/);
   });
 });

@@ -4,18 +4,22 @@
  */
 import type { BackupInfo } from "../../bindings/BackupInfo";
 import type { BackupKind } from "../../bindings/BackupKind";
+import type { BackupManifest } from "../../bindings/BackupManifest";
 import type { BackupPhase } from "../../bindings/BackupPhase";
 import type { BackupProgress } from "../../shared/progress";
 import type { BackupSettings } from "../../bindings/BackupSettings";
 import type { CreateReport } from "../../bindings/CreateReport";
 import type { Destination } from "../../bindings/Destination";
 import type { RestorePreview } from "../../bindings/RestorePreview";
+import type { RestoreReport } from "../../bindings/RestoreReport";
 import type { RetentionDecision } from "../../bindings/RetentionDecision";
 import type { RetentionPolicy } from "../../bindings/RetentionPolicy";
 import type { Schedule } from "../../bindings/Schedule";
 import type { ScheduleRun } from "../../bindings/ScheduleRun";
 import type { ScheduleSpec } from "../../bindings/ScheduleSpec";
 import type { VerifyReport } from "../../bindings/VerifyReport";
+import type { WorkspaceCount } from "../../bindings/WorkspaceCount";
+import { formatCount } from "../../shared/format";
 
 // --- Formatting ---------------------------------------------------------------------------------
 
@@ -175,6 +179,102 @@ export function compareRows(preview: RestorePreview): CompareRow[] {
     const inBackup = manifest?.row_counts.find((c) => c.table === table);
     return { table, label: TABLE_LABELS[table] ?? table, current: rows, backup: inBackup === undefined ? null : inBackup.rows };
   });
+}
+
+// --- One workspace in a backup ------------------------------------------------------------------
+
+/**
+ * What a backup's manifest says of one workspace: its counts; `absent`: the backup had no such
+ * workspace; `unknown`: the manifest does not count per workspace (a backup made before they
+ * were counted) or cannot be read (encrypted, damaged). Unknown is never shown as zero.
+ */
+export type WorkspaceInBackup = { state: "counted"; counts: WorkspaceCount } | { state: "absent" } | { state: "unknown" };
+
+export function workspaceInBackup(manifest: BackupManifest | null, workspace: string): WorkspaceInBackup {
+  const all = manifest?.workspace_counts ?? null;
+  if (all === null) return { state: "unknown" };
+  const counts = all.find((c) => c.workspace === workspace);
+  return counts === undefined ? { state: "absent" } : { state: "counted", counts };
+}
+
+const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
+
+/** The backup list's cell for the selected workspace: "25 commits", "not in this backup", "unknown". */
+export function workspaceCommitsText(backup: BackupInfo, workspace: string): string {
+  const found = workspaceInBackup(backup.manifest, workspace);
+  if (found.state === "counted") return plural(found.counts.commits, "commit", "commits");
+  if (found.state === "absent") return "not in this backup";
+  return backup.encrypted && backup.manifest === null ? "encrypted" : "unknown";
+}
+
+/** Why a list cell says "unknown" (its tooltip), or null. */
+export function workspaceUnknownReason(backup: BackupInfo, workspace: string): string | null {
+  if (workspaceInBackup(backup.manifest, workspace).state !== "unknown") return null;
+  if (backup.manifest === null) {
+    return backup.encrypted ? "Encrypted: its counts are read once the password opens it." : "The manifest cannot be read.";
+  }
+  return `This backup was made before backups counted rows per workspace: how many rows "${workspace}" had is not known.`;
+}
+
+export const WORKSPACE_TABLE_LABELS: Readonly<Record<"repositories" | "commits" | "file_changes" | "saved_queries", string>> = {
+  repositories: "Repositories",
+  commits: "Commits",
+  file_changes: "File changes",
+  saved_queries: "Saved queries",
+};
+
+/**
+ * The restore confirmation's rows for the workspace selected in the header: its rows now beside
+ * the backup's. A workspace the backup does not have counts 0 there (the restore removes it);
+ * one whose counts the manifest does not know shows null, never 0.
+ */
+export function compareWorkspaceRows(preview: RestorePreview, workspace: string): CompareRow[] {
+  const now = preview.current_workspaces.find((c) => c.workspace === workspace) ?? null;
+  const inBackup = workspaceInBackup(preview.backup.manifest, workspace);
+  return (Object.keys(WORKSPACE_TABLE_LABELS) as (keyof typeof WORKSPACE_TABLE_LABELS)[]).map((table) => ({
+    table,
+    label: WORKSPACE_TABLE_LABELS[table],
+    current: now === null ? null : now[table],
+    backup: inBackup.state === "counted" ? inBackup.counts[table] : inBackup.state === "absent" ? 0 : null,
+  }));
+}
+
+/** The sentence over the workspace's rows: that a restore replaces every workspace, not this one only. */
+export function workspaceScopeText(preview: RestorePreview, workspace: string): string {
+  const replacesAll = `A restore replaces all workspaces, not only "${workspace}": the whole store's totals are below.`;
+  const found = workspaceInBackup(preview.backup.manifest, workspace);
+  if (found.state === "absent") return `The backup has no workspace "${workspace}": the restore removes it. ${replacesAll}`;
+  if (found.state === "unknown") {
+    const why =
+      preview.backup.manifest === null
+        ? `the backup's counts for "${workspace}" are read once it is opened`
+        : `this backup was made before backups counted rows per workspace, so its counts for "${workspace}" are unknown`;
+    return `Workspace "${workspace}" now beside the backup: ${why}. ${replacesAll}`;
+  }
+  return `Workspace "${workspace}" now beside the backup. ${replacesAll}`;
+}
+
+/**
+ * The notice after a restore: the whole store's restored counts, the selected workspace's counts
+ * in the restored backup (or why they are not known), and where the safety backup went.
+ */
+export function restoredText(report: RestoreReport, workspace: string | null = null): string {
+  const counts = report.row_counts
+    .filter((c) => c.table in TABLE_LABELS)
+    .map((c) => `${formatCount(c.rows)} ${(TABLE_LABELS[c.table] ?? c.table).toLowerCase()}`)
+    .join(", ");
+  let scoped = "";
+  if (workspace !== null) {
+    const found = workspaceInBackup(report.manifest, workspace);
+    scoped =
+      found.state === "counted"
+        ? ` Workspace "${workspace}" now has ${plural(found.counts.repositories, "repository", "repositories")} and ${plural(found.counts.commits, "commit", "commits")}.`
+        : found.state === "absent"
+          ? ` The backup had no workspace "${workspace}": the restore removed it.`
+          : ` This backup does not count rows per workspace: what "${workspace}" holds now is on the Repositories page.`;
+  }
+  const safety = report.safety_backup === null ? "" : ` The data it replaced is in the safety backup ${report.safety_backup}.`;
+  return `Restored the backup of ${formatTime(report.manifest.created_at)}${counts === "" ? "" : ` (${counts})`}.${scoped}${safety}`;
 }
 
 /** The sentence under the table: the safety backup first, and where it goes. */

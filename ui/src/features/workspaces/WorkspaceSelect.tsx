@@ -8,8 +8,9 @@ interface Props {
 }
 
 /**
- * The header's workspace choice: it scopes Repositories, History, Analyses and export. Hidden
- * until the list arrives (and when it cannot: the rest of the window still works).
+ * The header's workspace choice: it scopes Repositories, History, Analyses, export and the
+ * Backups page's row counts. Hidden until the list arrives (and when it cannot: the rest of the
+ * window still works).
  */
 export function WorkspaceSelect({ value, onChange }: Props) {
   const workspaces = useQuery(workspacesQuery);

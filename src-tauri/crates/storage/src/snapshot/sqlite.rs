@@ -10,6 +10,7 @@ use sqlx::{ConnectOptions, Connection};
 use super::TableCount;
 use crate::cancel::CancelToken;
 use crate::error::{Result, StoreError};
+use crate::workspaces::{WorkspaceCount, WORKSPACE_COUNTS_SQL};
 
 /// A connection of our own on a SQLite file (never creating it). It changes no setting of the
 /// file (journal mode stays what the store chose).
@@ -152,10 +153,24 @@ pub fn quote(identifier: &str) -> String {
     format!("\"{}\"", identifier.replace('"', "\"\""))
 }
 
+/// Rows per workspace in a snapshot, or `None` when its schema predates saved queries belonging
+/// to a workspace (migration 20261130000002): its per-workspace counts are not known.
+pub async fn workspace_counts(conn: &mut SqliteConnection) -> Result<Option<Vec<WorkspaceCount>>> {
+    let (has_column,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM pragma_table_info('saved_queries') WHERE name = 'workspace_id'")
+            .fetch_one(&mut *conn)
+            .await?;
+    if has_column == 0 {
+        return Ok(None);
+    }
+    Ok(Some(sqlx::query_as(WORKSPACE_COUNTS_SQL).fetch_all(&mut *conn).await?))
+}
+
 /// What a snapshot file holds, read once for the manifest and again when it is verified.
 pub struct SnapshotFacts {
     pub schema_version: i64,
     pub row_counts: Vec<TableCount>,
+    pub workspace_counts: Option<Vec<WorkspaceCount>>,
 }
 
 pub async fn facts(path: &Path) -> Result<SnapshotFacts> {
@@ -163,8 +178,9 @@ pub async fn facts(path: &Path) -> Result<SnapshotFacts> {
     let schema_version = schema_version(&mut conn).await?;
     let tables = app_tables(&mut conn).await?;
     let row_counts = row_counts(&mut conn, &tables).await?;
+    let workspace_counts = workspace_counts(&mut conn).await?;
     conn.close().await.ok();
-    Ok(SnapshotFacts { schema_version, row_counts })
+    Ok(SnapshotFacts { schema_version, row_counts, workspace_counts })
 }
 
 /// Closes a connection from `connect`, ignoring errors (the file is left as it is either way).

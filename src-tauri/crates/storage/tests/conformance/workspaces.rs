@@ -92,3 +92,44 @@ pub(crate) async fn saved_queries_belong_to_a_workspace(t: TestStore) {
     s.delete_workspace("gone").await.unwrap();
     assert!(s.saved_queries().await.unwrap().is_empty());
 }
+
+pub(crate) async fn workspace_counts_scope_each_table(t: TestStore) {
+    use repovault_storage::{GitRef, RefKind, WorkspaceCount};
+    let s = t.store.as_ref();
+    s.create_workspace("infra").await.unwrap();
+    s.create_workspace("web").await.unwrap();
+    let api = s.ensure_repository("infra", "api", None).await.unwrap();
+    let ops = s.ensure_repository("infra", "ops", None).await.unwrap();
+    let site = s.ensure_repository("default", "site", None).await.unwrap();
+    // api: 4 commits of 2 files, ops: 2 of 3, site: 3 of 1.
+    for (repo, seed, commits) in [(api.id, 1u64, 4u64), (ops.id, 2, 2), (site.id, 3, 3)] {
+        for n in 0..commits {
+            let c = commit(&hash_of(seed * 100 + n), &[], 1_700_000_000 + n as i64, "work");
+            let files = changes(seed * 10 + n, (seed % 3 + 1) as usize);
+            assert_eq!(s.store_commit(repo, &c, &files).await.status, StorageStatus::Stored);
+        }
+    }
+    let main = |hash: u64| GitRef { name: "refs/heads/main".into(), kind: RefKind::Branch, target: hash_of(hash) };
+    s.finish_sync(api.id, &[main(103)], false).await.unwrap();
+    s.finish_sync(site.id, &[main(302)], false).await.unwrap();
+    s.save_query("mine", &Filter::condition("author", "eq", "Alice")).await.unwrap();
+    let count = |workspace: &str, repositories, commits, file_changes, refs, saved_queries| WorkspaceCount {
+        workspace: workspace.into(),
+        repositories,
+        commits,
+        file_changes,
+        refs,
+        analysis_runs: 0,
+        saved_queries,
+    };
+    assert_eq!(
+        s.workspace_counts().await.unwrap(),
+        [count("default", 1, 3, 3, 1, 1), count("infra", 2, 6, 14, 1, 0), count("web", 0, 0, 0, 0, 0)]
+    );
+    // Moving a repository moves its rows' counts along.
+    s.move_repository("ops", "web").await.unwrap();
+    assert_eq!(
+        s.workspace_counts().await.unwrap(),
+        [count("default", 1, 3, 3, 1, 1), count("infra", 1, 4, 8, 1, 0), count("web", 1, 2, 6, 0, 0)]
+    );
+}
