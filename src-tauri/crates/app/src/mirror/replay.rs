@@ -59,6 +59,10 @@ pub async fn apply(primary: &dyn Store, mirror: &dyn Store, entry: &OutboxEntry)
             send_workspaces(primary, mirror).await?;
             Ok(0)
         }
+        kind::REPOSITORIES => {
+            prune_repositories(primary, mirror).await?;
+            Ok(0)
+        }
         kind::FILL => match repository {
             Some(name) => fill(primary, mirror, name).await,
             None => Ok(0),
@@ -67,11 +71,11 @@ pub async fn apply(primary: &dyn Store, mirror: &dyn Store, entry: &OutboxEntry)
     }
 }
 
-/// The mirror's workspaces made the primary's: missing ones created, repositories moved to the
-/// workspace they are in on the primary, then the workspaces the primary no longer has deleted
-/// (with what they still hold). A rename is thereby a new name, the moves, and the old name
-/// deleted once it holds none of the primary's repositories.
-async fn send_workspaces(primary: &dyn Store, mirror: &dyn Store) -> Result<()> {
+/// The mirror's workspaces made the primary's: missing ones created, repositories and saved
+/// queries moved to the workspace they are in on the primary, then the workspaces the primary no
+/// longer has deleted (with what they still hold). A rename is thereby a new name, the moves, and
+/// the old name deleted once it holds none of the primary's repositories or saved queries.
+pub async fn send_workspaces(primary: &dyn Store, mirror: &dyn Store) -> Result<()> {
     let wanted: HashSet<String> = primary.workspaces().await?.into_iter().map(|w| w.name).collect();
     let present: HashSet<String> = mirror.workspaces().await?.into_iter().map(|w| w.name).collect();
     for name in wanted.difference(&present) {
@@ -84,6 +88,7 @@ async fn send_workspaces(primary: &dyn Store, mirror: &dyn Store) -> Result<()> 
             mirror.move_repository(&repo.name, &repo.workspace).await?;
         }
     }
+    send_saved_queries(primary, mirror).await?;
     for name in present.difference(&wanted) {
         match mirror.delete_workspace(name).await {
             Ok(_) | Err(StoreError::NotFound { .. }) => {}
@@ -137,23 +142,39 @@ async fn send_runs(primary: &dyn Store, mirror: &dyn Store, name: &str) -> Resul
     mirror.replace_run_records(remote.id, &runs).await
 }
 
+/// The saved queries sent whole, each into its workspace (by name) on the mirror.
 pub async fn send_saved_queries(primary: &dyn Store, mirror: &dyn Store) -> Result<()> {
-    let queries: Vec<(String, String)> = primary
-        .saved_queries()
-        .await?
-        .into_iter()
-        .map(|q| (q.name, serde_json::to_string(&q.filter).expect("filters serialise")))
-        .collect();
-    mirror.replace_saved_queries(&queries).await
+    mirror.replace_saved_queries(&primary.saved_query_records().await?).await
+}
+
+/// Removes from the mirror the repositories the primary does not have (a restore brought back
+/// an older store; their removal entries went with the replaced data).
+async fn prune_repositories(primary: &dyn Store, mirror: &dyn Store) -> Result<()> {
+    let wanted: HashSet<String> = primary.repositories().await?.into_iter().map(|r| r.name).collect();
+    for repo in mirror.repositories().await? {
+        if !wanted.contains(&repo.name) {
+            match mirror.delete_repository(&repo.name).await {
+                Ok(_) | Err(StoreError::NotFound { .. }) => {}
+                Err(err) => return Err(err),
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Brings a whole repository over: the commits the mirror lacks (in chunks, each its own
 /// transaction, so a fill interrupted anywhere resumes where it stopped), then refs and runs.
+/// Commits only the mirror has (a restore brought back an older store) are removed there.
 pub async fn fill(primary: &dyn Store, mirror: &dyn Store, name: &str) -> Result<u64> {
     let Some((local, remote)) = mirror_repository(primary, mirror, name).await? else { return Ok(0) };
     let have = mirror.commit_hashes(remote.id).await?;
-    let missing: Vec<i64> =
-        primary.commit_ids(local.id).await?.into_iter().filter(|(_, h)| !have.contains(h)).map(|(id, _)| id).collect();
+    let ours = primary.commit_ids(local.id).await?;
+    let ours_hashes: HashSet<&str> = ours.iter().map(|(_, h)| h.as_str()).collect();
+    let extra: Vec<String> = have.iter().filter(|h| !ours_hashes.contains(h.as_str())).cloned().collect();
+    if !extra.is_empty() {
+        mirror.delete_commits(remote.id, &extra).await?;
+    }
+    let missing: Vec<i64> = ours.into_iter().filter(|(_, h)| !have.contains(h)).map(|(id, _)| id).collect();
     let mut sent = 0;
     for chunk in missing.chunks(FILL_CHUNK) {
         sent += send_commits(primary, mirror, name, chunk).await?;
