@@ -216,8 +216,9 @@ fn a_drainer_killed_at_random_points_loses_and_duplicates_nothing() {
     let mut rng = fastrand::Rng::with_seed(seed);
     for round in 0..5 {
         let before = pending(&data_dir);
-        if round == 2 {
-            // Between PostgreSQL's commit and marking the entry done.
+        if round == 0 {
+            // Between PostgreSQL's commit and marking the entry done; first, while entries are
+            // sure to wait (a fast drainer may empty the outbox within the random rounds).
             let next = local_count(&data_dir, "SELECT MIN(id) FROM mirror_outbox").to_string();
             let mut child =
                 spawn(&data_dir, &["mirror", "sync"], &[("REPOVAULT_TEST_MIRROR_ABORT_BEFORE_DONE", &next)]);

@@ -118,16 +118,50 @@ async fn mirror_repository(
     Ok(Some((local, remote)))
 }
 
+type Batch = Vec<repovault_storage::CommitBatchItem>;
+
+/// The commits with these local ids, read from the primary as the mirror stores them.
+async fn read_batch(primary: &dyn Store, ids: &[i64]) -> Result<Batch> {
+    Ok(primary.stored_commits(ids).await?.into_iter().map(|s| (s.commit, s.changes)).collect())
+}
+
+/// Stores a batch in one mirror transaction; how many were new there.
+async fn write_batch(mirror: &dyn Store, repository_id: i64, batch: &Batch) -> Result<u64> {
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let results = mirror.store_commits(repository_id, batch).await?;
+    Ok(results.iter().filter(|r| r.status == repovault_storage::StorageStatus::Stored).count() as u64)
+}
+
 /// Sends the commits with these local ids in one mirror transaction.
 pub async fn send_commits(primary: &dyn Store, mirror: &dyn Store, name: &str, ids: &[i64]) -> Result<u64> {
     let Some((_, remote)) = mirror_repository(primary, mirror, name).await? else { return Ok(0) };
-    let stored = primary.stored_commits(ids).await?;
-    if stored.is_empty() {
-        return Ok(0);
+    write_batch(mirror, remote.id, &read_batch(primary, ids).await?).await
+}
+
+/// Sends the commits in chunks, each its own mirror transaction, reading the next chunk from the
+/// primary while the mirror stores the current one (the two databases work at once).
+async fn send_chunks(primary: &dyn Store, mirror: &dyn Store, repository_id: i64, ids: &[i64]) -> Result<u64> {
+    let mut chunks = ids.chunks(FILL_CHUNK);
+    let mut current = match chunks.next() {
+        Some(chunk) => Some(read_batch(primary, chunk).await?),
+        None => None,
+    };
+    let mut sent = 0;
+    while let Some(batch) = current.take() {
+        let next = chunks.next();
+        let read_next = async {
+            match next {
+                Some(chunk) => read_batch(primary, chunk).await.map(Some),
+                None => Ok(None),
+            }
+        };
+        let (written, read) = tokio::join!(write_batch(mirror, repository_id, &batch), read_next);
+        sent += written?;
+        current = read?;
     }
-    let batch: Vec<_> = stored.into_iter().map(|s| (s.commit, s.changes)).collect();
-    let results = mirror.store_commits(remote.id, &batch).await?;
-    Ok(results.iter().filter(|r| r.status == repovault_storage::StorageStatus::Stored).count() as u64)
+    Ok(sent)
 }
 
 async fn send_refs(primary: &dyn Store, mirror: &dyn Store, name: &str) -> Result<()> {
@@ -175,10 +209,7 @@ pub async fn fill(primary: &dyn Store, mirror: &dyn Store, name: &str) -> Result
         mirror.delete_commits(remote.id, &extra).await?;
     }
     let missing: Vec<i64> = ours.into_iter().filter(|(_, h)| !have.contains(h)).map(|(id, _)| id).collect();
-    let mut sent = 0;
-    for chunk in missing.chunks(FILL_CHUNK) {
-        sent += send_commits(primary, mirror, name, chunk).await?;
-    }
+    let sent = send_chunks(primary, mirror, remote.id, &missing).await?;
     send_refs(primary, mirror, name).await?;
     send_runs(primary, mirror, name).await?;
     Ok(sent)
@@ -197,11 +228,7 @@ pub async fn resend_commits(primary: &dyn Store, mirror: &dyn Store, name: &str,
         .filter(|(_, h)| wanted.contains(h.as_str()))
         .map(|(id, _)| id)
         .collect();
-    let mut sent = 0;
-    for chunk in ids.chunks(FILL_CHUNK) {
-        sent += send_commits(primary, mirror, name, chunk).await?;
-    }
-    Ok(sent)
+    send_chunks(primary, mirror, remote.id, &ids).await
 }
 
 /// Re-sends a repository's rows outside commits (refs, runs), for a repair.
