@@ -37,8 +37,10 @@ pub async fn enable_mirror(
     let url = url.trim().to_string();
     let cooldown = cooldown_seconds.unwrap_or(repovault_app::mirror::breaker::DEFAULT_COOLDOWN.as_secs() as i64);
     let status = mirror::enable(state.store()?.as_ref(), &url, &config.blobs, cooldown).await?;
-    // Kept in the settings too, so the mirror can be opened when the primary cannot.
-    Settings { mirror_url: Some(url), ..Settings::load(&state.data_dir) }.save(&state.data_dir)?;
+    // Kept in the settings too, so the mirror can be opened when the primary cannot: as stored,
+    // without its password (that is in the OS keyring).
+    Settings { mirror_url: Some(status.config.url.clone()), ..Settings::load(&state.data_dir) }
+        .save(&state.data_dir)?;
     state.mirror_wake.notify_one();
     Ok(status)
 }
@@ -106,13 +108,29 @@ pub async fn open_mirror_fallback(state: State<'_, AppState>) -> CommandResult<A
     };
     let config = state.store_config()?;
     let mirror_config = StoreConfig {
-        database: DatabaseLocation::Postgres(read_only(&url)),
+        database: DatabaseLocation::Postgres(read_only(&mirror::password::reveal(&url)?)),
         blobs: config.blobs,
         apply_migrations: false,
     };
     let store = open_store(&mirror_config).await?;
     state.replace_with_mirror(store.clone());
     Ok(AppInfo::of(&state, store.info()))
+}
+
+/// Settings from before the keyring keep the mirror's password in its URL: moved into the
+/// keyring (the store's copy moves on the drainer's first drain). Left as it is if it cannot be.
+fn conceal_settings_password(data_dir: &std::path::Path) {
+    let settings = Settings::load(data_dir);
+    let Some(url) = settings.mirror_url.clone() else { return };
+    match mirror::password::conceal(&url) {
+        Ok(stored) if stored != url => {
+            if let Err(err) = (Settings { mirror_url: Some(stored), ..settings }).save(data_dir) {
+                tracing::warn!("cannot store the mirror's URL without its password: {}", err.message);
+            }
+        }
+        Ok(_) => {}
+        Err(err) => tracing::warn!("the mirror's password stays in settings.json: {err}"),
+    }
 }
 
 /// The URL with every transaction read-only (PostgreSQL refuses any write through it).
@@ -126,6 +144,7 @@ fn read_only(url: &str) -> String {
 pub fn start_drainer(app: AppHandle) {
     std::thread::spawn(move || {
         let state = app.state::<AppState>();
+        conceal_settings_password(&state.data_dir);
         let wake = state.mirror_wake.clone();
         let primary = || {
             let state = app.state::<AppState>();

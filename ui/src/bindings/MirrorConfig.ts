@@ -5,7 +5,10 @@
  */
 export type MirrorConfig = { 
 /**
- * With the password, as given; show `postgres::redact_password(url)`.
+ * Without its password: a URL with one has `***` in its place (the password is in the OS
+ * keyring; the app's `mirror::password` resolves it). Stores from before the keyring may
+ * still hold one here until their first drain moves it; show `postgres::redact_password(url)`.
+ * Empty when no mirror was ever configured.
  */
 url: string, enabled: boolean, cooldown_seconds: number, 
 /**

@@ -35,10 +35,10 @@ fn keyring_error(what: &str, err: keyring::Error) -> ErrorPayload {
 }
 
 #[cfg(target_os = "linux")]
-fn entries(server: &str) -> Result<Vec<(Keeper, keyring::Entry)>, keyring::Error> {
+fn entries(key: &str) -> Result<Vec<(Keeper, keyring::Entry)>, keyring::Error> {
     use keyring::{keyutils::KeyutilsCredential, secret_service::SsCredential, Entry};
     use linux_keyutils::{KeyRing, KeyRingIdentifier};
-    let secret_service = Entry::new_with_credential(Box::new(SsCredential::new_with_target(None, SERVICE, server)?));
+    let secret_service = Entry::new_with_credential(Box::new(SsCredential::new_with_target(None, SERVICE, key)?));
     // keyring's own keyutils credential needs a login session keyring; a process started
     // without one (a service, CI) uses the user's session keyring instead, which every process
     // of the user shares.
@@ -48,14 +48,51 @@ fn entries(server: &str) -> Result<Vec<(Keeper, keyring::Entry)>, keyring::Error
     let kernel = KeyutilsCredential {
         session,
         persistent: KeyRing::get_persistent(KeyRingIdentifier::UserSession).ok(),
-        description: format!("keyring-rs:{server}@{SERVICE}"),
+        description: format!("keyring-rs:{key}@{SERVICE}"),
     };
     Ok(vec![(Keeper::Persistent, secret_service), (Keeper::Session, Entry::new_with_credential(Box::new(kernel)))])
 }
 
 #[cfg(not(target_os = "linux"))]
-fn entries(server: &str) -> Result<Vec<(Keeper, keyring::Entry)>, keyring::Error> {
-    Ok(vec![(Keeper::Persistent, keyring::Entry::new(SERVICE, server)?)])
+fn entries(key: &str) -> Result<Vec<(Keeper, keyring::Entry)>, keyring::Error> {
+    Ok(vec![(Keeper::Persistent, keyring::Entry::new(SERVICE, key)?)])
+}
+
+/// Keeps `secret` under `key` in the first keyring that takes it (also the mirror's password,
+/// under a key of its own: `mirror::password`).
+pub(crate) fn keep(key: &str, secret: &str) -> Result<Keeper, keyring::Error> {
+    let mut last = None;
+    for (keeper, entry) in entries(key)? {
+        match entry.set_password(secret) {
+            Ok(()) => return Ok(keeper),
+            Err(err) => {
+                tracing::info!(?keeper, "keyring unavailable: {err}");
+                last = Some(err);
+            }
+        }
+    }
+    Err(last.unwrap_or(keyring::Error::NoEntry))
+}
+
+/// The secret kept under `key`, if any keyring has one.
+pub(crate) fn read(key: &str) -> Result<Option<String>, keyring::Error> {
+    for (_, entry) in entries(key)? {
+        match entry.get_password() {
+            Ok(secret) => return Ok(Some(secret)),
+            // No entry, or a keyring that is not running: look in the next one.
+            Err(err) => tracing::debug!("no secret there: {err}"),
+        }
+    }
+    Ok(None)
+}
+
+/// Forgets the secret under `key` in every keyring; whether one was there.
+pub(crate) fn forget(key: &str) -> Result<bool, keyring::Error> {
+    let mut deleted = false;
+    for (_, entry) in entries(key)? {
+        deleted |= entry.delete_credential().is_ok();
+    }
+    Ok(deleted)
 }
 
 /// Keeps `token` for the server of `url`, in the first keyring that takes it.
@@ -64,41 +101,18 @@ pub fn save(url: &str, token: &str) -> Result<Keeper, ErrorPayload> {
     if token.is_empty() || token.chars().any(char::is_control) {
         return Err(ErrorPayload::new(ErrorCode::Validation, "invalid token: empty or with control characters"));
     }
-    let server = server_of(url)?;
-    let mut last = None;
-    for (keeper, entry) in entries(&server).map_err(|e| keyring_error("keep", e))? {
-        match entry.set_password(token) {
-            Ok(()) => return Ok(keeper),
-            Err(err) => {
-                tracing::info!(?keeper, "keyring unavailable: {err}");
-                last = Some(err);
-            }
-        }
-    }
-    Err(keyring_error("keep", last.unwrap_or(keyring::Error::NoEntry)))
+    keep(&server_of(url)?, token).map_err(|e| keyring_error("keep", e))
 }
 
 /// The token kept for the server of `url`, if any.
 pub fn load(url: &str) -> Result<Option<String>, ErrorPayload> {
     let Ok(server) = server_of(url) else { return Ok(None) };
-    for (_, entry) in entries(&server).map_err(|e| keyring_error("read", e))? {
-        match entry.get_password() {
-            Ok(token) => return Ok(Some(token)),
-            // No entry, or a keyring that is not running: look in the next one.
-            Err(err) => tracing::debug!("no token there: {err}"),
-        }
-    }
-    Ok(None)
+    read(&server).map_err(|e| keyring_error("read", e))
 }
 
 /// Forgets the token of the server of `url` in every keyring; whether one was there.
 pub fn delete(url: &str) -> Result<bool, ErrorPayload> {
-    let server = server_of(url)?;
-    let mut deleted = false;
-    for (_, entry) in entries(&server).map_err(|e| keyring_error("delete", e))? {
-        deleted |= entry.delete_credential().is_ok();
-    }
-    Ok(deleted)
+    forget(&server_of(url)?).map_err(|e| keyring_error("delete", e))
 }
 
 #[cfg(test)]

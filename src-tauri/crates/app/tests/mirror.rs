@@ -9,6 +9,7 @@ use std::time::Duration;
 use repovault_app::mirror::{self, Drainer};
 use repovault_ingest::{import_repository, CancelToken, ImportOptions};
 use repovault_storage::mirror::kind;
+use repovault_storage::mirror::SavedQueryRecord;
 use repovault_storage::query::{Condition, Filter};
 use repovault_storage::schedules::ScheduleRow;
 use repovault_storage::{open_store, DatabaseLocation, FinishedAnalysisRun, NewAnalysisRun, Store, StoreConfig};
@@ -52,6 +53,12 @@ fn schedule(name: &str) -> ScheduleRow {
     }
 }
 
+/// The mirror database opened as a store of its own, to read it back.
+async fn mirror_store(url: &str, primary: &StoreConfig) -> Arc<dyn Store> {
+    let database = DatabaseLocation::Postgres(url.to_string());
+    open_store(&StoreConfig { database, blobs: primary.blobs.clone(), apply_migrations: false }).await.unwrap()
+}
+
 async fn kinds(store: &dyn Store) -> Vec<String> {
     store.outbox_entries(10_000).await.unwrap().into_iter().map(|e| e.kind).collect()
 }
@@ -66,7 +73,11 @@ async fn every_write_path_appends_to_the_outbox_in_its_own_transaction() {
 
     let url = fresh_postgres_database().await;
     mirror::enable(s, &url, &t.config.blobs, 300).await.unwrap();
-    assert_eq!(kinds(s).await, [kind::SAVED_QUERIES, kind::BACKUP_SCHEDULES, kind::FILL], "enabling queues a fill");
+    assert_eq!(
+        kinds(s).await,
+        [kind::WORKSPACES, kind::SAVED_QUERIES, kind::BACKUP_SCHEDULES, kind::REPOSITORIES, kind::FILL],
+        "enabling queues everything and a fill"
+    );
     s.disable_mirror().await.unwrap();
     s.enable_mirror(&url, 300).await.unwrap();
     let queued = s.outbox_pending().await.unwrap();
@@ -88,6 +99,7 @@ async fn every_write_path_appends_to_the_outbox_in_its_own_transaction() {
     s.finish_sync(repo.id, &refs, false).await.unwrap();
     let filter = Filter::Condition(Condition { field: "author".into(), op: "eq".into(), value: "Alice".into() });
     s.save_query("q", &filter).await.unwrap();
+    s.move_saved_query("q", "team").await.unwrap();
     s.rename_saved_query("q", "q2").await.unwrap();
     s.delete_saved_query("q2").await.unwrap();
     let run = NewAnalysisRun {
@@ -131,6 +143,7 @@ async fn every_write_path_appends_to_the_outbox_in_its_own_transaction() {
             (kind::SAVED_QUERIES, None),
             (kind::SAVED_QUERIES, None),
             (kind::SAVED_QUERIES, None),
+            (kind::SAVED_QUERIES, None),
             (kind::ANALYSIS_RUNS, demo),
             (kind::ANALYSIS_RUNS, demo),
             (kind::ANALYSIS_RUNS, demo),
@@ -170,13 +183,7 @@ async fn a_drain_fills_the_mirror_equal_and_a_second_replay_changes_nothing() {
     assert!(check.equal, "{:?}", check.differences);
 
     // Commits, file changes and diff texts read back from PostgreSQL equal the primary's.
-    let pg = open_store(&StoreConfig {
-        database: DatabaseLocation::Postgres(url.clone()),
-        blobs: t.config.blobs.clone(),
-        apply_migrations: false,
-    })
-    .await
-    .unwrap();
+    let pg = mirror_store(&url, &t.config).await;
     let local = s.repository_by_name("gen").await.unwrap();
     let remote = pg.repository_by_name("gen").await.unwrap();
     assert_eq!(local.commit_count, remote.commit_count);
@@ -273,7 +280,7 @@ async fn a_mirror_with_another_schema_version_is_refused_and_nothing_is_written(
     assert_eq!(pg_count(&url, "SELECT COUNT(*) FROM commits").await, 0);
     assert!(report.pending > 0, "the entries wait");
     let status = mirror::status(s.as_ref()).await.unwrap();
-    assert!(status.last_error.unwrap().contains("schema version"));
+    assert!(status.config.last_error.unwrap().contains("schema version"));
 
     // Enabling on a database of another version is refused too.
     let other = fresh_store(Engine::Sqlite, Blobs::Local).await;
@@ -364,8 +371,8 @@ async fn an_outage_opens_the_breaker_and_the_outbox_drains_when_the_server_retur
         assert!(report.error.is_some());
     }
     let status = mirror::status(s.as_ref()).await.unwrap();
-    assert_eq!((status.breaker.as_str(), status.health.as_str()), ("open", "degraded"));
-    assert!(status.pending > 0 && status.open_until.is_some() && status.last_error.is_some());
+    assert_eq!((status.config.breaker.as_str(), status.health.as_str()), ("open", "degraded"));
+    assert!(status.pending > 0 && status.config.open_until.is_some() && status.config.last_error.is_some());
     // While open, a drain does not even try.
     let report = drainer.drain(&CancelToken::default()).await;
     assert_eq!((report.entries, report.error.as_deref(), report.breaker.as_str()), (0, None, "open"));
@@ -389,7 +396,7 @@ async fn an_outage_opens_the_breaker_and_the_outbox_drains_when_the_server_retur
     let mut resets = 0;
     loop {
         let status = mirror::status(s.as_ref()).await.unwrap();
-        if status.pending == 0 && status.breaker == "closed" {
+        if status.pending == 0 && status.config.breaker == "closed" {
             break;
         }
         assert!(tokio::time::Instant::now() < deadline, "still pending: {status:?}");
@@ -418,4 +425,233 @@ async fn an_outage_opens_the_breaker_and_the_outbox_drains_when_the_server_retur
         .collect();
     assert!(audit.iter().any(|d| d.starts_with("closed -> open")), "{audit:?}");
     assert!(audit.iter().any(|d| d.starts_with("half_open -> closed")), "{audit:?}");
+}
+
+/// The saved queries on the mirror, with their workspace's name.
+async fn mirrored_queries(url: &str) -> Vec<(String, String)> {
+    raw_rows(
+        &DatabaseLocation::Postgres(url.to_string()),
+        "SELECT q.name, w.name FROM saved_queries q JOIN workspaces w ON w.id = q.workspace_id ORDER BY q.name",
+    )
+    .await
+}
+
+fn names_and_workspaces(records: Vec<SavedQueryRecord>) -> Vec<(String, String)> {
+    records.into_iter().map(|q| (q.name, q.workspace.unwrap_or_default())).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saved_queries_keep_their_workspace_on_the_mirror_and_a_move_by_hand_is_found_and_repaired() {
+    let t = primary().await;
+    let s = t.store.clone();
+    let filter = Filter::Condition(Condition { field: "author".into(), op: "eq".into(), value: "Alice".into() });
+    s.save_query("everyone", &filter).await.unwrap();
+    s.save_query("ours", &filter).await.unwrap();
+    s.create_workspace("team").await.unwrap();
+    s.create_workspace("empty").await.unwrap();
+    // Before the mirror exists: the fill of an existing store brings the workspace along.
+    s.move_saved_query("ours", "team").await.unwrap();
+    assert_eq!(s.move_saved_query("ours", "nowhere").await.unwrap_err().code(), repovault_storage::ErrorCode::NotFound);
+
+    let url = fresh_postgres_database().await;
+    mirror::enable(s.as_ref(), &url, &t.config.blobs, 300).await.unwrap();
+    let mut drainer = Drainer::open(s.clone(), t.config.blobs.clone()).await.unwrap().unwrap();
+    assert_eq!(drainer.drain(&CancelToken::default()).await.error, None);
+    let expected = [("everyone".to_string(), "default".to_string()), ("ours".to_string(), "team".to_string())];
+    assert_eq!(mirrored_queries(&url).await, expected);
+    assert_eq!(names_and_workspaces(s.saved_query_records().await.unwrap()), expected);
+    let check = mirror::check(s.as_ref(), &t.config.database, None).await.unwrap();
+    assert!(check.equal, "{:?}", check.differences);
+
+    // Moved by hand on the mirror: found, and repaired back into its workspace.
+    raw_execute(
+        &DatabaseLocation::Postgres(url.clone()),
+        "UPDATE saved_queries SET workspace_id = (SELECT id FROM workspaces WHERE name = 'default') WHERE name = 'ours'",
+    )
+    .await;
+    let check = mirror::check(s.as_ref(), &t.config.database, None).await.unwrap();
+    let tables: Vec<&str> = check.differences.iter().map(|d| d.table.as_str()).collect();
+    assert_eq!(tables, ["saved_queries"], "{:?}", check.differences);
+    let repaired = mirror::repair(s.as_ref(), &t.config.database, &t.config.blobs, None).await.unwrap();
+    assert!(repaired.equal, "{:?}", repaired.differences);
+    assert_eq!(mirrored_queries(&url).await, expected);
+
+    // Its workspace renamed on the primary: the query follows (the old workspace is deleted on
+    // the mirror only after the query moved out of it).
+    s.rename_workspace("team", "crew").await.unwrap();
+    assert_eq!(drainer.drain(&CancelToken::default()).await.error, None);
+    assert_eq!(mirrored_queries(&url).await[1], ("ours".to_string(), "crew".to_string()));
+    // Moved on the primary: moved on the mirror.
+    s.move_saved_query("ours", "default").await.unwrap();
+    assert_eq!(drainer.drain(&CancelToken::default()).await.error, None);
+    assert_eq!(mirrored_queries(&url).await[1], ("ours".to_string(), "default".to_string()));
+    let check = mirror::check(s.as_ref(), &t.config.database, None).await.unwrap();
+    assert!(check.equal, "{:?}", check.differences);
+    // The workspace by hand on the mirror's side: a workspace the primary has not is a difference too.
+    raw_execute(&DatabaseLocation::Postgres(url.clone()), "DELETE FROM workspaces WHERE name = 'empty'").await;
+    let check = mirror::check(s.as_ref(), &t.config.database, None).await.unwrap();
+    assert_eq!(check.differences.iter().map(|d| d.table.as_str()).collect::<Vec<_>>(), ["workspaces"]);
+    assert!(mirror::repair(s.as_ref(), &t.config.database, &t.config.blobs, None).await.unwrap().equal);
+    drainer.close().await;
+}
+
+/// Every file under `dir` that holds `needle`.
+fn files_holding(dir: &std::path::Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_holding(&path, needle));
+        } else if std::fs::read(&path).unwrap_or_default().windows(needle.len()).any(|w| w == needle) {
+            found.push(path);
+        }
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mirror_password_is_kept_in_the_os_keyring_and_a_missing_one_is_a_clear_error() {
+    let t = primary().await;
+    let s = t.store.clone();
+    let _repo = import(s.as_ref(), 30, "gen").await;
+    let (_, url) = password_checked_postgres_database().await;
+    let password = PASSWORD_ROLE.1;
+    // Without the password the server refuses: the drains below prove it came from the keyring.
+    let err = mirror::test_connection(s.as_ref(), &url.replacen(password, "wrong", 1), &t.config.blobs).await;
+    assert!(err.unwrap_err().to_string().contains("password authentication failed"));
+
+    let status = mirror::enable(s.as_ref(), &url, &t.config.blobs, 300).await.unwrap();
+    let stored = s.mirror_config().await.unwrap().unwrap().url;
+    assert_eq!(stored, url.replacen(password, "***", 1));
+    assert_eq!(status.config.url, stored);
+    let mut drainer = Drainer::open(s.clone(), t.config.blobs.clone()).await.unwrap().unwrap();
+    let report = drainer.drain(&CancelToken::default()).await;
+    assert_eq!((report.error, report.pending), (None, 0));
+    drainer.close().await;
+    assert!(mirror::check(s.as_ref(), &t.config.database, None).await.unwrap().equal);
+    // The URL Settings shows (with `***`) tests and enables again through the keyring.
+    mirror::test_connection(s.as_ref(), &stored, &t.config.blobs).await.unwrap();
+    s.close().await;
+    assert_eq!(files_holding(t.dir.path(), password.as_bytes()), Vec::<std::path::PathBuf>::new());
+
+    // The keyring entry gone: a clear error at once, recorded as the mirror's last error.
+    let s = open_store(&t.config).await.unwrap();
+    assert!(mirror::password::forget(&stored));
+    s.enqueue_mirror(kind::FILL, Some("gen"), "").await.unwrap();
+    let started = std::time::Instant::now();
+    let mut drainer = Drainer::open(s.clone(), t.config.blobs.clone()).await.unwrap().unwrap();
+    let report = drainer.drain(&CancelToken::default()).await;
+    let error = report.error.unwrap();
+    assert!(error.contains("mirror password not found in the OS keyring"), "{error}");
+    assert!(error.contains("run mirror enable again"), "{error}");
+    assert!(!error.contains(password), "{error}");
+    drainer.close().await;
+    let err = mirror::check(s.as_ref(), &t.config.database, None).await.unwrap_err();
+    assert_eq!(err.code(), repovault_storage::ErrorCode::Config);
+    assert!(err.to_string().contains("mirror password not found in the OS keyring"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+    assert!(mirror::status(s.as_ref()).await.unwrap().config.last_error.unwrap().contains("OS keyring"));
+
+    // A store from before the keyring, its password in the database: the first drain moves it
+    // into the keyring and keeps working.
+    s.set_mirror_url(&url).await.unwrap();
+    s.enqueue_mirror(kind::FILL, Some("gen"), "").await.unwrap();
+    let mut drainer = Drainer::open(s.clone(), t.config.blobs.clone()).await.unwrap().unwrap();
+    assert_eq!(s.mirror_config().await.unwrap().unwrap().url, stored);
+    let report = drainer.drain(&CancelToken::default()).await;
+    assert_eq!((report.error, report.pending), (None, 0));
+    drainer.close().await;
+    assert!(mirror::check(s.as_ref(), &t.config.database, None).await.unwrap().equal);
+    assert!(mirror::password::forget(&stored));
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restore_queues_everything_again_and_the_next_drain_makes_the_mirror_equal() {
+    use repovault_backup::{BackupKind, BackupRequest, Destination, RestoreOptions};
+    let t = primary().await;
+    let s = t.store.clone();
+    let _a = import(s.as_ref(), 40, "a").await;
+    let _c = import(s.as_ref(), 20, "c").await;
+    let filter = Filter::Condition(Condition { field: "author".into(), op: "eq".into(), value: "Alice".into() });
+    s.save_query("kept", &filter).await.unwrap();
+    let url = fresh_postgres_database().await;
+    mirror::enable(s.as_ref(), &url, &t.config.blobs, 300).await.unwrap();
+    let drain = |s: Arc<dyn Store>| {
+        let blobs = t.config.blobs.clone();
+        async move {
+            let mut drainer = Drainer::open(s, blobs).await.unwrap().unwrap();
+            let report = drainer.drain(&CancelToken::default()).await;
+            drainer.close().await;
+            assert_eq!((report.error.as_deref(), report.pending), (None, 0), "{report:?}");
+        }
+    };
+    drain(s.clone()).await;
+
+    let backups = t.dir.path().join("backups");
+    let request = BackupRequest {
+        kind: BackupKind::Manual,
+        trigger: "manual".into(),
+        destinations: vec![Destination::new(backups.clone())],
+        password: None,
+    };
+    let made = repovault_backup::create(&t.config, &request, repovault_backup::no_progress(), CancelToken::default())
+        .await
+        .unwrap();
+    let backup = std::path::PathBuf::from(&made.written()[0].path);
+
+    // After the backup: more commits in `a`, a new repository, one removed, a saved query and a
+    // workspace — all drained into the mirror.
+    let a = s.repository_by_name("a").await.unwrap();
+    let later: Vec<_> =
+        (900..905).map(|i| (commit(&hash_of(i), &[], 1_800_000_000 + i as i64, "later"), changes(i, 2))).collect();
+    s.store_commits(a.id, &later).await.unwrap();
+    let _b = import(s.as_ref(), 25, "b").await;
+    s.delete_repository("c").await.unwrap();
+    s.save_query("later", &filter).await.unwrap();
+    s.create_workspace("later").await.unwrap();
+    drain(s.clone()).await;
+    assert_eq!(pg_count(&url, "SELECT COUNT(*) FROM repositories").await, 2);
+
+    // The restore brings the store back to the backup; the mirror is queued everything again.
+    s.close().await;
+    let options = RestoreOptions { password: None, safety_destinations: vec![Destination::new(backups.clone())] };
+    repovault_backup::restore(&backup, &t.config, &options, repovault_backup::no_progress(), CancelToken::default())
+        .await
+        .unwrap();
+    let s = open_store(&t.config).await.unwrap();
+    assert!(s.mirror_config().await.unwrap().unwrap().enabled, "the mirror stays enabled");
+    assert!(s.outbox_pending().await.unwrap() > 0);
+    let stale = mirror::check(s.as_ref(), &t.config.database, None).await.unwrap();
+    assert!(!stale.equal, "before the drain the mirror is the newer store");
+    drain(s.clone()).await;
+    let check = mirror::check(s.as_ref(), &t.config.database, None).await.unwrap();
+    assert!(check.equal, "{:?}", check.differences);
+
+    // The mirror's rows are the restored primary's.
+    let pg = mirror_store(&url, &t.config).await;
+    let repos = |all: Vec<repovault_storage::Repository>| {
+        all.into_iter().map(|r| (r.name, r.workspace, r.commit_count)).collect::<Vec<_>>()
+    };
+    let local = repos(s.repositories().await.unwrap());
+    assert_eq!(local.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(), ["a", "c"]);
+    assert_eq!(repos(pg.repositories().await.unwrap()), local);
+    for name in ["a", "c"] {
+        let (l, r) = (s.repository_by_name(name).await.unwrap(), pg.repository_by_name(name).await.unwrap());
+        let mut ours: Vec<String> = s.commit_ids(l.id).await.unwrap().into_iter().map(|(_, h)| h).collect();
+        let mut theirs: Vec<String> = pg.commit_ids(r.id).await.unwrap().into_iter().map(|(_, h)| h).collect();
+        ours.sort();
+        theirs.sort();
+        assert_eq!(ours, theirs, "{name}");
+    }
+    assert_eq!(
+        names_and_workspaces(pg.saved_query_records().await.unwrap()),
+        [("kept".to_string(), "default".to_string())]
+    );
+    let workspaces = |all: Vec<repovault_storage::Workspace>| all.into_iter().map(|w| w.name).collect::<Vec<_>>();
+    assert_eq!(workspaces(pg.workspaces().await.unwrap()), workspaces(s.workspaces().await.unwrap()));
+    let audit: Vec<String> = s.audit_log(50).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert!(audit.iter().any(|a| a == "mirror.resync"), "{audit:?}");
+    pg.close().await;
+    s.close().await;
 }

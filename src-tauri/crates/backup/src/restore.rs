@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use repovault_storage::snapshot::{portable, sqlite as snapshot};
-use repovault_storage::{schedules, BlobConfig, BlobStore, DatabaseLocation, ScheduleRow, StoreConfig};
+use repovault_storage::{mirror, schedules, BlobConfig, BlobStore, DatabaseLocation, ScheduleRow, StoreConfig};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -75,6 +75,13 @@ pub async fn restore(
     if let Some(current) = current_schedules(target).await {
         schedules::replace_schedules_in_sqlite_file(&staged_db, &current).await?;
     }
+    // The team mirror followed the data being replaced: the restored store keeps the current
+    // mirror and queues everything for it again (PostgreSQL keeps its mirror tables: step 4).
+    let resync_reason = format!("restored from {}", backup.file_name().unwrap_or_default().to_string_lossy());
+    if let DatabaseLocation::Sqlite(path) = &target.database {
+        let current = if has_data(target).await { mirror::mirror_config_in_sqlite_file(path).await } else { None };
+        mirror::carry_over_into_sqlite_file(&staged_db, current.as_ref(), &resync_reason).await?;
+    }
     cancel.check()?;
 
     // 2. A safety backup of what is about to be replaced.
@@ -115,6 +122,12 @@ pub async fn restore(
 
     // 4. Reopen through the storage crate and check.
     let store = repovault_storage::open_store(target).await?;
+    if matches!(target.database, DatabaseLocation::Postgres(_)) {
+        if let Err(err) = store.resync_mirror(&resync_reason).await {
+            store.close().await;
+            return Err(err.into());
+        }
+    }
     let repositories = store.repositories().await;
     store.close().await;
     let restored_commits: i64 = repositories?.iter().map(|r| r.commit_count).sum();

@@ -111,16 +111,17 @@ fn print_status(out: &Output, s: &MirrorStatus) {
         println!("{}", serde_json::to_string_pretty(s).expect("serialises"));
         return;
     }
-    println!("mirror:   {}", s.url.as_deref().unwrap_or("(none)"));
+    let c = &s.config;
+    println!("mirror:   {}", if c.url.is_empty() { "(none)" } else { &c.url });
     println!("health:   {}", s.health);
     println!("pending:  {} entries", s.pending);
-    let until = s.open_until.map(|t| format!(" until {}", fmt_time(t))).unwrap_or_default();
-    println!("breaker:  {}{until} ({} failures)", s.breaker, s.failures);
-    if let Some(error) = &s.last_error {
+    let until = c.open_until.map(|t| format!(" until {}", fmt_time(t))).unwrap_or_default();
+    println!("breaker:  {}{until} ({} failures)", c.breaker, c.failures);
+    if let Some(error) = &c.last_error {
         println!("last error: {error}");
     }
-    if let Some(at) = s.last_drain_at {
-        println!("last drain: {} ({} entries drained in all)", fmt_time(at), s.drained_entries);
+    if let Some(at) = c.last_drain_at {
+        println!("last drain: {} ({} entries drained in all)", fmt_time(at), c.drained_entries);
     }
 }
 

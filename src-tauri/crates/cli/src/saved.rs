@@ -24,6 +24,12 @@ pub enum SavedAction {
         name: String,
         new_name: String,
     },
+    /// Move a saved query to another workspace.
+    Move {
+        name: String,
+        #[arg(long)]
+        to: String,
+    },
     Delete {
         name: String,
         /// Do not ask for confirmation (required when not on a terminal).
@@ -52,6 +58,10 @@ pub async fn run(action: &SavedAction, store: &dyn Store, out: &Output) -> Resul
             out.saved_query(&store.save_query(name, &filter).await?);
         }
         SavedAction::Rename { name, new_name } => out.saved_query(&store.rename_saved_query(name, new_name).await?),
+        SavedAction::Move { name, to } => {
+            store.move_saved_query(name, to).await?;
+            out.saved_queries(&store.saved_queries().await?);
+        }
         SavedAction::Delete { name, yes } => {
             let saved = store.saved_queries().await?;
             if !saved.iter().any(|q| &q.name == name) {

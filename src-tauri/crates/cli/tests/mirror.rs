@@ -216,8 +216,9 @@ fn a_drainer_killed_at_random_points_loses_and_duplicates_nothing() {
     let mut rng = fastrand::Rng::with_seed(seed);
     for round in 0..5 {
         let before = pending(&data_dir);
-        if round == 2 {
-            // Between PostgreSQL's commit and marking the entry done.
+        if round == 0 {
+            // Between PostgreSQL's commit and marking the entry done; first, while entries are
+            // sure to wait (a fast drainer may empty the outbox within the random rounds).
             let next = local_count(&data_dir, "SELECT MIN(id) FROM mirror_outbox").to_string();
             let mut child =
                 spawn(&data_dir, &["mirror", "sync"], &[("REPOVAULT_TEST_MIRROR_ABORT_BEFORE_DONE", &next)]);
@@ -258,4 +259,52 @@ fn mirror_commands_explain_bad_input() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no mirror is configured"));
     let status = ok_json(data.path(), &["mirror", "status", "--json"]);
     assert_eq!(status["health"], "disabled");
+}
+
+#[test]
+fn a_mirror_password_goes_to_the_os_keyring_and_into_no_file_of_the_data_folder() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (admin, url) = runtime.block_on(repovault_testkit::password_checked_postgres_database());
+    let password = repovault_testkit::PASSWORD_ROLE.1;
+    let data = tempfile::tempdir().unwrap();
+    let repo = data.path().join("gen");
+    repovault_testkit::make_repo(&repo, 60);
+    let data_dir = data.path().join("data");
+    ok(&data_dir, &["import", repo.to_str().unwrap(), "--no-backup"]);
+
+    let enabled = ok_json(&data_dir, &["mirror", "enable", &url, "--json"]);
+    let stored = url.replacen(password, "***", 1);
+    assert_eq!(enabled["url"], stored.as_str(), "{enabled}");
+    ok(&data_dir, &["mirror", "sync"]);
+    assert_eq!(status(&data_dir)["pending"], 0);
+    let check = ok_json(&data_dir, &["mirror", "check", "--json"]);
+    assert_eq!(check["equal"], true, "{check}");
+    assert_eq!(
+        pg_count(&admin, "SELECT COUNT(*) FROM commits"),
+        local_count(&data_dir, "SELECT COUNT(*) FROM commits")
+    );
+    // A later write drains through the keyring's password too.
+    ok(&data_dir, &["saved", "save", "mine", "--search", "author:alice"]);
+    ok(&data_dir, &["workspace", "create", "team"]);
+    ok(&data_dir, &["saved", "move", "mine", "--to", "team"]);
+    ok(&data_dir, &["mirror", "sync"]);
+    let in_team = "SELECT COUNT(*) FROM saved_queries q JOIN workspaces w ON w.id = q.workspace_id \
+                   WHERE q.name = 'mine' AND w.name = 'team'";
+    assert_eq!(pg_count(&admin, in_team), 1);
+    assert_eq!(ok_json(&data_dir, &["mirror", "check", "--json"])["equal"], true);
+
+    let mut holding = Vec::new();
+    let mut stack = vec![data_dir.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if std::fs::read(&path).unwrap().windows(password.len()).any(|w| w == password.as_bytes()) {
+                holding.push(path);
+            }
+        }
+    }
+    assert!(holding.is_empty(), "the password is in {holding:?}");
+    assert_eq!(local_count(&data_dir, &format!("SELECT COUNT(*) FROM mirror_config WHERE url = '{stored}'")), 1);
 }

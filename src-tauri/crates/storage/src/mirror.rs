@@ -32,10 +32,21 @@ pub mod kind {
     /// Workspaces were created, renamed or deleted, or a repository moved between them: the
     /// mirror's workspaces are made the primary's (sent whole, the table is small).
     pub const WORKSPACES: &str = "workspaces";
-    /// Bring a whole repository over (enabling a mirror on an existing store, or a repair):
-    /// resumable, because only the commits the mirror lacks are sent.
+    /// Remove from the mirror the repositories the primary does not have (after a restore).
+    pub const REPOSITORIES: &str = "repositories";
+    /// Bring a whole repository over (enabling a mirror on an existing store, a restore, a
+    /// repair): resumable, because only the commits the mirror lacks are sent (and those the
+    /// primary lacks removed).
     pub const FILL: &str = "fill";
 }
+
+/// What enabling a mirror (or a restore) queues: everything, in the order a replay needs it
+/// (workspaces before the saved queries and repositories in them).
+pub(crate) const FULL_RESYNC: &[&str] =
+    &[kind::WORKSPACES, kind::SAVED_QUERIES, kind::BACKUP_SCHEDULES, kind::REPOSITORIES];
+
+/// The password placeholder of a stored mirror URL: the password itself is in the OS keyring.
+pub const KEPT_PASSWORD: &str = "***";
 
 /// One pending outbox entry, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -51,7 +62,10 @@ pub struct OutboxEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::FromRow)]
 #[ts(export)]
 pub struct MirrorConfig {
-    /// With the password, as given; show `postgres::redact_password(url)`.
+    /// Without its password: a URL with one has `***` in its place (the password is in the OS
+    /// keyring; the app's `mirror::password` resolves it). Stores from before the keyring may
+    /// still hold one here until their first drain moves it; show `postgres::redact_password(url)`.
+    /// Empty when no mirror was ever configured.
     pub url: String,
     pub enabled: bool,
     #[ts(type = "number")]
@@ -69,6 +83,35 @@ pub struct MirrorConfig {
     pub last_drain_at: Option<i64>,
     #[ts(type = "number")]
     pub drained_entries: i64,
+}
+
+impl MirrorConfig {
+    /// What status reports when no mirror was ever configured.
+    pub fn none() -> MirrorConfig {
+        MirrorConfig {
+            url: String::new(),
+            enabled: false,
+            cooldown_seconds: 300,
+            breaker: "closed".into(),
+            failures: 0,
+            open_until: None,
+            last_error: None,
+            last_error_at: None,
+            last_drain_at: None,
+            drained_entries: 0,
+        }
+    }
+}
+
+/// A saved query as a mirror keeps it: by name, in its workspace (by name: ids differ between
+/// the two databases).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SavedQueryRecord {
+    pub name: String,
+    /// None only for a row no workspace claims (cannot happen through the API).
+    pub workspace: Option<String>,
+    /// The filter as stored (JSON).
+    pub filter: String,
 }
 
 /// The breaker's state and the last error, written on each transition.
@@ -108,6 +151,11 @@ pub trait MirrorOutbox {
     async fn enable_mirror(&self, url: &str, cooldown_seconds: i64) -> Result<()>;
     /// Stops recording writes and forgets the pending entries (re-enabling fills again).
     async fn disable_mirror(&self) -> Result<()>;
+    /// When a mirror is enabled: drops the pending entries and queues everything again, as
+    /// enabling does (after a restore replaced the data under the mirror). Whether it queued.
+    async fn resync_mirror(&self, reason: &str) -> Result<bool>;
+    /// Replaces the stored URL of the mirror (its password moved into the OS keyring).
+    async fn set_mirror_url(&self, url: &str) -> Result<()>;
     /// Entries waiting to be drained.
     async fn outbox_pending(&self) -> Result<i64>;
     /// The oldest pending entries, at most `limit`.
@@ -124,8 +172,11 @@ pub trait MirrorOutbox {
     async fn run_records(&self, repository_id: i64) -> Result<Vec<RunRecord>>;
     /// Replaces a repository's analysis runs (on a mirror), in one transaction.
     async fn replace_run_records(&self, repository_id: i64, runs: &[RunRecord]) -> Result<()>;
-    /// Makes the saved queries exactly `queries` (name, filter JSON), in one transaction.
-    async fn replace_saved_queries(&self, queries: &[(String, String)]) -> Result<()>;
+    /// Every saved query with its workspace's name, by name.
+    async fn saved_query_records(&self) -> Result<Vec<SavedQueryRecord>>;
+    /// Makes the saved queries exactly `queries`, each in its workspace by name (made when
+    /// missing), in one transaction.
+    async fn replace_saved_queries(&self, queries: &[SavedQueryRecord]) -> Result<()>;
     /// Makes the schedules' configuration that of `schedules` (matched by name; run state kept
     /// for those that stay), in one transaction.
     async fn replace_schedules(&self, schedules: &[crate::schedules::ScheduleRow]) -> Result<()>;
@@ -157,6 +208,23 @@ macro_rules! enqueue {
     };
 }
 pub(crate) use enqueue;
+
+/// Drops the pending entries and queues everything in the caller's transaction (`FULL_RESYNC`,
+/// then a fill per repository).
+macro_rules! queue_full_resync {
+    ($tx:expr) => {
+        sqlx::query("DELETE FROM mirror_outbox").execute(&mut *$tx).await?;
+        for k in $crate::mirror::FULL_RESYNC {
+            $crate::mirror::enqueue!($tx, *k, None::<&str>, None::<i64>, "")?;
+        }
+        let names: Vec<(String,)> =
+            sqlx::query_as("SELECT name FROM repositories ORDER BY id").fetch_all(&mut *$tx).await?;
+        for (name,) in &names {
+            $crate::mirror::enqueue!($tx, $crate::mirror::kind::FILL, Some(name.as_str()), None::<i64>, "")?;
+        }
+    };
+}
+pub(crate) use queue_full_resync;
 
 const CONFIG_COLUMNS: &str = "url, enabled = 1 AS enabled, cooldown_seconds, breaker, failures, open_until, \
     last_error, last_error_at, last_drain_at, drained_entries";
@@ -190,15 +258,7 @@ macro_rules! impl_mirror_outbox {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query("DELETE FROM mirror_outbox").execute(&mut *tx).await?;
-                for k in [$crate::mirror::kind::SAVED_QUERIES, $crate::mirror::kind::BACKUP_SCHEDULES] {
-                    $crate::mirror::enqueue!(tx, k, None::<&str>, None::<i64>, "")?;
-                }
-                let names: Vec<(String,)> =
-                    sqlx::query_as("SELECT name FROM repositories ORDER BY id").fetch_all(&mut *tx).await?;
-                for (name,) in &names {
-                    $crate::mirror::enqueue!(tx, $crate::mirror::kind::FILL, Some(name.as_str()), None::<i64>, "")?;
-                }
+                $crate::mirror::queue_full_resync!(tx);
                 sqlx::query("INSERT INTO audit_log (at, action, entity, entity_id, detail) VALUES ($1, 'mirror.enable', 'mirror', NULL, $2)")
                     .bind(now)
                     .bind($crate::postgres::redact_password(url))
@@ -218,6 +278,33 @@ macro_rules! impl_mirror_outbox {
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
+                Ok(())
+            }
+
+            async fn resync_mirror(&self, reason: &str) -> $crate::error::Result<bool> {
+                let mut tx = $crate::sql::Dialect::pool(self).begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
+                let enabled: Option<(i64,)> =
+                    sqlx::query_as("SELECT 1 FROM mirror_config WHERE enabled = 1").fetch_optional(&mut *tx).await?;
+                if enabled.is_none() {
+                    return Ok(false);
+                }
+                $crate::mirror::queue_full_resync!(tx);
+                sqlx::query("INSERT INTO audit_log (at, action, entity, entity_id, detail) VALUES ($1, 'mirror.resync', 'mirror', NULL, $2)")
+                    .bind(chrono::Utc::now().timestamp())
+                    .bind(reason)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn set_mirror_url(&self, url: &str) -> $crate::error::Result<()> {
+                $crate::validate::non_empty_text("url", url)?;
+                sqlx::query("UPDATE mirror_config SET url = $1, updated_at = $2")
+                    .bind(url)
+                    .bind(chrono::Utc::now().timestamp())
+                    .execute($crate::sql::Dialect::pool(self))
+                    .await?;
                 Ok(())
             }
 
@@ -331,22 +418,49 @@ macro_rules! impl_mirror_outbox {
                 Ok(())
             }
 
-            async fn replace_saved_queries(&self, queries: &[(String, String)]) -> $crate::error::Result<()> {
+            async fn saved_query_records(&self) -> $crate::error::Result<Vec<$crate::mirror::SavedQueryRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT q.name, w.name AS workspace, q.filter FROM saved_queries q \
+                     LEFT JOIN workspaces w ON w.id = q.workspace_id ORDER BY q.name",
+                )
+                .fetch_all($crate::sql::Dialect::pool(self))
+                .await?)
+            }
+
+            async fn replace_saved_queries(&self, queries: &[$crate::mirror::SavedQueryRecord]) -> $crate::error::Result<()> {
                 let now = chrono::Utc::now().timestamp();
                 let mut tx = $crate::sql::Dialect::pool(self).begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                 let names: Vec<(String,)> = sqlx::query_as("SELECT name FROM saved_queries").fetch_all(&mut *tx).await?;
-                for (name,) in names.iter().filter(|(n,)| !queries.iter().any(|(q, _)| q == n)) {
+                for (name,) in names.iter().filter(|(n,)| !queries.iter().any(|q| &q.name == n)) {
                     sqlx::query("DELETE FROM saved_queries WHERE name = $1").bind(name).execute(&mut *tx).await?;
                 }
-                for (name, filter) in queries {
+                for q in queries {
+                    if let Some(workspace) = &q.workspace {
+                        // Normally made by the workspaces entry before; a replay of this entry
+                        // alone (a repair) must not lose the query for want of its workspace.
+                        sqlx::query(
+                            "INSERT INTO workspaces (name, created_at) SELECT $1, $2 \
+                             WHERE NOT EXISTS (SELECT 1 FROM workspaces WHERE name = $1)",
+                        )
+                        .bind(workspace)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    // Updated only when the filter or the workspace differs, so a replay twice
+                    // changes nothing (not even `updated_at`).
                     sqlx::query(
-                        "INSERT INTO saved_queries (name, filter, created_at, updated_at) VALUES ($1, $2, $3, $3) \
-                         ON CONFLICT (name) DO UPDATE SET filter = excluded.filter, updated_at = excluded.updated_at \
-                         WHERE saved_queries.filter <> excluded.filter",
+                        "INSERT INTO saved_queries (name, filter, created_at, updated_at, workspace_id) \
+                         VALUES ($1, $2, $3, $3, (SELECT id FROM workspaces WHERE name = $4)) \
+                         ON CONFLICT (name) DO UPDATE SET filter = excluded.filter, \
+                         workspace_id = excluded.workspace_id, updated_at = excluded.updated_at \
+                         WHERE saved_queries.filter <> excluded.filter \
+                         OR COALESCE(saved_queries.workspace_id, -1) <> COALESCE(excluded.workspace_id, -1)",
                     )
-                    .bind(name)
-                    .bind(filter)
+                    .bind(&q.name)
+                    .bind(&q.filter)
                     .bind(now)
+                    .bind(q.workspace.as_deref())
                     .execute(&mut *tx)
                     .await?;
                 }
@@ -426,3 +540,56 @@ macro_rules! impl_mirror_outbox {
 
 impl_mirror_outbox!(crate::sqlite::SqliteStore);
 impl_mirror_outbox!(crate::postgres::PgStore);
+
+/// The mirror configuration in the SQLite database file at `path` (a store about to be replaced
+/// by a restore); None when it has none or cannot be read.
+pub async fn mirror_config_in_sqlite_file(path: &std::path::Path) -> Option<MirrorConfig> {
+    let mut conn = crate::snapshot::sqlite::connect(path, false).await.ok()?;
+    let sql = format!("SELECT {CONFIG_COLUMNS} FROM mirror_config WHERE id = 1");
+    let config = sqlx::query_as(&sql).fetch_optional(&mut conn).await.ok().flatten();
+    sqlx::Connection::close(conn).await.ok();
+    config
+}
+
+/// A restore's staged SQLite file before it is swapped in: the mirror stays what the replaced
+/// store had (`current`; None keeps the backup's own), and when that mirror is enabled everything
+/// is queued again as enabling does — the restored data replaces the primary the mirror followed,
+/// so the next drains make the mirror equal to it (removing what only the mirror has). One
+/// transaction, before the swap: the restored store never starts without its queue.
+pub async fn carry_over_into_sqlite_file(
+    path: &std::path::Path,
+    current: Option<&MirrorConfig>,
+    reason: &str,
+) -> Result<bool> {
+    let now = chrono::Utc::now().timestamp();
+    let mut conn = crate::snapshot::sqlite::connect(path, false).await?;
+    let mut tx = sqlx::Connection::begin(&mut conn).await?;
+    if let Some(c) = current {
+        sqlx::query("DELETE FROM mirror_config").execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO mirror_config (id, url, enabled, cooldown_seconds, updated_at) VALUES (1, $1, $2, $3, $4)",
+        )
+        .bind(&c.url)
+        .bind(i64::from(c.enabled))
+        .bind(c.cooldown_seconds)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM mirror_outbox").execute(&mut *tx).await?;
+    }
+    let enabled: Option<(i64,)> =
+        sqlx::query_as("SELECT 1 FROM mirror_config WHERE enabled = 1").fetch_optional(&mut *tx).await?;
+    if enabled.is_some() {
+        queue_full_resync!(tx);
+        sqlx::query(
+            "INSERT INTO audit_log (at, action, entity, entity_id, detail) VALUES ($1, 'mirror.resync', 'mirror', NULL, $2)",
+        )
+        .bind(now)
+        .bind(reason)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    sqlx::Connection::close(conn).await.ok();
+    Ok(enabled.is_some())
+}

@@ -98,6 +98,8 @@ pub trait WorkspaceStore {
     async fn delete_workspace(&self, name: &str) -> Result<WorkspaceDeletion>;
     /// Moves a repository, with everything stored for it, to another existing workspace.
     async fn move_repository(&self, repository: &str, workspace: &str) -> Result<Repository>;
+    /// Moves a saved query to another existing workspace (`NotFound` for either name).
+    async fn move_saved_query(&self, name: &str, workspace: &str) -> Result<()>;
 }
 
 pub(crate) const WORKSPACE_SELECT: &str = "SELECT w.id, w.name, w.created_at, \
@@ -291,6 +293,26 @@ macro_rules! sql_workspaces {
                 $crate::mirror::enqueue!(tx, $crate::mirror::kind::WORKSPACES, None::<&str>, None::<i64>, "")?;
                 tx.commit().await?;
                 Self::repository_by_name(self, repository).await
+            }
+
+            async fn move_saved_query(&self, name: &str, workspace: &str) -> $crate::error::Result<()> {
+                let target = self.workspace(workspace).await?;
+                let mut tx =
+                    $crate::sql::Dialect::pool(self).begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
+                let moved = sqlx::query("UPDATE saved_queries SET workspace_id = $1, updated_at = $2 WHERE name = $3")
+                    .bind(target.id)
+                    .bind(chrono::Utc::now().timestamp())
+                    .bind(name)
+                    .execute(&mut *tx)
+                    .await?;
+                if moved.rows_affected() == 0 {
+                    return Err($crate::error::StoreError::not_found(format!("saved query {name:?}")));
+                }
+                let detail = format!("{name} -> {}", target.name);
+                Self::audit(&mut *tx, "saved_query.move", "saved_query", None, Some(&detail)).await?;
+                $crate::mirror::enqueue!(tx, $crate::mirror::kind::SAVED_QUERIES, None::<&str>, None::<i64>, "")?;
+                tx.commit().await?;
+                Ok(())
             }
         }
     };

@@ -50,6 +50,32 @@ pub async fn fresh_postgres_database() -> String {
     testing::create_postgres_database(&admin_url, &name).await.expect("create a database on the test PostgreSQL")
 }
 
+/// The one role the test server checks a password for (scripts/services.sh), and that password.
+pub const PASSWORD_ROLE: (&str, &str) = ("repovault_password_check", "right-one");
+
+/// A fresh database owned by `PASSWORD_ROLE`: (the URL as the trusted test user, the URL as the
+/// role with its password). Roles are server-wide, so the role may exist already (another test
+/// made it, with the same password).
+pub async fn password_checked_postgres_database() -> (String, String) {
+    let url = fresh_postgres_database().await;
+    let (role, password) = PASSWORD_ROLE;
+    let admin = DatabaseLocation::Postgres(url.clone());
+    raw_execute(
+        &admin,
+        &format!(
+            "DO $$ BEGIN CREATE ROLE {role} LOGIN PASSWORD '{password}'; \
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        ),
+    )
+    .await;
+    let db = url.rsplit('/').next().expect("a database name").to_string();
+    raw_execute(&admin, &format!("ALTER DATABASE {db} OWNER TO {role}")).await;
+    raw_execute(&admin, &format!("ALTER SCHEMA public OWNER TO {role}")).await;
+    let with_password = url.replacen("postgres://rv@", &format!("postgres://{role}:{password}@"), 1);
+    assert_ne!(with_password, url, "the test server's URL names the user rv: {url}");
+    (url, with_password)
+}
+
 /// Blobs in `data_dir/blobs`, or in the test bucket.
 pub fn blob_config(blobs: Blobs, data_dir: &Path) -> BlobConfig {
     match blobs {

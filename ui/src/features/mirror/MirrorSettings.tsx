@@ -23,7 +23,7 @@ export function MirrorSettings() {
   const [check, setCheck] = useState<CheckReport | null>(null);
 
   const current = status.data;
-  const url = draft ?? (current?.enabled ? (current.url ?? "") : "");
+  const url = draft ?? (current?.enabled ? current.url : "");
 
   async function act<T>(what: Exclude<Busy, null>, run: () => Promise<T>, done: (value: T) => void) {
     setBusy(what);

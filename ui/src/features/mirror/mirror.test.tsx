@@ -25,7 +25,7 @@ const HEALTHY: MirrorStatus = {
   health: "healthy",
 };
 const OPEN: MirrorStatus = { ...HEALTHY, pending: 7, breaker: "open", failures: 3, open_until: 1_700_000_300, last_error: "connection refused", health: "degraded" };
-const DISABLED: MirrorStatus = { ...HEALTHY, enabled: false, url: null, health: "disabled" };
+const DISABLED: MirrorStatus = { ...HEALTHY, enabled: false, url: "", health: "disabled" };
 
 describe("mirror rules", () => {
   it("names the badge after the breaker, the pending entries and the last error", () => {

@@ -10,13 +10,14 @@
 //! - [`check`] / [`repair`]: canonical hashes on both sides, narrowed to commits, re-sent.
 
 pub mod breaker;
+pub mod password;
 pub mod replay;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use repovault_storage::consistency::{compare_all, compare_scope, DigestConn, TableDifference, COMMIT_TABLES};
-use repovault_storage::mirror::MirrorHealth;
+use repovault_storage::mirror::{MirrorConfig, MirrorHealth};
 use repovault_storage::postgres::redact_password;
 use repovault_storage::{
     open_store, BlobConfig, CancelToken, DatabaseLocation, Result, Store, StoreConfig, StoreError,
@@ -30,31 +31,16 @@ use breaker::{Breaker, Permit, Refused, State, Transition};
 /// How often the background drainer looks at the outbox.
 pub const DEFAULT_POLL: Duration = Duration::from_secs(2);
 
-/// What the header badge, Settings and `mirror status` show.
+/// What the header badge, Settings and `mirror status` show: the configuration as stored (its
+/// fields at the top level, the URL without its password; an empty URL and `enabled: false` when
+/// none was ever configured), the entries waiting, and the health.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct MirrorStatus {
-    pub enabled: bool,
-    /// The mirror's URL without its password.
-    pub url: Option<String>,
+    #[serde(flatten)]
+    pub config: MirrorConfig,
     #[ts(type = "number")]
     pub pending: i64,
-    /// `closed`, `open` or `half_open`.
-    pub breaker: String,
-    #[ts(type = "number")]
-    pub failures: i64,
-    /// Unix seconds when an open breaker lets the next trial through.
-    #[ts(type = "number | null")]
-    pub open_until: Option<i64>,
-    pub last_error: Option<String>,
-    #[ts(type = "number | null")]
-    pub last_error_at: Option<i64>,
-    #[ts(type = "number | null")]
-    pub last_drain_at: Option<i64>,
-    #[ts(type = "number")]
-    pub drained_entries: i64,
-    #[ts(type = "number")]
-    pub cooldown_seconds: i64,
     /// `disabled`, `healthy`, `pending` (entries wait, breaker closed) or `degraded` (breaker
     /// not closed): the badge's colour.
     pub health: String,
@@ -86,45 +72,22 @@ pub struct CheckReport {
 /// The mirror's health as the primary knows it.
 pub async fn status(primary: &dyn Store) -> Result<MirrorStatus> {
     let pending = primary.outbox_pending().await?;
-    let Some(c) = primary.mirror_config().await? else {
-        return Ok(MirrorStatus {
-            enabled: false,
-            url: None,
-            pending,
-            breaker: "closed".into(),
-            failures: 0,
-            open_until: None,
-            last_error: None,
-            last_error_at: None,
-            last_drain_at: None,
-            drained_entries: 0,
-            cooldown_seconds: breaker::DEFAULT_COOLDOWN.as_secs() as i64,
-            health: "disabled".into(),
-        });
+    let Some(mut config) = primary.mirror_config().await? else {
+        let config =
+            MirrorConfig { cooldown_seconds: breaker::DEFAULT_COOLDOWN.as_secs() as i64, ..MirrorConfig::none() };
+        return Ok(MirrorStatus { config, pending, health: "disabled".into() });
     };
-    let health = if !c.enabled {
+    let health = if !config.enabled {
         "disabled"
-    } else if c.breaker != "closed" {
+    } else if config.breaker != "closed" {
         "degraded"
     } else if pending > 0 {
         "pending"
     } else {
         "healthy"
     };
-    Ok(MirrorStatus {
-        enabled: c.enabled,
-        url: Some(redact_password(&c.url)),
-        pending,
-        breaker: c.breaker,
-        failures: c.failures,
-        open_until: c.open_until,
-        last_error: c.last_error,
-        last_error_at: c.last_error_at,
-        last_drain_at: c.last_drain_at,
-        drained_entries: c.drained_entries,
-        cooldown_seconds: c.cooldown_seconds,
-        health: health.into(),
-    })
+    config.url = redact_password(&config.url);
+    Ok(MirrorStatus { config, pending, health: health.into() })
 }
 
 fn mirror_config(url: &str, blobs: &BlobConfig, apply_migrations: bool) -> Result<StoreConfig> {
@@ -154,24 +117,33 @@ pub async fn connect(primary: &dyn Store, url: &str, blobs: &BlobConfig) -> Resu
     Ok(mirror)
 }
 
-/// Tests the connection and the contract without changing anything.
+/// Tests the connection and the contract without changing anything. `url` may carry `***` for
+/// the password kept in the keyring (the URL Settings shows).
 pub async fn test_connection(primary: &dyn Store, url: &str, blobs: &BlobConfig) -> Result<()> {
-    connect(primary, url, blobs).await?.close().await;
+    connect(primary, &password::reveal(url)?, blobs).await?.close().await;
     Ok(())
 }
 
 /// Enables the mirror at `url`: an empty database gets this build's schema; one with another
-/// schema version is refused. The whole store is queued for a (resumable) fill.
+/// schema version is refused. The whole store is queued for a (resumable) fill. A password in
+/// `url` goes into the OS keyring; the store keeps the URL with `***` in its place.
 pub async fn enable(primary: &dyn Store, url: &str, blobs: &BlobConfig, cooldown_seconds: i64) -> Result<MirrorStatus> {
-    let probe = open_store(&mirror_config(url, blobs, false)?).await?;
+    let url = password::reveal(url)?;
+    let probe = open_store(&mirror_config(&url, blobs, false)?).await?;
     let version = probe.info().schema_version;
     probe.close().await;
     if version == 0 {
-        open_store(&mirror_config(url, blobs, true)?).await?.close().await;
+        open_store(&mirror_config(&url, blobs, true)?).await?.close().await;
     }
-    test_connection(primary, url, blobs).await?;
-    primary.enable_mirror(url, cooldown_seconds).await?;
+    connect(primary, &url, blobs).await?.close().await;
+    primary.enable_mirror(&password::conceal(&url)?, cooldown_seconds).await?;
     status(primary).await
+}
+
+/// The URL to connect to the configured mirror with (its password from the keyring), moving a
+/// password still stored in the database into the keyring first.
+async fn mirror_url(primary: &dyn Store, config: &MirrorConfig) -> Result<String> {
+    password::reveal(&password::migrate(primary, &config.url).await)
 }
 
 pub async fn disable(primary: &dyn Store) -> Result<MirrorStatus> {
@@ -212,9 +184,11 @@ impl Drainer {
             _ => State::Closed { failures: config.failures.clamp(0, u32::MAX as i64) as u32 },
         };
         let breaker = Breaker::new(breaker::DEFAULT_THRESHOLD, cooldown).with_state(state);
-        Ok(Some(Drainer { primary, blobs, url: config.url, breaker, mirror: None }))
+        let url = password::migrate(primary.as_ref(), &config.url).await;
+        Ok(Some(Drainer { primary, blobs, url, breaker, mirror: None }))
     }
 
+    /// The URL as stored (without its password).
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -278,7 +252,9 @@ impl Drainer {
         let mirror = match &self.mirror {
             Some(m) => m.clone(),
             None => {
-                let m = connect(self.primary.as_ref(), &self.url, &self.blobs).await?;
+                // The password is looked up on each connection, so a missing one is this
+                // drain's error (shown as the mirror's last error), not a stuck drainer.
+                let m = connect(self.primary.as_ref(), &password::reveal(&self.url)?, &self.blobs).await?;
                 self.mirror = Some(m.clone());
                 m
             }
@@ -390,8 +366,9 @@ pub async fn check(
         .mirror_config()
         .await?
         .ok_or_else(|| StoreError::Config("no mirror is configured: repovault-cli mirror enable URL".into()))?;
+    let url = mirror_url(primary, &config).await?;
     let mut a = DigestConn::connect(primary_db).await?;
-    let mut b = DigestConn::connect(&DatabaseLocation::parse(&config.url)?).await?;
+    let mut b = DigestConn::connect(&DatabaseLocation::parse(&url)?).await?;
     let differences = match repository {
         Some(name) => compare_scope(&mut a, &mut b, Some(name)).await,
         None => compare_all(&mut a, &mut b).await,
@@ -416,7 +393,7 @@ pub async fn repair(
         return Ok(before);
     }
     let config = primary.mirror_config().await?.expect("check found a configuration");
-    let mirror = connect(primary, &config.url, blobs).await?;
+    let mirror = connect(primary, &mirror_url(primary, &config).await?, blobs).await?;
     let result = repair_differences(primary, mirror.as_ref(), &before.differences).await;
     mirror.close().await;
     let sent = result?;
@@ -436,6 +413,7 @@ async fn repair_differences(primary: &dyn Store, mirror: &dyn Store, differences
     for d in differences {
         match d.repository.as_deref() {
             None => match d.table.as_str() {
+                "workspaces" => replay::send_workspaces(primary, mirror).await?,
                 "saved_queries" => replay::send_saved_queries(primary, mirror).await?,
                 "backup_schedules" => mirror.replace_schedules(&primary.schedules().await?).await?,
                 _ => {}

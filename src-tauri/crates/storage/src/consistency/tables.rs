@@ -161,8 +161,9 @@ pub const GLOBAL_TABLES: &[TableSpec] = &[
     TableSpec {
         name: "saved_queries",
         key: "CAST(NULL AS TEXT)",
-        columns: &[("q.name", Text), ("q.filter", Text)],
-        from: "FROM saved_queries q",
+        // The workspace by name: a query moved to another workspace is a difference.
+        columns: &[("q.name", Text), ("w.name", Text), ("q.filter", Text)],
+        from: "FROM saved_queries q LEFT JOIN workspaces w ON w.id = q.workspace_id",
         per_commit: false,
     },
     TableSpec {

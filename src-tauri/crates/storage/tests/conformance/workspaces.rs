@@ -87,7 +87,11 @@ pub(crate) async fn saved_queries_belong_to_a_workspace(t: TestStore) {
         .unwrap();
     assert_eq!(ws, "default");
     s.create_workspace("gone").await.unwrap();
-    t.raw_execute("UPDATE saved_queries SET workspace_id = (SELECT id FROM workspaces WHERE name = 'gone')").await;
+    s.move_saved_query("mine", "gone").await.unwrap();
+    assert_eq!(s.move_saved_query("mine", "nowhere").await.unwrap_err().code(), ErrorCode::NotFound);
+    assert_eq!(s.move_saved_query("nothing", "gone").await.unwrap_err().code(), ErrorCode::NotFound);
+    let records = s.saved_query_records().await.unwrap();
+    assert_eq!((records[0].name.as_str(), records[0].workspace.as_deref()), ("mine", Some("gone")));
     assert_eq!(s.workspace_contents("gone").await.unwrap().saved_queries, 1);
     s.delete_workspace("gone").await.unwrap();
     assert!(s.saved_queries().await.unwrap().is_empty());
