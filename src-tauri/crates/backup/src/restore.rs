@@ -108,14 +108,18 @@ pub async fn restore(
 
     // 3. The swap. From here on the current data changes.
     report(&progress, BackupPhase::Swap, 0, 1);
-    match &target.database {
-        DatabaseLocation::Sqlite(path) => swap_database(&staged_db, path, &staging)?,
+    // PostgreSQL's counts are those of the rows just copied into it; a SQLite file is counted below.
+    let copied_counts = match &target.database {
+        DatabaseLocation::Sqlite(path) => {
+            swap_database(&staged_db, path, &staging)?;
+            None
+        }
         DatabaseLocation::Postgres(url) => {
             let store = repovault_storage::postgres::PgStore::open(url, BlobStore::open(&target.blobs)?, true).await?;
             repovault_storage::Store::close(&store).await;
-            portable::sqlite_to_pg(&staged_db, url, &cancel).await?;
+            Some(portable::sqlite_to_pg(&staged_db, url, &cancel).await?)
         }
-    }
+    };
     if let (BlobConfig::Local(blob_dir), true) = (&target.blobs, manifest.blobs_included) {
         swap_folder(&staging.join("blobs"), blob_dir, &staging)?;
     }
@@ -139,7 +143,11 @@ pub async fn restore(
             ));
         }
     }
-    let row_counts = current_counts(target).await.unwrap_or_default();
+    let row_counts = match (copied_counts, &target.database) {
+        (Some(counts), _) => counts,
+        (None, DatabaseLocation::Sqlite(path)) => snapshot::facts(path).await.map(|f| f.row_counts).unwrap_or_default(),
+        (None, DatabaseLocation::Postgres(_)) => Vec::new(),
+    };
     report(&progress, BackupPhase::Done, 1, 1);
     Ok(RestoreReport {
         restored_from: backup.display().to_string(),
@@ -284,13 +292,6 @@ async fn current_schedules(target: &StoreConfig) -> Option<Vec<ScheduleRow>> {
         DatabaseLocation::Sqlite(path) => schedules::schedules_in_sqlite_file(path).await.ok(),
         // PostgreSQL keeps its schedules table through the restore (see portable::KEPT_ON_RESTORE).
         DatabaseLocation::Postgres(_) => None,
-    }
-}
-
-async fn current_counts(target: &StoreConfig) -> Result<Vec<TableCount>> {
-    match &target.database {
-        DatabaseLocation::Sqlite(path) => Ok(snapshot::facts(path).await?.row_counts),
-        DatabaseLocation::Postgres(_) => Ok(Vec::new()),
     }
 }
 

@@ -623,6 +623,10 @@ async fn postgres_and_sqlite_backups_restore_into_each_other() {
     pg.store.close().await;
     let report = restore(&backup, &pg.config, &options(&pg), no_progress(), CancelToken::new()).await.unwrap();
     assert!(report.safety_backup.is_some());
+    // The report counts what is now in PostgreSQL (it said nothing for a PostgreSQL target).
+    let rows = |table: &str| report.row_counts.iter().find(|c| c.table == table).map(|c| c.rows);
+    assert_eq!(rows("commits"), Some(45));
+    assert_eq!(rows("repositories"), report.manifest.rows("repositories"));
     let pg_again = open_store(&pg.config).await.unwrap();
     assert_eq!(content(pg_again.as_ref()).await, lite_content);
     // Sequences continue after the copied ids: new commits can be stored.
