@@ -1,7 +1,7 @@
 //! The rows the shared SQL reads, the column lists that fill them, and their conversions to the
 //! model types: plain code, the same for both backends (`sqlx::FromRow` is generic over the row).
 
-use crate::blob::{decode_diff, BlobStore};
+use crate::blob::{decode_diff, BlobStore, PreparedDiff};
 use crate::error::{Result, StoreError};
 use crate::model::{
     ChangeKind, Commit, CommitTotals, FileChange, Identity, NewCommit, NewFileChange, Repository, Signature,
@@ -161,8 +161,12 @@ pub(crate) struct StoredChangeRow {
 }
 
 impl StoredChangeRow {
+    /// The change as an importer hands it over, its diff already compressed and hashed as stored:
+    /// a store these commits are copied into (the mirror's drain) writes those bytes as they are
+    /// instead of compressing and hashing every diff again.
     pub(crate) async fn into_new_change(self, blobs: &BlobStore) -> Result<NewFileChange> {
-        let diff = self.change.diff_bytes(blobs).await?;
+        let prepared_diff = self.change.stored_diff(blobs).await?;
+        let diff = prepared_diff.as_ref().map(|d| decode_diff(&d.sha256, &d.compressed)).transpose()?;
         let c = self.change;
         let kind = ChangeKind::parse(&c.change_kind)
             .ok_or_else(|| StoreError::Query(format!("unknown change kind {:?}", c.change_kind)))?;
@@ -177,7 +181,7 @@ impl StoredChangeRow {
             path_bytes: self.path_bytes,
             old_path_bytes: self.old_path_bytes,
             is_submodule: c.is_submodule,
-            prepared_diff: None,
+            prepared_diff,
             change_lines: None,
         })
     }
@@ -227,17 +231,23 @@ pub(crate) const FILE_CHANGE_SELECT: &str =
     FROM file_changes fc LEFT JOIN diff_blobs d ON d.id = fc.diff_blob_id";
 
 impl FileChangeRow {
-    /// Reads the diff bytes from the row (inline) or the blob store (external).
-    pub(crate) async fn diff_bytes(&self, blobs: &BlobStore) -> Result<Option<Vec<u8>>> {
+    /// The diff as stored: its hash, size and compressed bytes, from the row (inline) or the blob
+    /// store (external).
+    async fn stored_diff(&self, blobs: &BlobStore) -> Result<Option<PreparedDiff>> {
         let Some(sha256) = &self.sha256 else { return Ok(None) };
-        let compressed = match (self.storage.as_deref(), &self.compressed) {
-            (Some("inline"), Some(bytes)) => bytes.clone(),
-            (Some("external"), _) => blobs.get(sha256).await?,
+        let (compressed, inline) = match (self.storage.as_deref(), &self.compressed) {
+            (Some("inline"), Some(bytes)) => (bytes.clone(), true),
+            (Some("external"), _) => (blobs.get(sha256).await?, false),
             (storage, _) => {
                 return Err(StoreError::Query(format!("diff {sha256} has an unreadable storage mark {storage:?}")))
             }
         };
-        decode_diff(sha256, &compressed).map(Some)
+        Ok(Some(PreparedDiff { sha256: sha256.clone(), size: self.size.unwrap_or_default(), compressed, inline }))
+    }
+
+    /// Reads the diff bytes from the row (inline) or the blob store (external).
+    pub(crate) async fn diff_bytes(&self, blobs: &BlobStore) -> Result<Option<Vec<u8>>> {
+        self.stored_diff(blobs).await?.map(|d| decode_diff(&d.sha256, &d.compressed)).transpose()
     }
 
     pub(crate) async fn into_file_change(self, blobs: &BlobStore, with_diff: bool) -> Result<FileChange> {
