@@ -192,13 +192,13 @@ pub struct RestorePreview {
 pub async fn preview_restore(state: State<'_, AppState>, path: String) -> CommandResult<RestorePreview> {
     let path = known_backup(&state, &path).await?;
     let store = state.store()?;
-    let repositories = store.repositories().await?;
-    let saved = store.saved_queries().await?;
+    // The whole store's counts are the workspaces' together (every row belongs to one).
     let current_workspaces = store.workspace_counts().await?;
+    let total = |rows: fn(&WorkspaceCount) -> i64| current_workspaces.iter().map(rows).sum();
     let current = vec![
-        TableCount { table: "repositories".into(), rows: repositories.len() as i64 },
-        TableCount { table: "commits".into(), rows: repositories.iter().map(|r| r.commit_count).sum() },
-        TableCount { table: "saved_queries".into(), rows: saved.len() as i64 },
+        TableCount { table: "repositories".into(), rows: total(|w| w.repositories) },
+        TableCount { table: "commits".into(), rows: total(|w| w.commits) },
+        TableCount { table: "saved_queries".into(), rows: total(|w| w.saved_queries) },
     ];
     let safety_backup_to = destinations(&state).into_iter().filter(|d| d.enabled).map(|d| d.path).collect();
     Ok(RestorePreview {

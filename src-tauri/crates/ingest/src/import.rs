@@ -180,8 +180,6 @@ pub async fn import_repository_with_hook(
     progress(&ImportProgress::new(ImportPhase::Scanning, 0, 0));
     let known = store.commit_hashes(repository.id).await?;
     let tips = object_ids(&refs)?;
-    // Tips of the last completed sync have their whole history stored; walking stops there.
-    let hidden: Vec<ObjectId> = object_ids(&stored_refs)?.into_iter().filter(|id| local.has_object(id)).collect();
     let closed = match repository.last_synced_at {
         // A clock behind the last sync cannot tell what was stored after it.
         Some(synced_at) if synced_at <= unix_now() => {
@@ -192,10 +190,19 @@ pub async fn import_repository_with_hook(
         }
         _ => false,
     };
+    // Otherwise the tips of the last completed sync have their whole history stored: hidden.
+    let hidden: Option<Vec<ObjectId>> = if closed {
+        None
+    } else {
+        Some(object_ids(&stored_refs)?.into_iter().filter(|id| local.has_object(id)).collect())
+    };
     let walk_repo = shared.clone();
     let since = options.since;
     let ids = tokio::task::spawn_blocking(move || {
-        let stored = if closed { repo::StoredHistory::Closed } else { repo::StoredHistory::HiddenBehind(&hidden) };
+        let stored = match &hidden {
+            None => repo::StoredHistory::Closed,
+            Some(hidden) => repo::StoredHistory::HiddenBehind(hidden),
+        };
         repo::commits_to_import(&walk_repo.to_thread_local(), &tips, stored, &known, since)
     })
     .await

@@ -189,17 +189,10 @@ pub async fn copy_store(
     };
     let total = tables.len() as u64;
     // Into PostgreSQL, the full-text columns are filled while `commits` is copied (see
-    // `copy_table_to_pg`), from the source's changed paths read on a second connection.
-    let mut search_done = done.iter().any(|t| t == SEARCH_STEP);
-    let mut paths_conn = if to_pg && !search_done && !done.iter().any(|t| t == "commits") && {
-        let (found,): (bool,) = sqlx::query_as(
-            "SELECT COUNT(*) = 2 FROM information_schema.columns WHERE table_schema = current_schema() \
-             AND table_name = 'commits' AND column_name IN ('search', 'stems')",
-        )
-        .fetch_one(&mut pg)
-        .await?;
-        found
-    } {
+    // `copy_table_to_pg`), from the source's changed paths read on a second connection. (The
+    // target has them: `prepare` brought it to this build's schema.)
+    let search_copied = done.iter().any(|t| t == SEARCH_STEP);
+    let mut paths_conn = if to_pg && !search_copied && !done.iter().any(|t| t == "commits") {
         Some(snapshot::connect(&sqlite_path, true).await?)
     } else {
         None
@@ -214,9 +207,6 @@ pub async fn copy_store(
                 if to_pg {
                     let paths = if table == "commits" { paths_conn.as_mut() } else { None };
                     copy_table_to_pg(&mut sqlite, &mut pg, table, &source_id, paths, cancel).await?;
-                    if table == "commits" && paths_conn.is_some() {
-                        search_done = true;
-                    }
                 } else {
                     copy_table_to_sqlite(&mut pg, &mut sqlite, table, &source_id, cancel).await?;
                 }
@@ -235,7 +225,9 @@ pub async fn copy_store(
         }
         return Err(err);
     }
-    if let Some(conn) = paths_conn.take() {
+    // Every table is copied: with the paths connection, `commits` got its full-text columns.
+    let search_done = search_copied || paths_conn.is_some();
+    if let Some(conn) = paths_conn {
         conn.close().await.ok();
     }
     if !search_done {
