@@ -20,6 +20,20 @@ const YEAR_9999: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
 
 fn quiet(_: repovault_storage::Progress<CopyPhase>) {}
 
+/// A copy's own tables left in the target (none once it verified).
+const LEFTOVER_STATE: &str =
+    "SELECT COUNT(*) FROM information_schema.tables WHERE table_name IN ('_repovault_copy', '_repovault_copy_keys')";
+
+/// Every foreign key of a PostgreSQL database: table, name, definition.
+async fn foreign_keys(database: &DatabaseLocation) -> Vec<(String, String, String)> {
+    raw_rows(
+        database,
+        "SELECT conrelid::regclass::text, conname::text, pg_get_constraintdef(oid) FROM pg_constraint \
+         WHERE contype = 'f' ORDER BY 1, 2",
+    )
+    .await
+}
+
 async fn copy(from: &StoreConfig, to: &StoreConfig) -> Result<CopyReport, StoreError> {
     copy_store(from, to, &quiet, &CancelToken::default()).await
 }
@@ -47,6 +61,13 @@ async fn fill_with_traps(t: &TestStore) -> (String, Vec<u8>) {
     first.message_bytes = Some(b"not utf-8: \xff\xfe".to_vec());
     let mut files = changes(1, 2);
     files.push(change("big.bin", 1, 0, Some(&big_diff)));
+    // Changed lines over several of PostgreSQL's 32-line runs, on both sides.
+    let long_diff = format!(
+        "@@ -1,32 +1,70 @@\n{}{}",
+        (0..32).map(|i| format!("-gone {i}\n")).collect::<String>(),
+        (0..70).map(|i| format!("+kept {i}\twith tab \\ and backslash\n")).collect::<String>()
+    );
+    files.push(change("long.txt", 70, 32, Some(long_diff.as_bytes())));
     files[0].is_binary = true;
     files[1].is_submodule = true;
     assert_eq!(s.store_commit(keep.id, &first, &files).await.status, StorageStatus::Stored);
@@ -117,6 +138,15 @@ async fn sqlite_to_postgres_and_back_keeps_every_trap_value_and_verifies() {
     let indexes = "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema()";
     let fresh = fresh_store(Engine::Postgres, Blobs::Local).await;
     assert_eq!(raw_count(&pg.database, indexes).await, fresh.raw_count(indexes).await);
+    // So are the foreign keys set aside for it, checked and as the migrations define them.
+    assert_eq!(foreign_keys(&pg.database).await, foreign_keys(&fresh.config.database).await);
+    assert_eq!(raw_count(&pg.database, LEFTOVER_STATE).await, 0);
+    // The runs of changed lines loaded beside change_text are those the server's rebuild makes.
+    let runs = "SELECT commit_id, side::text, part::bigint, lines FROM change_lines ORDER BY 1, 2, 3";
+    let loaded: Vec<(i64, String, i64, String)> = raw_rows(&pg.database, runs).await;
+    assert!(loaded.iter().filter(|(id, side, ..)| *id == 1 && side == "a").count() >= 3, "{loaded:?}");
+    raw_rows::<(i64,)>(&pg.database, "SELECT 1::bigint FROM (SELECT change_lines_rebuild()) r").await;
+    assert_eq!(raw_rows::<(i64, String, i64, String)>(&pg.database, runs).await, loaded);
     // The full-text columns filled during the copy are those a rebuild on the target computes.
     let vectors = "SELECT id, search::text, stems::text FROM commits ORDER BY id";
     let copied: Vec<(i64, String, String)> = raw_rows(&pg.database, vectors).await;
@@ -191,6 +221,9 @@ async fn an_interrupted_copy_resumes_per_table_and_bad_targets_are_refused() {
     assert_eq!(err.code(), ErrorCode::Cancelled);
     assert_eq!(raw_count(&pg.database, "SELECT COUNT(*) FROM commits").await, 3);
     assert_eq!(raw_count(&pg.database, "SELECT COUNT(*) FROM file_changes").await, 0);
+    let fresh = fresh_store(Engine::Postgres, Blobs::Local).await;
+    let keys = foreign_keys(&fresh.config.database).await;
+    assert!(foreign_keys(&pg.database).await.is_empty(), "set aside for the load, remembered in the target");
 
     // Another source may not finish it; a plain non-empty target is refused too.
     let other = fresh_store(Engine::Sqlite, Blobs::Local).await;
@@ -211,6 +244,8 @@ async fn an_interrupted_copy_resumes_per_table_and_bad_targets_are_refused() {
     assert!(resumed.resumed.contains(&"commits".to_string()));
     let fc = resumed.tables.iter().find(|t| t.table == "file_changes").unwrap();
     assert!(fc.copied_now && fc.target_rows == fc.source_rows && fc.source_rows > 0);
+    assert_eq!(foreign_keys(&pg.database).await, keys, "the resumed copy put back what the first set aside");
+    assert_eq!(raw_count(&pg.database, LEFTOVER_STATE).await, 0);
     // Copying again into the finished target is refused: it is a store now, not an empty one.
     assert_eq!(copy(&source.config, &pg).await.unwrap_err().code(), ErrorCode::Validation);
 

@@ -1,7 +1,8 @@
 //! `store copy`: a whole live store from SQLite to PostgreSQL or back, into an empty target.
 //!
 //! The target gets its schema from this build's migrations (opening it as a store), then every app
-//! table is copied in foreign-key order with its ids, one transaction per table that also records
+//! table is copied with its ids (into PostgreSQL with its foreign keys set aside until the end,
+//! see `pg_load`), one transaction per table that also records
 //! the table as done in `_repovault_copy`: an interrupted copy (a lost connection, a cancel) resumes
 //! from the first table not done when run again from the same source, and any other non-empty
 //! target is refused. PostgreSQL is written with `COPY … FROM STDIN` and its sequences continue
@@ -19,6 +20,7 @@ use sqlx::sqlite::{SqliteConnection, SqliteRow};
 use sqlx::{Connection, QueryBuilder, Row};
 use ts_rs::TS;
 
+use super::pg_load::{self, ChangeLinesLoad};
 use super::portable::{self, Column, ColumnType, Value};
 use super::sqlite::{self as snapshot, quote};
 use crate::blob::BlobStore;
@@ -37,7 +39,7 @@ const SEARCH_STEP: &str = "#search";
 /// searches, filled from `change_text` by triggers) was rebuilt and indexed.
 const LINES_STEP: &str = "#change_lines";
 /// Bytes of COPY data sent to PostgreSQL at a time.
-const COPY_CHUNK: usize = 1 << 20;
+pub(super) const COPY_CHUNK: usize = 1 << 20;
 /// How long connecting to a server may take before it is an error (not a hang).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -153,23 +155,20 @@ pub async fn copy_store(
     let mut pg = connect_pg(&pg_url).await?;
     let mut tables: Vec<String> =
         snapshot::app_tables(&mut sqlite).await?.into_iter().filter(|t| t != STATE_TABLE).collect();
-    // Into PostgreSQL, the runs of changed lines and their trigram index are the longest step (~25 s
-    // of 100k commits): change_text needs only commits, so it is copied right after them and the
-    // runs are built on a second connection while the other tables, the full-text index and the
-    // verification go on (two cores instead of one).
+    // Into PostgreSQL, the runs of changed lines and their trigram index are the longest step
+    // (~15 s of the 100k store's 20): change_text goes first, its runs are loaded beside it on a
+    // second connection, and their index is built there while the other tables, the full-text
+    // columns and the verification go on (two cores instead of one). The foreign keys are set
+    // aside for the load (see `pg_load::set_aside_foreign_keys`), so the order is free.
     let lines_on_target = to_pg && {
         let (found,): (bool,) =
             sqlx::query_as("SELECT to_regclass('change_lines') IS NOT NULL").fetch_one(&mut pg).await?;
         found
     };
     if lines_on_target {
-        if let (Some(commits), Some(text)) =
-            (tables.iter().position(|t| t == "commits"), tables.iter().position(|t| t == "change_text"))
-        {
-            if text > commits {
-                let table = tables.remove(text);
-                tables.insert(commits + 1, table);
-            }
+        if let Some(text) = tables.iter().position(|t| t == "change_text") {
+            let table = tables.remove(text);
+            tables.insert(0, table);
         }
     }
 
@@ -181,7 +180,7 @@ pub async fn copy_store(
         source: source_id.clone(),
         target: describe(&to.database),
         tables: Vec::new(),
-        resumed: done.iter().filter(|t| *t != SEARCH_STEP).cloned().collect(),
+        resumed: done.iter().filter(|t| !t.starts_with('#')).cloned().collect(),
         blobs_copied: 0,
         differences: Vec::new(),
         verified: false,
@@ -197,6 +196,19 @@ pub async fn copy_store(
     } else {
         None
     };
+    if to_pg {
+        let mut loaded = tables.clone();
+        if lines_on_target {
+            loaded.push("change_lines".to_string());
+        }
+        pg_load::set_aside_foreign_keys(&mut pg, &loaded).await?;
+    }
+    let lines_done = done.iter().any(|t| t == LINES_STEP);
+    let mut lines_conn = if lines_on_target && !lines_done && !done.iter().any(|t| t == "change_text") {
+        Some(connect_pg(&pg_url).await?)
+    } else {
+        None
+    };
     let mut lines_job: Option<tokio::task::JoinHandle<Result<()>>> = None;
     let result: Result<()> = async {
         for (i, table) in tables.iter().enumerate() {
@@ -205,14 +217,22 @@ pub async fn copy_store(
                 progress(Progress::new(CopyPhase::Table { table: table.clone() }, i as u64, total));
                 cancel.check()?;
                 if to_pg {
-                    let paths = if table == "commits" { paths_conn.as_mut() } else { None };
-                    copy_table_to_pg(&mut sqlite, &mut pg, table, &source_id, paths, cancel).await?;
+                    let derived = match table.as_str() {
+                        "commits" => paths_conn.as_mut().map(Derived::SearchWords),
+                        "change_text" => lines_conn.as_mut().map(Derived::ChangeLines),
+                        _ => None,
+                    };
+                    copy_table_to_pg(&mut sqlite, &mut pg, table, &source_id, derived, cancel).await?;
                 } else {
                     copy_table_to_sqlite(&mut pg, &mut sqlite, table, &source_id, cancel).await?;
                 }
             }
-            if table == "change_text" && lines_on_target && !done.iter().any(|t| t == LINES_STEP) {
-                lines_job = Some(tokio::spawn(rebuild_change_lines(pg_url.clone(), source_id.clone())));
+            if table == "change_text" && lines_on_target && !lines_done {
+                // Loaded beside change_text just now, or (a resumed copy) made again from it.
+                lines_job = Some(match lines_conn.take() {
+                    Some(conn) => tokio::spawn(index_change_lines(conn, source_id.clone())),
+                    None => tokio::spawn(rebuild_change_lines(pg_url.clone(), source_id.clone())),
+                });
             }
         }
         Ok(())
@@ -235,9 +255,9 @@ pub async fn copy_store(
         progress(Progress::new(CopyPhase::SearchIndex, total, total));
         if to_pg {
             let mut tx = pg.begin().await?;
-            let indexes = drop_indexes(&mut tx, "commits", true).await?;
+            let indexes = pg_load::drop_indexes(&mut tx, "commits", true).await?;
             portable::rebuild_pg_search(&mut tx).await?;
-            recreate_indexes(&mut tx, &indexes).await?;
+            pg_load::recreate_indexes(&mut tx, &indexes).await?;
             mark_done_pg(&mut tx, &source_id, SEARCH_STEP).await?;
             tx.commit().await?;
         } else {
@@ -269,8 +289,16 @@ pub async fn copy_store(
     let compared = consistency::compare_all(&mut source, &mut target).await;
     source.close().await;
     target.close().await;
+    if to_pg {
+        // The keys of the tables done are checked and back while the trigram index is built;
+        // change_lines' own waits for it.
+        pg_load::restore_foreign_keys(&mut pg, &["change_lines"]).await?;
+    }
     if let Some(job) = lines_job {
         job.await.map_err(|e| StoreError::Storage(format!("building change_lines stopped: {e}")))??;
+    }
+    if to_pg {
+        pg_load::restore_foreign_keys(&mut pg, &[]).await?;
     }
     report.differences = compared?;
     report.verified = report.differences.is_empty() && report.tables.iter().all(|t| t.source_rows == t.target_rows);
@@ -414,6 +442,25 @@ fn text_for_pg(bytes: Vec<u8>, table: &str, column: &str, row: &SqliteRow) -> Re
     Ok(text)
 }
 
+/// Text in COPY's text format: backslash escapes for what the format reads specially.
+pub(super) fn copy_text(out: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
+    let mut plain_from = 0;
+    for (at, &b) in bytes.iter().enumerate() {
+        let escaped: &[u8] = match b {
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[plain_from..at]);
+        out.extend_from_slice(escaped);
+        plain_from = at + 1;
+    }
+    out.extend_from_slice(&bytes[plain_from..]);
+}
+
 /// `value` in COPY's text format: `\N` for NULL, backslash escapes, bytea as `\\x` and hex.
 fn copy_field(out: &mut Vec<u8>, value: &Value) {
     use std::io::Write;
@@ -423,17 +470,7 @@ fn copy_field(out: &mut Vec<u8>, value: &Value) {
         Value::I64(Some(v)) => write!(out, "{v}").expect("vec write"),
         Value::F64(Some(v)) => write!(out, "{v:?}").expect("vec write"),
         Value::Bool(Some(v)) => out.push(if *v { b't' } else { b'f' }),
-        Value::Text(Some(text)) => {
-            for &b in text.as_bytes() {
-                match b {
-                    b'\\' => out.extend_from_slice(b"\\\\"),
-                    b'\n' => out.extend_from_slice(b"\\n"),
-                    b'\r' => out.extend_from_slice(b"\\r"),
-                    b'\t' => out.extend_from_slice(b"\\t"),
-                    _ => out.push(b),
-                }
-            }
-        }
+        Value::Text(Some(text)) => copy_text(out, text),
         Value::Bytes(Some(bytes)) => {
             const HEX: &[u8; 16] = b"0123456789abcdef";
             out.extend_from_slice(b"\\\\x");
@@ -446,31 +483,51 @@ fn copy_field(out: &mut Vec<u8>, value: &Value) {
     }
 }
 
+/// What a table's copy into PostgreSQL writes besides its rows.
+enum Derived<'c> {
+    /// commits: their full-text columns, from their changed paths read on this source connection.
+    SearchWords(&'c mut SqliteConnection),
+    /// change_text: PostgreSQL's `change_lines`, loaded on this target connection.
+    ChangeLines(&'c mut PgConnection),
+}
+
 /// One table from SQLite into PostgreSQL with COPY, in one transaction that also marks it done
 /// and moves its sequences past the copied ids.
 ///
-/// With `paths` (a second connection to the source), `commits` also gets its full-text columns:
-/// each commit's words and stems are computed in Rust as it streams by (from its message and its
-/// changed paths, read in the same id order), the rows go through a temporary table and one
-/// `INSERT … SELECT` turns the words into `tsvector`s. Writing every commit once is several times
-/// faster than the `UPDATE` of every commit a rebuild afterwards costs (a second version of each
-/// row and of each of its index entries).
+/// With `Derived::SearchWords`, `commits` also gets its full-text columns: each commit's words
+/// and stems are computed in Rust as it streams by (from its message and its changed paths, read
+/// in the same id order), the rows go through a temporary table and one `INSERT … SELECT` turns
+/// the words into `tsvector`s. Writing every commit once is several times faster than the
+/// `UPDATE` of every commit a rebuild afterwards costs (a second version of each row and of each
+/// of its index entries). With `Derived::ChangeLines`, change_text's runs of lines are loaded
+/// beside it and committed first.
 async fn copy_table_to_pg(
     sqlite: &mut SqliteConnection,
     pg: &mut PgConnection,
     table: &str,
     source_id: &str,
-    paths: Option<&mut SqliteConnection>,
+    derived: Option<Derived<'_>>,
     cancel: &CancelToken,
 ) -> Result<()> {
     let mut tx = pg.begin().await?;
     let columns = portable::columns(sqlite, &mut tx, table).await?;
     let list = portable::column_list(&columns);
     let message_at = columns.iter().position(|c| c.name == "message");
-    let mut words = match (paths, message_at) {
-        (Some(conn), Some(at)) if table == "commits" => Some((CommitPaths::new(conn), at)),
-        _ => None,
+    let (mut words, lines_conn) = match derived {
+        Some(Derived::SearchWords(conn)) => match message_at {
+            Some(at) => (Some((CommitPaths::new(conn), at)), None),
+            None => (None, None),
+        },
+        Some(Derived::ChangeLines(conn)) => (None, Some(conn)),
+        None => (None, None),
     };
+    let text_at = |name: &str| columns.iter().position(|c| c.name == name);
+    let (id_at, added_at, removed_at) = (text_at("commit_id"), text_at("added"), text_at("removed"));
+    // Tables filled by triggers (change_lines, from change_text) are loaded beside the table
+    // (`ChangeLinesLoad`) or rebuilt in one pass after it (`rebuild_change_lines`) instead. Off
+    // before anything is written, so that this transaction never touches change_lines while
+    // another loads it.
+    sqlx::query(&format!("ALTER TABLE {} DISABLE TRIGGER USER", quote(table))).execute(&mut *tx).await?;
     // A fresh target's seed rows (the `default` workspace) make way for the source's.
     sqlx::query(&format!("DELETE FROM {}", quote(table))).execute(&mut *tx).await?;
     let select_list = columns
@@ -490,10 +547,7 @@ async fn copy_table_to_pg(
     // Rows in id order (free for a rowid table): the changed paths are merged in that order.
     let order = if words.is_some() { " ORDER BY id" } else { "" };
     let select = format!("SELECT {select_list}, {rowid} AS rowid__ FROM {}{order}", quote(table));
-    let indexes = drop_indexes(&mut tx, table, false).await?;
-    // Tables filled by triggers (change_lines, from change_text) are rebuilt in one pass after
-    // the load instead (see `rebuild_change_lines`); foreign keys stay checked.
-    sqlx::query(&format!("ALTER TABLE {} DISABLE TRIGGER USER", quote(table))).execute(&mut *tx).await?;
+    let indexes = pg_load::drop_indexes(&mut tx, table, false).await?;
     let copy_into = if words.is_some() {
         sqlx::query(&format!(
             "CREATE TEMP TABLE copy_stage ON COMMIT DROP AS SELECT {list} FROM {} WITH NO DATA",
@@ -507,6 +561,14 @@ async fn copy_table_to_pg(
         format!("copy_stage ({list}, words__, stems__)")
     } else {
         format!("{} ({list})", quote(table))
+    };
+    let mut lines_tx = match lines_conn {
+        Some(conn) => Some(conn.begin().await?),
+        None => None,
+    };
+    let mut lines = match lines_tx.as_mut() {
+        Some(tx) => Some(ChangeLinesLoad::start(tx).await?),
+        None => None,
     };
     let mut copy = tx.copy_in_raw(&format!("COPY {copy_into} FROM STDIN")).await?;
     let mut buf: Vec<u8> = Vec::with_capacity(COPY_CHUNK + 4096);
@@ -532,6 +594,13 @@ async fn copy_table_to_pg(
                     copy_field(&mut buf, &Value::Text(Some(text)));
                 }
             }
+            if let (Some(load), Some(id), Some(added), Some(removed)) = (lines.as_mut(), id_at, added_at, removed_at) {
+                if let (Value::I64(Some(id)), Value::Text(Some(added)), Value::Text(Some(removed))) =
+                    (&values[id], &values[added], &values[removed])
+                {
+                    load.push(*id, added, removed).await?;
+                }
+            }
             buf.push(b'\n');
             if buf.len() >= COPY_CHUNK {
                 cancel.check()?;
@@ -545,12 +614,22 @@ async fn copy_table_to_pg(
     drop(rows);
     if let Err(err) = result {
         copy.abort("copy stopped").await.ok();
+        if let Some(load) = lines {
+            load.abort().await;
+        }
         return Err(err);
     }
     if !buf.is_empty() {
         copy.send(buf).await?;
     }
     copy.finish().await?;
+    if let Some(load) = lines.take() {
+        load.finish().await?;
+    }
+    drop(lines); // (ends its borrow of lines_tx)
+    if let Some(lines_tx) = lines_tx {
+        lines_tx.commit().await?;
+    }
     if words.is_some() {
         sqlx::query(&format!(
             "INSERT INTO {} ({list}, search, stems) SELECT {list}, to_tsvector('simple', words__), \
@@ -562,7 +641,7 @@ async fn copy_table_to_pg(
         mark_done_pg(&mut tx, source_id, SEARCH_STEP).await?;
     }
     sqlx::query(&format!("ALTER TABLE {} ENABLE TRIGGER USER", quote(table))).execute(&mut *tx).await?;
-    recreate_indexes(&mut tx, &indexes).await?;
+    pg_load::recreate_indexes(&mut tx, &indexes).await?;
     portable::reset_sequences(&mut tx, table).await?;
     mark_done_pg(&mut tx, source_id, table).await?;
     tx.commit().await?;
@@ -608,16 +687,20 @@ impl<'c> CommitPaths<'c> {
     }
 }
 
-/// `change_lines` from the copied `change_text` on its own connection, in two transactions: the
-/// rows first (their foreign key checks read `commits`, which the full-text step locks to drop its
-/// indexes, so this one is short), then the trigram index, which reads only `change_lines`. Run
-/// again after an interruption, it starts over.
+/// `change_lines` made again from the copied `change_text` on its own connection (a resumed copy
+/// whose runs were not indexed yet), then indexed.
 async fn rebuild_change_lines(url: String, source_id: String) -> Result<()> {
     let mut pg = connect_pg(&url).await?;
     let mut tx = pg.begin().await?;
     sqlx::query("DROP INDEX IF EXISTS change_lines_trgm").execute(&mut *tx).await?;
     sqlx::query("SELECT change_lines_rebuild()").execute(&mut *tx).await?;
     tx.commit().await?;
+    index_change_lines(pg, source_id).await
+}
+
+/// The trigram index over the loaded `change_lines`, marked done in the same transaction. Run
+/// again after an interruption, the copy makes the runs again first.
+async fn index_change_lines(mut pg: PgConnection, source_id: String) -> Result<()> {
     let mut tx = pg.begin().await?;
     // As migration 20261201000001 defines it (the store copy test compares the indexes).
     sqlx::query("CREATE INDEX change_lines_trgm ON change_lines USING GIN (lines gin_trgm_ops)")
@@ -626,36 +709,6 @@ async fn rebuild_change_lines(url: String, source_id: String) -> Result<()> {
     mark_done_pg(&mut tx, &source_id, LINES_STEP).await?;
     tx.commit().await?;
     pg.close().await.ok();
-    Ok(())
-}
-
-/// Drops a table's secondary indexes (not those behind a primary key or unique constraint; with
-/// `gin_only`, only GIN ones) and returns their definitions: one index build after a bulk load
-/// is several times faster than keeping a GIN or B-tree index up to date row by row.
-async fn drop_indexes(pg: &mut PgConnection, table: &str, gin_only: bool) -> Result<Vec<String>> {
-    let indexes: Vec<(String, String)> = sqlx::query_as(
-        "SELECT i.indexname::text, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() \
-         AND i.tablename = $1 AND NOT EXISTS (SELECT 1 FROM pg_constraint c \
-         WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)",
-    )
-    .bind(table)
-    .fetch_all(&mut *pg)
-    .await?;
-    let mut definitions = Vec::new();
-    for (name, definition) in indexes {
-        if gin_only && !definition.contains("USING gin") {
-            continue;
-        }
-        sqlx::query(&format!("DROP INDEX {}", quote(&name))).execute(&mut *pg).await?;
-        definitions.push(definition);
-    }
-    Ok(definitions)
-}
-
-async fn recreate_indexes(pg: &mut PgConnection, definitions: &[String]) -> Result<()> {
-    for definition in definitions {
-        sqlx::query(definition).execute(&mut *pg).await?;
-    }
     Ok(())
 }
 
