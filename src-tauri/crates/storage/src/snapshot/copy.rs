@@ -11,24 +11,25 @@
 //! verification: per-table row counts, and the canonical digests of `consistency` (the mirror's
 //! check) computed in Rust on both sides.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::PgConnection;
-use sqlx::sqlite::{SqliteConnection, SqliteRow};
-use sqlx::{Connection, QueryBuilder, Row};
+use sqlx::sqlite::SqliteConnection;
+use sqlx::{Connection, QueryBuilder};
 use ts_rs::TS;
 
+use super::copy_reader::{self, Extra, TableRead};
 use super::pg_load::{self, ChangeLinesLoad};
-use super::portable::{self, Column, ColumnType, Value};
+use super::portable::{self, ColumnType, Value};
 use super::sqlite::{self as snapshot, quote};
 use crate::blob::BlobStore;
 use crate::cancel::CancelToken;
 use crate::consistency::{self, DigestConn, TableDifference};
 use crate::error::{Result, StoreError};
 use crate::progress::Progress;
-use crate::search_text::IndexedWords;
 use crate::{DatabaseLocation, StoreConfig};
 
 /// The target's record of a copy under way: the source it comes from and the tables done.
@@ -188,14 +189,10 @@ pub async fn copy_store(
     };
     let total = tables.len() as u64;
     // Into PostgreSQL, the full-text columns are filled while `commits` is copied (see
-    // `copy_table_to_pg`), from the source's changed paths read on a second connection. (The
-    // target has them: `prepare` brought it to this build's schema.)
+    // `copy_table_to_pg`), from the source's changed paths read beside the commits. (The target
+    // has them: `prepare` brought it to this build's schema.)
     let search_copied = done.iter().any(|t| t == SEARCH_STEP);
-    let mut paths_conn = if to_pg && !search_copied && !done.iter().any(|t| t == "commits") {
-        Some(snapshot::connect(&sqlite_path, true).await?)
-    } else {
-        None
-    };
+    let words_with_commits = to_pg && !search_copied && !done.iter().any(|t| t == "commits");
     if to_pg {
         let mut loaded = tables.clone();
         if lines_on_target {
@@ -217,12 +214,10 @@ pub async fn copy_store(
                 progress(Progress::new(CopyPhase::Table { table: table.clone() }, i as u64, total));
                 cancel.check()?;
                 if to_pg {
-                    let derived = match table.as_str() {
-                        "commits" => paths_conn.as_mut().map(Derived::SearchWords),
-                        "change_text" => lines_conn.as_mut().map(Derived::ChangeLines),
-                        _ => None,
-                    };
-                    copy_table_to_pg(&mut sqlite, &mut pg, table, &source_id, derived, cancel).await?;
+                    let words = words_with_commits && table == "commits";
+                    let lines = if table == "change_text" { lines_conn.as_mut() } else { None };
+                    copy_table_to_pg(&mut sqlite, &sqlite_path, &mut pg, table, &source_id, words, lines, cancel)
+                        .await?;
                 } else {
                     copy_table_to_sqlite(&mut pg, &mut sqlite, table, &source_id, cancel).await?;
                 }
@@ -246,10 +241,7 @@ pub async fn copy_store(
         return Err(err);
     }
     // Every table is copied: with the paths connection, `commits` got its full-text columns.
-    let search_done = search_copied || paths_conn.is_some();
-    if let Some(conn) = paths_conn {
-        conn.close().await.ok();
-    }
+    let search_done = search_copied || words_with_commits;
     if !search_done {
         cancel.check()?;
         progress(Progress::new(CopyPhase::SearchIndex, total, total));
@@ -395,53 +387,6 @@ async fn mark_done_sqlite(conn: &mut SqliteConnection, source_id: &str, table: &
     Ok(())
 }
 
-/// A SQLite value as PostgreSQL will hold it. Text is read as bytes, so text PostgreSQL cannot
-/// store (NUL bytes, bytes that are not UTF-8) is named precisely instead of failing somewhere in
-/// the driver.
-fn read_sqlite_checked(row: &SqliteRow, columns: &[Column], table: &str) -> Result<Vec<Value>> {
-    let mut out = Vec::with_capacity(columns.len());
-    for (i, c) in columns.iter().enumerate() {
-        let int = || -> Result<Option<i64>> { Ok(row.try_get::<Option<i64>, _>(i)?) };
-        out.push(match c.kind {
-            ColumnType::I16 => Value::I16(int()?.map(|v| v as i16)),
-            ColumnType::I32 => Value::I32(int()?.map(|v| v as i32)),
-            ColumnType::I64 => Value::I64(int()?),
-            ColumnType::Bool => Value::Bool(int()?.map(|v| v != 0)),
-            ColumnType::Bytes => Value::Bytes(row.try_get(i)?),
-            ColumnType::F64 => Value::F64(row.try_get(i)?),
-            ColumnType::Text => {
-                let bytes: Option<Vec<u8>> = row.try_get(i)?;
-                Value::Text(match bytes {
-                    None => None,
-                    Some(bytes) => Some(text_for_pg(bytes, table, &c.name, row)?),
-                })
-            }
-        });
-    }
-    Ok(out)
-}
-
-fn text_for_pg(bytes: Vec<u8>, table: &str, column: &str, row: &SqliteRow) -> Result<String> {
-    let id =
-        row.try_get::<Option<i64>, _>("rowid__").ok().flatten().map(|id| format!(" (row id {id})")).unwrap_or_default();
-    let text = String::from_utf8(bytes).map_err(|e| {
-        StoreError::validation(
-            "source",
-            format!(
-                "{table}.{column}{id} is not valid UTF-8 (byte {}), which PostgreSQL text cannot hold; nothing of {table} was copied",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })?;
-    if let Some(at) = text.find('\0') {
-        return Err(StoreError::validation(
-            "source",
-            format!("{table}.{column}{id} holds a NUL byte (at {at}), which PostgreSQL text cannot hold; nothing of {table} was copied"),
-        ));
-    }
-    Ok(text)
-}
-
 /// Text in COPY's text format: backslash escapes for what the format reads specially.
 pub(super) fn copy_text(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
@@ -461,68 +406,32 @@ pub(super) fn copy_text(out: &mut Vec<u8>, text: &str) {
     out.extend_from_slice(&bytes[plain_from..]);
 }
 
-/// `value` in COPY's text format: `\N` for NULL, backslash escapes, bytea as `\\x` and hex.
-fn copy_field(out: &mut Vec<u8>, value: &Value) {
-    use std::io::Write;
-    match value {
-        Value::I16(Some(v)) => write!(out, "{v}").expect("vec write"),
-        Value::I32(Some(v)) => write!(out, "{v}").expect("vec write"),
-        Value::I64(Some(v)) => write!(out, "{v}").expect("vec write"),
-        Value::F64(Some(v)) => write!(out, "{v:?}").expect("vec write"),
-        Value::Bool(Some(v)) => out.push(if *v { b't' } else { b'f' }),
-        Value::Text(Some(text)) => copy_text(out, text),
-        Value::Bytes(Some(bytes)) => {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.extend_from_slice(b"\\\\x");
-            for b in bytes {
-                out.push(HEX[(b >> 4) as usize]);
-                out.push(HEX[(b & 15) as usize]);
-            }
-        }
-        _ => out.extend_from_slice(b"\\N"),
-    }
-}
-
-/// What a table's copy into PostgreSQL writes besides its rows.
-enum Derived<'c> {
-    /// commits: their full-text columns, from their changed paths read on this source connection.
-    SearchWords(&'c mut SqliteConnection),
-    /// change_text: PostgreSQL's `change_lines`, loaded on this target connection.
-    ChangeLines(&'c mut PgConnection),
-}
-
 /// One table from SQLite into PostgreSQL with COPY, in one transaction that also marks it done
-/// and moves its sequences past the copied ids.
+/// and moves its sequences past the copied ids. The source is read on a thread of its own
+/// (`copy_reader`).
 ///
-/// With `Derived::SearchWords`, `commits` also gets its full-text columns: each commit's words
-/// and stems are computed in Rust as it streams by (from its message and its changed paths, read
-/// in the same id order), the rows go through a temporary table and one `INSERT … SELECT` turns
-/// the words into `tsvector`s. Writing every commit once is several times faster than the
-/// `UPDATE` of every commit a rebuild afterwards costs (a second version of each row and of each
-/// of its index entries). With `Derived::ChangeLines`, change_text's runs of lines are loaded
-/// beside it and committed first.
+/// With `words`, `commits` also gets its full-text columns: each commit's words and stems are
+/// computed in Rust as it streams by (from its message and its changed paths, read in the same id
+/// order), the rows go through a temporary table and one `INSERT … SELECT` turns the words into
+/// `tsvector`s. Writing every commit once is several times faster than the `UPDATE` of every
+/// commit a rebuild afterwards costs (a second version of each row and of each of its index
+/// entries). With `lines_conn` (change_text), the runs of changed lines are loaded beside it on
+/// that connection and committed first.
+#[allow(clippy::too_many_arguments)]
 async fn copy_table_to_pg(
     sqlite: &mut SqliteConnection,
+    sqlite_path: &Path,
     pg: &mut PgConnection,
     table: &str,
     source_id: &str,
-    derived: Option<Derived<'_>>,
+    words: bool,
+    lines_conn: Option<&mut PgConnection>,
     cancel: &CancelToken,
 ) -> Result<()> {
     let mut tx = pg.begin().await?;
     let columns = portable::columns(sqlite, &mut tx, table).await?;
     let list = portable::column_list(&columns);
-    let message_at = columns.iter().position(|c| c.name == "message");
-    let (mut words, lines_conn) = match derived {
-        Some(Derived::SearchWords(conn)) => match message_at {
-            Some(at) => (Some((CommitPaths::new(conn), at)), None),
-            None => (None, None),
-        },
-        Some(Derived::ChangeLines(conn)) => (None, Some(conn)),
-        None => (None, None),
-    };
-    let text_at = |name: &str| columns.iter().position(|c| c.name == name);
-    let (id_at, added_at, removed_at) = (text_at("commit_id"), text_at("added"), text_at("removed"));
+    let words = words && columns.iter().any(|c| c.name == "message");
     // Tables filled by triggers (change_lines, from change_text) are loaded beside the table
     // (`ChangeLinesLoad`) or rebuilt in one pass after it (`rebuild_change_lines`) instead. Off
     // before anything is written, so that this transaction never touches change_lines while
@@ -545,10 +454,10 @@ async fn copy_table_to_pg(
         .await?;
     let rowid = if definition.to_ascii_uppercase().contains("WITHOUT ROWID") { "NULL" } else { "rowid" };
     // Rows in id order (free for a rowid table): the changed paths are merged in that order.
-    let order = if words.is_some() { " ORDER BY id" } else { "" };
+    let order = if words { " ORDER BY id" } else { "" };
     let select = format!("SELECT {select_list}, {rowid} AS rowid__ FROM {}{order}", quote(table));
     let indexes = pg_load::drop_indexes(&mut tx, table, false).await?;
-    let copy_into = if words.is_some() {
+    let copy_into = if words {
         sqlx::query(&format!(
             "CREATE TEMP TABLE copy_stage ON COMMIT DROP AS SELECT {list} FROM {} WITH NO DATA",
             quote(table)
@@ -571,56 +480,36 @@ async fn copy_table_to_pg(
         None => None,
     };
     let mut copy = tx.copy_in_raw(&format!("COPY {copy_into} FROM STDIN")).await?;
-    let mut buf: Vec<u8> = Vec::with_capacity(COPY_CHUNK + 4096);
-    let mut rows = sqlx::query(&select).fetch(&mut *sqlite);
+    let extra = match (words, lines.is_some()) {
+        (true, _) => Extra::SearchWords,
+        (false, true) => Extra::ChangeLines,
+        (false, false) => Extra::Nothing,
+    };
+    let read = TableRead { path: sqlite_path.to_path_buf(), table: table.to_string(), select, columns, extra };
+    let mut chunks = copy_reader::spawn(read, cancel.clone());
     let result: Result<()> = async {
-        while let Some(row) = rows.try_next().await? {
-            let values = read_sqlite_checked(&row, &columns, table)?;
-            for (i, v) in values.iter().enumerate() {
-                if i > 0 {
-                    buf.push(b'\t');
-                }
-                copy_field(&mut buf, v);
+        while let Some(chunk) = chunks.recv().await {
+            let chunk = chunk?;
+            cancel.check()?;
+            if !chunk.rows.is_empty() {
+                copy.send(chunk.rows).await?;
             }
-            if let Some((paths, message_at)) = words.as_mut() {
-                let id: i64 = row.try_get("id")?;
-                let message = match &values[*message_at] {
-                    Value::Text(Some(message)) => message.as_str(),
-                    _ => "",
-                };
-                let indexed = IndexedWords::of(message, paths.of(id).await?.iter().map(String::as_str));
-                for text in [indexed.words, indexed.stems] {
-                    buf.push(b'\t');
-                    copy_field(&mut buf, &Value::Text(Some(text)));
+            if let Some(load) = lines.as_mut() {
+                if !chunk.lines.is_empty() {
+                    load.send(chunk.lines).await?;
                 }
-            }
-            if let (Some(load), Some(id), Some(added), Some(removed)) = (lines.as_mut(), id_at, added_at, removed_at) {
-                if let (Value::I64(Some(id)), Value::Text(Some(added)), Value::Text(Some(removed))) =
-                    (&values[id], &values[added], &values[removed])
-                {
-                    load.push(*id, added, removed).await?;
-                }
-            }
-            buf.push(b'\n');
-            if buf.len() >= COPY_CHUNK {
-                cancel.check()?;
-                copy.send(std::mem::take(&mut buf)).await?;
-                buf.reserve(COPY_CHUNK + 4096);
             }
         }
         Ok(())
     }
     .await;
-    drop(rows);
+    drop(chunks);
     if let Err(err) = result {
         copy.abort("copy stopped").await.ok();
         if let Some(load) = lines {
             load.abort().await;
         }
         return Err(err);
-    }
-    if !buf.is_empty() {
-        copy.send(buf).await?;
     }
     copy.finish().await?;
     if let Some(load) = lines.take() {
@@ -630,7 +519,7 @@ async fn copy_table_to_pg(
     if let Some(lines_tx) = lines_tx {
         lines_tx.commit().await?;
     }
-    if words.is_some() {
+    if words {
         sqlx::query(&format!(
             "INSERT INTO {} ({list}, search, stems) SELECT {list}, to_tsvector('simple', words__), \
              to_tsvector('simple', stems__) FROM copy_stage",
@@ -646,45 +535,6 @@ async fn copy_table_to_pg(
     mark_done_pg(&mut tx, source_id, table).await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// The changed paths of each commit, read from the source's `file_changes` in commit id order on
-/// a connection of its own and handed out as the commits stream by in the same order.
-struct CommitPaths<'c> {
-    rows: futures::stream::BoxStream<'c, std::result::Result<(i64, Vec<u8>), sqlx::Error>>,
-    /// The first row of the next commit that has paths, already read.
-    next: Option<(i64, Vec<u8>)>,
-    finished: bool,
-    current: Vec<String>,
-}
-
-impl<'c> CommitPaths<'c> {
-    fn new(conn: &'c mut SqliteConnection) -> Self {
-        let rows =
-            sqlx::query_as("SELECT commit_id, CAST(path AS BLOB) FROM file_changes ORDER BY commit_id, position")
-                .fetch(conn);
-        CommitPaths { rows, next: None, finished: false, current: Vec::new() }
-    }
-
-    /// The paths of commit `id`; ids must come in ascending order. (Paths that are not UTF-8 give
-    /// their words lossily: copying `file_changes` names them as errors anyway.)
-    async fn of(&mut self, id: i64) -> Result<&[String]> {
-        self.current.clear();
-        loop {
-            if self.next.is_none() && !self.finished {
-                self.next = self.rows.try_next().await?;
-                self.finished = self.next.is_none();
-            }
-            match &self.next {
-                Some((commit, _)) if *commit < id => self.next = None,
-                Some((commit, path)) if *commit == id => {
-                    self.current.push(String::from_utf8_lossy(path).into_owned());
-                    self.next = None;
-                }
-                _ => return Ok(&self.current),
-            }
-        }
-    }
 }
 
 /// `change_lines` made again from the copied `change_text` on its own connection (a resumed copy
@@ -778,34 +628,4 @@ async fn carry_blobs(
         copied += 1;
     }
     Ok(copied)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn line(values: &[Value]) -> String {
-        let mut out = Vec::new();
-        for (i, v) in values.iter().enumerate() {
-            if i > 0 {
-                out.push(b'\t');
-            }
-            copy_field(&mut out, v);
-        }
-        String::from_utf8(out).unwrap()
-    }
-
-    #[test]
-    fn copy_text_escapes_what_the_format_reads_specially() {
-        let values = [
-            Value::Text(Some("a\tb\nc\\d\re".into())),
-            Value::Text(None),
-            Value::Bool(Some(true)),
-            Value::Bool(Some(false)),
-            Value::I64(Some(i64::MIN)),
-            Value::Bytes(Some(vec![0, 0xff, 0x5c])),
-            Value::Text(Some("\\N".into())),
-        ];
-        assert_eq!(line(&values), "a\\tb\\nc\\\\d\\re\t\\N\tt\tf\t-9223372036854775808\t\\\\x00ff5c\t\\\\N");
-    }
 }

@@ -3,6 +3,7 @@
 //! crate packs, verifies and swaps the files; what touches a database lives here with the pools.
 
 pub mod copy;
+mod copy_reader;
 mod pg_load;
 pub mod portable;
 pub mod sqlite;

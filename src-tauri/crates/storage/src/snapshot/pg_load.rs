@@ -115,12 +115,11 @@ pub(super) async fn recreate_indexes(pg: &mut PgConnection, definitions: &[Strin
 }
 
 /// `change_lines` loaded with COPY on a connection of its own while `change_text` is copied: each
-/// change text is cut into runs of lines here, as `change_lines_rebuild()` cuts them, instead of
-/// the server splitting and regrouping 100 MB of text in one statement after the load (5 s of
-/// the 100k store). Its trigram index is built afterwards by [`index_change_lines`].
+/// change text is cut into runs of lines in Rust ([`write_line_runs`]), as `change_lines_rebuild()`
+/// cuts them, instead of the server splitting and regrouping 100 MB of text in one statement
+/// after the load (5 s of the 100k store). Its trigram index is built afterwards.
 pub(super) struct ChangeLinesLoad<'c> {
     copy: PgCopyIn<&'c mut PgConnection>,
-    buf: Vec<u8>,
 }
 
 impl<'c> ChangeLinesLoad<'c> {
@@ -130,39 +129,38 @@ impl<'c> ChangeLinesLoad<'c> {
         sqlx::query("TRUNCATE change_lines").execute(&mut *conn).await?;
         sqlx::query("DROP INDEX IF EXISTS change_lines_trgm").execute(&mut *conn).await?;
         let copy = conn.copy_in_raw("COPY change_lines (commit_id, side, part, lines) FROM STDIN").await?;
-        Ok(ChangeLinesLoad { copy, buf: Vec::with_capacity(super::copy::COPY_CHUNK + 4096) })
+        Ok(ChangeLinesLoad { copy })
     }
 
-    /// The runs of one commit's added and removed lines (empty texts have none).
-    pub(super) async fn push(&mut self, commit_id: i64, added: &str, removed: &str) -> Result<()> {
-        use std::io::Write;
-        for (side, text) in [('a', added), ('r', removed)] {
-            if text.is_empty() {
-                continue;
-            }
-            for (part, run) in line_runs(text).enumerate() {
-                write!(self.buf, "{commit_id}\t{side}\t{part}\t").expect("vec write");
-                super::copy::copy_text(&mut self.buf, run);
-                self.buf.push(b'\n');
-            }
-        }
-        if self.buf.len() >= super::copy::COPY_CHUNK {
-            self.copy.send(std::mem::take(&mut self.buf)).await?;
-            self.buf.reserve(super::copy::COPY_CHUNK + 4096);
-        }
+    /// COPY text made by [`write_line_runs`].
+    pub(super) async fn send(&mut self, text: Vec<u8>) -> Result<()> {
+        self.copy.send(text).await?;
         Ok(())
     }
 
-    pub(super) async fn finish(mut self) -> Result<()> {
-        if !self.buf.is_empty() {
-            self.copy.send(std::mem::take(&mut self.buf)).await?;
-        }
+    pub(super) async fn finish(self) -> Result<()> {
         self.copy.finish().await?;
         Ok(())
     }
 
     pub(super) async fn abort(self) {
         self.copy.abort("copy stopped").await.ok();
+    }
+}
+
+/// The `change_lines` rows of one commit's added and removed lines in COPY text (empty texts
+/// have none).
+pub(super) fn write_line_runs(out: &mut Vec<u8>, commit_id: i64, added: &str, removed: &str) {
+    use std::io::Write;
+    for (side, text) in [('a', added), ('r', removed)] {
+        if text.is_empty() {
+            continue;
+        }
+        for (part, run) in line_runs(text).enumerate() {
+            write!(out, "{commit_id}\t{side}\t{part}\t").expect("vec write");
+            super::copy::copy_text(out, run);
+            out.push(b'\n');
+        }
     }
 }
 
