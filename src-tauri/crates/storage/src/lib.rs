@@ -4,6 +4,7 @@
 
 pub mod analysis_runs;
 pub mod blob;
+mod bulk_read;
 pub mod cancel;
 pub mod consistency;
 pub mod error;

@@ -16,15 +16,17 @@
 mod tables;
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use futures::TryStreamExt;
+use rusqlite::types::ValueRef;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::postgres::{PgConnection, PgRow};
-use sqlx::sqlite::{SqliteConnection, SqliteRow};
 use sqlx::{Connection, Row};
 use ts_rs::TS;
 
+use crate::bulk_read;
 use crate::error::{Result, StoreError};
 use crate::DatabaseLocation;
 pub use tables::{TableSpec, COMMIT_TABLES, GLOBAL_TABLES, REPOSITORY_TABLES};
@@ -153,19 +155,27 @@ pub struct TableDifference {
     pub commits: Vec<String>,
 }
 
-/// A connection to either backend, for reading digests (opened beside any store).
+/// A connection to either backend, for reading digests (opened beside any store). A SQLite file
+/// is read with rusqlite on a blocking thread per table (`bulk_read`).
 pub enum DigestConn {
-    Sqlite(SqliteConnection),
+    Sqlite(PathBuf),
     Postgres(PgConnection),
 }
+
+/// Rows and their hashes cross from the reading thread this many at a time.
+const HASH_BATCH: usize = 4096;
 
 impl DigestConn {
     /// A read connection to the database at `location` (a SQLite file is opened read-only).
     pub async fn connect(location: &DatabaseLocation) -> Result<DigestConn> {
         Ok(match location {
             DatabaseLocation::Sqlite(path) => {
-                let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path).read_only(true);
-                DigestConn::Sqlite(sqlx::ConnectOptions::connect(&options).await?)
+                // Opened once now, so that a missing file is an error here rather than later.
+                let check = path.clone();
+                tokio::task::spawn_blocking(move || bulk_read::open(&check).map(drop))
+                    .await
+                    .map_err(|e| StoreError::Storage(format!("opening the SQLite database stopped: {e}")))??;
+                DigestConn::Sqlite(path.clone())
             }
             DatabaseLocation::Postgres(url) => DigestConn::Postgres(PgConnection::connect(url).await.map_err(|e| {
                 StoreError::Storage(format!("cannot connect to {}: {e}", crate::postgres::redact_password(url)))
@@ -175,19 +185,30 @@ impl DigestConn {
 
     pub async fn close(self) {
         match self {
-            DigestConn::Sqlite(c) => c.close().await.ok(),
-            DigestConn::Postgres(c) => c.close().await.ok(),
+            DigestConn::Sqlite(_) => {}
+            DigestConn::Postgres(c) => c.close().await.unwrap_or_default(),
         };
     }
 
     /// Every repository name, sorted.
     pub async fn repository_names(&mut self) -> Result<Vec<String>> {
         let sql = "SELECT name FROM repositories ORDER BY name";
-        let names: Vec<(String,)> = match self {
-            DigestConn::Sqlite(c) => sqlx::query_as(sql).fetch_all(c).await?,
-            DigestConn::Postgres(c) => sqlx::query_as(sql).fetch_all(c).await?,
+        let mut names: Vec<String> = match self {
+            DigestConn::Sqlite(path) => {
+                let path = path.clone();
+                blocking(move || {
+                    let conn = bulk_read::open(&path)?;
+                    let mut statement = conn.prepare(sql).map_err(bulk_read::error)?;
+                    let names = statement.query_map([], |row| row.get(0)).map_err(bulk_read::error)?;
+                    names.collect::<rusqlite::Result<Vec<String>>>().map_err(bulk_read::error)
+                })
+                .await?
+            }
+            DigestConn::Postgres(c) => {
+                let names: Vec<(String,)> = sqlx::query_as(sql).fetch_all(c).await?;
+                names.into_iter().map(|(n,)| n).collect()
+            }
         };
-        let mut names: Vec<String> = names.into_iter().map(|(n,)| n).collect();
         // Byte order, not the engines' collations, so both sides list alike.
         names.sort();
         Ok(names)
@@ -203,26 +224,34 @@ impl DigestConn {
         mut each: impl FnMut(String, u128) + Send,
     ) -> Result<()> {
         let sql = spec.select(repository.is_some(), prefix.map(str::len));
-        macro_rules! run {
-            ($conn:expr, $decode:ident) => {{
+        let binds: Vec<String> = repository.into_iter().chain(prefix).map(str::to_string).collect();
+        match self {
+            DigestConn::Sqlite(path) => {
+                let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+                let (path, spec) = (path.clone(), *spec);
+                tokio::task::spawn_blocking(move || {
+                    if let Err(err) = hash_sqlite_rows(&path, &sql, &binds, &spec, &tx) {
+                        tx.blocking_send(Err(err)).ok();
+                    }
+                });
+                while let Some(batch) = rx.recv().await {
+                    for (key, hash) in batch? {
+                        each(key, hash);
+                    }
+                }
+            }
+            DigestConn::Postgres(c) => {
                 let mut query = sqlx::query(&sql);
-                if let Some(name) = repository {
-                    query = query.bind(name);
+                for value in &binds {
+                    query = query.bind(value);
                 }
-                if let Some(prefix) = prefix {
-                    query = query.bind(prefix);
-                }
-                let mut rows = query.fetch($conn);
+                let mut rows = query.fetch(&mut *c);
                 while let Some(row) = rows.try_next().await? {
                     let key: Option<String> = row.try_get(0)?;
-                    let values = $decode(&row, spec)?;
+                    let values = decode_pg(&row, spec)?;
                     each(key.unwrap_or_default(), row_hash(spec.name, &values));
                 }
-            }};
-        }
-        match self {
-            DigestConn::Sqlite(c) => run!(&mut *c, decode_sqlite),
-            DigestConn::Postgres(c) => run!(&mut *c, decode_pg),
+            }
         }
         Ok(())
     }
@@ -285,18 +314,59 @@ fn bucket_of(key: &str) -> String {
     }
 }
 
-fn decode_sqlite(row: &SqliteRow, spec: &TableSpec) -> Result<Vec<Value>> {
-    let mut out = Vec::with_capacity(spec.columns.len());
-    for (i, (_, kind)) in spec.columns.iter().enumerate() {
-        let i = i + 1;
-        out.push(match kind {
-            Kind::Int => row.try_get::<Option<i64>, _>(i)?.map_or(Value::Null, Value::Int),
-            Kind::Bool => row.try_get::<Option<i64>, _>(i)?.map_or(Value::Null, |v| Value::Bool(v != 0)),
-            Kind::Text => row.try_get::<Option<String>, _>(i)?.map_or(Value::Null, Value::Text),
-            Kind::Bytes => row.try_get::<Option<Vec<u8>>, _>(i)?.map_or(Value::Null, Value::Bytes),
-        });
+/// Runs a blocking read on its own thread.
+async fn blocking<T: Send + 'static>(read: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(read)
+        .await
+        .map_err(|e| StoreError::Storage(format!("reading the SQLite database stopped: {e}")))?
+}
+
+/// The rows of `spec` in a SQLite file, hashed on this (blocking) thread and sent in batches of
+/// (commit hash or "", row hash). Values are read as `decode_pg` reads them on PostgreSQL.
+fn hash_sqlite_rows(
+    path: &Path,
+    sql: &str,
+    binds: &[String],
+    spec: &TableSpec,
+    tx: &tokio::sync::mpsc::Sender<Result<Vec<(String, u128)>>>,
+) -> Result<()> {
+    let conn = bulk_read::open(path)?;
+    let mut statement = conn.prepare(sql).map_err(bulk_read::error)?;
+    let mut rows = statement.query(rusqlite::params_from_iter(binds)).map_err(bulk_read::error)?;
+    let mut batch = Vec::with_capacity(HASH_BATCH);
+    let mut values = Vec::with_capacity(spec.columns.len());
+    while let Some(row) = rows.next().map_err(bulk_read::error)? {
+        let key: Option<String> = row.get(0).map_err(bulk_read::error)?;
+        values.clear();
+        for (i, (column, kind)) in spec.columns.iter().enumerate() {
+            let value = row.get_ref(i + 1).map_err(bulk_read::error)?;
+            values.push(match (kind, value) {
+                (_, ValueRef::Null) => Value::Null,
+                (Kind::Int, ValueRef::Integer(v)) => Value::Int(v),
+                (Kind::Bool, ValueRef::Integer(v)) => Value::Bool(v != 0),
+                (Kind::Text, ValueRef::Text(text)) => Value::Text(
+                    String::from_utf8(text.to_vec())
+                        .map_err(|e| StoreError::Storage(format!("{}.{column} is not UTF-8: {e}", spec.name)))?,
+                ),
+                (Kind::Bytes, ValueRef::Blob(bytes) | ValueRef::Text(bytes)) => Value::Bytes(bytes.to_vec()),
+                (kind, other) => {
+                    return Err(StoreError::Storage(format!(
+                        "{}.{column} holds a {:?} value where {kind:?} belongs",
+                        spec.name,
+                        other.data_type()
+                    )))
+                }
+            });
+        }
+        batch.push((key.unwrap_or_default(), row_hash(spec.name, &values)));
+        if batch.len() == HASH_BATCH && tx.blocking_send(Ok(std::mem::take(&mut batch))).is_err() {
+            return Ok(()); // the reader went away
+        }
     }
-    Ok(out)
+    if !batch.is_empty() {
+        tx.blocking_send(Ok(batch)).ok();
+    }
+    Ok(())
 }
 
 fn decode_pg(row: &PgRow, spec: &TableSpec) -> Result<Vec<Value>> {

@@ -1,21 +1,19 @@
 //! The SQLite side of a store copy into PostgreSQL: a table read on a thread of its own and turned
 //! into COPY text there, handed over a megabyte at a time.
 //!
-//! Through sqlx every row crosses from its SQLite worker thread to the task by a channel, one
-//! wake-up each: a third of the copy's own CPU went to futex calls and context switches (perf,
-//! 100k store). Read here with rusqlite, rows cost a step of the statement, and the chunks
-//! overlap with the task sending the previous one.
+//! Read with rusqlite (`bulk_read`): through sqlx, a third of the copy's own CPU went to futex
+//! calls and context switches, one per row (perf, 100k store). The chunks are made while the task
+//! sends the previous one.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OpenFlags};
 use tokio::sync::mpsc;
 
 use super::copy::{copy_text, COPY_CHUNK};
 use super::pg_load::write_line_runs;
 use super::portable::{Column, ColumnType};
+use crate::bulk_read;
 use crate::cancel::CancelToken;
 use crate::error::{Result, StoreError};
 use crate::search_text::IndexedWords;
@@ -59,25 +57,19 @@ pub(super) fn spawn(read: TableRead, cancel: CancelToken) -> mpsc::Receiver<Resu
     rx
 }
 
-fn sqlite_error(err: rusqlite::Error) -> StoreError {
-    StoreError::Storage(format!("reading the source: {err}"))
-}
-
 fn read_table(read: &TableRead, cancel: &CancelToken, tx: &mpsc::Sender<Result<Chunk>>) -> Result<()> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
-    let conn = Connection::open_with_flags(&read.path, flags).map_err(sqlite_error)?;
-    conn.busy_timeout(Duration::from_secs(30)).map_err(sqlite_error)?;
-    let mut statement = conn.prepare(&read.select).map_err(sqlite_error)?;
-    let mut rows = statement.query([]).map_err(sqlite_error)?;
+    let conn = bulk_read::open(&read.path)?;
+    let mut statement = conn.prepare(&read.select).map_err(bulk_read::error)?;
+    let mut rows = statement.query([]).map_err(bulk_read::error)?;
     let mut paths_statement = match read.extra {
         Extra::SearchWords => Some(
             conn.prepare("SELECT commit_id, CAST(path AS BLOB) FROM file_changes ORDER BY commit_id, position")
-                .map_err(sqlite_error)?,
+                .map_err(bulk_read::error)?,
         ),
         _ => None,
     };
     let mut paths = match paths_statement.as_mut() {
-        Some(statement) => Some(CommitPaths::new(statement.query([]).map_err(sqlite_error)?)),
+        Some(statement) => Some(CommitPaths::new(statement.query([]).map_err(bulk_read::error)?)),
         None => None,
     };
     let message_at = read.columns.iter().position(|c| c.name == "message");
@@ -86,14 +78,14 @@ fn read_table(read: &TableRead, cancel: &CancelToken, tx: &mpsc::Sender<Result<C
     let commit_id_at = at("commit_id");
     let rowid_at = read.columns.len();
     let mut chunk = Chunk::default();
-    while let Some(row) = rows.next().map_err(sqlite_error)? {
+    while let Some(row) = rows.next().map_err(bulk_read::error)? {
         let mut message = "";
         let (mut id, mut added, mut removed) = (None, "", "");
         for (i, column) in read.columns.iter().enumerate() {
             if i > 0 {
                 chunk.rows.push(b'\t');
             }
-            let value = row.get_ref(i).map_err(sqlite_error)?;
+            let value = row.get_ref(i).map_err(bulk_read::error)?;
             let bad = |what: &str| {
                 let rowid = row.get_ref(rowid_at).ok().and_then(|v| v.as_i64().ok());
                 let rowid = rowid.map(|id| format!(" (row id {id})")).unwrap_or_default();
@@ -210,10 +202,10 @@ impl<'c> CommitPaths<'c> {
         self.current.clear();
         loop {
             if self.next.is_none() && !self.finished {
-                self.next = match self.rows.next().map_err(sqlite_error)? {
+                self.next = match self.rows.next().map_err(bulk_read::error)? {
                     Some(row) => {
-                        let commit: i64 = row.get(0).map_err(sqlite_error)?;
-                        let path = match row.get_ref(1).map_err(sqlite_error)? {
+                        let commit: i64 = row.get(0).map_err(bulk_read::error)?;
+                        let path = match row.get_ref(1).map_err(bulk_read::error)? {
                             ValueRef::Blob(b) | ValueRef::Text(b) => String::from_utf8_lossy(b).into_owned(),
                             _ => String::new(),
                         };
@@ -251,7 +243,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("source.db");
         std::fs::remove_file(&path).ok();
-        Connection::open(&path).unwrap().execute_batch(setup).unwrap();
+        rusqlite::Connection::open(&path).unwrap().execute_batch(setup).unwrap();
         let select = columns
             .iter()
             .map(|c| match c.kind {
