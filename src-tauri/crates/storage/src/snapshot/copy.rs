@@ -248,7 +248,7 @@ pub async fn copy_store(
         }
         return Err(err);
     }
-    // Every table is copied: with the paths connection, `commits` got its full-text columns.
+    // Every table is copied; `commits` got its full-text columns with it when this run copied it.
     let search_done = search_copied || words_with_commits;
     if !search_done {
         cancel.check()?;
