@@ -1,101 +1,20 @@
 import { act, cleanup, fireEvent, screen, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { BackupInfo } from "../../bindings/BackupInfo";
-import type { TableCount } from "../../bindings/TableCount";
-import type { WorkspaceCount } from "../../bindings/WorkspaceCount";
-import type { AppInfo } from "../../shared/api";
 import type { Schedule } from "../../bindings/Schedule";
 import type { ScheduleRun } from "../../bindings/ScheduleRun";
 
 import { renderWithClient } from "../../shared/testing/render";
 import { App } from "../../app/App";
-import { mockTauri, type Answers, type HeldCall, type TauriMock } from "../../shared/testing/tauriMock";
+import { mockTauri } from "../../shared/testing/tauriMock";
 import { PREVIEW_DELAY_MS } from "./useSchedulePreview";
-
-const INFO: AppInfo = { data_dir: "/data", store: { backend: "sqlite", location: "/data/repovault.db", schema_version: 7, blob_store: "blobs" } };
-const repo = (name: string, commit_count: number) => ({ id: 1, workspace: "default", name, path: null, created_at: 0, last_synced_at: null, commit_count, is_shallow: false, index_changes: true, remote_url: null, sync_interval_secs: null, last_sync_attempt_at: null, last_sync_error: null });
-
-function backupInfo(extra: Partial<BackupInfo> = {}): BackupInfo {
-  return {
-    path: "/data/backups/repovault-20260301T100000Z-manual.zip",
-    name: "repovault-20260301T100000Z-manual.zip",
-    destination: "/data/backups",
-    size: 4096,
-    encrypted: false,
-    created_at: "2026-03-01T10:00:00.000Z",
-    kind: "manual",
-    trigger: "manual",
-    manifest: {
-      format_version: 1,
-      app_version: "0.1.0",
-      schema_version: 7,
-      kind: "manual",
-      trigger: "manual",
-      source_backend: "sqlite",
-      created_at: "2026-03-01T10:00:00.000Z",
-      duration_ms: 100,
-      blobs_included: true,
-      row_counts: [
-        { table: "repositories", rows: 1 },
-        { table: "commits", rows: 3 },
-        { table: "saved_queries", rows: 0 },
-      ],
-      workspace_counts: null,
-      entries: [],
-    },
-    damaged: null,
-    ...extra,
-  };
-}
-
-let backups: BackupInfo[];
-let repos: ReturnType<typeof repo>[];
-let tauri: TauriMock;
-let createJob: HeldCall<"create_backup">;
-
-function backend(overrides: Answers = {}) {
-  tauri.answer({
-    store_info: () => Promise.resolve(INFO),
-    list_repositories: () => Promise.resolve(repos),
-    get_backup_settings: () =>
-      Promise.resolve({
-        destinations: [{ path: "/data/backups", enabled: true }],
-        retention: { keep_last: 10, keep_daily: null, keep_weekly: null, keep_monthly: null },
-        large_import_backup: true,
-        large_import_backup_threshold: 10000,
-        backup_on_exit: false,
-      }),
-    list_backups: () => Promise.resolve(backups),
-    list_schedules: () => Promise.resolve([]),
-    preview_schedule: (args) => {
-      const spec = args["spec"] as { expression: string };
-      return spec.expression === "bad"
-        ? Promise.reject({ code: "validation", message: 'invalid cron: "bad" is not a cron expression' })
-        : Promise.resolve(["2026-03-02T02:00:00.000Z", "2026-03-03T02:00:00.000Z", "2026-03-04T02:00:00.000Z", "2026-03-05T02:00:00.000Z", "2026-03-06T02:00:00.000Z"]);
-    },
-    ...overrides,
-  });
-  createJob = tauri.hold("create_backup");
-  if (overrides.create_backup !== undefined) tauri.answer({ create_backup: overrides.create_backup });
-}
-
-const calls: TauriMock["calls"] = (command) => tauri.calls(command);
-
-async function openBackups() {
-  await act(async () => {
-    renderWithClient(<App />);
-  });
-  await act(async () => {
-    fireEvent.click(screen.getByTestId("nav-backups"));
-  });
-}
+import { backend, backupInfo, calls, kit, openBackups, repo } from "./backupsTestKit";
 
 describe("Backups page", () => {
   beforeEach(() => {
-    tauri = mockTauri();
-    backups = [];
-    repos = [repo("demo", 5)];
+    kit.tauri = mockTauri();
+    kit.backups = [];
+    kit.repos = [repo("demo", 5)];
     backend();
   });
   afterEach(() => {
@@ -111,14 +30,14 @@ describe("Backups page", () => {
     });
     expect(calls("create_backup")[0]?.["password"]).toBeNull();
     await act(async () => {
-      createJob.progress({ phase: "archive", done: 1, total: 4, per_second: null });
+      kit.createJob.progress({ phase: "archive", done: 1, total: 4, per_second: null });
     });
     expect(screen.getByTestId("backup-phase").textContent).toBe("Writing the archive");
     expect(screen.getByRole("progressbar", { name: "Creating a backup" }).getAttribute("aria-valuenow")).toBe("25");
     const made = backupInfo();
-    backups = [made];
+    kit.backups = [made];
     await act(async () => {
-      createJob.resolve({ manifest: made.manifest!, results: [{ destination: "/data/backups", backup: made, error: null }] });
+      kit.createJob.resolve({ manifest: made.manifest!, results: [{ destination: "/data/backups", backup: made, error: null }] });
     });
     expect(screen.getByTestId("backup-create-result").textContent).toContain(`Backup written to ${made.path}.`);
     const row = screen.getByTestId("backup-row");
@@ -130,7 +49,7 @@ describe("Backups page", () => {
   it("remembers a Verify per backup and shows problems", async () => {
     const good = backupInfo();
     const bad = backupInfo({ path: "/data/backups/b.zip", name: "b.zip" });
-    backups = [good, bad];
+    kit.backups = [good, bad];
     backend({
       verify_backup: (args) =>
         Promise.resolve(
@@ -164,11 +83,11 @@ describe("Backups page", () => {
   });
 
   it("restores through a confirmation that compares counts, then reloads the app's data", async () => {
-    backups = [backupInfo()];
+    kit.backups = [backupInfo()];
     backend({
       preview_restore: () =>
         Promise.resolve({
-          backup: backups[0]!,
+          backup: kit.backups[0]!,
           current: [
             { table: "repositories", rows: 2 },
             { table: "commits", rows: 5 },
@@ -178,10 +97,10 @@ describe("Backups page", () => {
           safety_backup_to: ["/data/backups"],
         }),
       restore_backup: () => {
-        repos = [repo("demo", 3)];
+        kit.repos = [repo("demo", 3)];
         return Promise.resolve({
-          restored_from: backups[0]!.path,
-          manifest: backups[0]!.manifest!,
+          restored_from: kit.backups[0]!.path,
+          manifest: kit.backups[0]!.manifest!,
           safety_backup: "/data/backups/repovault-20260302T100000Z-emergency.zip",
           migrated: [],
           row_counts: [
@@ -212,17 +131,17 @@ describe("Backups page", () => {
     await act(async () => {
       fireEvent.click(within(dialog).getByTestId("confirm-ok"));
     });
-    expect(calls("restore_backup")[0]).toMatchObject({ path: backups[0]!.path, password: null });
+    expect(calls("restore_backup")[0]).toMatchObject({ path: kit.backups[0]!.path, password: null });
     expect(screen.queryByTestId("confirm-dialog")).toBeNull();
     expect(screen.getByTestId("restore-result").textContent).toMatch(/1 repositories, 3 commits.*safety backup \/data\/backups\/repovault-20260302T100000Z-emergency\.zip/);
     expect(calls("list_repositories").length).toBeGreaterThan(before);
   });
 
   it("asks for the password of an encrypted backup before restoring, Tab reaching the field", async () => {
-    backups = [backupInfo({ encrypted: true, manifest: null, name: "x.zip.age", path: "/data/backups/x.zip.age" })];
+    kit.backups = [backupInfo({ encrypted: true, manifest: null, name: "x.zip.age", path: "/data/backups/x.zip.age" })];
     backend({
       preview_restore: () =>
-        Promise.resolve({ backup: backups[0]!, current: [{ table: "commits", rows: 5 }], current_workspaces: [], safety_backup_to: ["/data/backups"] }),
+        Promise.resolve({ backup: kit.backups[0]!, current: [{ table: "commits", rows: 5 }], current_workspaces: [], safety_backup_to: ["/data/backups"] }),
       restore_backup: () => Promise.reject({ code: "decrypt", message: "wrong password" }),
     });
     await openBackups();
@@ -278,7 +197,7 @@ describe("Backups page", () => {
     });
     const run: ScheduleRun = { schedule: "nightly", result: "failed", backup: null, error: "disk full", duration_ms: 3, pruned: [], next_run_at: null };
     await act(async () => {
-      await tauri.emit("backup-schedule-ran", run);
+      await kit.tauri.emit("backup-schedule-ran", run);
     });
     expect(screen.getByTestId("nav-backups-badge").textContent).toBe("1");
     await act(async () => {
@@ -292,10 +211,10 @@ describe("Backups page", () => {
   });
 
   it("checks the retention form and previews what would go", async () => {
-    backups = [backupInfo()];
+    kit.backups = [backupInfo()];
     backend({
       prune_backups: (args) =>
-        Promise.resolve(args["dryRun"] === true ? [{ backup: backups[0]!, keep: false, reasons: ["beyond last 0"] }] : []),
+        Promise.resolve(args["dryRun"] === true ? [{ backup: kit.backups[0]!, keep: false, reasons: ["beyond last 0"] }] : []),
     });
     await openBackups();
     fireEvent.change(screen.getByTestId("retention-keep-last"), { target: { value: "0" } });
@@ -350,10 +269,10 @@ describe("Backups page", () => {
   });
 
   it("deletes a backup only after its confirmation", async () => {
-    backups = [backupInfo()];
+    kit.backups = [backupInfo()];
     backend({
       delete_backup: () => {
-        backups = [];
+        kit.backups = [];
         return Promise.resolve(null);
       },
     });
@@ -446,9 +365,9 @@ describe("Backups page", () => {
 
 describe("Backups page: what a change fetches again", () => {
   beforeEach(() => {
-    tauri = mockTauri();
-    backups = [];
-    repos = [repo("demo", 5)];
+    kit.tauri = mockTauri();
+    kit.backups = [];
+    kit.repos = [repo("demo", 5)];
     backend();
   });
   afterEach(cleanup);
@@ -458,12 +377,12 @@ describe("Backups page: what a change fetches again", () => {
   it("fetches the backup list again after a delete, also after a failed one", async () => {
     const first = backupInfo();
     const second = backupInfo({ path: "/data/backups/b.zip", name: "b.zip" });
-    backups = [first, second];
+    kit.backups = [first, second];
     let failNext = false;
     backend({
       delete_backup: (args) => {
         if (failNext) return Promise.reject({ code: "io", message: "permission denied" });
-        backups = backups.filter((b) => b.path !== args.path);
+        kit.backups = kit.backups.filter((b) => b.path !== args.path);
         return Promise.resolve(null);
       },
     });
@@ -494,7 +413,7 @@ describe("Backups page: what a change fetches again", () => {
 
   it("drops the kept Verify of a backup that is no longer listed", async () => {
     const good = backupInfo();
-    backups = [good];
+    kit.backups = [good];
     backend({ verify_backup: () => Promise.resolve({ path: good.path, ok: true, problems: [], manifest: null, duration_ms: 5 }) });
     await openBackups();
     await act(async () => {
@@ -502,12 +421,12 @@ describe("Backups page: what a change fetches again", () => {
     });
     expect(screen.getByTestId("backup-row").getAttribute("data-verified")).toBe("verified");
     // Gone from the folder, then back (same path): its old Verify is not shown again.
-    backups = [];
+    kit.backups = [];
     await act(async () => {
       fireEvent.click(screen.getByTestId("backups-refresh"));
     });
     expect(screen.getByTestId("backups-empty")).toBeTruthy();
-    backups = [good];
+    kit.backups = [good];
     await act(async () => {
       fireEvent.click(screen.getByTestId("backups-refresh"));
     });
@@ -522,10 +441,10 @@ describe("Backups page: what a change fetches again", () => {
     });
     expect([count("list_backups"), count("list_schedules"), count("get_backup_settings")]).toEqual([2, 2, 1]);
     const made = backupInfo();
-    backups = [made];
+    kit.backups = [made];
     const run: ScheduleRun = { schedule: "nightly", result: "ok", backup: made.path, error: null, duration_ms: 3, pruned: [], next_run_at: null };
     await act(async () => {
-      await tauri.emit("backup-schedule-ran", run);
+      await kit.tauri.emit("backup-schedule-ran", run);
     });
     expect([count("list_backups"), count("list_schedules"), count("get_backup_settings")]).toEqual([3, 3, 1]);
     expect(screen.getAllByTestId("backup-row")).toHaveLength(1);
@@ -588,12 +507,12 @@ describe("Backups page: what a change fetches again", () => {
 
   it("applying the retention saves it (the answer replaces the settings) and fetches the backup list again", async () => {
     const old = backupInfo({ path: "/data/backups/old.zip", name: "old.zip" });
-    backups = [backupInfo(), old];
+    kit.backups = [backupInfo(), old];
     backend({
       save_backup_settings: (args) => Promise.resolve(args.settings),
       prune_backups: (args) => {
         if (args.dryRun) return Promise.resolve([]);
-        backups = backups.filter((b) => b !== old);
+        kit.backups = kit.backups.filter((b) => b !== old);
         return Promise.resolve([{ backup: old, keep: false, reasons: ["beyond last 1"] }]);
       },
     });
@@ -642,191 +561,5 @@ describe("Backups page: what a change fetches again", () => {
       fireEvent.click(screen.getByTestId("backups-refresh"));
     });
     expect(screen.getByTestId("backups-empty")).toBeTruthy();
-  });
-});
-
-describe("Backups scoped to the header's workspace", () => {
-  const ws = (workspace: string, repositories: number, commits: number, saved_queries: number): WorkspaceCount => ({
-    workspace,
-    repositories,
-    commits,
-    file_changes: commits * 3,
-    refs: repositories,
-    analysis_runs: 0,
-    saved_queries,
-  });
-  const counted = (path: string, counts: WorkspaceCount[]): BackupInfo => {
-    const base = backupInfo({ path, name: path.split("/").pop()! });
-    return {
-      ...base,
-      manifest: {
-        ...base.manifest!,
-        row_counts: [
-          { table: "repositories", rows: 3 },
-          { table: "commits", rows: 80 },
-          { table: "saved_queries", rows: 2 },
-        ],
-        workspace_counts: counts,
-      },
-    };
-  };
-  const withTeam = () => counted("/data/backups/repovault-20260303T100000Z-manual.zip", [ws("default", 2, 55, 1), ws("team", 1, 25, 1)]);
-  const withoutTeam = () => counted("/data/backups/repovault-20260302T100000Z-manual.zip", [ws("default", 2, 40, 1)]);
-  // Made before manifests counted per workspace: its workspace_counts is null.
-  const older = () => backupInfo();
-  const encrypted = () => backupInfo({ encrypted: true, manifest: null, name: "x.zip.age", path: "/data/backups/x.zip.age" });
-  const now: WorkspaceCount[] = [ws("default", 2, 55, 1), ws("team", 2, 35, 2)];
-
-  function scopedBackend(overrides: Answers = {}) {
-    backend({
-      list_workspaces: () =>
-        Promise.resolve([
-          { id: 1, name: "default", created_at: 0, repository_count: 2, commit_count: 55 },
-          { id: 2, name: "team", created_at: 0, repository_count: 2, commit_count: 35 },
-        ]),
-      ...overrides,
-    });
-  }
-
-  /** A preview of the first backup against the whole store now and `now`, and its restore. */
-  const restoreAnswers = (restored: TableCount[]): Answers => ({
-    preview_restore: () =>
-      Promise.resolve({
-        backup: backups[0]!,
-        current: [
-          { table: "repositories", rows: 4 },
-          { table: "commits", rows: 90 },
-          { table: "saved_queries", rows: 3 },
-        ],
-        current_workspaces: now,
-        safety_backup_to: ["/data/backups"],
-      }),
-    restore_backup: () =>
-      Promise.resolve({
-        restored_from: backups[0]!.path,
-        manifest: backups[0]!.manifest!,
-        safety_backup: null,
-        migrated: [],
-        row_counts: restored,
-        duration_ms: 40,
-      }),
-  });
-
-  async function choose(workspace: string) {
-    await act(async () => {
-      fireEvent.change(screen.getByTestId("workspace-select"), { target: { value: workspace } });
-    });
-  }
-
-  async function openRestore(index = 0) {
-    await act(async () => {
-      fireEvent.click(screen.getAllByTestId("backup-restore")[index]!);
-    });
-    return screen.getByTestId("confirm-dialog");
-  }
-
-  const tableRows = (dialog: HTMLElement, testId: string) =>
-    within(dialog)
-      .getAllByTestId(testId)
-      .map((r) => [r.getAttribute("data-table"), r.getAttribute("data-current"), r.getAttribute("data-backup")]);
-
-  beforeEach(() => {
-    tauri = mockTauri();
-    repos = [repo("demo", 5)];
-  });
-  afterEach(() => {
-    cleanup();
-  });
-
-  it("shows the selected workspace's commits in each backup, and why when they are not known", async () => {
-    backups = [withTeam(), withoutTeam(), older(), encrypted()];
-    scopedBackend();
-    await openBackups();
-    expect(screen.queryByTestId("backup-workspace-head")).toBeNull();
-    await choose("team");
-    expect(screen.getByTestId("backup-workspace-head").textContent).toBe("Commits in team");
-    const cells = screen.getAllByTestId("backup-workspace-commits");
-    expect(cells.map((c) => [c.getAttribute("data-state"), c.getAttribute("data-value"), c.textContent])).toEqual([
-      ["counted", "25", "25 commits"],
-      ["absent", "", "not in this backup"],
-      ["unknown", "", "unknown"],
-      ["unknown", "", "encrypted"],
-    ]);
-    expect(cells[2]!.getAttribute("title")).toMatch(/made before backups counted rows per workspace/);
-    await choose("default");
-    expect(screen.getAllByTestId("backup-workspace-commits").map((c) => c.textContent)).toEqual(["55 commits", "40 commits", "unknown", "encrypted"]);
-    await choose("");
-    expect(screen.queryByTestId("backup-workspace-commits")).toBeNull();
-  });
-
-  it("compares the workspace's rows now and in the backup beside the whole store's, then names it after the restore", async () => {
-    backups = [withTeam()];
-    scopedBackend(restoreAnswers([
-      { table: "repositories", rows: 3 },
-      { table: "commits", rows: 80 },
-      { table: "saved_queries", rows: 2 },
-    ]));
-    await openBackups();
-    await choose("team");
-    const dialog = await openRestore();
-    expect(within(dialog).getByTestId("restore-workspace-note").textContent).toBe(
-      'Workspace "team" now beside the backup. A restore replaces all workspaces, not only "team": the whole store\'s totals are below.',
-    );
-    expect(tableRows(dialog, "restore-workspace-row")).toEqual([
-      ["repositories", "2", "1"],
-      ["commits", "35", "25"],
-      ["file_changes", "105", "75"],
-      ["saved_queries", "2", "1"],
-    ]);
-    expect(within(dialog).getAllByTestId("restore-workspace-current").map((c) => c.textContent)).toEqual(["2", "35", "105", "2"]);
-    // The whole store is replaced: its totals stay in the dialog.
-    expect(tableRows(dialog, "restore-count-row")).toEqual([
-      ["repositories", "4", "3"],
-      ["commits", "90", "80"],
-      ["saved_queries", "3", "2"],
-    ]);
-    expect(within(within(dialog).getByTestId("restore-compare")).getByRole("columnheader", { name: "All workspaces" })).toBeTruthy();
-    await act(async () => {
-      fireEvent.click(within(dialog).getByTestId("confirm-ok"));
-    });
-    expect(within(screen.getByTestId("restore-result")).getByTestId("backup-outcome-text").textContent).toBe(
-      `Restored the backup of ${new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(new Date("2026-03-01T10:00:00.000Z"))} (3 repositories, 80 commits, 2 saved queries). Workspace "team" now has 1 repository and 25 commits.`,
-    );
-  });
-
-  it("says a manifest without per-workspace counts does not know them, never showing zeros", async () => {
-    backups = [older()];
-    scopedBackend(restoreAnswers([{ table: "commits", rows: 3 }]));
-    await openBackups();
-    await choose("team");
-    const dialog = await openRestore();
-    expect(within(dialog).getByTestId("restore-workspace-note").textContent).toMatch(
-      /this backup was made before backups counted rows per workspace, so its counts for "team" are unknown\. A restore replaces all workspaces/,
-    );
-    expect(tableRows(dialog, "restore-workspace-row")).toEqual([
-      ["repositories", "2", ""],
-      ["commits", "35", ""],
-      ["file_changes", "105", ""],
-      ["saved_queries", "2", ""],
-    ]);
-    expect(within(dialog).getAllByTestId("restore-workspace-backup").map((c) => c.textContent)).toEqual(["—", "—", "—", "—"]);
-    await act(async () => {
-      fireEvent.click(within(dialog).getByTestId("confirm-ok"));
-    });
-    expect(within(screen.getByTestId("restore-result")).getByTestId("backup-outcome-text").textContent).toMatch(
-      /\(3 commits\)\. This backup does not count rows per workspace: what "team" holds now is on the Repositories page\.$/,
-    );
-  });
-
-  it("shows only the whole store's rows when no workspace is selected", async () => {
-    backups = [withTeam()];
-    scopedBackend({
-      preview_restore: () =>
-        Promise.resolve({ backup: backups[0]!, current: [{ table: "commits", rows: 90 }], current_workspaces: now, safety_backup_to: ["/data/backups"] }),
-    });
-    await openBackups();
-    const dialog = await openRestore();
-    expect(within(dialog).queryByTestId("restore-workspace-compare")).toBeNull();
-    expect(tableRows(dialog, "restore-count-row")).toEqual([["commits", "90", "80"]]);
   });
 });
