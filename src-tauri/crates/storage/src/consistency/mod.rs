@@ -172,9 +172,7 @@ impl DigestConn {
             DatabaseLocation::Sqlite(path) => {
                 // Opened once now, so that a missing file is an error here rather than later.
                 let check = path.clone();
-                tokio::task::spawn_blocking(move || bulk_read::open(&check).map(drop))
-                    .await
-                    .map_err(|e| StoreError::Storage(format!("opening the SQLite database stopped: {e}")))??;
+                blocking(move || bulk_read::open(&check).map(drop)).await?;
                 DigestConn::Sqlite(path.clone())
             }
             DatabaseLocation::Postgres(url) => DigestConn::Postgres(PgConnection::connect(url).await.map_err(|e| {

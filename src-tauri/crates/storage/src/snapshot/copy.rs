@@ -23,7 +23,7 @@ use ts_rs::TS;
 
 use super::copy_reader::{self, Extra, TableRead};
 use super::pg_load::{self, ChangeLinesLoad};
-use super::portable::{self, ColumnType, Value};
+use super::portable::{self, Value};
 use super::sqlite::{self as snapshot, quote};
 use crate::blob::BlobStore;
 use crate::cancel::CancelToken;
@@ -447,23 +447,12 @@ async fn copy_table_to_pg(
     sqlx::query(&format!("ALTER TABLE {} DISABLE TRIGGER USER", quote(table))).execute(&mut *tx).await?;
     // A fresh target's seed rows (the `default` workspace) make way for the source's.
     sqlx::query(&format!("DELETE FROM {}", quote(table))).execute(&mut *tx).await?;
-    let select_list = columns
-        .iter()
-        .map(|c| match c.kind {
-            ColumnType::Text => format!("CAST({} AS BLOB)", quote(&c.name)),
-            _ => quote(&c.name),
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
     // The row id names a bad value in errors (tables WITHOUT ROWID have none).
     let (definition,): (String,) = sqlx::query_as("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = $1")
         .bind(table)
         .fetch_one(&mut *sqlite)
         .await?;
-    let rowid = if definition.to_ascii_uppercase().contains("WITHOUT ROWID") { "NULL" } else { "rowid" };
-    // Rows in id order (free for a rowid table): the changed paths are merged in that order.
-    let order = if words { " ORDER BY id" } else { "" };
-    let select = format!("SELECT {select_list}, {rowid} AS rowid__ FROM {}{order}", quote(table));
+    let has_rowid = !definition.to_ascii_uppercase().contains("WITHOUT ROWID");
     let indexes = pg_load::drop_indexes(&mut tx, table, false).await?;
     let copy_into = if words {
         sqlx::query(&format!(
@@ -493,7 +482,7 @@ async fn copy_table_to_pg(
         (false, true) => Extra::ChangeLines,
         (false, false) => Extra::Nothing,
     };
-    let read = TableRead { path: sqlite_path.to_path_buf(), table: table.to_string(), select, columns, extra };
+    let read = TableRead { path: sqlite_path.to_path_buf(), table: table.to_string(), columns, has_rowid, extra };
     let mut chunks = copy_reader::spawn(read, cancel.clone());
     let result: Result<()> = async {
         while let Some(chunk) = chunks.recv().await {

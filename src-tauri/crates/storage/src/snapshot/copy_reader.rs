@@ -13,6 +13,7 @@ use tokio::sync::mpsc;
 use super::copy::{copy_text, COPY_CHUNK};
 use super::pg_load::write_line_runs;
 use super::portable::{Column, ColumnType};
+use super::sqlite::quote;
 use crate::bulk_read;
 use crate::cancel::CancelToken;
 use crate::error::{Result, StoreError};
@@ -35,14 +36,34 @@ pub(super) struct Chunk {
     pub lines: Vec<u8>,
 }
 
-/// What to read: `select` names `columns` in order, text columns cast to BLOB (their bytes,
-/// checked here), then the row id as `rowid__` (NULL for a table WITHOUT ROWID).
+/// What to read: `columns` of `table`, and its row id when it has one (to name a bad value).
 pub(super) struct TableRead {
     pub path: PathBuf,
     pub table: String,
-    pub select: String,
     pub columns: Vec<Column>,
+    /// False for a table WITHOUT ROWID.
+    pub has_rowid: bool,
     pub extra: Extra,
+}
+
+impl TableRead {
+    /// `columns` in order, text columns cast to BLOB (their bytes, checked as they are read),
+    /// then the row id as `rowid__`; commits in id order with `Extra::SearchWords`, since their
+    /// changed paths are merged in that order (free for a rowid table).
+    fn select(&self) -> String {
+        let columns = self
+            .columns
+            .iter()
+            .map(|c| match c.kind {
+                ColumnType::Text => format!("CAST({} AS BLOB)", quote(&c.name)),
+                _ => quote(&c.name),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rowid = if self.has_rowid { "rowid" } else { "NULL" };
+        let order = if self.extra == Extra::SearchWords { " ORDER BY id" } else { "" };
+        format!("SELECT {columns}, {rowid} AS rowid__ FROM {}{order}", quote(&self.table))
+    }
 }
 
 /// Starts reading; chunks arrive in order, an error ends the stream. Dropping the receiver stops
@@ -59,7 +80,7 @@ pub(super) fn spawn(read: TableRead, cancel: CancelToken) -> mpsc::Receiver<Resu
 
 fn read_table(read: &TableRead, cancel: &CancelToken, tx: &mpsc::Sender<Result<Chunk>>) -> Result<()> {
     let conn = bulk_read::open(&read.path)?;
-    let mut statement = conn.prepare(&read.select).map_err(bulk_read::error)?;
+    let mut statement = conn.prepare(&read.select()).map_err(bulk_read::error)?;
     let mut rows = statement.query([]).map_err(bulk_read::error)?;
     let mut paths_statement = match read.extra {
         Extra::SearchWords => Some(
@@ -72,10 +93,14 @@ fn read_table(read: &TableRead, cancel: &CancelToken, tx: &mpsc::Sender<Result<C
         Some(statement) => Some(CommitPaths::new(statement.query([]).map_err(bulk_read::error)?)),
         None => None,
     };
-    let message_at = read.columns.iter().position(|c| c.name == "message");
     let at = |name: &str| read.columns.iter().position(|c| c.name == name);
-    let (id_at, added_at, removed_at) = (at("id"), at("added"), at("removed"));
-    let commit_id_at = at("commit_id");
+    let (message_at, added_at, removed_at) = (at("message"), at("added"), at("removed"));
+    // The commit a row is about: a commit's own id, a change text's commit.
+    let id_at = match read.extra {
+        Extra::SearchWords => at("id"),
+        Extra::ChangeLines => at("commit_id"),
+        Extra::Nothing => None,
+    };
     let rowid_at = read.columns.len();
     let mut chunk = Chunk::default();
     while let Some(row) = rows.next().map_err(bulk_read::error)? {
@@ -100,7 +125,7 @@ fn read_table(read: &TableRead, cancel: &CancelToken, tx: &mpsc::Sender<Result<C
                 (ColumnType::I32, ValueRef::Integer(v)) => push_display(&mut chunk.rows, v as i32),
                 (ColumnType::I64, ValueRef::Integer(v)) => {
                     push_display(&mut chunk.rows, v);
-                    if Some(i) == id_at || Some(i) == commit_id_at {
+                    if Some(i) == id_at {
                         id = Some(v);
                     }
                 }
@@ -244,21 +269,7 @@ mod tests {
         let path = dir.join("source.db");
         std::fs::remove_file(&path).ok();
         rusqlite::Connection::open(&path).unwrap().execute_batch(setup).unwrap();
-        let select = columns
-            .iter()
-            .map(|c| match c.kind {
-                ColumnType::Text => format!("CAST({} AS BLOB)", c.name),
-                _ => c.name.clone(),
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        let read = TableRead {
-            path: path.clone(),
-            table: "t".into(),
-            select: format!("SELECT {select}, rowid AS rowid__ FROM t ORDER BY rowid"),
-            columns,
-            extra,
-        };
+        let read = TableRead { path: path.clone(), table: "t".into(), columns, has_rowid: true, extra };
         let (tx, mut rx) = mpsc::channel(4);
         let result = read_table(&read, &CancelToken::default(), &tx);
         std::fs::remove_dir_all(&dir).ok();
