@@ -160,8 +160,8 @@ async fn queued_commits_are_found_before_the_change_index_has_them() {
     }
     assert!(indexed.iter().filter(|found| !found.is_empty()).count() >= 5, "{indexed:?}");
 
-    // Empty the trigram index and queue every commit, as an import stopped before indexing leaves it.
-    t.raw_execute("INSERT INTO change_search (change_search) VALUES ('delete-all')").await;
+    // Empty the change index and queue every commit, as an import stopped before indexing leaves it.
+    t.raw_execute("DELETE FROM change_gram_blocks; DELETE FROM change_gram_segments").await;
     t.raw_execute("INSERT INTO change_index_queue (commit_id) SELECT commit_id FROM change_text").await;
     let queued = t.store.queued_changes().await.unwrap();
     assert_eq!(queued as i64, t.raw_count("SELECT count(*) FROM change_text").await);
@@ -190,22 +190,37 @@ async fn queued_commits_are_found_before_the_change_index_has_them() {
         assert_eq!(&hashes(t.store.as_ref(), &Filter::condition("change", "contains", *text)).await, expected);
     }
 
-    // A commit stored outside an import stays queued, is found by scanning, and leaves the queue
-    // (never touching the index) when its repository goes.
+    // A commit stored outside an import is indexed in its own transaction (never queued). Once its
+    // repository is gone its id stays in the index's lists, and a commit stored later under the same
+    // id (SQLite reuses the highest) is not found by the text of the deleted one.
     let other = t.store.ensure_repository("default", "other", None).await.unwrap();
-    let diff = b"@@ -1 +1 @@\n-old words\n+a zebra-crossing line\n";
-    let change = repovault_testkit::change("z.txt", 1, 1, Some(diff));
-    let commit = repovault_testkit::commit(&"ab".repeat(20), &[], 1_700_000_000, "Zebra");
-    t.store.store_commits(other.id, &[(commit, vec![change])]).await.unwrap();
-    assert_eq!(t.store.queued_changes().await.unwrap(), 1);
+    let store_one = |hash: String, diff: &'static [u8]| {
+        let change = repovault_testkit::change("z.txt", 1, 1, Some(diff));
+        (repovault_testkit::commit(&hash, &[], 1_700_000_000, "Zebra"), vec![change])
+    };
+    let zebra = store_one("ab".repeat(20), b"@@ -1 +1 @@\n-old words\n+a zebra-crossing line\n");
+    t.store.store_commits(other.id, &[zebra]).await.unwrap();
+    assert_eq!(t.store.queued_changes().await.unwrap(), 0);
     let found = hashes(t.store.as_ref(), &Filter::condition("added", "contains", "zebra-cross")).await;
     assert_eq!(found, vec!["ab".repeat(20)]);
+    let zebra_id = t.raw_count("SELECT max(id) FROM commits").await;
     t.store.delete_repository("other").await.unwrap();
+    let third = t.store.ensure_repository("default", "third", None).await.unwrap();
+    let plain = store_one("cd".repeat(20), b"@@ -1 +1 @@\n-old words\n+an ordinary line\n");
+    t.store.store_commits(third.id, &[plain]).await.unwrap();
+    assert_eq!(t.raw_count("SELECT max(id) FROM commits").await, zebra_id, "the id was reused");
+    assert!(hashes(t.store.as_ref(), &Filter::condition("added", "contains", "zebra-cross")).await.is_empty());
+    assert_eq!(
+        hashes(t.store.as_ref(), &Filter::condition("added", "contains", "ordinary")).await,
+        vec!["cd".repeat(20)]
+    );
+    t.store.delete_repository("third").await.unwrap();
     t.store.delete_repository("demo").await.unwrap();
     assert_eq!(t.raw_count("SELECT count(*) FROM change_index_queue").await, 0);
     assert_eq!(t.raw_count("SELECT count(*) FROM change_text").await, 0);
-    // The index agrees with its (now empty) content table: nothing was left behind or deleted twice.
-    t.raw_execute("INSERT INTO change_search (change_search, rank) VALUES ('integrity-check', 1)").await;
+    // With nothing left to index, the index is emptied: deleted commits' lists do not linger.
+    assert_eq!(t.raw_count("SELECT count(*) FROM change_gram_blocks").await, 0);
+    assert_eq!(t.raw_count("SELECT count(*) FROM change_gram_segments").await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -339,12 +354,12 @@ async fn a_store_from_before_the_migration_is_migrated_and_reindexed_on_open() {
         let downgrade = match engine {
             Engine::Sqlite => {
                 "DROP TRIGGER change_text_ai; DROP TRIGGER change_text_ad; DROP TRIGGER change_text_au; \
-                 DROP TABLE change_search; DROP TABLE change_text; DROP TABLE commit_search; \
+                 DROP TABLE change_gram_blocks; DROP TABLE change_gram_segments; DROP TABLE change_text; DROP TABLE commit_search; \
                  CREATE VIRTUAL TABLE commit_search USING fts5(message, paths, tokenize = 'unicode61 remove_diacritics 0'); \
                  INSERT INTO commit_search (rowid, message, paths) SELECT c.id, c.message, \
                  COALESCE((SELECT group_concat(f.path, ' ') FROM file_changes f WHERE f.commit_id = c.id), '') FROM commits c; \
                  ALTER TABLE repositories DROP COLUMN index_changes; ALTER TABLE repositories DROP COLUMN search_version; \
-                 DELETE FROM _sqlx_migrations WHERE version = 20261129000001"
+                 DELETE FROM _sqlx_migrations WHERE version IN (20261129000001, 20261202000001)"
             }
             Engine::Postgres => {
                 "DROP TABLE change_text; DROP INDEX commits_stems; ALTER TABLE commits DROP COLUMN stems; \

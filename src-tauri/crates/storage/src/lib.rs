@@ -6,6 +6,7 @@ pub mod analysis_runs;
 pub mod blob;
 mod bulk_read;
 pub mod cancel;
+mod change_grams;
 pub mod consistency;
 pub mod error;
 pub mod graph;

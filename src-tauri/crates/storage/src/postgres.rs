@@ -100,6 +100,21 @@ impl Dialect for PgStore {
         Ok(())
     }
 
+    async fn change_candidates(_conn: &mut sqlx::PgConnection, _text: &str, _columns: &[&str]) -> Result<String> {
+        Err(crate::error::StoreError::Query("PostgreSQL searches its change index in SQL".into()))
+    }
+
+    async fn index_stored_changes(
+        _conn: &mut sqlx::PgConnection,
+        _rows: &[(i64, &crate::search_text::ChangeLines)],
+    ) -> Result<()> {
+        Ok(())
+    }
+
+    async fn forget_changes(_conn: &mut sqlx::PgConnection) -> Result<()> {
+        Ok(())
+    }
+
     /// The trigram indexes follow `change_text` as rows arrive: nothing is ever queued.
     async fn index_queued_changes(_conn: &mut sqlx::PgConnection, _commits: i64, _bytes: i64) -> Result<u64> {
         Ok(0)

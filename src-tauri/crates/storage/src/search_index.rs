@@ -186,6 +186,7 @@ macro_rules! sql_search_index {
                                 .bind(repo.id)
                                 .execute(&mut *tx)
                                 .await?;
+                            <Self as Dialect>::forget_changes(&mut *tx).await?;
                         }
                         let detail = if enabled { "on" } else { "off" };
                         Self::audit(&mut *tx, "repository.change_index", "repository", Some(&repo.id.to_string()), Some(detail)).await?;

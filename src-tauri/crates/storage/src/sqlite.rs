@@ -11,6 +11,7 @@ use crate::blob::BlobStore;
 use crate::error::{Result, StoreError};
 use crate::model::{Backend, StoreInfo};
 use crate::schema;
+use crate::search_text::ChangeLines;
 use crate::sql::{impl_sql_store, Dialect, SearchRow};
 
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/sqlite");
@@ -130,9 +131,18 @@ impl Dialect for SqliteStore {
         Ok(())
     }
 
+    async fn change_candidates(conn: &mut sqlx::SqliteConnection, text: &str, columns: &[&str]) -> Result<String> {
+        crate::change_grams::candidates(conn, text, &crate::change_grams::sides(columns)).await
+    }
+
+    async fn forget_changes(conn: &mut sqlx::SqliteConnection) -> Result<()> {
+        crate::change_grams::clear_when_nothing_is_indexed(conn).await
+    }
+
     /// Indexes the oldest queued commits, as many as fit in `max_bytes` of changed lines (at least
-    /// one): their rows go to the trigram index as they are now and leave the queue in the same
-    /// transaction. The byte bound keeps the write lock short while an import stores batches.
+    /// one): their lines go into the change index as one segment (see `change_grams`) and they leave
+    /// the queue in the same transaction. The byte bound keeps the write lock short while an import
+    /// stores batches.
     async fn index_queued_changes(conn: &mut sqlx::SqliteConnection, max_commits: i64, max_bytes: i64) -> Result<u64> {
         // octet_length reads the size from the record header, not the text.
         let queued: Vec<(i64, i64)> = sqlx::query_as(
@@ -150,15 +160,34 @@ impl Dialect for SqliteStore {
             (count, bytes, last) = (count + 1, bytes + size, Some(id));
         }
         let Some(last) = last else { return Ok(0) };
-        sqlx::query(
-            "INSERT INTO change_search (rowid, added, removed) SELECT t.commit_id, t.added, t.removed \
-             FROM change_index_queue q JOIN change_text t ON t.commit_id = q.commit_id WHERE q.commit_id <= $1",
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT t.commit_id, t.added, t.removed FROM change_index_queue q \
+             JOIN change_text t ON t.commit_id = q.commit_id WHERE q.commit_id <= $1 ORDER BY q.commit_id",
         )
         .bind(last)
-        .execute(&mut *conn)
+        .fetch_all(&mut *conn)
         .await?;
+        let rows: Vec<(i64, &str, &str)> = rows.iter().map(|(id, a, r)| (*id, a.as_str(), r.as_str())).collect();
+        crate::change_grams::index_commits(&mut *conn, &rows).await?;
         sqlx::query("DELETE FROM change_index_queue WHERE commit_id <= $1").bind(last).execute(&mut *conn).await?;
         Ok(count)
+    }
+
+    /// Indexes the lines just stored for these commits at once, in the storing transaction, and
+    /// takes them off the queue their rows' trigger put them on: cheaper than reading them back.
+    async fn index_stored_changes(conn: &mut sqlx::SqliteConnection, rows: &[(i64, &ChangeLines)]) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let commits: Vec<(i64, &str, &str)> =
+            rows.iter().map(|(id, lines)| (*id, lines.added.as_str(), lines.removed.as_str())).collect();
+        crate::change_grams::index_commits(&mut *conn, &commits).await?;
+        let ids = serde_json::to_string(&rows.iter().map(|(id, _)| *id).collect::<Vec<_>>()).expect("ids serialise");
+        sqlx::query("DELETE FROM change_index_queue WHERE commit_id IN (SELECT value FROM json_each($1))")
+            .bind(ids)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
     }
 
     async fn queued_changes(conn: &mut sqlx::SqliteConnection) -> Result<u64> {

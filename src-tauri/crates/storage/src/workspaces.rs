@@ -246,6 +246,7 @@ macro_rules! sql_workspaces {
                     .bind(found.id)
                     .execute(&mut *tx)
                     .await?;
+                <Self as $crate::sql::Dialect>::forget_changes(&mut *tx).await?;
                 sqlx::query("DELETE FROM saved_queries WHERE workspace_id = $1")
                     .bind(found.id)
                     .execute(&mut *tx)

@@ -43,6 +43,18 @@ pub struct CompiledQuery {
     pub sort_is_rank: bool,
     /// Joined after `FROM commits c …` in the page query (the full-text ranks on SQLite).
     pub join_sql: String,
+    /// SQLite's change index is read in Rust: each of these binds is a placeholder to be replaced
+    /// by the candidates of its search (`change_grams::candidates`) before the query runs.
+    pub change_lookups: Vec<ChangeLookup>,
+}
+
+/// A `change:`, `added:` or `removed:` text whose candidate commits are looked up in SQLite's
+/// change index, and the bind that receives them (a JSON array of commit ids).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeLookup {
+    pub bind: usize,
+    pub text: String,
+    pub columns: Vec<&'static str>,
 }
 
 /// What a filter field holds, which decides the operators it takes and how values are read. The
@@ -210,6 +222,7 @@ pub fn compile(query: &CommitQuery, backend: Backend) -> Result<CompiledQuery> {
         negated: false,
         // SQLite has an index in these orders (see `Compiler::scan_in_order`).
         scan_in_order: backend == Backend::Sqlite && matches!(sort_by, "date" | "author_date"),
+        change_lookups: Vec::new(),
     };
     let filter_sql = match &query.filter {
         Some(filter) => compiler.filter(filter, 1)?,
@@ -280,6 +293,7 @@ pub fn compile(query: &CommitQuery, backend: Backend) -> Result<CompiledQuery> {
         search_terms: compiler.search_terms,
         sort_is_rank: sort_by == "relevance",
         join_sql,
+        change_lookups: compiler.change_lookups,
     })
 }
 
@@ -318,6 +332,7 @@ struct Compiler {
     /// would fetch and sort every match (27 ms against 3.5 ms for a word in 25,000 of 100,000
     /// commits; a word in none costs one pass over the index, 9-13 ms).
     scan_in_order: bool,
+    change_lookups: Vec<ChangeLookup>,
 }
 
 impl Compiler {
@@ -496,51 +511,43 @@ impl Compiler {
     }
 
     /// A commit whose added (or removed) lines contain `text`: any ASCII case unless `text` has
-    /// capitals. Text of three characters or more is looked up in the trigram index (FTS5 on
-    /// SQLite, `pg_trgm` on PostgreSQL); shorter text scans the stored lines. On SQLite the exact
-    /// tests (capitals, short text) are probes of the commit's own row, so a page read in date
-    /// order stops testing once it is full (166 ms → a few ms for `change:Item77` on 100k commits).
-    fn lines_condition(&mut self, columns: &[&str], text: &str) -> String {
+    /// capitals. Text of three characters or more is looked up in the change index (commit lists
+    /// of three-byte sequences on SQLite, see `change_grams`; `pg_trgm` on PostgreSQL); shorter
+    /// text scans the stored lines. On SQLite every candidate's stored lines are then tested, as a
+    /// probe of the commit's own row, so a page read in date order stops testing once it is full.
+    fn lines_condition(&mut self, columns: &[&'static str], text: &str) -> String {
         let case_sensitive = text.chars().any(char::is_uppercase);
         let probe = if self.scan_in_order { "+" } else { "" };
         let like = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         match self.backend {
             Backend::Sqlite => {
-                let exact = if case_sensitive {
+                let tests: Vec<String> = if case_sensitive {
                     let t = self.bind(Bind::Text(text.to_string()));
-                    let tests: Vec<String> = columns.iter().map(|col| format!("instr(t.{col}, {t}) > 0")).collect();
-                    Some(tests.join(" OR "))
-                } else if text.chars().count() < 3 {
-                    let p = self.bind(Bind::Text(like.clone()));
-                    let tests: Vec<String> =
-                        columns.iter().map(|col| format!("t.{col} LIKE {p} ESCAPE '\\'")).collect();
-                    Some(tests.join(" OR "))
+                    columns.iter().map(|col| format!("instr(t.{col}, {t}) > 0")).collect()
                 } else {
-                    None
-                };
-                // Commits still queued for the trigram index (an import indexes them last) are
-                // scanned, so an answer is complete while the index catches up.
-                let indexed = (text.chars().count() >= 3).then(|| {
-                    let expr = format!("{{{}}} : \"{}\"", columns.join(" "), text.replace('"', "\"\""));
-                    let m = self.bind(Bind::Text(expr));
                     let p = self.bind(Bind::Text(like.clone()));
-                    let scans: Vec<String> =
-                        columns.iter().map(|col| format!("t.{col} LIKE {p} ESCAPE '\\'")).collect();
-                    format!(
-                        "({probe}c.id IN (SELECT rowid FROM change_search WHERE change_search MATCH {m}) \
-                         OR {probe}c.id IN (SELECT q.commit_id FROM change_index_queue q CROSS \
-                         JOIN change_text t ON t.commit_id = q.commit_id WHERE {}))",
-                        scans.join(" OR ")
-                    )
-                });
-                let probed = exact.map(|tests| {
-                    format!("EXISTS (SELECT 1 FROM change_text t WHERE t.commit_id = c.id AND ({tests}))")
-                });
-                match (indexed, probed) {
-                    (Some(indexed), Some(probed)) => format!("({indexed} AND {probed})"),
-                    (Some(only), None) | (None, Some(only)) => only,
-                    (None, None) => unreachable!("short text is always probed"),
+                    columns.iter().map(|col| format!("t.{col} LIKE {p} ESCAPE '\\'")).collect()
+                };
+                let probed = format!(
+                    "EXISTS (SELECT 1 FROM change_text t WHERE t.commit_id = c.id AND ({}))",
+                    tests.join(" OR ")
+                );
+                if text.chars().count() < 3 {
+                    return probed;
                 }
+                // The candidates replace this placeholder before the query runs. Commits still
+                // queued for the index (an import indexes them last) are scanned, so an answer is
+                // complete while the index catches up.
+                let candidates = self.bind(Bind::Text("[]".into()));
+                self.change_lookups.push(ChangeLookup {
+                    bind: self.binds.len() - 1,
+                    text: text.to_string(),
+                    columns: columns.to_vec(),
+                });
+                format!(
+                    "(({probe}c.id IN (SELECT value FROM json_each({candidates})) \
+                     OR {probe}c.id IN (SELECT commit_id FROM change_index_queue)) AND {probed})"
+                )
             }
             Backend::Postgres => {
                 // Runs of 32 lines (`change_lines`, filled from `change_text` by a trigger): the

@@ -77,9 +77,10 @@ pub async fn schema_version(conn: &mut SqliteConnection) -> Result<i64> {
     Ok(crate::schema::sqlite_applied_versions(conn).await?.into_iter().max().unwrap_or(0))
 }
 
-/// Tables whose rows are derived from others by triggers and follow them on any copy: the change
-/// index's queue (a copied `change_text` row queues itself). PostgreSQL has no such table.
-const DERIVED_TABLES: &[&str] = &["change_index_queue"];
+/// Tables whose rows are derived from others and follow them on any copy: the change index's
+/// queue (a copied `change_text` row queues itself) and the index built from it (`change_grams`).
+/// PostgreSQL has no such tables.
+const DERIVED_TABLES: &[&str] = &["change_index_queue", "change_gram_blocks", "change_gram_segments"];
 
 /// The app's own tables, parents before children (foreign-key order): everything but SQLite's
 /// internals, sqlx's migration table, full-text virtual tables with their shadow tables, and the

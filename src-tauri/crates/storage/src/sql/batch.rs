@@ -320,8 +320,8 @@ macro_rules! sql_insert_batch {
                 }
 
                 /// Stores the lines commits add and remove (replacing what a commit had), in
-                /// statements of at most ~16 MiB of text; the change index follows (a trigger on
-                /// SQLite, the trigram indexes on PostgreSQL).
+                /// statements of at most ~16 MiB of text, and indexes them in the same transaction
+                /// (SQLite's `change_grams`; PostgreSQL's trigram indexes follow the rows).
                 async fn insert_change_text(
                     conn: &mut <Db as sqlx::Database>::Connection,
                     rows: &[(i64, &$crate::search_text::ChangeLines)],
@@ -342,7 +342,7 @@ macro_rules! sql_insert_batch {
                         qb.build().persistent(false).execute(&mut *conn).await?;
                         start = end;
                     }
-                    Ok(())
+                    <Self as Dialect>::index_stored_changes(&mut *conn, rows).await
                 }
             }
         };

@@ -70,6 +70,11 @@ pub(crate) trait Dialect: Send + Sync {
     /// in the caller's transaction (a no-op where the index is part of the commit row).
     fn forget_search(conn: &mut Connection<Self>, repository_id: i64) -> impl Future<Output = Result<()>> + Send;
 
+    /// After commits or their changed lines were deleted, in the caller's transaction: SQLite's
+    /// change index keeps deleted commits' ids (searches drop them) until nothing is left to index,
+    /// then is emptied. PostgreSQL's indexes follow the rows (a no-op).
+    fn forget_changes(conn: &mut Connection<Self>) -> impl Future<Output = Result<()>> + Send;
+
     /// Adds up to `max_commits` commits queued for the change index to it (fewer when their changed
     /// lines pass `max_bytes`, at least one), in the caller's transaction, and returns how many.
     /// SQLite builds that index after storing commits (migration 20261201000010); PostgreSQL's
@@ -79,6 +84,22 @@ pub(crate) trait Dialect: Send + Sync {
         max_commits: i64,
         max_bytes: i64,
     ) -> impl Future<Output = Result<u64>> + Send;
+
+    /// The indexed commits whose changed lines may contain `text` (in `columns`: `added`,
+    /// `removed`), as a JSON array of ids: SQLite reads its change index in Rust (see
+    /// `change_grams`). PostgreSQL's queries never ask (their index is in the SQL).
+    fn change_candidates(
+        conn: &mut Connection<Self>,
+        text: &str,
+        columns: &[&str],
+    ) -> impl Future<Output = Result<String>> + Send;
+
+    /// Indexes the changed lines just stored for these commits, in the storing transaction (SQLite:
+    /// into `change_grams`, off the queue). PostgreSQL's indexes follow the rows (a no-op).
+    fn index_stored_changes(
+        conn: &mut Connection<Self>,
+        rows: &[(i64, &crate::search_text::ChangeLines)],
+    ) -> impl Future<Output = Result<()>> + Send;
 
     /// How many commits wait in that queue.
     fn queued_changes(conn: &mut Connection<Self>) -> impl Future<Output = Result<u64>> + Send;

@@ -16,6 +16,19 @@ macro_rules! sql_queries {
         const _: () = {
             use $crate::sql::Dialect;
             impl $store {
+                /// Puts the candidates of SQLite's change index into the compiled query's binds.
+                async fn look_up_changes(&self, compiled: &mut $crate::query::CompiledQuery) -> $crate::error::Result<()> {
+                    if compiled.change_lookups.is_empty() {
+                        return Ok(());
+                    }
+                    let mut conn = self.pool().acquire().await?;
+                    for lookup in &compiled.change_lookups {
+                        let ids = <Self as Dialect>::change_candidates(&mut *conn, &lookup.text, &lookup.columns).await?;
+                        compiled.binds[lookup.bind] = $crate::query::Bind::Text(ids);
+                    }
+                    Ok(())
+                }
+
                 async fn recent_commits(
                     &self,
                     repository_id: i64,
@@ -45,8 +58,9 @@ macro_rules! sql_queries {
                     query: &$crate::query::CommitQuery,
                 ) -> $crate::error::Result<$crate::query::CommitPage> {
                     use $crate::query::Bind;
-                    let compiled = $crate::query::compile::compile(query, self.store_info().backend)?;
+                    let mut compiled = $crate::query::compile::compile(query, self.store_info().backend)?;
                     self.ensure_reach(&compiled.branches).await?;
+                    self.look_up_changes(&mut compiled).await?;
                     let from = $crate::sql::rows::COMMITS_FROM;
                     let n = compiled.binds.len();
                     let sort_key = if compiled.sort_is_rank { compiled.sort_sql.as_str() } else { "CAST(NULL AS BIGINT)" };
@@ -115,8 +129,9 @@ macro_rules! sql_queries {
                 }
 
                 async fn count_commits(&self, query: &$crate::query::CommitQuery) -> $crate::error::Result<i64> {
-                    let compiled = $crate::query::compile::compile(query, self.store_info().backend)?;
+                    let mut compiled = $crate::query::compile::compile(query, self.store_info().backend)?;
                     self.ensure_reach(&compiled.branches).await?;
+                    self.look_up_changes(&mut compiled).await?;
                     let sql = format!("SELECT COUNT(*) {} WHERE {}", $crate::sql::rows::COMMITS_FROM, compiled.filter_sql);
                     let count = $crate::sql::bind_all!(sqlx::query_as::<_, (i64,)>(&sql), &compiled.binds[..compiled.filter_binds]);
                     Ok(count.fetch_one(self.pool()).await?.0)

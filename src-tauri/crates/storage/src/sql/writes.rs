@@ -58,6 +58,7 @@ macro_rules! sql_writes {
                     let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                     <Self as Dialect>::forget_search(&mut *tx, repository.id).await?;
                     sqlx::query("DELETE FROM repositories WHERE id = $1").bind(repository.id).execute(&mut *tx).await?;
+                    <Self as Dialect>::forget_changes(&mut *tx).await?;
                     sqlx::query(
                         "DELETE FROM diff_blobs WHERE NOT EXISTS \
                          (SELECT 1 FROM file_changes f WHERE f.diff_blob_id = diff_blobs.id)",
