@@ -11,8 +11,9 @@ use crate::model::Repository;
 pub trait SearchIndex {
     /// Re-indexes every repository whose commits were indexed by an older version of the search
     /// index (`search_version`): their words and stems, and the lines they change when the
-    /// repository indexes them. Runs when a store opens after its migrations; returns how many
-    /// commits were re-indexed (0, at once, when everything is current).
+    /// repository indexes them; then indexes any commit still queued for the change index. Runs
+    /// when a store opens after its migrations; returns how many commits were re-indexed (0, at
+    /// once, when everything is current).
     async fn rebuild_search_index(&self) -> Result<u64>;
 
     /// Turns the change index (`change:`, `added:`, `removed:`) on or off for a repository. Off
@@ -153,7 +154,9 @@ macro_rules! sql_search_index {
                         tracing::info!(repository = %name, commits = done, ms = started.elapsed().as_millis() as u64, "search index rebuilt");
                         total += done;
                     }
-                    if total > 0 {
+                    // Also what an interrupted import left queued, or a migration queued (20261202000001
+                    // re-indexes every stored commit once).
+                    if total > 0 || self.queued_changes().await? > 0 {
                         self.index_all_queued_changes().await?;
                     }
                     Ok(total)
