@@ -184,7 +184,7 @@ fn get_varint(bytes: &[u8], at: &mut usize) -> Result<u64> {
 }
 
 fn malformed() -> StoreError {
-    StoreError::Query("the change index holds a malformed block; `repovault-cli` rebuilds it when it is emptied".into())
+    StoreError::Query("the change index is damaged: one of its blocks cannot be read".into())
 }
 
 /// The entries of one block: `(gram, list)`.
