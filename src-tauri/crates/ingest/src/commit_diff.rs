@@ -35,6 +35,10 @@ pub struct CommitDiffer {
     pub change_lines: bool,
     /// Keep diff texts as plain `diff` bytes (for showing one) instead of compressing them to store.
     pub keep_text: bool,
+    /// The two sides' file contents, read into the same buffers for every file: a fresh `Vec` per
+    /// blob left glibc's arenas holding hundreds of MiB on long histories.
+    old_blob: Vec<u8>,
+    new_blob: Vec<u8>,
 }
 
 impl CommitDiffer {
@@ -63,6 +67,8 @@ impl CommitDiffer {
             compressor: Default::default(),
             change_lines: true,
             keep_text: false,
+            old_blob: Vec::new(),
+            new_blob: Vec::new(),
         })
     }
 
@@ -263,14 +269,14 @@ impl CommitDiffer {
             change.deletions = Some(i64::from(before.is_some()));
             return Ok(change);
         }
-        let old = self.blob(before)?;
-        let new = self.blob(after)?;
+        let old = read_blob(&self.repo.objects, before, &mut self.old_blob)?;
+        let new = read_blob(&self.repo.objects, after, &mut self.new_blob)?;
         let probe = |data: &[u8]| data[..data.len().min(BINARY_PROBE)].contains(&0);
-        if probe(&old) || probe(&new) {
+        if probe(old) || probe(new) {
             change.is_binary = true;
             return Ok(change);
         }
-        let input = InternedInput::new(old.as_slice(), new.as_slice());
+        let input = InternedInput::new(old, new);
         let diff = Diff::compute(Algorithm::Myers, &input);
         change.additions = Some(i64::from(diff.count_additions()));
         change.deletions = Some(i64::from(diff.count_removals()));
@@ -293,12 +299,25 @@ impl CommitDiffer {
         }
         Ok(change)
     }
+}
 
-    fn blob(&self, side: Option<(EntryMode, ObjectId)>) -> Result<Vec<u8>, IngestError> {
-        let Some((_, id)) = side else { return Ok(Vec::new()) };
-        let object = self.repo.find_object(id).map_err(|e| IngestError::git(format!("blob {id} cannot be read"), e))?;
-        Ok(object.detach().data)
+/// Blob buffers larger than this are given back after use rather than kept for the next file.
+const KEPT_BLOB_BUFFER: usize = 8 * 1024 * 1024;
+
+/// The contents of one side of a file change (empty for a side that does not exist), read into
+/// `buffer`.
+fn read_blob<'a>(
+    objects: &gix::OdbHandle,
+    side: Option<(EntryMode, ObjectId)>,
+    buffer: &'a mut Vec<u8>,
+) -> Result<&'a [u8], IngestError> {
+    use gix::objs::FindExt;
+    if buffer.capacity() > KEPT_BLOB_BUFFER {
+        *buffer = Vec::new();
     }
+    let Some((_, id)) = side else { return Ok(&[]) };
+    let blob = objects.find_blob(&id, buffer).map_err(|e| IngestError::git(format!("blob {id} cannot be read"), e))?;
+    Ok(blob.data)
 }
 
 /// Text for display and search, plus the exact bytes when they are not valid UTF-8.
