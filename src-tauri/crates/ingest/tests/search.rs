@@ -223,6 +223,35 @@ async fn queued_commits_are_found_before_the_change_index_has_them() {
     assert_eq!(t.raw_count("SELECT count(*) FROM change_gram_segments").await, 0);
 }
 
+/// SQLite's change index writes one segment per batch and merges segments of a similar size four
+/// at a time: an import in many small batches ends with merged segments and the same answers as
+/// one in a single batch, for text on either side, in any case, and text found nowhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn merged_segments_of_the_change_index_answer_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    make_repo(&repo, 300);
+    let whole = fresh_store(Engine::Sqlite).await;
+    whole.import(&repo, &ImportOptions { batch_size: 1_000, ..ImportOptions::default() }).await.unwrap();
+    assert_eq!(whole.raw_count("SELECT count(*) FROM change_gram_segments").await, 1);
+    let pieces = fresh_store(Engine::Sqlite).await;
+    pieces.import(&repo, &ImportOptions { batch_size: 3, ..ImportOptions::default() }).await.unwrap();
+    let batches = 300 / 3;
+    let segments = pieces.raw_count("SELECT count(*) FROM change_gram_segments").await;
+    assert!(segments > 1 && segments < batches / 4, "{segments} segments for {batches} batches");
+    let texts = ["lazy dog", "item_12", "Item12", "return 7", "serde", "quick brown fox jumps", "nothing matches this"];
+    let mut found_any = 0;
+    for text in texts {
+        for field in ["change", "added", "removed"] {
+            let filter = Filter::condition(field, "contains", text);
+            let expected = hashes(whole.store.as_ref(), &filter).await;
+            found_any += usize::from(!expected.is_empty());
+            assert_eq!(hashes(pieces.store.as_ref(), &filter).await, expected, "{field}:{text}");
+        }
+    }
+    assert!(found_any >= 8, "the texts find commits: {found_any}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn word_forms_prefixes_and_exact_phrases() {
     let dir = tempfile::tempdir().unwrap();

@@ -26,10 +26,12 @@ const REMOVED_SIDE: Gram = 1 << 24;
 const GRAM_SPACE: usize = 1 << 25;
 
 /// Segments are merged four at a time within a size class (classes grow fourfold from 256 KiB);
-/// from 16 MiB on they stay as they are, so a merge holds at most 64 MiB of lists in memory.
+/// from 4 MiB on they stay as they are, so a merge holds at most 16 MiB of lists in memory, twice
+/// (git/git's 78 MB index is then about 20 segments; a search reads one block per segment and
+/// sequence).
 const MERGE_FAN_IN: usize = 4;
 const SMALLEST_CLASS_BYTES: i64 = 256 * 1024;
-const UNMERGED_FROM_BYTES: i64 = 16 * 1024 * 1024;
+const UNMERGED_FROM_BYTES: i64 = 4 * 1024 * 1024;
 
 /// Blocks per multi-row INSERT of a segment (about 2 MiB).
 const INSERT_ROWS: usize = 250;
@@ -105,22 +107,27 @@ fn decode(bytes: &[u8], out: &mut Vec<i64>) -> Result<()> {
 /// Indexes the changed lines of these commits (`(commit id, added, removed)`) as one new segment,
 /// then merges segments as needed; in the caller's transaction.
 pub(crate) async fn index_commits(conn: &mut SqliteConnection, commits: &[(i64, &str, &str)]) -> Result<()> {
+    // Each (gram, commit) pair packed in a u64, the commit as its rank in id order: sorted, each
+    // gram's commits come out ascending, as `encode` wants them (and at half the memory of pairs).
+    let mut by_id: Vec<&(i64, &str, &str)> = commits.iter().collect();
+    by_id.sort_unstable_by_key(|commit| commit.0);
     let mut seen = SeenGrams::new();
     let mut grams = Vec::new();
-    let mut pairs: Vec<(Gram, i64)> = Vec::new();
-    for &(id, added, removed) in commits {
+    let mut pairs: Vec<u64> = Vec::new();
+    for (rank, &&(_, added, removed)) in by_id.iter().enumerate() {
         grams_of(added.as_bytes(), 0, &mut seen, &mut grams);
         grams_of(removed.as_bytes(), REMOVED_SIDE, &mut seen, &mut grams);
-        pairs.extend(grams.drain(..).map(|gram| (gram, id)));
+        pairs.extend(grams.drain(..).map(|gram| (u64::from(gram) << 32) | rank as u64));
         seen.clear();
     }
-    // By gram, then commit: each gram's ids come out ascending, as `encode` wants them.
+    drop(seen);
     pairs.sort_unstable();
     let mut blocks = BlockWriter::default();
     let mut ids = Vec::new();
-    for (i, &(gram, id)) in pairs.iter().enumerate() {
-        ids.push(id);
-        if pairs.get(i + 1).is_none_or(|next| next.0 != gram) {
+    for (i, &pair) in pairs.iter().enumerate() {
+        let gram = (pair >> 32) as Gram;
+        ids.push(by_id[(pair & 0xffff_ffff) as usize].0);
+        if pairs.get(i + 1).is_none_or(|next| (next >> 32) as Gram != gram) {
             blocks.push(gram, &encode(&ids));
             ids.clear();
         }
