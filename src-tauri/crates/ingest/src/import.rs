@@ -212,22 +212,7 @@ pub async fn import_repository_with_hook(
     if cancel.is_cancelled() {
         return Err(IngestError::Cancelled);
     }
-    // The change index is built beside the writer (the database is idle between batches while the
-    // diff workers work), and whatever is left after the last batch is indexed at the end.
-    let storing = Storing { on: std::sync::atomic::AtomicBool::new(true), ended: tokio::sync::Notify::new() };
-    let write = async {
-        let written = write_commits(store, &repository, &shared, ids, options, progress, cancel).await;
-        storing.on.store(false, Ordering::SeqCst);
-        storing.ended.notify_one();
-        written
-    };
-    let alongside = index_while_storing(store, repository.index_changes, &storing, cancel);
-    let (written, indexed_alongside) = tokio::join!(write, alongside);
-    let new_commits = written?;
-    if let Err(err) = indexed_alongside {
-        // The commits are stored; what is left queued is indexed below or by the next run.
-        tracing::warn!(error = %err, "indexing changed lines beside the import stopped");
-    }
+    let new_commits = write_commits(store, &repository, &shared, ids, options, progress, cancel).await?;
 
     progress(&ImportProgress::new(ImportPhase::Finishing, new_commits, new_commits));
     store.finish_sync(repository.id, &refs, is_shallow).await?;
@@ -249,44 +234,13 @@ pub async fn import_repository_with_hook(
     })
 }
 
-/// Commits indexed per transaction while building the change index, and the most changed lines
-/// one transaction indexes beside the writer (about a second of work: the writer waits meanwhile).
+/// Commits indexed per transaction while indexing what is queued.
 const INDEX_CHUNK: u64 = 1_000;
-const INDEX_ALONGSIDE_BYTES: u64 = 4 * 1024 * 1024;
 
-/// Whether the writer still stores batches, and its signal when it stops.
-struct Storing {
-    on: std::sync::atomic::AtomicBool,
-    /// Wakes the indexer at once: a small sync would otherwise wait out its pause.
-    ended: tokio::sync::Notify,
-}
-
-/// Indexes queued changes while `storing` holds, a few MiB per transaction. Only a read while the
-/// queue is empty (always on PostgreSQL, whose indexes follow the rows), nothing at all for a
-/// repository that does not index its changes.
-async fn index_while_storing(
-    store: &dyn Store,
-    index_changes: bool,
-    storing: &Storing,
-    cancel: &CancelToken,
-) -> Result<(), IngestError> {
-    while index_changes && storing.on.load(Ordering::SeqCst) && !cancel.is_cancelled() {
-        if store.queued_changes().await? == 0
-            || store.index_queued_changes(INDEX_CHUNK, INDEX_ALONGSIDE_BYTES).await? == 0
-        {
-            tokio::select! {
-                _ = storing.ended.notified() => {}
-                _ = tokio::time::sleep(std::time::Duration::from_millis(50)) => {}
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Builds the change index for every commit queued for it (SQLite indexes changed lines after the
-/// commits are stored: inside the batches it took longer than all the rest of an import). Stops
-/// quietly on cancel: what is left stays queued for the next import or sync, and searches scan it
-/// meanwhile. Returns the seconds it took.
+/// Builds the change index for every commit queued for it: on SQLite a batch indexes its own
+/// commits, so this is what was stored some other way (a copy, a migration) or left by a run that
+/// stopped. Stops quietly on cancel: what is left stays queued for the next import or sync, and
+/// searches scan it meanwhile. Returns the seconds it took.
 async fn index_queued_changes(
     store: &dyn Store,
     progress: &(dyn Fn(&ImportProgress) + Send + Sync),
