@@ -30,12 +30,14 @@ def sample_memory(pid, peaks):
         time.sleep(0.2)
 
 
-def timed(cmd):
-    """Wall seconds, peak resident memory (MiB), standard output and the sampled peaks of one child
-    process."""
+def timed(cmd, keep_output=False):
+    """Wall seconds, peak resident memory (MiB), standard output (with `keep_output`, else b"") and
+    the sampled peaks of one child process. git's output is not kept: held by this process (a GiB
+    for git/git's `log -p`), it was counted in the next child's peak resident set, which starts as
+    a fork of this one."""
     with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        proc = subprocess.Popen(cmd, stdout=out if keep_output else subprocess.DEVNULL, stderr=err)
         peaks = {}
         threading.Thread(target=sample_memory, args=(proc.pid, peaks), daemon=True).start()
         _, status, usage = os.wait4(proc.pid, 0)
@@ -44,7 +46,7 @@ def timed(cmd):
             err.seek(0)
             sys.exit(f"{cmd[0]} failed: {err.read().decode(errors='replace')}")
         out.seek(0)
-        return seconds, usage.ru_maxrss / 1024, out.read(), peaks
+        return seconds, usage.ru_maxrss / 1024, out.read() if keep_output else b"", peaks
 
 
 def main():
@@ -83,7 +85,7 @@ def main():
         git_s, git_mem, _, git_peaks = timed(git + git_args)
         with tempfile.TemporaryDirectory() as data:
             imp_s, imp_mem, out, imp_peaks = timed([a.cli, "--data-dir", data, "--json", "import", repo, "--name", "bench",
-                                         "--detail", detail])
+                                         "--detail", detail], keep_output=True)
             if detail == "full":
                 report = json.loads(out)
                 index_s = report["index_seconds"]
