@@ -33,6 +33,10 @@ const MERGE_FAN_IN: usize = 4;
 const SMALLEST_CLASS_BYTES: i64 = 256 * 1024;
 const UNMERGED_FROM_BYTES: i64 = 4 * 1024 * 1024;
 
+/// The most changed lines one step indexes when it reads queued commits back (a rebuild): their
+/// text and sequences are in memory meanwhile.
+pub(crate) const INDEX_PIECE_BYTES: i64 = 16 * 1024 * 1024;
+
 /// Blocks per multi-row INSERT of a segment (about 2 MiB).
 const INSERT_ROWS: usize = 250;
 
@@ -343,22 +347,19 @@ pub(crate) async fn candidates(conn: &mut SqliteConnection, text: &str, sides: &
             }
         }
     }
+    // A gram's lists from several segments, in one ascending list.
+    for ids in by_gram.values_mut() {
+        ids.sort_unstable();
+        ids.dedup();
+    }
     let mut found: Vec<i64> = Vec::new();
     for &side in sides {
-        let mut lists: Vec<Vec<i64>> = Vec::new();
-        for window in bytes.windows(3) {
-            let gram = side | gram_bytes(window[0], window[1], window[2]);
-            let Some(mut ids) = by_gram.get(&gram).cloned() else {
-                lists.clear();
-                break;
-            };
-            ids.sort_unstable();
-            ids.dedup();
-            lists.push(ids);
-        }
-        lists.sort_by_key(Vec::len);
+        let lists: Option<Vec<&Vec<i64>>> =
+            wanted.iter().filter(|gram| *gram & REMOVED_SIDE == side).map(|gram| by_gram.get(gram)).collect();
+        let Some(mut lists) = lists else { continue };
+        lists.sort_by_key(|ids| ids.len());
         let Some((first, rest)) = lists.split_first() else { continue };
-        let mut common = first.clone();
+        let mut common = (*first).clone();
         for other in rest {
             common.retain(|id| other.binary_search(id).is_ok());
         }

@@ -279,9 +279,16 @@ pub(crate) async fn rebuild_sqlite_search(conn: &mut SqliteConnection) -> Result
         .fetch_optional(&mut *conn)
         .await?;
     if queue.is_some() {
-        // All of it at once: the store's own indexing step, without bounds.
-        <crate::sqlite::SqliteStore as crate::sql::Dialect>::index_queued_changes(&mut *conn, i64::MAX, i64::MAX)
-            .await?;
+        // The store's own indexing step, a bounded piece at a time (each piece's lines and their
+        // sequences are held in memory while it is indexed).
+        while <crate::sqlite::SqliteStore as crate::sql::Dialect>::index_queued_changes(
+            &mut *conn,
+            crate::search_index::REINDEX_CHUNK,
+            crate::change_grams::INDEX_PIECE_BYTES,
+        )
+        .await?
+            > 0
+        {}
     }
     let stemmed: Option<(String,)> =
         sqlx::query_as("SELECT name FROM pragma_table_info('commit_search') WHERE name = 'stems'")
