@@ -69,14 +69,15 @@ macro_rules! sql_admin {
                 async fn migrate(&self) -> $crate::error::Result<Vec<i64>> {
                     let before = <Self as Dialect>::applied_versions(self.pool()).await?;
                     $crate::schema::refuse_newer(self.migrator(), &before)?;
-                    let pending = self.migrator().iter().any(|m| !before.contains(&m.version));
-                    match self.migrator().run(self.pool()).await {
-                        Ok(()) => {}
-                        // A team member's role may not create tables, and sqlx's run starts with
-                        // `CREATE TABLE IF NOT EXISTS _sqlx_migrations`: with nothing to apply, fine.
-                        Err(err) if !pending && err.to_string().contains("permission denied") => {}
-                        Err(err) => return Err(err.into()),
+                    // Nothing to apply: sqlx's run is not even started. It takes a session-level
+                    // advisory lock on PostgreSQL and then creates its table, which a team member's
+                    // role may not; on that error it returned without unlocking, and the pooled
+                    // connection kept the lock, so another member's open could wait for it forever
+                    // (seen in the team test).
+                    if self.migrator().iter().all(|m| before.contains(&m.version)) {
+                        return Ok(Vec::new());
                     }
+                    self.migrator().run(self.pool()).await?;
                     let after = <Self as Dialect>::applied_versions(self.pool()).await?;
                     Ok(after.into_iter().filter(|v| !before.contains(v)).collect())
                 }
