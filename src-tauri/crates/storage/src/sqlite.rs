@@ -141,8 +141,8 @@ impl Dialect for SqliteStore {
 
     /// Indexes the oldest queued commits, as many as fit in `max_bytes` of changed lines (at least
     /// one): their lines go into the change index as one segment (see `change_grams`) and they leave
-    /// the queue in the same transaction. The byte bound keeps the write lock short while an import
-    /// stores batches.
+    /// the queue in the same transaction. The byte bound keeps each step's memory and write lock
+    /// small.
     async fn index_queued_changes(conn: &mut sqlx::SqliteConnection, max_commits: i64, max_bytes: i64) -> Result<u64> {
         // octet_length reads the size from the record header, not the text.
         let queued: Vec<(i64, i64)> = sqlx::query_as(

@@ -77,7 +77,7 @@ pub(crate) trait Dialect: Send + Sync {
 
     /// Adds up to `max_commits` commits queued for the change index to it (fewer when their changed
     /// lines pass `max_bytes`, at least one), in the caller's transaction, and returns how many.
-    /// SQLite builds that index after storing commits (migration 20261201000010); PostgreSQL's
+    /// SQLite queues what a batch did not index itself (rows copied in, a migration); PostgreSQL's
     /// indexes follow the rows, so it has no queue (0).
     fn index_queued_changes(
         conn: &mut Connection<Self>,
