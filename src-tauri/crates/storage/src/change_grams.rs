@@ -40,18 +40,17 @@ pub(crate) const INDEX_PIECE_BYTES: i64 = 16 * 1024 * 1024;
 /// Blocks per multi-row INSERT of a segment (about 2 MiB).
 const INSERT_ROWS: usize = 250;
 
+/// The sequences of `text` on one side, in order and with repeats. Sequences across a line break
+/// are left out: a searched text is a single line.
+fn text_grams(text: &[u8], side: Gram) -> impl Iterator<Item = Gram> + '_ {
+    text.windows(3)
+        .filter(|window| !window.contains(&b'\n'))
+        .map(move |window| side | gram_bytes(window[0], window[1], window[2]))
+}
+
 /// The sequences of `text` on one side, each once, through `seen` (cleared again after use).
-/// Sequences across a line break are left out: a searched text is a single line.
 fn grams_of(text: &[u8], side: Gram, seen: &mut SeenGrams, out: &mut Vec<Gram>) {
-    for window in text.windows(3) {
-        if window.contains(&b'\n') {
-            continue;
-        }
-        let gram = side | gram_bytes(window[0], window[1], window[2]);
-        if seen.insert(gram) {
-            out.push(gram);
-        }
-    }
+    out.extend(text_grams(text, side).filter(|&gram| seen.insert(gram)));
 }
 
 fn gram_bytes(a: u8, b: u8, c: u8) -> Gram {
@@ -317,17 +316,9 @@ pub(crate) fn sides(columns: &[&str]) -> Vec<Gram> {
 /// a JSON array for `json_each`: those holding every three-byte sequence of it on one side. Their
 /// lines must still be tested; commits still queued are not indexed and not among them.
 pub(crate) async fn candidates(conn: &mut SqliteConnection, text: &str, sides: &[Gram]) -> Result<String> {
-    let bytes = text.as_bytes();
-    let mut wanted: Vec<Gram> = Vec::new();
-    for &side in sides {
-        let mut seen = std::collections::HashSet::new();
-        for window in bytes.windows(3) {
-            let gram = side | gram_bytes(window[0], window[1], window[2]);
-            if seen.insert(gram) {
-                wanted.push(gram);
-            }
-        }
-    }
+    let mut seen = std::collections::HashSet::new();
+    let wanted: Vec<Gram> =
+        sides.iter().flat_map(|&side| text_grams(text.as_bytes(), side)).filter(|&gram| seen.insert(gram)).collect();
     let list = serde_json::to_string(&wanted).expect("grams serialise");
     // Per segment and gram, the block whose run of grams would hold it.
     let blocks: Vec<(i64, Vec<u8>)> = sqlx::query_as(
