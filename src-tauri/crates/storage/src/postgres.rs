@@ -56,6 +56,7 @@ impl Dialect for PgStore {
     const BEGIN_WRITE: &'static str = "BEGIN";
     const ANALYZE: &'static [&'static str] = &["ANALYZE"];
     const SEARCH_IN_COMMIT_ROW: bool = true;
+    const JOIN_TEXT: &'static str = "string_agg";
 
     fn pool(&self) -> &PgPool {
         &self.pool

@@ -74,6 +74,7 @@ impl Dialect for SqliteStore {
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
     const ANALYZE: &'static [&'static str] = &["PRAGMA analysis_limit = 1000", "ANALYZE"];
     const SEARCH_IN_COMMIT_ROW: bool = false;
+    const JOIN_TEXT: &'static str = "group_concat";
 
     fn pool(&self) -> &SqlitePool {
         &self.pool

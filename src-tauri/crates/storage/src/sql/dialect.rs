@@ -44,6 +44,10 @@ pub(crate) trait Dialect: Send + Sync {
     /// twice. SQLite's index is a table of its own, filled by `refresh_search`.
     const SEARCH_IN_COMMIT_ROW: bool;
 
+    /// The aggregate that joins text values with a separator (`group_concat` / `string_agg`): a
+    /// list of 100k hashes comes back as one value in a third of the time of 100k rows.
+    const JOIN_TEXT: &'static str;
+
     /// The connection pool every statement runs on.
     fn pool(&self) -> &sqlx::Pool<Self::Db>;
     /// Where large diffs live (the database holds small ones inline).
