@@ -46,6 +46,10 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
+            // Statement journals (a multi-row INSERT inside a batch's transaction keeps one, to
+            // undo just that statement) and sorts in memory, not in temporary files: they were
+            // 32 MiB of writes in an import of pallets/flask, 190 MiB in a sync of 10k commits.
+            .pragma("temp_store", "memory")
             // REGEXP, for the analyses' path and author filters (history.rs).
             .with_regexp();
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
