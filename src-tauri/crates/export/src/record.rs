@@ -152,6 +152,7 @@ impl ExportRecord {
             raw_author: self.raw_author,
             raw_committer: self.raw_committer,
             message_bytes: decode("message_base64", self.message_base64)?,
+            index_parts: None,
         };
         let changes = self
             .changes

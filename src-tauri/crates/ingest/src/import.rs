@@ -5,9 +5,10 @@ use std::path::Path;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use gix::ObjectId;
+use repovault_storage::search_text::CommitIndexParts;
 use repovault_storage::{CommitBatchItem, ErrorPayload, GitRef, Repository, Store};
 use serde::Serialize;
 use ts_rs::TS;
@@ -313,6 +314,9 @@ async fn write_commits(
     let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
     let detail = options.detail;
     let (repository_id, change_lines) = (repository.id, repository.index_changes);
+    // SQLite's change index is built from each commit's distinct sequences (PostgreSQL's follows
+    // the stored rows).
+    let change_grams = change_lines && store.info().backend == repovault_storage::Backend::Sqlite;
     let mut workers = Vec::new();
     for _ in 0..options.workers.max(1) {
         let (ids, next, sender, shared, stop, cancel, budget) =
@@ -324,9 +328,16 @@ async fn write_commits(
                 Err(err) => return drop(sender.send(Err(err))),
             };
             differ.change_lines = change_lines;
+            let mut grams = change_grams.then(repovault_storage::GramScratch::default);
             while !stop.is_cancelled() && !cancel.is_cancelled() {
                 let Some(id) = ids.get(next.fetch_add(1, Ordering::SeqCst)) else { break };
-                let item = differ.commit(*id).map(|commit| {
+                let item = differ.commit(*id).map(|(mut commit, mut changes)| {
+                    // Worked out here, in parallel, rather than by the writer, which sets the pace;
+                    // each file's lines are in the commit's now.
+                    let parts = CommitIndexParts::of(&commit, &changes, grams.as_mut());
+                    commit.index_parts = Some(Arc::new(parts));
+                    changes.iter_mut().for_each(|change| change.change_lines = None);
+                    let commit = (commit, changes);
                     let bytes = item_bytes(&commit);
                     budget.acquire(bytes, &stop);
                     (commit, bytes)
@@ -344,11 +355,15 @@ async fn write_commits(
     let mut stored = 0u64;
     let mut batch: Vec<CommitBatchItem> = Vec::with_capacity(batch_size);
     let mut batch_bytes = 0usize;
+    // Where the writer's time goes: waiting for diffed commits, or storing them.
+    let (mut waiting, mut writing) = (Duration::ZERO, Duration::ZERO);
     let outcome = loop {
         if cancel.is_cancelled() {
             break Err(IngestError::Cancelled);
         }
+        let wait_started = Instant::now();
         let item = receiver.recv().await;
+        waiting += wait_started.elapsed();
         let finished = item.is_none();
         match item {
             Some(Ok((commit, bytes))) => {
@@ -360,9 +375,11 @@ async fn write_commits(
         }
         let full = batch.len() >= batch_size || batch_bytes >= BATCH_BYTES;
         if full || (finished && !batch.is_empty()) {
+            let write_started = Instant::now();
             if let Err(err) = store.store_commits(repository_id, &batch).await {
                 break Err(err.into());
             }
+            writing += write_started.elapsed();
             stored += batch.len() as u64;
             batch.clear();
             budget.release(std::mem::take(&mut batch_bytes));
@@ -373,6 +390,7 @@ async fn write_commits(
             break Ok(stored);
         }
     };
+    tracing::debug!(?waiting, ?writing, stored, "the writer's time");
     stop.cancel();
     budget.wake_all();
     drop(receiver);
@@ -392,9 +410,13 @@ fn item_bytes((commit, changes): &CommitBatchItem) -> usize {
             c.path.len() + c.old_path.as_ref().map_or(0, String::len) + diff + lines + 128
         })
         .sum();
+    let index_bytes = commit.index_parts.as_ref().map_or(0, |parts| {
+        let lines = parts.change_lines.as_ref().map_or(0, |l| l.added.len() + l.removed.len());
+        parts.words.words.len() + parts.words.stems.len() + lines + parts.grams.as_ref().map_or(0, |g| g.len() * 4)
+    });
     // Counted at most one batch's worth, so a single huge commit never waits for room that cannot
     // come (the writer waits for it to complete a batch).
-    (commit.message.len() + change_bytes + 512).min(BATCH_BYTES)
+    (commit.message.len() + change_bytes + index_bytes + 512).min(BATCH_BYTES)
 }
 
 /// Bytes the workers may have in flight: a worker waits before sending a commit that would go over

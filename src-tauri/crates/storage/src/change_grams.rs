@@ -21,7 +21,7 @@ use crate::error::{Result, StoreError};
 /// A three-byte sequence of one side of the changes: bit 24 tells removed lines from added ones,
 /// the low 24 bits are the bytes with ASCII letters lower-cased (the `LIKE` that tests candidates
 /// ignores ASCII case too).
-type Gram = u32;
+pub type Gram = u32;
 const REMOVED_SIDE: Gram = 1 << 24;
 const GRAM_SPACE: usize = 1 << 25;
 
@@ -49,8 +49,27 @@ fn text_grams(text: &[u8], side: Gram) -> impl Iterator<Item = Gram> + '_ {
 }
 
 /// The sequences of `text` on one side, each once, through `seen` (cleared again after use).
-fn grams_of(text: &[u8], side: Gram, seen: &mut SeenGrams, out: &mut Vec<Gram>) {
-    out.extend(text_grams(text, side).filter(|&gram| seen.insert(gram)));
+/// Works out a commit's distinct sequences (both sides), reusing one 4 MiB bitmap: an import's
+/// diff workers each keep one, so the single writer only sorts and encodes.
+pub struct GramScratch {
+    seen: SeenGrams,
+}
+
+impl Default for GramScratch {
+    fn default() -> GramScratch {
+        GramScratch { seen: SeenGrams::new() }
+    }
+}
+
+impl GramScratch {
+    /// The distinct sequences of a commit's added and removed lines, in no particular order.
+    pub fn commit_grams(&mut self, added: &str, removed: &str) -> Vec<Gram> {
+        let mut grams = Vec::new();
+        grams.extend(text_grams(added.as_bytes(), 0).filter(|&gram| self.seen.insert(gram)));
+        grams.extend(text_grams(removed.as_bytes(), REMOVED_SIDE).filter(|&gram| self.seen.insert(gram)));
+        self.seen.clear();
+        grams
+    }
 }
 
 fn gram_bytes(a: u8, b: u8, c: u8) -> Gram {
@@ -107,23 +126,31 @@ fn decode(bytes: &[u8], out: &mut Vec<i64>) -> Result<()> {
     Ok(())
 }
 
-/// Indexes the changed lines of these commits (`(commit id, added, removed)`) as one new segment,
-/// then merges segments as needed; in the caller's transaction.
-pub(crate) async fn index_commits(conn: &mut SqliteConnection, commits: &[(i64, &str, &str)]) -> Result<()> {
+/// Indexes the changed lines of these commits (`(commit id, added, removed)`, with the commit's
+/// distinct sequences when already worked out) as one new segment, then merges segments as
+/// needed; in the caller's transaction.
+pub(crate) async fn index_commits(
+    conn: &mut SqliteConnection,
+    commits: &[(i64, &str, &str, Option<&[Gram]>)],
+) -> Result<()> {
     // Each (gram, commit) pair packed in a u64, the commit as its rank in id order: sorted, each
     // gram's commits come out ascending, as `encode` wants them (and at half the memory of pairs).
-    let mut by_id: Vec<&(i64, &str, &str)> = commits.iter().collect();
+    let mut by_id: Vec<&(i64, &str, &str, Option<&[Gram]>)> = commits.iter().collect();
     by_id.sort_unstable_by_key(|commit| commit.0);
-    let mut seen = SeenGrams::new();
-    let mut grams = Vec::new();
+    let mut scratch: Option<GramScratch> = None;
     let mut pairs: Vec<u64> = Vec::new();
-    for (rank, &&(_, added, removed)) in by_id.iter().enumerate() {
-        grams_of(added.as_bytes(), 0, &mut seen, &mut grams);
-        grams_of(removed.as_bytes(), REMOVED_SIDE, &mut seen, &mut grams);
-        pairs.extend(grams.drain(..).map(|gram| (u64::from(gram) << 32) | rank as u64));
-        seen.clear();
+    for (rank, &&(_, added, removed, known)) in by_id.iter().enumerate() {
+        let worked_out;
+        let grams = match known {
+            Some(grams) => grams,
+            None => {
+                worked_out = scratch.get_or_insert_with(GramScratch::default).commit_grams(added, removed);
+                &worked_out[..]
+            }
+        };
+        pairs.extend(grams.iter().map(|&gram| (u64::from(gram) << 32) | rank as u64));
     }
-    drop(seen);
+    drop(scratch);
     pairs.sort_unstable();
     let mut blocks = BlockWriter::default();
     let mut ids = Vec::new();
@@ -378,15 +405,12 @@ mod tests {
 
     #[test]
     fn grams_are_distinct_case_folded_and_stay_within_lines() {
-        let mut seen = SeenGrams::new();
-        let mut out = Vec::new();
-        grams_of(b"AbcABC\nab", 0, &mut seen, &mut out);
+        let mut scratch = GramScratch::default();
         let abc = gram_bytes(b'a', b'b', b'c');
-        assert_eq!(out, vec![abc, gram_bytes(b'b', b'c', b'a'), gram_bytes(b'c', b'a', b'b')]);
-        grams_of(b"abc", REMOVED_SIDE, &mut seen, &mut out);
-        assert_eq!(out.last(), Some(&(REMOVED_SIDE | abc)), "the other side is another gram");
-        seen.clear();
-        assert!(seen.bits.iter().all(|&w| w == 0));
+        let grams = scratch.commit_grams("AbcABC\nab", "abc");
+        assert_eq!(grams, vec![abc, gram_bytes(b'b', b'c', b'a'), gram_bytes(b'c', b'a', b'b'), REMOVED_SIDE | abc]);
+        assert!(scratch.seen.bits.iter().all(|&w| w == 0), "the bitmap is left clear for the next commit");
+        assert_eq!(scratch.commit_grams("abc", ""), vec![abc], "nothing carried over from the last commit");
     }
 
     #[test]

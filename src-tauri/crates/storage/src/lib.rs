@@ -37,6 +37,7 @@ use std::sync::Arc;
 pub use analysis_runs::{AnalysisRunRow, AnalysisRunStore, FinishedAnalysisRun, NewAnalysisRun};
 pub use blob::{BlobConfig, BlobStore, INLINE_DIFF_LIMIT};
 pub use cancel::{CancelToken, Cancelled};
+pub use change_grams::GramScratch;
 pub use error::{ErrorCode, ErrorPayload, Result, StoreError};
 pub use graph::{GraphPage, GraphRow, HistoryGraph, PathChange};
 pub use history::{HistoryFilter, HistoryScope, HistoryStats};

@@ -58,6 +58,11 @@ pub struct NewCommit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(skip)]
     pub message_bytes: Option<Vec<u8>>,
+    /// What it gives the search indexes, when the one who made it worked that out already (an
+    /// import's diff workers); otherwise the writer does. Shared, as validation copies the commit.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub index_parts: Option<std::sync::Arc<crate::search_text::CommitIndexParts>>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]

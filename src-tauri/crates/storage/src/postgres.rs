@@ -105,10 +105,7 @@ impl Dialect for PgStore {
         Err(crate::error::StoreError::Query("PostgreSQL searches its change index in SQL".into()))
     }
 
-    async fn index_stored_changes(
-        _conn: &mut sqlx::PgConnection,
-        _rows: &[(i64, &crate::search_text::ChangeLines)],
-    ) -> Result<()> {
+    async fn index_stored_changes(_conn: &mut sqlx::PgConnection, _rows: &[crate::sql::ChangeRow<'_>]) -> Result<()> {
         Ok(())
     }
 

@@ -123,7 +123,7 @@ macro_rules! sql_search_index {
                                 .map(|(id, files)| (id, $crate::search_text::ChangeLines::merged(&files)))
                                 .filter(|(_, l)| !l.is_empty())
                                 .collect();
-                            let rows: Vec<(i64, &$crate::search_text::ChangeLines)> = lines.iter().map(|(id, l)| (*id, l)).collect();
+                            let rows: Vec<$crate::sql::ChangeRow<'_>> = lines.iter().map(|(id, l)| (*id, l, None)).collect();
                             Self::insert_change_text(&mut *tx, &rows).await?;
                         }
                         tx.commit().await?;

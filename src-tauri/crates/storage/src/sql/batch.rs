@@ -1,10 +1,12 @@
 //! Writing a batch of commits: validation and diff preparation before the transaction (plain
 //! code), and `sql_insert_batch!`, the multi-row statements inside it.
 
+use std::sync::Arc;
+
 use crate::blob::{prepare_diff, BlobStore, PreparedDiff};
 use crate::error::Result;
 use crate::model::{CommitTotals, NewCommit, NewFileChange, StorageResult, StorageStatus};
-use crate::search_text::{ChangeLines, IndexedWords};
+use crate::search_text::CommitIndexParts;
 use crate::store::CommitBatchItem;
 use crate::validate;
 
@@ -13,10 +15,8 @@ pub(crate) struct PreparedCommit {
     pub commit: NewCommit,
     pub changes: Vec<(NewFileChange, Option<PreparedDiff>)>,
     pub totals: CommitTotals,
-    /// What the word index holds for the commit.
-    pub words: crate::search_text::IndexedWords,
-    /// The lines the commit adds and removes over its text files (none when it has none).
-    pub change_lines: Option<crate::search_text::ChangeLines>,
+    /// What the word index and the change index hold for the commit.
+    pub index: Arc<CommitIndexParts>,
 }
 
 /// Validates every commit (field names say which commit: `commits[3].author.name`), compresses the
@@ -27,15 +27,7 @@ pub(crate) async fn prepare_batch(batch: &[CommitBatchItem], blobs: &BlobStore) 
     let mut prepared = Vec::with_capacity(batch.len());
     for (commit, (_, changes)) in commits.into_iter().zip(batch) {
         let mut prepared_changes = Vec::with_capacity(changes.len());
-        let mut files: Vec<std::borrow::Cow<'_, ChangeLines>> = Vec::new();
         for change in changes {
-            if !change.is_binary {
-                match (&change.change_lines, &change.diff) {
-                    (Some(own), _) => files.push(std::borrow::Cow::Borrowed(own)),
-                    (None, Some(diff)) => files.extend(ChangeLines::of_diff(diff).map(std::borrow::Cow::Owned)),
-                    (None, None) => {}
-                }
-            }
             let diff = match &change.prepared_diff {
                 Some(prepared) => Some(prepared.clone()),
                 None => change.diff.as_deref().map(prepare_diff),
@@ -45,16 +37,12 @@ pub(crate) async fn prepare_batch(batch: &[CommitBatchItem], blobs: &BlobStore) 
             }
             prepared_changes.push((change.without_diff(), diff));
         }
-        let lines = ChangeLines::merged(files.iter().map(|f| f.as_ref()));
-        let words = IndexedWords::of(&commit.message, changes.iter().map(|c| c.path.as_str()));
-        let change_lines = (!lines.is_empty()).then_some(lines);
-        prepared.push(PreparedCommit {
-            commit,
-            totals: CommitTotals::of(changes),
-            changes: prepared_changes,
-            words,
-            change_lines,
-        });
+        let index = match &commit.index_parts {
+            Some(parts) => parts.clone(),
+            // The sequences wait for the change index (SQLite), which works them out in one go.
+            None => Arc::new(CommitIndexParts::of(&commit, changes, None)),
+        };
+        prepared.push(PreparedCommit { totals: CommitTotals::of(changes), changes: prepared_changes, index, commit });
     }
     Ok(prepared)
 }
@@ -174,7 +162,7 @@ macro_rules! sql_insert_batch {
                                 .push_bind(c.raw_committer.as_ref().map(|i| i.email.as_str()))
                                 .push_bind(c.message_bytes.as_deref());
                             if search_in_row {
-                                for words in [&item.words.words, &item.words.stems] {
+                                for words in [&item.index.words.words, &item.index.words.stems] {
                                     row.push("to_tsvector('simple', ")
                                         .push_bind_unseparated(words.as_str())
                                         .push_unseparated(")");
@@ -290,14 +278,16 @@ macro_rules! sql_insert_batch {
                                 id: *id,
                                 message: p.commit.message.as_str(),
                                 paths: p.changes.iter().map(|(c, _)| c.path.as_str()).collect::<Vec<_>>().join(" "),
-                                words: p.words.clone(),
+                                words: p.index.words.clone(),
                             })
                             .collect();
                         <Self as Dialect>::refresh_search(&mut *conn, &search_rows, false).await?;
                     }
                     if index_changes {
-                        let lines: Vec<(i64, &$crate::search_text::ChangeLines)> =
-                            inserted.iter().filter_map(|(id, p)| p.change_lines.as_ref().map(|l| (*id, l))).collect();
+                        let lines: Vec<$crate::sql::ChangeRow<'_>> = inserted
+                            .iter()
+                            .filter_map(|(id, p)| p.index.change_lines.as_ref().map(|l| (*id, l, p.index.grams.as_deref())))
+                            .collect();
                         Self::insert_change_text(&mut *conn, &lines).await?;
                     }
 
@@ -324,7 +314,7 @@ macro_rules! sql_insert_batch {
                 /// (SQLite's `change_grams`; PostgreSQL's trigram indexes follow the rows).
                 async fn insert_change_text(
                     conn: &mut <Db as sqlx::Database>::Connection,
-                    rows: &[(i64, &$crate::search_text::ChangeLines)],
+                    rows: &[$crate::sql::ChangeRow<'_>],
                 ) -> $crate::error::Result<()> {
                     const MAX_BYTES: usize = 16 * 1024 * 1024;
                     let mut start = 0;
@@ -335,7 +325,7 @@ macro_rules! sql_insert_batch {
                             end += 1;
                         }
                         let mut qb = sqlx::QueryBuilder::<Db>::new("INSERT INTO change_text (commit_id, added, removed) ");
-                        qb.push_values(&rows[start..end], |mut b, (id, lines)| {
+                        qb.push_values(&rows[start..end], |mut b, (id, lines, _)| {
                             b.push_bind(*id).push_bind(lines.added.as_str()).push_bind(lines.removed.as_str());
                         });
                         qb.push(" ON CONFLICT (commit_id) DO UPDATE SET added = excluded.added, removed = excluded.removed");

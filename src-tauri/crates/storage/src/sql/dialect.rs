@@ -11,6 +11,10 @@ use crate::blob::BlobStore;
 use crate::error::Result;
 use crate::model::StoreInfo;
 
+/// A commit's changed lines as written to `change_text` and indexed: its id, its lines, and their
+/// distinct sequences when the commit came with them.
+pub(crate) type ChangeRow<'a> = (i64, &'a crate::search_text::ChangeLines, Option<&'a [u32]>);
+
 /// One commit as the full-text index takes it.
 pub(crate) struct SearchRow<'a> {
     pub id: i64,
@@ -102,7 +106,7 @@ pub(crate) trait Dialect: Send + Sync {
     /// into `change_grams`, off the queue). PostgreSQL's indexes follow the rows (a no-op).
     fn index_stored_changes(
         conn: &mut Connection<Self>,
-        rows: &[(i64, &crate::search_text::ChangeLines)],
+        rows: &[ChangeRow<'_>],
     ) -> impl Future<Output = Result<()>> + Send;
 
     /// How many commits wait in that queue.

@@ -25,7 +25,7 @@ pub(crate) mod reach;
 pub(crate) mod rows;
 pub(crate) mod writes;
 
-pub(crate) use dialect::{Dialect, SearchRow};
+pub(crate) use dialect::{ChangeRow, Dialect, SearchRow};
 
 /// Binds a compiled query's values, in order, to a sqlx query of either backend.
 macro_rules! bind_all {

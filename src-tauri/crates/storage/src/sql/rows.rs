@@ -203,6 +203,7 @@ impl StoredCommitRow {
                 raw_author: commit.raw_author,
                 raw_committer: commit.raw_committer,
                 message_bytes: self.message_bytes,
+                index_parts: None,
             },
             changes,
         }
