@@ -290,6 +290,9 @@ fn object_ids(refs: &[GitRef]) -> Result<Vec<ObjectId>, IngestError> {
 const IN_FLIGHT_BYTES: usize = 48 * 1024 * 1024;
 const BATCH_BYTES: usize = 24 * 1024 * 1024;
 
+/// Commits in the first batch of an import; each next batch doubles, up to the batch size.
+const FIRST_BATCH: usize = 32;
+
 /// Diff workers feed one writer that stores full batches, one transaction each. Returns the number
 /// of commits stored.
 async fn write_commits(
@@ -306,6 +309,9 @@ async fn write_commits(
         return Ok(0);
     }
     let batch_size = options.batch_size.max(1);
+    // The first batches are small and grow to `batch_size`: the writer, which sets the pace, starts
+    // after a few dozen commits instead of idling while the workers diff a whole batch.
+    let mut batch_target = batch_size.min(FIRST_BATCH);
     let ids = Arc::new(ids);
     let next = Arc::new(AtomicUsize::new(0));
     // Workers stop taking commits when the writer fails or the import is cancelled.
@@ -373,7 +379,7 @@ async fn write_commits(
             Some(Err(err)) => break Err(err),
             None => {}
         }
-        let full = batch.len() >= batch_size || batch_bytes >= BATCH_BYTES;
+        let full = batch.len() >= batch_target || batch_bytes >= BATCH_BYTES;
         if full || (finished && !batch.is_empty()) {
             let write_started = Instant::now();
             if let Err(err) = store.store_commits(repository_id, &batch).await {
@@ -381,6 +387,7 @@ async fn write_commits(
             }
             writing += write_started.elapsed();
             stored += batch.len() as u64;
+            batch_target = (batch_target * 2).min(batch_size);
             batch.clear();
             budget.release(std::mem::take(&mut batch_bytes));
             let rate = stored as f64 / started.elapsed().as_secs_f64().max(1e-9);
