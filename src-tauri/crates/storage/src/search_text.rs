@@ -149,7 +149,8 @@ impl ChangeLines {
     /// of the trigrams of a real repository's changes).
     pub fn merged<'a>(files: impl IntoIterator<Item = &'a ChangeLines>) -> ChangeLines {
         let (mut added, mut removed) = (Vec::new(), Vec::new());
-        let (mut seen_added, mut seen_removed) = (HashSet::new(), HashSet::new());
+        let new_set = || HashSet::with_hasher(foldhash::fast::RandomState::default());
+        let (mut seen_added, mut seen_removed) = (new_set(), new_set());
         for file in files {
             for (lines, text, seen) in
                 [(&mut added, &file.added, &mut seen_added), (&mut removed, &file.removed, &mut seen_removed)]
