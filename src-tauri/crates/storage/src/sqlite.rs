@@ -49,6 +49,12 @@ impl SqliteStore {
             // undo just that statement) and sorts in memory, not in temporary files: they were
             // 32 MiB of writes in an import of pallets/flask, 190 MiB in a sync of 10k commits.
             .pragma("temp_store", "memory")
+            // Checkpoints after 256 MiB of WAL instead of 4 MiB: each one copies the WAL into the
+            // database and fsyncs both, and an import's batches each wrote more than 4 MiB, so
+            // every batch paid for one (generated 100k commits: 42.4 → 34.7 s, commits 14.1 → 6.3 s
+            // of it). The file is cut back to 64 MiB when a checkpoint lets it restart.
+            .pragma("wal_autocheckpoint", "65536")
+            .pragma("journal_size_limit", "67108864")
             // REGEXP, for the analyses' path and author filters (history.rs).
             .with_regexp();
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;

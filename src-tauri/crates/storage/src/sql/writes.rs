@@ -78,7 +78,9 @@ macro_rules! sql_writes {
                     repository_id: i64,
                     batch: &[$crate::store::CommitBatchItem],
                 ) -> $crate::error::Result<Vec<$crate::model::StorageResult>> {
+                    let started = std::time::Instant::now();
                     let prepared = $crate::sql::batch::prepare_batch(batch, self.blobs()).await?;
+                    let prepared_in = started.elapsed();
                     let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                     let exists: Option<(bool,)> = sqlx::query_as("SELECT index_changes FROM repositories WHERE id = $1")
                         .bind(repository_id)
@@ -105,7 +107,10 @@ macro_rules! sql_writes {
                         let payload = serde_json::to_string(&ids).expect("ids serialise");
                         $crate::mirror::enqueue!(tx, $crate::mirror::kind::COMMITS, None::<&str>, Some(repository_id), payload)?;
                     }
+                    let written_in = started.elapsed();
                     tx.commit().await?;
+                    // Where a batch's time goes, for profiling imports.
+                    tracing::debug!(commits = batch.len(), ?prepared_in, ?written_in, total = ?started.elapsed(), "batch stored");
                     Ok(results)
                 }
 
