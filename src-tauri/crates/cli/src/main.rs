@@ -282,7 +282,8 @@ struct ImportArgs {
     /// Only commits made on or after this date (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     since: Option<chrono::NaiveDate>,
-    /// Commits per transaction (the checkpoint an interrupted import resumes from).
+    /// Commits per transaction (the checkpoint an interrupted import resumes from); the first
+    /// transactions are smaller (32 commits, doubling), so that writing starts early.
     #[arg(long, default_value_t = 500)]
     batch_size: usize,
     /// Diff workers (default: one per core).

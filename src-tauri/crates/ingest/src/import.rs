@@ -39,7 +39,8 @@ pub struct ImportOptions {
     pub refs: RefFilter,
     /// Only commits made at or after this time (Unix seconds).
     pub since: Option<i64>,
-    /// Commits per transaction: the checkpoint an interrupted import resumes from.
+    /// Commits per transaction: the checkpoint an interrupted import resumes from. The first
+    /// batches are smaller (32, doubling up to this), so that the writer starts early.
     pub batch_size: usize,
     /// Diff workers; by default one per core.
     pub workers: usize,
