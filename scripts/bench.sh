@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a benchmark against real servers started on 127.0.0.1 for the run:
 #   scripts/bench.sh store [--commits N] [--batch B]   store_commit throughput, SQLite and PostgreSQL
-#   scripts/bench.sh import [REPO] [--commits N] [--only full]   full import and sync against git log -p
+#   scripts/bench.sh import [REPO] [--commits N] [--only full] [--postgres]   full import and sync against git log -p
 #   scripts/bench.sh query                               query latency on a 100,000-commit store, against git log
 #   scripts/bench.sh backup                              backup + verify of the 100,000-commit store, against VACUUM INTO + zip
 #   scripts/bench.sh analysis [TREE]                     each analysis on that store (SQLite, PostgreSQL); tech spec + structure of a tree
