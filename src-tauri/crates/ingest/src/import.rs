@@ -414,10 +414,10 @@ fn item_bytes((commit, changes): &CommitBatchItem) -> usize {
         .iter()
         .map(|c| {
             let diff = c.prepared_diff.as_ref().map_or(0, |d| d.compressed.len() + d.sha256.len());
-            let lines = c.change_lines.as_ref().map_or(0, |l| l.added.len() + l.removed.len());
-            c.path.len() + c.old_path.as_ref().map_or(0, String::len) + diff + lines + 128
+            c.path.len() + c.old_path.as_ref().map_or(0, String::len) + diff + 128
         })
         .sum();
+    // The changed lines are the commit's, in its index parts (the workers drop each file's own).
     let index_bytes = commit.index_parts.as_ref().map_or(0, |parts| {
         let lines = parts.change_lines.as_ref().map_or(0, |l| l.added.len() + l.removed.len());
         parts.words.words.len() + parts.words.stems.len() + lines + parts.grams.as_ref().map_or(0, |g| g.len() * 4)

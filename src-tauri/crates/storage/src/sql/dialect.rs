@@ -13,7 +13,7 @@ use crate::model::StoreInfo;
 
 /// A commit's changed lines as written to `change_text` and indexed: its id, its lines, and their
 /// distinct sequences when the commit came with them.
-pub(crate) type ChangeRow<'a> = (i64, &'a crate::search_text::ChangeLines, Option<&'a [u32]>);
+pub(crate) type ChangeRow<'a> = (i64, &'a crate::search_text::ChangeLines, Option<&'a [crate::change_grams::Gram]>);
 
 /// One commit as the full-text index takes it.
 pub(crate) struct SearchRow<'a> {
