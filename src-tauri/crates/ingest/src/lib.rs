@@ -15,7 +15,7 @@ mod repo;
 pub use error::IngestError;
 pub use import::{
     import_repository, import_repository_with_hook, BeforeWrite, BeforeWriteFuture, CancelToken, ImportDetail,
-    ImportOptions, ImportPhase, ImportProgress, ImportReport, NoHook,
+    ImportOptions, ImportPhase, ImportProgress, ImportReport, NoHook, DEFAULT_BATCH_SIZE,
 };
 pub use repo::{default_repository_name, RefFilter};
 

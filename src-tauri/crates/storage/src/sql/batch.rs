@@ -1,6 +1,7 @@
 //! Writing a batch of commits: validation and diff preparation before the transaction (plain
 //! code), and `sql_insert_batch!`, the multi-row statements inside it.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::blob::{prepare_diff, BlobStore, PreparedDiff};
@@ -10,10 +11,12 @@ use crate::search_text::CommitIndexParts;
 use crate::store::CommitBatchItem;
 use crate::validate;
 
-/// A validated batch with its diffs compressed and hashed, ready for one transaction.
-pub(crate) struct PreparedCommit {
+/// A validated batch with its diffs compressed and hashed, ready for one transaction. Diffs the
+/// workers already prepared are borrowed from the batch, not copied: a batch's compressed diffs
+/// were held twice while it was written.
+pub(crate) struct PreparedCommit<'a> {
     pub commit: NewCommit,
-    pub changes: Vec<(NewFileChange, Option<PreparedDiff>)>,
+    pub changes: Vec<(NewFileChange, Option<Cow<'a, PreparedDiff>>)>,
     pub totals: CommitTotals,
     /// What the word index and the change index hold for the commit.
     pub index: Arc<CommitIndexParts>,
@@ -22,15 +25,18 @@ pub(crate) struct PreparedCommit {
 /// Validates every commit (field names say which commit: `commits[3].author.name`), compresses the
 /// diffs, and uploads the large ones to the blob store. Nothing reaches the database here; blobs
 /// are content-addressed, so one uploaded for a batch that later fails is harmless.
-pub(crate) async fn prepare_batch(batch: &[CommitBatchItem], blobs: &BlobStore) -> Result<Vec<PreparedCommit>> {
+pub(crate) async fn prepare_batch<'a>(
+    batch: &'a [CommitBatchItem],
+    blobs: &BlobStore,
+) -> Result<Vec<PreparedCommit<'a>>> {
     let commits = validate::batch(batch)?;
     let mut prepared = Vec::with_capacity(batch.len());
     for (commit, (_, changes)) in commits.into_iter().zip(batch) {
         let mut prepared_changes = Vec::with_capacity(changes.len());
         for change in changes {
             let diff = match &change.prepared_diff {
-                Some(prepared) => Some(prepared.clone()),
-                None => change.diff.as_deref().map(prepare_diff),
+                Some(prepared) => Some(Cow::Borrowed(prepared)),
+                None => change.diff.as_deref().map(|text| Cow::Owned(prepare_diff(text))),
             };
             if let Some(diff) = diff.as_ref().filter(|d| !d.inline) {
                 blobs.put(&diff.sha256, diff.compressed.clone()).await?;
@@ -76,7 +82,7 @@ pub(crate) fn diff_chunks<'a>(diffs: &'a [&'a PreparedDiff]) -> Vec<&'a [&'a Pre
 }
 
 /// The result for one commit of a batch: `fresh` when this occurrence was inserted.
-pub(crate) fn batch_result(p: &PreparedCommit, commit_id: Option<i64>, fresh: bool) -> StorageResult {
+pub(crate) fn batch_result(p: &PreparedCommit<'_>, commit_id: Option<i64>, fresh: bool) -> StorageResult {
     let hash = p.commit.hash.clone();
     let (status, message) = if fresh {
         (StorageStatus::Stored, format!("stored commit {hash} with {} file changes", p.changes.len()))
@@ -113,7 +119,7 @@ macro_rules! sql_insert_batch {
                 async fn insert_batch(
                     conn: &mut <Db as sqlx::Database>::Connection,
                     repository_id: i64,
-                    prepared: &[$crate::sql::batch::PreparedCommit],
+                    prepared: &[$crate::sql::batch::PreparedCommit<'_>],
                     index_changes: bool,
                 ) -> $crate::error::Result<Vec<$crate::model::StorageResult>> {
                     use std::collections::HashMap;
@@ -190,7 +196,7 @@ macro_rules! sql_insert_batch {
                         old_ids.extend(rows.into_iter().map(|(id, hash)| (hash, id)));
                     }
 
-                    let inserted: Vec<(i64, &$crate::sql::batch::PreparedCommit)> =
+                    let inserted: Vec<(i64, &$crate::sql::batch::PreparedCommit<'_>)> =
                         firsts.iter().filter_map(|p| new_ids.get(&p.commit.hash).map(|id| (*id, *p))).collect();
 
                     let parents: Vec<(i64, i64, &str)> = inserted
