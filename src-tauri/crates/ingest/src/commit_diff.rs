@@ -5,7 +5,7 @@
 
 use gix::bstr::{BStr, ByteSlice};
 use gix::diff::blob::unified_diff::{ConsumeBinaryHunk, ContextSize};
-use gix::diff::blob::{Algorithm, Diff, InternedInput, UnifiedDiff};
+use gix::diff::blob::{Algorithm, Diff, UnifiedDiff};
 use gix::objs::tree::EntryMode;
 use gix::ObjectId;
 use repovault_storage::{ChangeKind, Identity, NewCommit, NewFileChange, Signature};
@@ -276,7 +276,7 @@ impl CommitDiffer {
             change.is_binary = true;
             return Ok(change);
         }
-        let input = InternedInput::new(old, new);
+        let input = crate::line_tokens::intern_lines(old, new);
         let diff = Diff::compute(Algorithm::Myers, &input);
         change.additions = Some(i64::from(diff.count_additions()));
         change.deletions = Some(i64::from(diff.count_removals()));

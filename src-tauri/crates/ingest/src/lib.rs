@@ -9,6 +9,7 @@
 mod commit_diff;
 mod error;
 mod import;
+mod line_tokens;
 pub mod remote;
 mod repo;
 
