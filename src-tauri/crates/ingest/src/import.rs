@@ -294,7 +294,7 @@ fn object_ids(refs: &[GitRef]) -> Result<Vec<ObjectId>, IngestError> {
 /// Bytes of diffed commits (compressed diffs, changed lines, messages) in flight between the
 /// workers and the writer, and the most a batch holds before it is written whatever its count:
 /// memory stays bounded however large the commits of a history are.
-const IN_FLIGHT_BYTES: usize = 48 * 1024 * 1024;
+const IN_FLIGHT_BYTES: usize = 32 * 1024 * 1024;
 const BATCH_BYTES: usize = 16 * 1024 * 1024;
 
 /// Commits in the first batch of an import; each next batch doubles, up to the batch size.
