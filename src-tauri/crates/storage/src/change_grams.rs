@@ -147,7 +147,10 @@ pub(crate) async fn index_commits(
     let mut by_id: Vec<&(i64, &str, &str, Option<&[Gram]>)> = commits.iter().collect();
     by_id.sort_unstable_by_key(|commit| commit.0);
     let mut scratch: Option<GramScratch> = None;
-    let mut pairs: Vec<u64> = Vec::new();
+    // Sized up front when the workers worked the sequences out: the batch's largest allocation,
+    // which growing by doubling held up to twice over (and copied) at its peak.
+    let known: usize = by_id.iter().map(|commit| commit.3.map_or(0, <[Gram]>::len)).sum();
+    let mut pairs: Vec<u64> = Vec::with_capacity(known);
     for (rank, &&(_, added, removed, known)) in by_id.iter().enumerate() {
         let worked_out;
         let grams = match known {
