@@ -149,8 +149,8 @@ pub(crate) async fn index_commits(
     let mut scratch: Option<GramScratch> = None;
     // Sized up front when the workers worked the sequences out: the batch's largest allocation,
     // which growing by doubling held up to twice over (and copied) at its peak.
-    let known: usize = by_id.iter().map(|commit| commit.3.map_or(0, <[Gram]>::len)).sum();
-    let mut pairs: Vec<u64> = Vec::with_capacity(known);
+    let worked_out_pairs: usize = by_id.iter().map(|commit| commit.3.map_or(0, <[Gram]>::len)).sum();
+    let mut pairs: Vec<u64> = Vec::with_capacity(worked_out_pairs);
     for (rank, &&(_, added, removed, known)) in by_id.iter().enumerate() {
         let worked_out;
         let grams = match known {
