@@ -327,9 +327,7 @@ async fn write_commits(
     let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
     let detail = options.detail;
     let (repository_id, change_lines) = (repository.id, repository.index_changes);
-    // SQLite's change index is built from each commit's distinct sequences (PostgreSQL's follows
-    // the stored rows).
-    let change_grams = change_lines && store.info().backend == repovault_storage::Backend::Sqlite;
+    let change_grams = change_lines && store.info().backend.indexes_change_grams();
     let mut workers = Vec::new();
     for _ in 0..options.workers.max(1) {
         let (ids, next, sender, shared, stop, cancel, budget) =

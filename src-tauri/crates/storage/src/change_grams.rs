@@ -17,6 +17,7 @@
 use sqlx::SqliteConnection;
 
 use crate::error::{Result, StoreError};
+use crate::sql::ChangeRow;
 
 /// A three-byte sequence of one side of the changes: bit 24 tells removed lines from added ones,
 /// the low 24 bits are the bytes with ASCII letters lower-cased (the `LIKE` that tests candidates
@@ -135,28 +136,25 @@ fn decode(bytes: &[u8], out: &mut Vec<i64>) -> Result<()> {
     Ok(())
 }
 
-/// Indexes the changed lines of these commits (`(commit id, added, removed)`, with the commit's
-/// distinct sequences when already worked out) as one new segment, then merges segments as
-/// needed; in the caller's transaction.
-pub(crate) async fn index_commits(
-    conn: &mut SqliteConnection,
-    commits: &[(i64, &str, &str, Option<&[Gram]>)],
-) -> Result<()> {
+/// Indexes the changed lines of these commits (with each commit's distinct sequences when already
+/// worked out) as one new segment, then merges segments as needed; in the caller's transaction.
+pub(crate) async fn index_commits(conn: &mut SqliteConnection, commits: &[ChangeRow<'_>]) -> Result<()> {
     // Each (gram, commit) pair packed in a u64, the commit as its rank in id order: sorted, each
     // gram's commits come out ascending, as `encode` wants them (and at half the memory of pairs).
-    let mut by_id: Vec<&(i64, &str, &str, Option<&[Gram]>)> = commits.iter().collect();
+    let mut by_id: Vec<&ChangeRow<'_>> = commits.iter().collect();
     by_id.sort_unstable_by_key(|commit| commit.0);
     let mut scratch: Option<GramScratch> = None;
     // Sized up front when the workers worked the sequences out: the batch's largest allocation,
     // which growing by doubling held up to twice over (and copied) at its peak.
-    let worked_out_pairs: usize = by_id.iter().map(|commit| commit.3.map_or(0, <[Gram]>::len)).sum();
+    let worked_out_pairs: usize = by_id.iter().map(|commit| commit.2.map_or(0, <[Gram]>::len)).sum();
     let mut pairs: Vec<u64> = Vec::with_capacity(worked_out_pairs);
-    for (rank, &&(_, added, removed, known)) in by_id.iter().enumerate() {
+    for (rank, &&(_, lines, known)) in by_id.iter().enumerate() {
         let worked_out;
         let grams = match known {
             Some(grams) => grams,
             None => {
-                worked_out = scratch.get_or_insert_with(GramScratch::default).commit_grams(added, removed);
+                worked_out =
+                    scratch.get_or_insert_with(GramScratch::default).commit_grams(&lines.added, &lines.removed);
                 &worked_out[..]
             }
         };

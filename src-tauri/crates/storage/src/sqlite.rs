@@ -11,7 +11,8 @@ use crate::blob::BlobStore;
 use crate::error::{Result, StoreError};
 use crate::model::{Backend, StoreInfo};
 use crate::schema;
-use crate::sql::{impl_sql_store, Dialect, SearchRow};
+use crate::search_text::ChangeLines;
+use crate::sql::{impl_sql_store, ChangeRow, Dialect, SearchRow};
 
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/sqlite");
 
@@ -177,7 +178,9 @@ impl Dialect for SqliteStore {
         .bind(last)
         .fetch_all(&mut *conn)
         .await?;
-        let rows: Vec<_> = rows.iter().map(|(id, a, r)| (*id, a.as_str(), r.as_str(), None)).collect();
+        let lines: Vec<(i64, ChangeLines)> =
+            rows.into_iter().map(|(id, added, removed)| (id, ChangeLines { added, removed })).collect();
+        let rows: Vec<ChangeRow<'_>> = lines.iter().map(|(id, lines)| (*id, lines, None)).collect();
         crate::change_grams::index_commits(&mut *conn, &rows).await?;
         sqlx::query("DELETE FROM change_index_queue WHERE commit_id <= $1").bind(last).execute(&mut *conn).await?;
         Ok(count)
@@ -185,13 +188,11 @@ impl Dialect for SqliteStore {
 
     /// Indexes the lines just stored for these commits at once, in the storing transaction, and
     /// takes them off the queue their rows' trigger put them on: cheaper than reading them back.
-    async fn index_stored_changes(conn: &mut sqlx::SqliteConnection, rows: &[crate::sql::ChangeRow<'_>]) -> Result<()> {
+    async fn index_stored_changes(conn: &mut sqlx::SqliteConnection, rows: &[ChangeRow<'_>]) -> Result<()> {
         if rows.is_empty() {
             return Ok(());
         }
-        let commits: Vec<_> =
-            rows.iter().map(|(id, lines, grams)| (*id, lines.added.as_str(), lines.removed.as_str(), *grams)).collect();
-        crate::change_grams::index_commits(&mut *conn, &commits).await?;
+        crate::change_grams::index_commits(&mut *conn, rows).await?;
         let ids = serde_json::to_string(&rows.iter().map(|(id, _, _)| *id).collect::<Vec<_>>()).expect("ids serialise");
         sqlx::query("DELETE FROM change_index_queue WHERE commit_id IN (SELECT value FROM json_each($1))")
             .bind(ids)
