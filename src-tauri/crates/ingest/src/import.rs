@@ -327,7 +327,6 @@ async fn write_commits(
     let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
     let detail = options.detail;
     let (repository_id, change_lines) = (repository.id, repository.index_changes);
-    let change_grams = change_lines && store.info().backend.indexes_change_grams();
     let mut workers = Vec::new();
     for _ in 0..options.workers.max(1) {
         let (ids, next, sender, shared, stop, cancel, budget) =
@@ -339,7 +338,8 @@ async fn write_commits(
                 Err(err) => return drop(sender.send(Err(err))),
             };
             differ.change_lines = change_lines;
-            let mut grams = change_grams.then(repovault_storage::GramScratch::default);
+            // Each commit's distinct sequences for the change index, worked out here in parallel.
+            let mut grams = change_lines.then(repovault_storage::GramScratch::default);
             while !stop.is_cancelled() && !cancel.is_cancelled() {
                 let Some(id) = ids.get(next.fetch_add(1, Ordering::SeqCst)) else { break };
                 let item = differ.commit(*id).map(|(mut commit, mut changes)| {

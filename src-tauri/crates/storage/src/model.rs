@@ -14,15 +14,6 @@ pub enum Backend {
     Postgres,
 }
 
-impl Backend {
-    /// Whether the change index is built from each commit's distinct three-byte sequences (SQLite's
-    /// `change_grams`), which a writer's caller may work out beforehand and attach to the commit;
-    /// PostgreSQL's trigram indexes follow the stored rows.
-    pub fn indexes_change_grams(self) -> bool {
-        self == Backend::Sqlite
-    }
-}
-
 /// A person and the moment they acted, as recorded in a commit header.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]

@@ -10,7 +10,8 @@ use crate::blob::BlobStore;
 use crate::error::{Result, StoreError};
 use crate::model::{Backend, StoreInfo};
 use crate::schema;
-use crate::sql::{impl_sql_store, Dialect, SearchRow};
+use crate::search_text::ChangeLines;
+use crate::sql::{impl_sql_store, ChangeRow, Dialect, SearchRow};
 
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/postgres");
 
@@ -101,25 +102,68 @@ impl Dialect for PgStore {
         Ok(())
     }
 
-    async fn change_candidates(_conn: &mut sqlx::PgConnection, _text: &str, _columns: &[&str]) -> Result<String> {
-        Err(crate::error::StoreError::Query("PostgreSQL searches its change index in SQL".into()))
+    async fn change_candidates(conn: &mut sqlx::PgConnection, text: &str, columns: &[&str]) -> Result<String> {
+        crate::change_grams::candidates(conn, text, &crate::change_grams::sides(columns)).await
     }
 
-    async fn index_stored_changes(_conn: &mut sqlx::PgConnection, _rows: &[crate::sql::ChangeRow<'_>]) -> Result<()> {
+    async fn forget_changes(conn: &mut sqlx::PgConnection) -> Result<()> {
+        crate::change_grams::clear_when_nothing_is_indexed(conn).await
+    }
+
+    /// Indexes the oldest queued commits of one workspace (segments are per workspace), as many as
+    /// fit in `max_bytes` of changed lines (at least one), and takes them off the queue.
+    async fn index_queued_changes(conn: &mut sqlx::PgConnection, max_commits: i64, max_bytes: i64) -> Result<u64> {
+        let queued: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT q.commit_id, r.workspace_id, (octet_length(t.added) + octet_length(t.removed))::bigint \
+             FROM change_index_queue q JOIN change_text t ON t.commit_id = q.commit_id \
+             JOIN commits c ON c.id = q.commit_id JOIN repositories r ON r.id = c.repository_id \
+             ORDER BY q.commit_id LIMIT $1",
+        )
+        .bind(max_commits)
+        .fetch_all(&mut *conn)
+        .await?;
+        let Some(&(_, scope, _)) = queued.first() else { return Ok(0) };
+        let (mut ids, mut bytes) = (Vec::new(), 0i64);
+        for (id, _, size) in queued.into_iter().filter(|&(_, workspace, _)| workspace == scope) {
+            if !ids.is_empty() && bytes + size > max_bytes {
+                break;
+            }
+            ids.push(id);
+            bytes += size;
+        }
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT commit_id, added, removed FROM change_text WHERE commit_id = ANY($1) ORDER BY commit_id",
+        )
+        .bind(&ids)
+        .fetch_all(&mut *conn)
+        .await?;
+        let lines: Vec<(i64, ChangeLines)> =
+            rows.into_iter().map(|(id, added, removed)| (id, ChangeLines { added, removed })).collect();
+        let rows: Vec<ChangeRow<'_>> = lines.iter().map(|(id, lines)| (*id, lines, None)).collect();
+        crate::change_grams::index_commits(&mut *conn, scope, &rows).await?;
+        sqlx::query("DELETE FROM change_index_queue WHERE commit_id = ANY($1)").bind(&ids).execute(&mut *conn).await?;
+        Ok(ids.len() as u64)
+    }
+
+    /// Indexes the lines just stored for these commits (one repository's) in the storing
+    /// transaction, and takes them off the queue their rows' trigger put them on.
+    async fn index_stored_changes(conn: &mut sqlx::PgConnection, rows: &[ChangeRow<'_>]) -> Result<()> {
+        let Some((first, _, _)) = rows.first() else { return Ok(()) };
+        let (scope,): (i64,) = sqlx::query_as(
+            "SELECT r.workspace_id FROM commits c JOIN repositories r ON r.id = c.repository_id WHERE c.id = $1",
+        )
+        .bind(first)
+        .fetch_one(&mut *conn)
+        .await?;
+        crate::change_grams::index_commits(&mut *conn, scope, rows).await?;
+        let ids: Vec<i64> = rows.iter().map(|(id, _, _)| *id).collect();
+        sqlx::query("DELETE FROM change_index_queue WHERE commit_id = ANY($1)").bind(&ids).execute(&mut *conn).await?;
         Ok(())
     }
 
-    async fn forget_changes(_conn: &mut sqlx::PgConnection) -> Result<()> {
-        Ok(())
-    }
-
-    /// The trigram indexes follow `change_text` as rows arrive: nothing is ever queued.
-    async fn index_queued_changes(_conn: &mut sqlx::PgConnection, _commits: i64, _bytes: i64) -> Result<u64> {
-        Ok(0)
-    }
-
-    async fn queued_changes(_conn: &mut sqlx::PgConnection) -> Result<u64> {
-        Ok(0)
+    async fn queued_changes(conn: &mut sqlx::PgConnection) -> Result<u64> {
+        let (count,): (i64,) = sqlx::query_as("SELECT count(*) FROM change_index_queue").fetch_one(&mut *conn).await?;
+        Ok(count as u64)
     }
 }
 

@@ -181,7 +181,7 @@ impl Dialect for SqliteStore {
         let lines: Vec<(i64, ChangeLines)> =
             rows.into_iter().map(|(id, added, removed)| (id, ChangeLines { added, removed })).collect();
         let rows: Vec<ChangeRow<'_>> = lines.iter().map(|(id, lines)| (*id, lines, None)).collect();
-        crate::change_grams::index_commits(&mut *conn, &rows).await?;
+        crate::change_grams::index_commits(&mut *conn, 0, &rows).await?;
         sqlx::query("DELETE FROM change_index_queue WHERE commit_id <= $1").bind(last).execute(&mut *conn).await?;
         Ok(count)
     }
@@ -192,7 +192,7 @@ impl Dialect for SqliteStore {
         if rows.is_empty() {
             return Ok(());
         }
-        crate::change_grams::index_commits(&mut *conn, rows).await?;
+        crate::change_grams::index_commits(&mut *conn, 0, rows).await?;
         let ids = serde_json::to_string(&rows.iter().map(|(id, _, _)| *id).collect::<Vec<_>>()).expect("ids serialise");
         sqlx::query("DELETE FROM change_index_queue WHERE commit_id IN (SELECT value FROM json_each($1))")
             .bind(ids)

@@ -103,8 +103,14 @@ const ROW_WORKSPACE: &[(&str, &str)] = &[
     ("commit_parents", COMMIT_IN),
     ("file_changes", COMMIT_IN),
     ("change_text", COMMIT_IN),
-    // Written by change_text's trigger as the member, and read by its `change:` searches.
-    ("change_lines", COMMIT_IN),
+    // The change index: its queue is written by change_text's trigger as the member; its segments
+    // each hold one workspace's commits, so a member reads only its workspaces' lists.
+    ("change_index_queue", COMMIT_IN),
+    ("change_gram_segments", "workspace_id IN (SELECT {ws})"),
+    (
+        "change_gram_blocks",
+        "segment IN (SELECT s.id FROM change_gram_segments s WHERE s.workspace_id IN (SELECT {ws}))",
+    ),
     (
         "ref_reach",
         "ref_id IN (SELECT f.id FROM refs f JOIN repositories r ON r.id = f.repository_id \
@@ -428,7 +434,9 @@ mod tests {
             "analysis_runs",
             "saved_queries",
             "change_text",
-            "change_lines",
+            "change_index_queue",
+            "change_gram_segments",
+            "change_gram_blocks",
         ] {
             assert!(sql.contains(&format!("CREATE POLICY member_read ON \"public\".\"{table}\"")), "{table}");
         }

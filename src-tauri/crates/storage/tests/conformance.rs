@@ -457,7 +457,10 @@ async fn a_newer_schema_is_refused_and_left_untouched(t: TestStore) {
         assert_eq!(std::fs::read(&path).unwrap(), bytes, "the database file must be byte-for-byte unchanged");
     }
     assert_eq!(t.row_counts().await, before);
-    let known = repovault_storage::sqlite::MIGRATOR.iter().count() as i64;
+    let known = match t.engine {
+        Engine::Sqlite => repovault_storage::sqlite::MIGRATOR.iter().count(),
+        Engine::Postgres => repovault_storage::postgres::MIGRATOR.iter().count(),
+    } as i64;
     assert_eq!(t.raw_count("SELECT COUNT(*) FROM _sqlx_migrations").await, known + 1, "only the future row was added");
 }
 

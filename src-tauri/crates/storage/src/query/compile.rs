@@ -512,57 +512,52 @@ impl Compiler {
 
     /// A commit whose added (or removed) lines contain `text`: any ASCII case unless `text` has
     /// capitals. Text of three characters or more is looked up in the change index (commit lists
-    /// of three-byte sequences on SQLite, see `change_grams`; `pg_trgm` on PostgreSQL); shorter
-    /// text scans the stored lines. On SQLite every candidate's stored lines are then tested, as a
-    /// probe of the commit's own row, so a page read in date order stops testing once it is full.
+    /// of three-byte sequences, see `change_grams`); shorter text scans the stored lines. Every
+    /// candidate's stored lines are then tested, as a probe of the commit's own row, so a page read
+    /// in date order stops testing once it is full.
     fn lines_condition(&mut self, columns: &[&'static str], text: &str) -> String {
         let case_sensitive = text.chars().any(char::is_uppercase);
         let probe = if self.scan_in_order { "+" } else { "" };
         let like = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        match self.backend {
-            Backend::Sqlite => {
-                let tests: Vec<String> = if case_sensitive {
-                    let t = self.bind(Bind::Text(text.to_string()));
-                    columns.iter().map(|col| format!("instr(t.{col}, {t}) > 0")).collect()
-                } else {
-                    let p = self.bind(Bind::Text(like.clone()));
-                    columns.iter().map(|col| format!("t.{col} LIKE {p} ESCAPE '\\'")).collect()
-                };
-                let probed = format!(
-                    "EXISTS (SELECT 1 FROM change_text t WHERE t.commit_id = c.id AND ({}))",
-                    tests.join(" OR ")
-                );
-                if text.chars().count() < 3 {
-                    return probed;
-                }
-                // The candidates replace this placeholder before the query runs. Commits still
-                // queued for the index (an import indexes them last) are scanned, so an answer is
-                // complete while the index catches up.
-                let candidates = self.bind(Bind::Text("[]".into()));
-                self.change_lookups.push(ChangeLookup {
-                    bind: self.binds.len() - 1,
-                    text: text.to_string(),
-                    columns: columns.to_vec(),
-                });
-                format!(
-                    "(({probe}c.id IN (SELECT value FROM json_each({candidates})) \
-                     OR {probe}c.id IN (SELECT commit_id FROM change_index_queue)) AND {probed})"
-                )
+        let tests: Vec<String> = match (self.backend, case_sensitive) {
+            (Backend::Sqlite, true) => {
+                let t = self.bind(Bind::Text(text.to_string()));
+                columns.iter().map(|col| format!("instr(t.{col}, {t}) > 0")).collect()
             }
-            Backend::Postgres => {
-                // Runs of 32 lines (`change_lines`, filled from `change_text` by a trigger): the
-                // text is one line, so it matches within one run, and a trigram candidate is a
-                // short run rather than a whole commit's text (see migration 20261201000001).
+            (Backend::Postgres, true) => {
+                let t = self.bind(Bind::Text(text.to_string()));
+                columns.iter().map(|col| format!("strpos(t.{col}, {t}) > 0")).collect()
+            }
+            (backend, false) => {
                 let p = self.bind(Bind::Text(like));
-                let op = if case_sensitive { "LIKE" } else { "ILIKE" };
-                let side = match columns {
-                    ["added"] => "side = 'a' AND ",
-                    ["removed"] => "side = 'r' AND ",
-                    _ => "",
-                };
-                format!("c.id IN (SELECT commit_id FROM change_lines WHERE {side}lines {op} {p} ESCAPE '\\')")
+                // The index folds ASCII letters only, as SQLite's LIKE does; PostgreSQL's ILIKE
+                // folds every letter, so other text is not looked up there (below).
+                let op = if backend == Backend::Postgres { "ILIKE" } else { "LIKE" };
+                columns.iter().map(|col| format!("t.{col} {op} {p} ESCAPE '\\'")).collect()
             }
+        };
+        let probed =
+            format!("EXISTS (SELECT 1 FROM change_text t WHERE t.commit_id = c.id AND ({}))", tests.join(" OR "));
+        let unfolded = self.backend == Backend::Postgres && !case_sensitive && !text.is_ascii();
+        if text.chars().count() < 3 || unfolded {
+            return probed;
         }
+        // The candidates replace this placeholder before the query runs. Commits still queued for
+        // the index (an import indexes them last) are scanned, so an answer is complete while the
+        // index catches up.
+        let candidates = self.bind(Bind::Text("[]".into()));
+        self.change_lookups.push(ChangeLookup {
+            bind: self.binds.len() - 1,
+            text: text.to_string(),
+            columns: columns.to_vec(),
+        });
+        let listed = match self.backend {
+            Backend::Sqlite => format!("SELECT value FROM json_each({candidates})"),
+            Backend::Postgres => format!("SELECT jsonb_array_elements_text({candidates}::jsonb)::bigint"),
+        };
+        format!(
+            "(({probe}c.id IN ({listed}) OR {probe}c.id IN (SELECT commit_id FROM change_index_queue)) AND {probed})"
+        )
     }
 
     fn value(&mut self, kind: Kind, field: &str, op: &str, value: &Value) -> Result<Bind> {

@@ -22,7 +22,7 @@ use sqlx::{Connection, QueryBuilder};
 use ts_rs::TS;
 
 use super::copy_reader::{self, Extra, TableRead};
-use super::pg_load::{self, ChangeLinesLoad};
+use super::pg_load;
 use super::portable::{self, Value};
 use super::sqlite::{self as snapshot, quote};
 use crate::blob::BlobStore;
@@ -36,9 +36,11 @@ use crate::{DatabaseLocation, StoreConfig};
 const STATE_TABLE: &str = "_repovault_copy";
 /// The pseudo-table recorded once the full-text index was rebuilt.
 const SEARCH_STEP: &str = "#search";
-/// The pseudo-table recorded once PostgreSQL's `change_lines` (the runs of changed lines `change:`
-/// searches, filled from `change_text` by triggers) was rebuilt and indexed.
-const LINES_STEP: &str = "#change_lines";
+/// The pseudo-table recorded once PostgreSQL's change index was built from the copied
+/// `change_text` (SQLite's builds itself from the rows its triggers queue, with the full-text step).
+const CHANGE_INDEX_STEP: &str = "#change_index";
+/// PostgreSQL's tables of that index, which SQLite's copied tables do not include.
+const CHANGE_INDEX_TABLES: &[&str] = &["change_index_queue", "change_gram_segments", "change_gram_blocks"];
 /// Bytes of COPY data sent to PostgreSQL at a time.
 pub(super) const COPY_CHUNK: usize = 1 << 20;
 /// SQLite's page cache while a copy writes into it, in KiB.
@@ -162,25 +164,8 @@ pub async fn copy_store(
         sqlx::query(&format!("PRAGMA cache_size = -{}", COPY_CACHE_KIB)).execute(&mut sqlite).await?;
     }
     let mut pg = connect_pg(&pg_url).await?;
-    let mut tables: Vec<String> =
+    let tables: Vec<String> =
         snapshot::app_tables(&mut sqlite).await?.into_iter().filter(|t| t != STATE_TABLE).collect();
-    // Into PostgreSQL, the runs of changed lines and their trigram index are the longest step
-    // (~15 s of the 100k store's 20): change_text goes first, its runs are loaded beside it on a
-    // second connection, and their index is built there while the other tables, the full-text
-    // columns and the verification go on (two cores instead of one). The foreign keys are set
-    // aside for the load (see `pg_load::set_aside_foreign_keys`), so the order is free.
-    let lines_on_target = to_pg && {
-        let (found,): (bool,) =
-            sqlx::query_as("SELECT to_regclass('change_lines') IS NOT NULL").fetch_one(&mut pg).await?;
-        found
-    };
-    if lines_on_target {
-        if let Some(text) = tables.iter().position(|t| t == "change_text") {
-            let table = tables.remove(text);
-            tables.insert(0, table);
-        }
-    }
-
     // What the target holds already: nothing, or an interrupted copy of this same source.
     let target = if to_pg { Side::Postgres(&mut pg) } else { Side::Sqlite(&mut sqlite) };
     let done = check_target(target, &tables, &source_id).await?;
@@ -202,19 +187,12 @@ pub async fn copy_store(
     let search_copied = done.iter().any(|t| t == SEARCH_STEP);
     let words_with_commits = to_pg && !search_copied && !done.iter().any(|t| t == "commits");
     if to_pg {
+        // Set aside for the load (see `pg_load::set_aside_foreign_keys`), so the order is free;
+        // also those of the change index, which is built after the load (`CHANGE_INDEX_STEP`).
         let mut loaded = tables.clone();
-        if lines_on_target {
-            loaded.push("change_lines".to_string());
-        }
+        loaded.extend(CHANGE_INDEX_TABLES.iter().map(|t| t.to_string()));
         pg_load::set_aside_foreign_keys(&mut pg, &loaded).await?;
     }
-    let lines_done = done.iter().any(|t| t == LINES_STEP);
-    let mut lines_conn = if lines_on_target && !lines_done && !done.iter().any(|t| t == "change_text") {
-        Some(connect_pg(&pg_url).await?)
-    } else {
-        None
-    };
-    let mut lines_job: Option<tokio::task::JoinHandle<Result<()>>> = None;
     let result: Result<()> = async {
         for (i, table) in tables.iter().enumerate() {
             cancel.check()?;
@@ -223,31 +201,16 @@ pub async fn copy_store(
                 cancel.check()?;
                 if to_pg {
                     let words = words_with_commits && table == "commits";
-                    let lines = if table == "change_text" { lines_conn.as_mut() } else { None };
-                    copy_table_to_pg(&mut sqlite, &sqlite_path, &mut pg, table, &source_id, words, lines, cancel)
-                        .await?;
+                    copy_table_to_pg(&mut sqlite, &sqlite_path, &mut pg, table, &source_id, words, cancel).await?;
                 } else {
                     copy_table_to_sqlite(&mut pg, &mut sqlite, table, &source_id, cancel).await?;
                 }
-            }
-            if table == "change_text" && lines_on_target && !lines_done {
-                // Loaded beside change_text just now, or (a resumed copy) made again from it.
-                lines_job = Some(match lines_conn.take() {
-                    Some(conn) => tokio::spawn(index_change_lines(conn, source_id.clone())),
-                    None => tokio::spawn(rebuild_change_lines(pg_url.clone(), source_id.clone())),
-                });
             }
         }
         Ok(())
     }
     .await;
-    if let Err(err) = result {
-        // The runs being built belong to a copy that stopped: let that transaction end first.
-        if let Some(job) = lines_job {
-            job.await.ok();
-        }
-        return Err(err);
-    }
+    result?;
     // Every table is copied; `commits` got its full-text columns with it when this run copied it.
     let search_done = search_copied || words_with_commits;
     if !search_done {
@@ -266,6 +229,15 @@ pub async fn copy_store(
             mark_done_sqlite(&mut tx, &source_id, SEARCH_STEP).await?;
             tx.commit().await?;
         }
+    }
+
+    if to_pg && !done.iter().any(|t| t == CHANGE_INDEX_STEP) {
+        cancel.check()?;
+        progress(Progress::new(CopyPhase::SearchIndex, total, total));
+        let mut tx = pg.begin().await?;
+        portable::index_pg_changes(&mut tx).await?;
+        mark_done_pg(&mut tx, &source_id, CHANGE_INDEX_STEP).await?;
+        tx.commit().await?;
     }
 
     progress(Progress::new(CopyPhase::Blobs, 0, 0));
@@ -289,14 +261,6 @@ pub async fn copy_store(
     let compared = consistency::compare_all(&mut source, &mut target).await;
     source.close().await;
     target.close().await;
-    if to_pg {
-        // The keys of the tables done are checked and back while the trigram index is built;
-        // change_lines' own waits for it.
-        pg_load::restore_foreign_keys(&mut pg, &["change_lines"]).await?;
-    }
-    if let Some(job) = lines_job {
-        job.await.map_err(|e| StoreError::Storage(format!("building change_lines stopped: {e}")))??;
-    }
     if to_pg {
         pg_load::restore_foreign_keys(&mut pg, &[]).await?;
     }
@@ -423,8 +387,7 @@ pub(super) fn copy_text(out: &mut Vec<u8>, text: &str) {
 /// order), the rows go through a temporary table and one `INSERT … SELECT` turns the words into
 /// `tsvector`s. Writing every commit once is several times faster than the `UPDATE` of every
 /// commit a rebuild afterwards costs (a second version of each row and of each of its index
-/// entries). With `lines_conn` (change_text), the runs of changed lines are loaded beside it on
-/// that connection and committed first.
+/// entries).
 #[allow(clippy::too_many_arguments)]
 async fn copy_table_to_pg(
     sqlite: &mut SqliteConnection,
@@ -433,17 +396,14 @@ async fn copy_table_to_pg(
     table: &str,
     source_id: &str,
     words: bool,
-    lines_conn: Option<&mut PgConnection>,
     cancel: &CancelToken,
 ) -> Result<()> {
     let mut tx = pg.begin().await?;
     let columns = portable::columns(sqlite, &mut tx, table).await?;
     let list = portable::column_list(&columns);
     let words = words && columns.iter().any(|c| c.name == "message");
-    // Tables filled by triggers (change_lines, from change_text) are loaded beside the table
-    // (`ChangeLinesLoad`) or rebuilt in one pass after it (`rebuild_change_lines`) instead. Off
-    // before anything is written, so that this transaction never touches change_lines while
-    // another loads it.
+    // What triggers derive from the rows (change_text queues its commits for the change index) is
+    // built in one pass after the load instead (`CHANGE_INDEX_STEP`).
     sqlx::query(&format!("ALTER TABLE {} DISABLE TRIGGER USER", quote(table))).execute(&mut *tx).await?;
     // A fresh target's seed rows (the `default` workspace) make way for the source's.
     sqlx::query(&format!("DELETE FROM {}", quote(table))).execute(&mut *tx).await?;
@@ -468,20 +428,8 @@ async fn copy_table_to_pg(
     } else {
         format!("{} ({list})", quote(table))
     };
-    let mut lines_tx = match lines_conn {
-        Some(conn) => Some(conn.begin().await?),
-        None => None,
-    };
-    let mut lines = match lines_tx.as_mut() {
-        Some(tx) => Some(ChangeLinesLoad::start(tx).await?),
-        None => None,
-    };
     let mut copy = tx.copy_in_raw(&format!("COPY {copy_into} FROM STDIN")).await?;
-    let extra = match (words, lines.is_some()) {
-        (true, _) => Extra::SearchWords,
-        (false, true) => Extra::ChangeLines,
-        (false, false) => Extra::Nothing,
-    };
+    let extra = if words { Extra::SearchWords } else { Extra::Nothing };
     let read = TableRead { path: sqlite_path.to_path_buf(), table: table.to_string(), columns, has_rowid, extra };
     let mut chunks = copy_reader::spawn(read, cancel.clone());
     let result: Result<()> = async {
@@ -491,11 +439,6 @@ async fn copy_table_to_pg(
             if !chunk.rows.is_empty() {
                 copy.send(chunk.rows).await?;
             }
-            if let Some(load) = lines.as_mut() {
-                if !chunk.lines.is_empty() {
-                    load.send(chunk.lines).await?;
-                }
-            }
         }
         Ok(())
     }
@@ -503,19 +446,9 @@ async fn copy_table_to_pg(
     drop(chunks);
     if let Err(err) = result {
         copy.abort("copy stopped").await.ok();
-        if let Some(load) = lines {
-            load.abort().await;
-        }
         return Err(err);
     }
     copy.finish().await?;
-    if let Some(load) = lines.take() {
-        load.finish().await?;
-    }
-    drop(lines); // (ends its borrow of lines_tx)
-    if let Some(lines_tx) = lines_tx {
-        lines_tx.commit().await?;
-    }
     if words {
         sqlx::query(&format!(
             "INSERT INTO {} ({list}, search, stems) SELECT {list}, to_tsvector('simple', words__), \
@@ -531,31 +464,6 @@ async fn copy_table_to_pg(
     portable::reset_sequences(&mut tx, table).await?;
     mark_done_pg(&mut tx, source_id, table).await?;
     tx.commit().await?;
-    Ok(())
-}
-
-/// `change_lines` made again from the copied `change_text` on its own connection (a resumed copy
-/// whose runs were not indexed yet), then indexed.
-async fn rebuild_change_lines(url: String, source_id: String) -> Result<()> {
-    let mut pg = connect_pg(&url).await?;
-    let mut tx = pg.begin().await?;
-    sqlx::query("DROP INDEX IF EXISTS change_lines_trgm").execute(&mut *tx).await?;
-    sqlx::query("SELECT change_lines_rebuild()").execute(&mut *tx).await?;
-    tx.commit().await?;
-    index_change_lines(pg, source_id).await
-}
-
-/// The trigram index over the loaded `change_lines`, marked done in the same transaction. Run
-/// again after an interruption, the copy makes the runs again first.
-async fn index_change_lines(mut pg: PgConnection, source_id: String) -> Result<()> {
-    let mut tx = pg.begin().await?;
-    // As migration 20261201000001 defines it (the store copy test compares the indexes).
-    sqlx::query("CREATE INDEX change_lines_trgm ON change_lines USING GIN (lines gin_trgm_ops)")
-        .execute(&mut *tx)
-        .await?;
-    mark_done_pg(&mut tx, &source_id, LINES_STEP).await?;
-    tx.commit().await?;
-    pg.close().await.ok();
     Ok(())
 }
 

@@ -11,7 +11,6 @@ use rusqlite::types::ValueRef;
 use tokio::sync::mpsc;
 
 use super::copy::{copy_text, COPY_CHUNK};
-use super::pg_load::write_line_runs;
 use super::portable::{Column, ColumnType};
 use super::sqlite::quote;
 use crate::bulk_read;
@@ -25,15 +24,12 @@ pub(super) enum Extra {
     Nothing,
     /// commits: two more fields per row, the words and stems of its message and changed paths.
     SearchWords,
-    /// change_text: the runs of changed lines for PostgreSQL's `change_lines` ([`Chunk::lines`]).
-    ChangeLines,
 }
 
-/// A megabyte or so of COPY text: rows of the table, and of `change_lines` with `Extra::ChangeLines`.
+/// A megabyte or so of COPY text: rows of the table.
 #[derive(Default)]
 pub(super) struct Chunk {
     pub rows: Vec<u8>,
-    pub lines: Vec<u8>,
 }
 
 /// What to read: `columns` of `table`, and its row id when it has one (to name a bad value).
@@ -94,18 +90,17 @@ fn read_table(read: &TableRead, cancel: &CancelToken, tx: &mpsc::Sender<Result<C
         None => None,
     };
     let at = |name: &str| read.columns.iter().position(|c| c.name == name);
-    let (message_at, added_at, removed_at) = (at("message"), at("added"), at("removed"));
-    // The commit a row is about: a commit's own id, a change text's commit.
+    let message_at = at("message");
+    // The commit a row is about.
     let id_at = match read.extra {
         Extra::SearchWords => at("id"),
-        Extra::ChangeLines => at("commit_id"),
         Extra::Nothing => None,
     };
     let rowid_at = read.columns.len();
     let mut chunk = Chunk::default();
     while let Some(row) = rows.next().map_err(bulk_read::error)? {
         let mut message = "";
-        let (mut id, mut added, mut removed) = (None, "", "");
+        let mut id = None;
         for (i, column) in read.columns.iter().enumerate() {
             if i > 0 {
                 chunk.rows.push(b'\t');
@@ -148,10 +143,6 @@ fn read_table(read: &TableRead, cancel: &CancelToken, tx: &mpsc::Sender<Result<C
                     copy_text(&mut chunk.rows, text);
                     if Some(i) == message_at {
                         message = text;
-                    } else if Some(i) == added_at {
-                        added = text;
-                    } else if Some(i) == removed_at {
-                        removed = text;
                     }
                 }
                 (_, other) => {
@@ -167,20 +158,15 @@ fn read_table(read: &TableRead, cancel: &CancelToken, tx: &mpsc::Sender<Result<C
                 copy_text(&mut chunk.rows, &text);
             }
         }
-        if read.extra == Extra::ChangeLines {
-            if let Some(commit) = id {
-                write_line_runs(&mut chunk.lines, commit, added, removed);
-            }
-        }
         chunk.rows.push(b'\n');
-        if chunk.rows.len() + chunk.lines.len() >= COPY_CHUNK {
+        if chunk.rows.len() >= COPY_CHUNK {
             cancel.check()?;
             if tx.blocking_send(Ok(std::mem::take(&mut chunk))).is_err() {
                 return Ok(()); // the copy stopped
             }
         }
     }
-    if !chunk.rows.is_empty() || !chunk.lines.is_empty() {
+    if !chunk.rows.is_empty() {
         tx.blocking_send(Ok(chunk)).ok();
     }
     Ok(())
@@ -261,7 +247,7 @@ mod tests {
     }
 
     /// The COPY text of table `t` in a real SQLite file made by `setup`.
-    fn copy_text_of(setup: &str, columns: Vec<Column>, extra: Extra) -> Result<(String, String)> {
+    fn copy_text_of(setup: &str, columns: Vec<Column>, extra: Extra) -> Result<String> {
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let dir = std::env::temp_dir().join(format!("repovault-copy-reader-{}-{n}", std::process::id()));
@@ -275,7 +261,7 @@ mod tests {
         std::fs::remove_dir_all(&dir).ok();
         result?;
         let chunk = rx.try_recv().unwrap()?;
-        Ok((String::from_utf8(chunk.rows).unwrap(), String::from_utf8(chunk.lines).unwrap()))
+        Ok(String::from_utf8(chunk.rows).unwrap())
     }
 
     #[test]
@@ -292,14 +278,13 @@ mod tests {
             column("f", ColumnType::F64),
             column("small", ColumnType::I16),
         ];
-        let (rows, lines) = copy_text_of(setup, columns, Extra::Nothing).unwrap();
+        let rows = copy_text_of(setup, columns, Extra::Nothing).unwrap();
         assert_eq!(
             rows,
             "a\\tb\\nc\\\\d\\re\t-9223372036854775808\tt\t\\\\x00ff5c\t0.5\t7\n\
              \\N\t\\N\tf\t\\N\t2.0\t\\N\n\
              \\\\N\t1\tf\t\\\\x\t\\N\t1\n"
         );
-        assert!(lines.is_empty());
     }
 
     #[test]
@@ -314,19 +299,5 @@ mod tests {
         let wrong = "CREATE TABLE t (n INTEGER); INSERT INTO t VALUES ('seven');";
         let err = copy_text_of(wrong, vec![column("n", ColumnType::I64)], Extra::Nothing).unwrap_err().to_string();
         assert!(err.contains("t.n (row id 1) holds a Text value"), "{err}");
-    }
-
-    #[test]
-    fn change_text_rows_bring_their_runs_of_lines() {
-        let setup = "CREATE TABLE t (commit_id INTEGER PRIMARY KEY, added TEXT, removed TEXT);
-            INSERT INTO t VALUES (5, 'one' || char(10) || 'tab' || char(9), '');";
-        let columns = vec![
-            column("commit_id", ColumnType::I64),
-            column("added", ColumnType::Text),
-            column("removed", ColumnType::Text),
-        ];
-        let (rows, lines) = copy_text_of(setup, columns, Extra::ChangeLines).unwrap();
-        assert_eq!(rows, "5\tone\\ntab\\t\t\n");
-        assert_eq!(lines, "5\ta\t0\tone\\ntab\\t\n");
     }
 }

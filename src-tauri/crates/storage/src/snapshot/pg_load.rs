@@ -1,8 +1,7 @@
 //! Bulk loading a PostgreSQL target for `store copy`: what is set aside during the load and put
-//! back after it (foreign keys, secondary indexes), and PostgreSQL's `change_lines` (the runs of
-//! changed lines `change:` searches) written beside `change_text` instead of by its triggers.
+//! back after it (foreign keys, secondary indexes).
 
-use sqlx::postgres::{PgConnection, PgCopyIn};
+use sqlx::postgres::PgConnection;
 use sqlx::Connection;
 
 use super::sqlite::quote;
@@ -11,11 +10,9 @@ use crate::error::Result;
 /// Where the target keeps the foreign keys it set aside until the copy ends, so that a copy
 /// interrupted in between still puts them back when it is resumed.
 pub(super) const KEYS_TABLE: &str = "_repovault_copy_keys";
-/// Lines per `change_lines` row, as `change_lines_rebuild()` (migration 20261201000001) groups them.
-const LINES_PER_RUN: usize = 32;
 
 /// Drops the foreign keys of `tables` on the target, remembering each in [`KEYS_TABLE`]: tables
-/// then load in any order (change_text first, so that its long index build starts at once) and
+/// then load in any order and
 /// without a key check per row (file_changes: 4.7 s with its keys, 2.2 s without and 0.3 s to
 /// check them all at the end). Keys set aside by an interrupted run stay remembered.
 pub(super) async fn set_aside_foreign_keys(pg: &mut PgConnection, tables: &[String]) -> Result<()> {
@@ -112,92 +109,4 @@ pub(super) async fn recreate_indexes(pg: &mut PgConnection, definitions: &[Strin
         sqlx::query(definition).execute(&mut *pg).await?;
     }
     Ok(())
-}
-
-/// `change_lines` loaded with COPY on a connection of its own while `change_text` is copied: each
-/// change text is cut into runs of lines in Rust ([`write_line_runs`]), as `change_lines_rebuild()`
-/// cuts them, instead of the server splitting and regrouping 100 MB of text in one statement
-/// after the load (5 s of the 100k store). Its trigram index is built afterwards.
-pub(super) struct ChangeLinesLoad<'c> {
-    copy: PgCopyIn<&'c mut PgConnection>,
-}
-
-impl<'c> ChangeLinesLoad<'c> {
-    /// Starts the load inside `conn`'s open transaction (the caller commits it once `finish`ed,
-    /// before change_text's own transaction, so a change_text marked done has its runs).
-    pub(super) async fn start(conn: &'c mut PgConnection) -> Result<Self> {
-        sqlx::query("TRUNCATE change_lines").execute(&mut *conn).await?;
-        sqlx::query("DROP INDEX IF EXISTS change_lines_trgm").execute(&mut *conn).await?;
-        let copy = conn.copy_in_raw("COPY change_lines (commit_id, side, part, lines) FROM STDIN").await?;
-        Ok(ChangeLinesLoad { copy })
-    }
-
-    /// COPY text made by [`write_line_runs`].
-    pub(super) async fn send(&mut self, text: Vec<u8>) -> Result<()> {
-        self.copy.send(text).await?;
-        Ok(())
-    }
-
-    pub(super) async fn finish(self) -> Result<()> {
-        self.copy.finish().await?;
-        Ok(())
-    }
-
-    pub(super) async fn abort(self) {
-        self.copy.abort("copy stopped").await.ok();
-    }
-}
-
-/// The `change_lines` rows of one commit's added and removed lines in COPY text (empty texts
-/// have none).
-pub(super) fn write_line_runs(out: &mut Vec<u8>, commit_id: i64, added: &str, removed: &str) {
-    use std::io::Write;
-    for (side, text) in [('a', added), ('r', removed)] {
-        if text.is_empty() {
-            continue;
-        }
-        for (part, run) in line_runs(text).enumerate() {
-            write!(out, "{commit_id}\t{side}\t{part}\t").expect("vec write");
-            super::copy::copy_text(out, run);
-            out.push(b'\n');
-        }
-    }
-}
-
-/// `text` cut into runs of [`LINES_PER_RUN`] lines as `change_lines_rebuild()` cuts it: split at
-/// every `\n` (a trailing one leaves an empty last line), the lines of a run joined by `\n`.
-fn line_runs(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = Some(text);
-    std::iter::from_fn(move || {
-        let text = rest?;
-        match text.match_indices('\n').nth(LINES_PER_RUN - 1) {
-            Some((end, _)) => {
-                rest = Some(&text[end + 1..]);
-                Some(&text[..end])
-            }
-            None => {
-                rest = None;
-                Some(text)
-            }
-        }
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::line_runs;
-
-    #[test]
-    fn line_runs_cut_like_the_servers_rebuild() {
-        let lines = |n: usize| (1..=n).map(|i| format!("l{i}")).collect::<Vec<_>>();
-        assert_eq!(line_runs("one").collect::<Vec<_>>(), ["one"]);
-        assert_eq!(line_runs("a\n").collect::<Vec<_>>(), ["a\n"], "31 lines or fewer and a last empty one");
-        let exact = format!("{}\n", lines(32).join("\n"));
-        assert_eq!(line_runs(&exact).collect::<Vec<_>>(), [lines(32).join("\n"), String::new()]);
-        let long = lines(70).join("\n");
-        assert_eq!(
-            line_runs(&long).collect::<Vec<_>>(),
-            [lines(70)[..32].join("\n"), lines(70)[32..64].join("\n"), lines(70)[64..].join("\n")]
-        );
-    }
 }

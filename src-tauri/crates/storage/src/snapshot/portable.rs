@@ -374,12 +374,15 @@ pub async fn sqlite_to_pg(snapshot: &Path, url: &str, cancel: &CancelToken) -> R
         .collect();
     let mut tx = pg.begin().await?;
     if !tables.is_empty() {
-        // Tables only PostgreSQL has are derived from copied ones (`change_lines` follows
-        // `change_text` by its trigger) and must be emptied with them (TRUNCATE refuses a table
-        // that another, not truncated, references).
-        let (derived,): (Option<String>,) =
-            sqlx::query_as("SELECT to_regclass('change_lines')::text").fetch_one(&mut *tx).await?;
-        let list = tables.iter().chain(derived.as_ref()).map(|t| quote(t)).collect::<Vec<_>>().join(", ");
+        // The change index is derived from copied tables (built again below) and must be emptied
+        // with them (TRUNCATE refuses a table that another, not truncated, references).
+        let derived: Vec<(String,)> = sqlx::query_as(
+            "SELECT t FROM unnest(ARRAY['change_index_queue', 'change_gram_blocks', 'change_gram_segments']) t \
+             WHERE to_regclass(t) IS NOT NULL",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let list = tables.iter().chain(derived.iter().map(|(t,)| t)).map(|t| quote(t)).collect::<Vec<_>>().join(", ");
         sqlx::query(&format!("TRUNCATE {list} RESTART IDENTITY")).execute(&mut *tx).await?;
     }
     let mut counts = Vec::new();
@@ -418,6 +421,7 @@ pub async fn sqlite_to_pg(snapshot: &Path, url: &str, cancel: &CancelToken) -> R
         reset_sequences(&mut tx, table).await?;
     }
     rebuild_pg_search(&mut tx).await?;
+    index_pg_changes(&mut tx).await?;
     tx.commit().await?;
     sqlite.close().await.ok();
     pg.close().await.ok();
@@ -443,6 +447,29 @@ pub(crate) async fn rebuild_pg_search(pg: &mut PgConnection) -> Result<()> {
         .execute(&mut *pg)
         .await?;
     }
+    Ok(())
+}
+
+/// Builds PostgreSQL's change index again from every stored change text (rows loaded with their
+/// triggers off queued nothing), a bounded piece at a time, as an import's last step does.
+pub(crate) async fn index_pg_changes(pg: &mut PgConnection) -> Result<()> {
+    let (exists,): (bool,) =
+        sqlx::query_as("SELECT to_regclass('change_index_queue') IS NOT NULL").fetch_one(&mut *pg).await?;
+    if !exists {
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM change_gram_segments").execute(&mut *pg).await?;
+    sqlx::query("INSERT INTO change_index_queue (commit_id) SELECT commit_id FROM change_text ON CONFLICT DO NOTHING")
+        .execute(&mut *pg)
+        .await?;
+    while <crate::postgres::PgStore as crate::sql::Dialect>::index_queued_changes(
+        &mut *pg,
+        crate::search_index::REINDEX_CHUNK,
+        crate::change_grams::INDEX_PIECE_BYTES,
+    )
+    .await?
+        > 0
+    {}
     Ok(())
 }
 

@@ -317,7 +317,7 @@ macro_rules! sql_insert_batch {
 
                 /// Stores the lines commits add and remove (replacing what a commit had), in
                 /// statements of at most ~16 MiB of text, and indexes them in the same transaction
-                /// (SQLite's `change_grams`; PostgreSQL's trigram indexes follow the rows).
+                /// (`change_grams`).
                 async fn insert_change_text(
                     conn: &mut <Db as sqlx::Database>::Connection,
                     rows: &[$crate::sql::ChangeRow<'_>],

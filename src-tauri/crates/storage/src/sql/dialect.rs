@@ -78,15 +78,15 @@ pub(crate) trait Dialect: Send + Sync {
     /// in the caller's transaction (a no-op where the index is part of the commit row).
     fn forget_search(conn: &mut Connection<Self>, repository_id: i64) -> impl Future<Output = Result<()>> + Send;
 
-    /// After commits or their changed lines were deleted, in the caller's transaction: SQLite's
-    /// change index keeps deleted commits' ids (searches drop them) until nothing is left to index,
-    /// then is emptied. PostgreSQL's indexes follow the rows (a no-op).
+    /// After commits or their changed lines were deleted, in the caller's transaction: the change
+    /// index keeps deleted commits' ids (searches drop them) until nothing is left to index (on
+    /// PostgreSQL: in a workspace), then is emptied.
     fn forget_changes(conn: &mut Connection<Self>) -> impl Future<Output = Result<()>> + Send;
 
     /// Adds up to `max_commits` commits queued for the change index to it (fewer when their changed
     /// lines pass `max_bytes`, at least one), in the caller's transaction, and returns how many.
-    /// SQLite queues what a batch did not index itself (rows copied in, a migration); PostgreSQL's
-    /// indexes follow the rows, so it has no queue (0).
+    /// The queue holds what a batch did not index itself (rows copied in, restored or mirrored, a
+    /// migration).
     fn index_queued_changes(
         conn: &mut Connection<Self>,
         max_commits: i64,
@@ -94,16 +94,15 @@ pub(crate) trait Dialect: Send + Sync {
     ) -> impl Future<Output = Result<u64>> + Send;
 
     /// The indexed commits whose changed lines may contain `text` (in `columns`: `added`,
-    /// `removed`), as a JSON array of ids: SQLite reads its change index in Rust (see
-    /// `change_grams`). PostgreSQL's queries never ask (their index is in the SQL).
+    /// `removed`), as a JSON array of ids, read from the change index in Rust (see `change_grams`).
     fn change_candidates(
         conn: &mut Connection<Self>,
         text: &str,
         columns: &[&str],
     ) -> impl Future<Output = Result<String>> + Send;
 
-    /// Indexes the changed lines just stored for these commits, in the storing transaction (SQLite:
-    /// into `change_grams`, off the queue). PostgreSQL's indexes follow the rows (a no-op).
+    /// Indexes the changed lines just stored for these commits (one repository's), in the storing
+    /// transaction, and takes them off the queue (see `change_grams`).
     fn index_stored_changes(
         conn: &mut Connection<Self>,
         rows: &[ChangeRow<'_>],

@@ -16,7 +16,7 @@ macro_rules! sql_queries {
         const _: () = {
             use $crate::sql::Dialect;
             impl $store {
-                /// Puts the candidates of SQLite's change index into the compiled query's binds.
+                /// Puts the candidates of the change index into the compiled query's binds.
                 async fn look_up_changes(&self, compiled: &mut $crate::query::CompiledQuery) -> $crate::error::Result<()> {
                     if compiled.change_lookups.is_empty() {
                         return Ok(());
