@@ -137,6 +137,20 @@ async fn a_member_sees_and_writes_only_its_workspaces() {
         assert_eq!(count(&alice_url, sql).await, expected, "alice: {sql}");
     }
     assert_eq!(count(&owner_url, "SELECT COUNT(*) FROM diff_blobs").await, 7);
+    // The change index: each segment holds one workspace's commits, and a member reads only its
+    // workspaces' segments and their blocks.
+    let in_workspace = |table: &str, ws: &str| {
+        let segment = if table == "change_gram_blocks" { "segment" } else { "id" };
+        format!(
+            "SELECT COUNT(*) FROM {table} x JOIN change_gram_segments s ON s.id = x.{segment} \
+             JOIN workspaces w ON w.id = s.workspace_id WHERE w.name = '{ws}'"
+        )
+    };
+    for table in ["change_gram_segments", "change_gram_blocks"] {
+        let alpha = count(&owner_url, &in_workspace(table, "alpha")).await;
+        assert!(alpha > 0 && count(&owner_url, &in_workspace(table, "beta")).await > 0, "{table}: both indexed");
+        assert_eq!(count(&alice_url, &format!("SELECT COUNT(*) FROM {table}")).await, alpha, "alice: {table}");
+    }
     let denied =
         try_raw_rows::<(i64,)>(&DatabaseLocation::Postgres(alice_url.clone()), "SELECT id FROM backup_schedules")
             .await
@@ -176,6 +190,9 @@ async fn a_member_sees_and_writes_only_its_workspaces() {
     files.push(change("COMMON", 1, 0, Some(&shared)));
     let stored = as_alice.store_commit(a.id, &commit(&hash_of(9), &[], 1_700_000_100, "by alice"), &files).await;
     assert_eq!(stored.status, StorageStatus::Stored, "{stored:?}");
+    // Her batch indexed its own commit, under her policies: nothing is left queued, and the owner
+    // finds it through the index.
+    assert_eq!(count(&owner_url, "SELECT COUNT(*) FROM change_index_queue").await, 0);
     assert!(as_alice.ensure_repository("beta", "sneaky", None).await.is_err());
     let failed = as_alice.store_commit(b.id, &commit(&hash_of(10), &[], 1, "into beta"), &changes(10, 1)).await;
     assert_eq!(failed.status, StorageStatus::Failed);
