@@ -551,13 +551,23 @@ impl Compiler {
             text: text.to_string(),
             columns: columns.to_vec(),
         });
-        let listed = match self.backend {
-            Backend::Sqlite => format!("SELECT value FROM json_each({candidates})"),
-            Backend::Postgres => format!("SELECT jsonb_array_elements_text({candidates}::jsonb)::bigint"),
-        };
-        format!(
-            "(({probe}c.id IN ({listed}) OR {probe}c.id IN (SELECT commit_id FROM change_index_queue)) AND {probed})"
-        )
+        match self.backend {
+            Backend::Sqlite => format!(
+                "(({probe}c.id IN (SELECT value FROM json_each({candidates})) \
+                 OR {probe}c.id IN (SELECT commit_id FROM change_index_queue)) AND {probed})"
+            ),
+            // The test as a scalar subquery (false, not NULL, when it fails: the condition may be
+            // negated), which PostgreSQL does not turn into a join: as an
+            // EXISTS it became a semi-join reading every change text with ILIKE (1.4 s on 100k
+            // commits for `return 4242`). This way the cheap candidate filter runs first, and a
+            // page read in date order stops testing once it is full.
+            Backend::Postgres => format!(
+                "((c.id IN (SELECT jsonb_array_elements_text({candidates}::jsonb)::bigint) \
+                 OR c.id IN (SELECT commit_id FROM change_index_queue)) \
+                 AND COALESCE((SELECT true FROM change_text t WHERE t.commit_id = c.id AND ({})), false))",
+                tests.join(" OR ")
+            ),
+        }
     }
 
     fn value(&mut self, kind: Kind, field: &str, op: &str, value: &Value) -> Result<Bind> {
