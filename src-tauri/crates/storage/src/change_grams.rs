@@ -496,7 +496,11 @@ impl GramTables for PgConnection {
     }
 
     async fn delete_segments(&mut self, segments: &[i64]) -> Result<()> {
-        // The blocks go with their segment (ON DELETE CASCADE).
+        // The blocks first, not by the key's cascade: a store copy sets the keys aside meanwhile.
+        sqlx::query("DELETE FROM change_gram_blocks WHERE segment = ANY($1)")
+            .bind(segments)
+            .execute(&mut *self)
+            .await?;
         sqlx::query("DELETE FROM change_gram_segments WHERE id = ANY($1)").bind(segments).execute(&mut *self).await?;
         Ok(())
     }

@@ -450,6 +450,10 @@ pub(crate) async fn rebuild_pg_search(pg: &mut PgConnection) -> Result<()> {
     Ok(())
 }
 
+/// Commits per step of [`index_pg_changes`] (each step is also bounded by 16 MiB of lines): fewer,
+/// larger segments than an import's steps, as the whole store is indexed at once.
+const BULK_INDEX_COMMITS: i64 = 5_000;
+
 /// Builds PostgreSQL's change index again from every stored change text (rows loaded with their
 /// triggers off queued nothing), a bounded piece at a time, as an import's last step does.
 pub(crate) async fn index_pg_changes(pg: &mut PgConnection) -> Result<()> {
@@ -458,13 +462,18 @@ pub(crate) async fn index_pg_changes(pg: &mut PgConnection) -> Result<()> {
     if !exists {
         return Ok(());
     }
+    // (Blocks first: a store copy sets the foreign keys aside meanwhile, so nothing cascades.)
+    sqlx::query("DELETE FROM change_gram_blocks").execute(&mut *pg).await?;
     sqlx::query("DELETE FROM change_gram_segments").execute(&mut *pg).await?;
     sqlx::query("INSERT INTO change_index_queue (commit_id) SELECT commit_id FROM change_text ON CONFLICT DO NOTHING")
         .execute(&mut *pg)
         .await?;
+    // Freshly loaded tables have no statistics: without them each step's look-up of the queue
+    // was planned as a scan of everything.
+    sqlx::query("ANALYZE change_index_queue, change_text, commits, repositories").execute(&mut *pg).await?;
     while <crate::postgres::PgStore as crate::sql::Dialect>::index_queued_changes(
         &mut *pg,
-        crate::search_index::REINDEX_CHUNK,
+        BULK_INDEX_COMMITS,
         crate::change_grams::INDEX_PIECE_BYTES,
     )
     .await?
