@@ -18,6 +18,7 @@
 use sqlx::{PgConnection, SqliteConnection};
 
 use crate::error::{Result, StoreError};
+use crate::search_text::ChangeLines;
 use crate::sql::ChangeRow;
 
 /// A three-byte sequence of one side of the changes: bit 24 tells removed lines from added ones,
@@ -180,6 +181,19 @@ pub(crate) async fn index_commits<C: GramTables>(conn: &mut C, scope: i64, commi
 
 /// A segment is stored in blocks of about this many bytes: each row holds the lists of a run of
 /// consecutive grams (one row per gram meant half a million rows for a 5,000-commit repository).
+/// Indexes commits whose changed lines were read back from `change_text` as (id, added, removed):
+/// what both backends' queue steps do.
+pub(crate) async fn index_read_back<C: GramTables>(
+    conn: &mut C,
+    scope: i64,
+    rows: Vec<(i64, String, String)>,
+) -> Result<()> {
+    let lines: Vec<(i64, ChangeLines)> =
+        rows.into_iter().map(|(id, added, removed)| (id, ChangeLines { added, removed })).collect();
+    let rows: Vec<ChangeRow<'_>> = lines.iter().map(|(id, lines)| (*id, lines, None)).collect();
+    index_commits(conn, scope, &rows).await
+}
+
 const BLOCK_BYTES: usize = 8 * 1024;
 
 /// Packs a segment's lists, in gram order, into blocks: `(first gram, entries)`, an entry being

@@ -10,7 +10,6 @@ use crate::blob::BlobStore;
 use crate::error::{Result, StoreError};
 use crate::model::{Backend, StoreInfo};
 use crate::schema;
-use crate::search_text::ChangeLines;
 use crate::sql::{impl_sql_store, ChangeRow, Dialect, SearchRow};
 
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../../migrations/postgres");
@@ -137,10 +136,7 @@ impl Dialect for PgStore {
         .bind(&ids)
         .fetch_all(&mut *conn)
         .await?;
-        let lines: Vec<(i64, ChangeLines)> =
-            rows.into_iter().map(|(id, added, removed)| (id, ChangeLines { added, removed })).collect();
-        let rows: Vec<ChangeRow<'_>> = lines.iter().map(|(id, lines)| (*id, lines, None)).collect();
-        crate::change_grams::index_commits(&mut *conn, scope, &rows).await?;
+        crate::change_grams::index_read_back(&mut *conn, scope, rows).await?;
         sqlx::query("DELETE FROM change_index_queue WHERE commit_id = ANY($1)").bind(&ids).execute(&mut *conn).await?;
         Ok(ids.len() as u64)
     }

@@ -262,7 +262,7 @@ pub async fn copy_store(
     source.close().await;
     target.close().await;
     if to_pg {
-        pg_load::restore_foreign_keys(&mut pg, &[]).await?;
+        pg_load::restore_foreign_keys(&mut pg).await?;
     }
     report.differences = compared?;
     report.verified = report.differences.is_empty() && report.tables.iter().all(|t| t.source_rows == t.target_rows);

@@ -45,10 +45,9 @@ pub(super) async fn set_aside_foreign_keys(pg: &mut PgConnection, tables: &[Stri
     Ok(())
 }
 
-/// Adds back the foreign keys set aside, except those of the tables in `leave` (still being
-/// loaded elsewhere); each is checked against the copied rows as it is added. The record goes
-/// once every key is back.
-pub(super) async fn restore_foreign_keys(pg: &mut PgConnection, leave: &[&str]) -> Result<()> {
+/// Adds back the foreign keys set aside, each checked against the copied rows as it is added, and
+/// drops their record in the same transaction.
+pub(super) async fn restore_foreign_keys(pg: &mut PgConnection) -> Result<()> {
     let mut tx = pg.begin().await?;
     let (found,): (bool,) =
         sqlx::query_as("SELECT to_regclass($1) IS NOT NULL").bind(KEYS_TABLE).fetch_one(&mut *tx).await?;
@@ -59,24 +58,12 @@ pub(super) async fn restore_foreign_keys(pg: &mut PgConnection, leave: &[&str]) 
         sqlx::query_as(&format!("SELECT table_name, name, definition FROM {KEYS_TABLE} ORDER BY 1, 2"))
             .fetch_all(&mut *tx)
             .await?;
-    let mut left = 0;
     for (table, name, definition) in keys {
-        if leave.contains(&table.as_str()) {
-            left += 1;
-            continue;
-        }
         sqlx::query(&format!("ALTER TABLE {} ADD CONSTRAINT {} {definition}", quote(&table), quote(&name)))
             .execute(&mut *tx)
             .await?;
-        sqlx::query(&format!("DELETE FROM {KEYS_TABLE} WHERE table_name = $1 AND name = $2"))
-            .bind(&table)
-            .bind(&name)
-            .execute(&mut *tx)
-            .await?;
     }
-    if left == 0 {
-        sqlx::query(&format!("DROP TABLE {KEYS_TABLE}")).execute(&mut *tx).await?;
-    }
+    sqlx::query(&format!("DROP TABLE {KEYS_TABLE}")).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(())
 }
