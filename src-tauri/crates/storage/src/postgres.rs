@@ -58,6 +58,37 @@ impl Dialect for PgStore {
     const SEARCH_IN_COMMIT_ROW: bool = true;
     const JOIN_TEXT: &'static str = "string_agg";
 
+    async fn insert_diff_blobs(
+        conn: &mut sqlx::PgConnection,
+        diffs: &[&crate::blob::PreparedDiff],
+    ) -> Result<Vec<(i64, String)>> {
+        crate::sql::batch::insert_diff_blobs_pg(conn, diffs).await
+    }
+
+    async fn insert_commits(
+        conn: &mut sqlx::PgConnection,
+        repository_id: i64,
+        commits: &[&crate::sql::batch::PreparedCommit<'_>],
+        stored_at: i64,
+    ) -> Result<Vec<(i64, String)>> {
+        crate::sql::batch::insert_commits_pg(conn, repository_id, commits, stored_at).await
+    }
+
+    async fn insert_parents(conn: &mut sqlx::PgConnection, rows: &[crate::sql::batch::ParentRow<'_>]) -> Result<()> {
+        crate::sql::batch::insert_parents_pg(conn, rows).await
+    }
+
+    async fn insert_file_changes(
+        conn: &mut sqlx::PgConnection,
+        rows: &[crate::sql::batch::FileChangeRow<'_>],
+    ) -> Result<()> {
+        crate::sql::batch::insert_file_changes_pg(conn, rows).await
+    }
+
+    async fn insert_new_change_text(conn: &mut sqlx::PgConnection, rows: &[ChangeRow<'_>]) -> Result<()> {
+        crate::sql::batch::insert_new_change_text_pg(conn, rows).await
+    }
+
     fn pool(&self) -> &PgPool {
         &self.pool
     }

@@ -85,6 +85,40 @@ impl Dialect for SqliteStore {
     const SEARCH_IN_COMMIT_ROW: bool = false;
     const JOIN_TEXT: &'static str = "group_concat";
 
+    async fn insert_diff_blobs(
+        conn: &mut sqlx::SqliteConnection,
+        diffs: &[&crate::blob::PreparedDiff],
+    ) -> Result<Vec<(i64, String)>> {
+        crate::sql::batch::insert_diff_blobs_sqlite(conn, diffs).await
+    }
+
+    async fn insert_commits(
+        conn: &mut sqlx::SqliteConnection,
+        repository_id: i64,
+        commits: &[&crate::sql::batch::PreparedCommit<'_>],
+        stored_at: i64,
+    ) -> Result<Vec<(i64, String)>> {
+        crate::sql::batch::insert_commits_sqlite(conn, repository_id, commits, stored_at).await
+    }
+
+    async fn insert_parents(
+        conn: &mut sqlx::SqliteConnection,
+        rows: &[crate::sql::batch::ParentRow<'_>],
+    ) -> Result<()> {
+        crate::sql::batch::insert_parents_sqlite(conn, rows).await
+    }
+
+    async fn insert_file_changes(
+        conn: &mut sqlx::SqliteConnection,
+        rows: &[crate::sql::batch::FileChangeRow<'_>],
+    ) -> Result<()> {
+        crate::sql::batch::insert_file_changes_sqlite(conn, rows).await
+    }
+
+    async fn insert_new_change_text(conn: &mut sqlx::SqliteConnection, rows: &[ChangeRow<'_>]) -> Result<()> {
+        Self::insert_change_text(conn, rows).await
+    }
+
     fn pool(&self) -> &SqlitePool {
         &self.pool
     }

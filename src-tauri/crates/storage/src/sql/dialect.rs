@@ -52,6 +52,44 @@ pub(crate) trait Dialect: Send + Sync {
     /// list of 100k hashes comes back as one value in a third of the time of 100k rows.
     const JOIN_TEXT: &'static str;
 
+    /// Inserts a batch's commits (each hash once) with their totals and, where the full-text index
+    /// is part of the row, their words; returns `(id, hash)` of those inserted, a hash already
+    /// stored being skipped. See `batch::insert_commits_sqlite` / `insert_commits_pg`.
+    fn insert_commits(
+        conn: &mut Connection<Self>,
+        repository_id: i64,
+        commits: &[&crate::sql::batch::PreparedCommit<'_>],
+        stored_at: i64,
+    ) -> impl Future<Output = Result<Vec<(i64, String)>>> + Send;
+
+    /// Inserts diff texts not stored yet (a content hash already stored is skipped) and returns
+    /// `(id, sha256)` of those inserted. See `batch::insert_diff_blobs_sqlite` / `_pg`.
+    fn insert_diff_blobs(
+        conn: &mut Connection<Self>,
+        diffs: &[&crate::blob::PreparedDiff],
+    ) -> impl Future<Output = Result<Vec<(i64, String)>>> + Send;
+
+    /// Inserts a batch's parent rows. PostgreSQL takes a batch's rows as one array per column
+    /// (`unnest`) in a statement or a few, where multi-row `VALUES` bound a parameter per value and
+    /// had the server plan every row; COPY would be quicker still, but PostgreSQL refuses it on
+    /// tables with row-level security (team mode).
+    fn insert_parents(
+        conn: &mut Connection<Self>,
+        rows: &[crate::sql::batch::ParentRow<'_>],
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Inserts a batch's file change rows (see `insert_parents`).
+    fn insert_file_changes(
+        conn: &mut Connection<Self>,
+        rows: &[crate::sql::batch::FileChangeRow<'_>],
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Stores and indexes the changed lines of commits the batch just inserted.
+    fn insert_new_change_text(
+        conn: &mut Connection<Self>,
+        rows: &[ChangeRow<'_>],
+    ) -> impl Future<Output = Result<()>> + Send;
+
     /// The connection pool every statement runs on.
     fn pool(&self) -> &sqlx::Pool<Self::Db>;
     /// Where large diffs live (the database holds small ones inline).
