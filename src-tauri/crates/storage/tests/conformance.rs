@@ -471,6 +471,22 @@ async fn migrations_are_all_applied(t: TestStore) {
     assert_eq!(t.store.info().schema_version, states.iter().map(|m| m.version).max().unwrap());
     assert_eq!(t.store.migrate().await.unwrap(), Vec::<i64>::new(), "nothing left to apply");
     assert_eq!(t.raw_count("SELECT COUNT(*) FROM workspaces WHERE name = 'default'").await, 1);
+    if t.engine == Engine::Postgres {
+        // Migration 20261205000001: compressed diffs are not compressed again, changed lines use
+        // lz4 where the server has it, and neither is sampled by ANALYZE.
+        let column = |table: &str, name: &str, test: &str| {
+            format!("SELECT COUNT(*) FROM pg_attribute WHERE attrelid = '{table}'::regclass AND attname = '{name}' AND {test}")
+        };
+        assert_eq!(t.raw_count(&column("diff_blobs", "compressed", "attstorage = 'e'")).await, 1);
+        assert_eq!(t.raw_count(&column("diff_blobs", "compressed", "attstattarget = 0")).await, 1);
+        assert_eq!(t.raw_count(&column("change_text", "added", "attstattarget = 0")).await, 1);
+        let lz4 = t
+            .raw_count(
+                "SELECT COUNT(*) FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)",
+            )
+            .await;
+        assert_eq!(t.raw_count(&column("change_text", "removed", "attcompression = 'l'")).await, lz4);
+    }
 }
 
 async fn remotes_and_sync_intervals_are_kept_and_checked(t: TestStore) {

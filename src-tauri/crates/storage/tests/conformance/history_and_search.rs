@@ -19,6 +19,10 @@ pub(crate) async fn changed_lines_are_searched_by_side_and_case(t: TestStore) {
             &[change("b.rs", 1, 0, Some(second)), binary],
         )
         .await;
+    // Each batch indexed its own lines: nothing waits in the queue (on PostgreSQL the queue's
+    // trigger stands aside for a batch, see migration 20261205000001).
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM change_text").await, 2);
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM change_index_queue").await, 0);
     let found = |text: &'static str| {
         let store = t.store.clone();
         async move {
