@@ -86,7 +86,16 @@ impl Dialect for PgStore {
     }
 
     async fn insert_new_change_text(conn: &mut sqlx::PgConnection, rows: &[ChangeRow<'_>]) -> Result<()> {
-        crate::sql::batch::insert_new_change_text_pg(conn, rows).await
+        // The batch indexes these commits itself, so the trigger that queues stored lines for the
+        // change index stands aside (it added a queue row per commit, with its key check, that the
+        // batch deleted again; migration 20261205000001).
+        if rows.is_empty() {
+            return Ok(());
+        }
+        sqlx::query("SELECT set_config('repovault.batch_indexes_changes', 'on', true)").execute(&mut *conn).await?;
+        crate::sql::batch::insert_change_text_pg(&mut *conn, rows).await?;
+        sqlx::query("SELECT set_config('repovault.batch_indexes_changes', 'off', true)").execute(&mut *conn).await?;
+        Self::index_stored_changes(conn, rows).await
     }
 
     fn pool(&self) -> &PgPool {

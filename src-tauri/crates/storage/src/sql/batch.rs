@@ -107,6 +107,11 @@ const COMMIT_COLUMNS: &str = "repository_id, hash, author_name, author_email, au
     total_additions, total_deletions, files_changed, parent_count, stored_at, raw_author_name, raw_author_email, \
     raw_committer_name, raw_committer_email, message_bytes";
 
+/// One column of rows, as the array PostgreSQL's `unnest` takes; values borrow from the rows.
+fn column<'r, R, T>(rows: &'r [R], value: impl Fn(&'r R) -> T) -> Vec<T> {
+    rows.iter().map(value).collect()
+}
+
 /// SQLite: inserts commits with multi-row statements and returns `(id, hash)` of those inserted
 /// (a hash already stored is skipped).
 pub(crate) async fn insert_commits_sqlite<'a>(
@@ -167,10 +172,6 @@ pub(crate) async fn insert_commits_pg<'a>(
 ) -> Result<Vec<(i64, String)>> {
     if commits.is_empty() {
         return Ok(Vec::new());
-    }
-    // One array per column, borrowed from the batch.
-    fn column<'a, T>(commits: &[&'a PreparedCommit<'_>], value: impl Fn(&'a PreparedCommit<'_>) -> T) -> Vec<T> {
-        commits.iter().map(|p| value(p)).collect()
     }
     let statement = format!(
         "INSERT INTO commits ({COMMIT_COLUMNS}, search, stems) \
@@ -249,20 +250,15 @@ pub(crate) async fn insert_diff_blobs_pg(
 ) -> Result<Vec<(i64, String)>> {
     let mut inserted = Vec::with_capacity(diffs.len());
     for chunk in diff_chunks(diffs) {
-        let sha: Vec<&str> = chunk.iter().map(|d| d.sha256.as_str()).collect();
-        let size: Vec<i64> = chunk.iter().map(|d| d.size).collect();
-        let storage: Vec<&str> = chunk.iter().map(|d| if d.inline { "inline" } else { "external" }).collect();
-        let compressed: Vec<Option<&[u8]>> =
-            chunk.iter().map(|d| d.inline.then_some(d.compressed.as_slice())).collect();
         let rows = sqlx::query_as::<_, (i64, String)>(
             "INSERT INTO diff_blobs (sha256, size, storage, compressed) \
              SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bytea[]) \
              ON CONFLICT (sha256) DO NOTHING RETURNING id, sha256",
         )
-        .bind(sha)
-        .bind(size)
-        .bind(storage)
-        .bind(compressed)
+        .bind(column(chunk, |d| d.sha256.as_str()))
+        .bind(column(chunk, |d| d.size))
+        .bind(column(chunk, |d| if d.inline { "inline" } else { "external" }))
+        .bind(column(chunk, |d| d.inline.then_some(d.compressed.as_slice())))
         .persistent(false)
         .fetch_all(&mut *conn)
         .await?;
@@ -302,9 +298,9 @@ pub(crate) async fn insert_parents_pg(conn: &mut sqlx::PgConnection, rows: &[Par
         "INSERT INTO commit_parents (commit_id, position, parent_hash) \
          SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[])",
     )
-    .bind(rows.iter().map(|r| r.0).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.1).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.2).collect::<Vec<_>>())
+    .bind(column(rows, |r| r.0))
+    .bind(column(rows, |r| r.1))
+    .bind(column(rows, |r| r.2))
     .persistent(false)
     .execute(&mut *conn)
     .await?;
@@ -340,15 +336,12 @@ pub(crate) async fn insert_file_changes_sqlite(
 
 /// PostgreSQL: file change rows in statements of up to 10,000 rows, an array per column.
 pub(crate) async fn insert_file_changes_pg(conn: &mut sqlx::PgConnection, rows: &[FileChangeRow<'_>]) -> Result<()> {
+    let statement = format!(
+        "INSERT INTO file_changes ({FILE_CHANGE_COLUMNS}) \
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bool[], \
+         $7::bigint[], $8::bigint[], $9::bigint[], $10::bytea[], $11::bytea[], $12::bool[])"
+    );
     for chunk in rows.chunks(10_000) {
-        let statement = format!(
-            "INSERT INTO file_changes ({FILE_CHANGE_COLUMNS}) \
-             SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bool[], \
-             $7::bigint[], $8::bigint[], $9::bigint[], $10::bytea[], $11::bytea[], $12::bool[])"
-        );
-        fn column<'a, T>(rows: &[FileChangeRow<'a>], value: impl Fn(&FileChangeRow<'a>) -> T) -> Vec<T> {
-            rows.iter().map(value).collect()
-        }
         sqlx::query(&statement)
             .bind(column(chunk, |r| r.0))
             .bind(column(chunk, |r| r.1))
@@ -369,40 +362,45 @@ pub(crate) async fn insert_file_changes_pg(conn: &mut sqlx::PgConnection, rows: 
     Ok(())
 }
 
-/// PostgreSQL: the changed lines of commits a batch just inserted, in statements of at most
-/// ~16 MiB (an array per column), indexed in the same transaction. The batch indexes them itself,
-/// so the trigger that queues stored lines for the change index stands aside (it added a queue
-/// row per commit, with its key check, that the batch deleted again).
-pub(crate) async fn insert_new_change_text_pg(
+/// Changed lines in statements of at most ~16 MiB of text and `max_rows` commits (at least one).
+pub(crate) fn change_text_chunks<'r, 'a>(
+    rows: &'r [crate::sql::ChangeRow<'a>],
+    max_rows: usize,
+) -> impl Iterator<Item = &'r [crate::sql::ChangeRow<'a>]> {
+    const MAX_BYTES: usize = 16 * 1024 * 1024;
+    let mut rest = rows;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (mut end, mut bytes) = (0, 0);
+        while end < rest.len() && (end == 0 || (bytes < MAX_BYTES && end < max_rows)) {
+            bytes += rest[end].1.added.len() + rest[end].1.removed.len();
+            end += 1;
+        }
+        let (chunk, after) = rest.split_at(end);
+        rest = after;
+        Some(chunk)
+    })
+}
+
+/// PostgreSQL: the changed lines of commits a batch just inserted, an array per column.
+pub(crate) async fn insert_change_text_pg(
     conn: &mut sqlx::PgConnection,
     rows: &[crate::sql::ChangeRow<'_>],
 ) -> Result<()> {
-    const MAX_BYTES: usize = 16 * 1024 * 1024;
-    if rows.is_empty() {
-        return Ok(());
-    }
-    sqlx::query("SELECT set_config('repovault.batch_indexes_changes', 'on', true)").execute(&mut *conn).await?;
-    let mut start = 0;
-    while start < rows.len() {
-        let (mut end, mut bytes) = (start, 0);
-        while end < rows.len() && (end == start || bytes < MAX_BYTES) {
-            bytes += rows[end].1.added.len() + rows[end].1.removed.len();
-            end += 1;
-        }
-        let chunk = &rows[start..end];
+    for chunk in change_text_chunks(rows, usize::MAX) {
         sqlx::query(
             "INSERT INTO change_text (commit_id, added, removed) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])",
         )
-        .bind(chunk.iter().map(|r| r.0).collect::<Vec<_>>())
-        .bind(chunk.iter().map(|r| r.1.added.as_str()).collect::<Vec<_>>())
-        .bind(chunk.iter().map(|r| r.1.removed.as_str()).collect::<Vec<_>>())
+        .bind(column(chunk, |r| r.0))
+        .bind(column(chunk, |r| r.1.added.as_str()))
+        .bind(column(chunk, |r| r.1.removed.as_str()))
         .persistent(false)
         .execute(&mut *conn)
         .await?;
-        start = end;
     }
-    sqlx::query("SELECT set_config('repovault.batch_indexes_changes', 'off', true)").execute(&mut *conn).await?;
-    <crate::postgres::PgStore as crate::sql::Dialect>::index_stored_changes(&mut *conn, rows).await
+    Ok(())
 }
 
 /// Instantiates `insert_batch` for a `Dialect` (it calls the dialect's `refresh_search`).
@@ -556,28 +554,20 @@ macro_rules! sql_insert_batch {
                 /// Stores the lines commits add and remove (replacing what a commit had), in
                 /// statements of at most ~16 MiB of text, and indexes them in the same transaction
                 /// (`change_grams`).
-                pub(crate) async fn insert_change_text(
+                async fn insert_change_text(
                     conn: &mut <Db as sqlx::Database>::Connection,
                     rows: &[$crate::sql::ChangeRow<'_>],
                 ) -> $crate::error::Result<()> {
-                    const MAX_BYTES: usize = 16 * 1024 * 1024;
-                    let mut start = 0;
-                    while start < rows.len() {
-                        let (mut end, mut bytes) = (start, 0);
-                        while end < rows.len() && (end == start || (bytes < MAX_BYTES && end - start < 500)) {
-                            bytes += rows[end].1.added.len() + rows[end].1.removed.len();
-                            end += 1;
-                        }
+                    for chunk in $crate::sql::batch::change_text_chunks(rows, 500) {
                         let mut qb =
                             sqlx::QueryBuilder::<Db>::new("INSERT INTO change_text (commit_id, added, removed) ");
-                        qb.push_values(&rows[start..end], |mut b, (id, lines, _)| {
+                        qb.push_values(chunk, |mut b, (id, lines, _)| {
                             b.push_bind(*id).push_bind(lines.added.as_str()).push_bind(lines.removed.as_str());
                         });
                         qb.push(
                             " ON CONFLICT (commit_id) DO UPDATE SET added = excluded.added, removed = excluded.removed",
                         );
                         qb.build().persistent(false).execute(&mut *conn).await?;
-                        start = end;
                     }
                     <Self as Dialect>::index_stored_changes(&mut *conn, rows).await
                 }
