@@ -282,9 +282,10 @@ struct ImportArgs {
     /// Only commits made on or after this date (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     since: Option<chrono::NaiveDate>,
-    /// Commits per transaction (the checkpoint an interrupted import resumes from), at most 16 MiB
-    /// of diffs; the first transactions are smaller (32 commits, doubling), so that writing starts
-    /// early.
+    /// Commits per transaction (the checkpoint an interrupted import resumes from), give or take
+    /// a batch; a transaction also ends after 4 s, so other writers do not wait longer. Commits
+    /// are written in batches of at most 16 MiB of diffs, the first ones smaller (32 commits,
+    /// doubling), so that writing starts early.
     #[arg(long, default_value_t = repovault_ingest::DEFAULT_BATCH_SIZE)]
     batch_size: usize,
     /// Diff workers (default: one per core).

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use gix::ObjectId;
 use repovault_storage::search_text::CommitIndexParts;
-use repovault_storage::{CommitBatchItem, ErrorPayload, GitRef, Repository, Store};
+use repovault_storage::{CommitBatchItem, CommitLoad, ErrorPayload, GitRef, Repository, Store};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -39,8 +39,9 @@ pub struct ImportOptions {
     pub refs: RefFilter,
     /// Only commits made at or after this time (Unix seconds).
     pub since: Option<i64>,
-    /// Commits per transaction: the checkpoint an interrupted import resumes from. The first
-    /// batches are smaller (32, doubling up to this), so that the writer starts early.
+    /// Commits per transaction (the checkpoint an interrupted import resumes from), give or take
+    /// a batch: a transaction also ends after `LOAD_OPEN_AT_MOST`. Batches, the rows written at
+    /// once, are smaller: 32 commits at first, doubling up to this, and at most `BATCH_BYTES`.
     pub batch_size: usize,
     /// Diff workers; by default one per core.
     pub workers: usize,
@@ -51,11 +52,12 @@ pub struct ImportOptions {
     pub index_changes: Option<bool>,
 }
 
-/// Commits per batch unless told otherwise. Each batch's transaction rewrites every page of the
+/// Commits per transaction unless told otherwise. Each transaction rewrites every page of the
 /// hash-keyed indexes it touches (diff blobs, commit and parent hashes, paths), however few rows
-/// land on each: with 500-commit batches a 100k-commit import wrote 4.6 GB for a 415 MB store and
-/// took 36-42 s; with 5,000 (in practice capped by `BATCH_BYTES`) 1.9 GB and 29-30 s.
-pub const DEFAULT_BATCH_SIZE: usize = 5_000;
+/// land on each: with 500-commit transactions a 100k-commit import wrote 4.6 GB for a 415 MB store
+/// and took 36-42 s; with 5,000 1.9 GB and 29-30 s. Since a transaction holds several batches
+/// (see `CommitLoad`), its size no longer costs memory; `LOAD_OPEN_AT_MOST` bounds it in time.
+pub const DEFAULT_BATCH_SIZE: usize = 20_000;
 
 impl Default for ImportOptions {
     fn default() -> Self {
@@ -297,6 +299,10 @@ fn object_ids(refs: &[GitRef]) -> Result<Vec<ObjectId>, IngestError> {
 const IN_FLIGHT_BYTES: usize = 32 * 1024 * 1024;
 const BATCH_BYTES: usize = 16 * 1024 * 1024;
 
+/// The longest an import's transaction stays open before it is committed (after the batch being
+/// written): other writers wait for it, up to SQLite's 10 s busy timeout.
+const LOAD_OPEN_AT_MOST: Duration = Duration::from_secs(4);
+
 /// Commits in the first batch of an import; each next batch doubles, up to the batch size.
 const FIRST_BATCH: usize = 32;
 
@@ -366,6 +372,8 @@ async fn write_commits(
     let mut stored = 0u64;
     let mut batch: Vec<CommitBatchItem> = Vec::with_capacity(batch_size);
     let mut batch_bytes = 0usize;
+    // The open transaction, the commits written in it and when it began.
+    let mut load: Option<(Box<dyn CommitLoad>, usize, Instant)> = None;
     // Where the writer's time goes: waiting for diffed commits, or storing them.
     let (mut waiting, mut writing) = (Duration::ZERO, Duration::ZERO);
     let outcome = loop {
@@ -387,8 +395,25 @@ async fn write_commits(
         let full = batch.len() >= batch_target || batch_bytes >= BATCH_BYTES;
         if full || (finished && !batch.is_empty()) {
             let write_started = Instant::now();
-            if let Err(err) = store.store_commits(repository_id, &batch).await {
+            if load.is_none() {
+                match store.begin_commit_load(repository_id).await {
+                    Ok(opened) => load = Some((opened, 0, Instant::now())),
+                    Err(err) => break Err(err.into()),
+                }
+            }
+            let (open, in_load, opened_at) = load.as_mut().expect("a load is open");
+            if let Err(err) = open.store(&batch).await {
+                // The load's earlier batches go with it: a failed statement leaves the
+                // transaction in no state to commit.
+                load = None;
                 break Err(err.into());
+            }
+            *in_load += batch.len();
+            if finished || *in_load >= batch_size || opened_at.elapsed() >= LOAD_OPEN_AT_MOST {
+                let (open, _, _) = load.take().expect("a load is open");
+                if let Err(err) = open.commit().await {
+                    break Err(err.into());
+                }
             }
             writing += write_started.elapsed();
             stored += batch.len() as u64;
@@ -408,6 +433,12 @@ async fn write_commits(
     drop(receiver);
     for worker in workers {
         let _ = worker.join();
+    }
+    // Stopped by a cancel or by git, not by the store: what was written is kept.
+    if let Some((open, _, _)) = load {
+        if let Err(err) = open.commit().await {
+            tracing::warn!(%err, "the commits written before the import stopped could not be kept");
+        }
     }
     outcome
 }

@@ -46,7 +46,7 @@ pub use progress::Progress;
 pub use remotes::RemoteSync;
 pub use schedules::{ScheduleRow, ScheduleRunRecord, ScheduleStore};
 pub use search_index::SearchIndex;
-pub use store::{CommitBatchItem, Store};
+pub use store::{CommitBatchItem, CommitLoad, Store};
 pub use team::{TeamAccess, TeamGrant, TeamStatus};
 pub use workspaces::{Workspace, WorkspaceCount, WorkspaceDeletion, WorkspaceStore, DEFAULT_WORKSPACE};
 

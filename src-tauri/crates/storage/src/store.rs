@@ -15,6 +15,19 @@ pub type CommitBatchItem = (NewCommit, Vec<NewFileChange>);
 /// Most rows `recent_commits` returns in one call.
 pub const MAX_PAGE: u32 = 10_000;
 
+/// Batches stored in one open transaction, committed together. On SQLite each transaction rewrites
+/// every page of the hash-keyed indexes it touches (commit, parent and diff hashes, paths), however
+/// few rows land on each, so the fewer an import's transactions the less it writes; the batches
+/// themselves stay small, so memory does not grow with the transaction. Dropping a load without
+/// committing it rolls all of its batches back.
+#[async_trait]
+pub trait CommitLoad: Send {
+    /// Stores a batch as [`Store::store_commits`] does, in the load's transaction.
+    async fn store(&mut self, batch: &[CommitBatchItem]) -> Result<Vec<StorageResult>>;
+    /// Commits every batch stored since the load began.
+    async fn commit(self: Box<Self>) -> Result<()>;
+}
+
 #[async_trait]
 /// Also every other table's trait (`HistoryStats`, `AnalysisRunStore`, …), so one store object
 /// reaches them all.
@@ -56,6 +69,10 @@ pub trait Store:
     /// Stores many commits in one transaction: all of them, or (on any error) none.
     /// A commit already stored in the repository is `Duplicate` and left as it is.
     async fn store_commits(&self, repository_id: i64, batch: &[CommitBatchItem]) -> Result<Vec<StorageResult>>;
+
+    /// Opens one transaction for storing several batches into the repository (an import's): see
+    /// [`CommitLoad`]. Holds the store's write lock (SQLite) until committed or dropped.
+    async fn begin_commit_load(&self, repository_id: i64) -> Result<Box<dyn CommitLoad>>;
 
     /// A commit by full hash or unique prefix (at least 4 hex characters), with its file changes
     /// and their diff texts. `repository_id` narrows the search to one repository.

@@ -35,6 +35,7 @@ conformance!(
     storing_again_is_a_duplicate_and_writes_nothing,
     a_batch_is_stored_in_one_transaction,
     a_batch_rolls_back_when_the_database_fails_midway,
+    a_load_commits_its_batches_together_or_not_at_all,
     a_batch_with_an_invalid_commit_writes_nothing,
     looks_up_by_full_hash_and_unique_prefix,
     an_ambiguous_prefix_lists_the_candidates,
@@ -199,6 +200,42 @@ async fn a_batch_rolls_back_when_the_database_fails_midway(t: TestStore) {
     assert_eq!(result.status, StorageStatus::Failed);
     assert_eq!(result.error_code, Some(repovault_storage::ErrorCode::Storage));
     assert_eq!(t.row_counts().await, before);
+}
+
+async fn a_load_commits_its_batches_together_or_not_at_all(t: TestStore) {
+    let repo = repo(&t).await;
+    let batch = |from: u64| -> Vec<_> {
+        (from..from + 3)
+            .map(|i| (commit(&hash_of(i), &[], 1_700_000_000 + i as i64, &format!("c{i}")), changes(i, 2)))
+            .collect()
+    };
+    let mut load = t.store.begin_commit_load(repo).await.unwrap();
+    let first = load.store(&batch(1)).await.unwrap();
+    assert!(first.iter().all(|r| r.status == StorageStatus::Stored));
+    // The second batch sees the first one's rows: commit 3 again is a duplicate.
+    let second = load.store(&batch(3)).await.unwrap();
+    let statuses: Vec<_> = second.iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [StorageStatus::Duplicate, StorageStatus::Stored, StorageStatus::Stored]);
+    assert_eq!(second[0].commit_id, first[2].commit_id);
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM commits").await, 0, "nothing is visible before the commit");
+    load.commit().await.unwrap();
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM commits").await, 5);
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM file_changes").await, 10);
+
+    // A load dropped without a commit takes all of its batches back.
+    let before = t.row_counts().await;
+    let mut load = t.store.begin_commit_load(repo).await.unwrap();
+    load.store(&batch(10)).await.unwrap();
+    load.store(&batch(20)).await.unwrap();
+    drop(load);
+    assert_eq!(t.row_counts().await, before);
+    // The store is free for the next writer.
+    let results = t.store.store_commits(repo, &batch(10)).await.unwrap();
+    assert!(results.iter().all(|r| r.status == StorageStatus::Stored));
+    assert_eq!(
+        t.store.begin_commit_load(4242).await.err().map(|e| e.code()),
+        Some(repovault_storage::ErrorCode::NotFound)
+    );
 }
 
 async fn a_batch_with_an_invalid_commit_writes_nothing(t: TestStore) {

@@ -92,6 +92,13 @@ macro_rules! impl_sql_store {
                 Self::store_commits(self, repository_id, batch).await
             }
 
+            async fn begin_commit_load(
+                &self,
+                repository_id: i64,
+            ) -> $crate::error::Result<Box<dyn $crate::store::CommitLoad>> {
+                Ok(Box::new(Self::begin_commit_load(self, repository_id).await?))
+            }
+
             async fn get_commit_by_hash(
                 &self,
                 repository_id: Option<i64>,

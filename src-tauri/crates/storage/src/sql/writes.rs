@@ -1,6 +1,16 @@
 //! What changes the store: repositories, commit batches, the refs a sync records, and the audit
 //! log line each of them writes in its transaction.
 
+/// Batches stored in one transaction (see [`crate::store::CommitLoad`]): the open transaction and
+/// what each batch needs besides it.
+pub(crate) struct SqlCommitLoad<S: crate::sql::Dialect> {
+    pub tx: sqlx::Transaction<'static, S::Db>,
+    pub blobs: crate::blob::BlobStore,
+    pub repository_id: i64,
+    /// The repository's change index switch, read when the load began.
+    pub index_changes: bool,
+}
+
 /// Instantiates the writes for a `Dialect`.
 macro_rules! sql_writes {
     ($store:ty) => {
@@ -78,9 +88,19 @@ macro_rules! sql_writes {
                     repository_id: i64,
                     batch: &[$crate::store::CommitBatchItem],
                 ) -> $crate::error::Result<Vec<$crate::model::StorageResult>> {
-                    let started = std::time::Instant::now();
+                    // Diffs are prepared (large ones uploaded) before the write lock is taken.
                     let prepared = $crate::sql::batch::prepare_batch(batch, self.blobs()).await?;
-                    let prepared_in = started.elapsed();
+                    let mut load = self.begin_commit_load(repository_id).await?;
+                    let results = load.write(&prepared).await?;
+                    load.tx.commit().await?;
+                    Ok(results)
+                }
+
+                /// Begins a write transaction for storing batches into the repository.
+                async fn begin_commit_load(
+                    &self,
+                    repository_id: i64,
+                ) -> $crate::error::Result<$crate::sql::writes::SqlCommitLoad<$store>> {
                     let mut tx = self.pool().begin_with(<Self as $crate::sql::Dialect>::BEGIN_WRITE).await?;
                     let exists: Option<(bool,)> = sqlx::query_as("SELECT index_changes FROM repositories WHERE id = $1")
                         .bind(repository_id)
@@ -89,7 +109,20 @@ macro_rules! sql_writes {
                     let Some((index_changes,)) = exists else {
                         return Err($crate::error::StoreError::not_found(format!("repository {repository_id}")));
                     };
-                    let results = Self::insert_batch(&mut *tx, repository_id, &prepared, index_changes).await?;
+                    Ok($crate::sql::writes::SqlCommitLoad { tx, blobs: self.blobs().clone(), repository_id, index_changes })
+                }
+            }
+
+            impl $crate::sql::writes::SqlCommitLoad<$store> {
+                /// Writes a prepared batch in the load's transaction, with its audit line and mirror
+                /// outbox entry.
+                async fn write(
+                    &mut self,
+                    prepared: &[$crate::sql::batch::PreparedCommit<'_>],
+                ) -> $crate::error::Result<Vec<$crate::model::StorageResult>> {
+                    let started = std::time::Instant::now();
+                    let repository_id = self.repository_id;
+                    let results = <$store>::insert_batch(&mut *self.tx, repository_id, prepared, self.index_changes).await?;
                     let stored: Vec<&str> = results
                         .iter()
                         .filter(|r| r.status == $crate::model::StorageStatus::Stored)
@@ -100,20 +133,38 @@ macro_rules! sql_writes {
                             [only] => only.to_string(),
                             _ => format!("{} commits", stored.len()),
                         };
-                        Self::audit(&mut *tx, "commit.store", "repository", Some(&repository_id.to_string()), Some(&detail))
+                        <$store>::audit(&mut *self.tx, "commit.store", "repository", Some(&repository_id.to_string()), Some(&detail))
                             .await?;
                         // The outbox holds the new commits' ids only; the drainer reads the rows.
                         let ids: Vec<i64> = results.iter().filter(|r| r.status == $crate::model::StorageStatus::Stored).filter_map(|r| r.commit_id).collect();
                         let payload = serde_json::to_string(&ids).expect("ids serialise");
-                        $crate::mirror::enqueue!(tx, $crate::mirror::kind::COMMITS, None::<&str>, Some(repository_id), payload)?;
+                        $crate::mirror::enqueue!(self.tx, $crate::mirror::kind::COMMITS, None::<&str>, Some(repository_id), payload)?;
                     }
-                    let written_in = started.elapsed();
-                    tx.commit().await?;
                     // Where a batch's time goes, for profiling imports.
-                    tracing::debug!(commits = batch.len(), ?prepared_in, ?written_in, total = ?started.elapsed(), "batch stored");
+                    tracing::debug!(commits = prepared.len(), written_in = ?started.elapsed(), "batch written");
                     Ok(results)
                 }
+            }
 
+            #[async_trait::async_trait]
+            impl $crate::store::CommitLoad for $crate::sql::writes::SqlCommitLoad<$store> {
+                async fn store(
+                    &mut self,
+                    batch: &[$crate::store::CommitBatchItem],
+                ) -> $crate::error::Result<Vec<$crate::model::StorageResult>> {
+                    let prepared = $crate::sql::batch::prepare_batch(batch, &self.blobs).await?;
+                    self.write(&prepared).await
+                }
+
+                async fn commit(self: Box<Self>) -> $crate::error::Result<()> {
+                    let started = std::time::Instant::now();
+                    self.tx.commit().await?;
+                    tracing::debug!(committed_in = ?started.elapsed(), "load committed");
+                    Ok(())
+                }
+            }
+
+            impl $store {
                 async fn finish_sync(
                     &self,
                     repository_id: i64,
