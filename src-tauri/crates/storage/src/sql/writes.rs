@@ -123,20 +123,17 @@ macro_rules! sql_writes {
                     let started = std::time::Instant::now();
                     let repository_id = self.repository_id;
                     let results = <$store>::insert_batch(&mut *self.tx, repository_id, prepared, self.index_changes).await?;
-                    let stored: Vec<&str> = results
-                        .iter()
-                        .filter(|r| r.status == $crate::model::StorageStatus::Stored)
-                        .map(|r| r.hash.as_str())
-                        .collect();
+                    let stored: Vec<&$crate::model::StorageResult> =
+                        results.iter().filter(|r| r.status == $crate::model::StorageStatus::Stored).collect();
                     if !stored.is_empty() {
                         let detail = match stored.as_slice() {
-                            [only] => only.to_string(),
+                            [only] => only.hash.clone(),
                             _ => format!("{} commits", stored.len()),
                         };
                         <$store>::audit(&mut *self.tx, "commit.store", "repository", Some(&repository_id.to_string()), Some(&detail))
                             .await?;
                         // The outbox holds the new commits' ids only; the drainer reads the rows.
-                        let ids: Vec<i64> = results.iter().filter(|r| r.status == $crate::model::StorageStatus::Stored).filter_map(|r| r.commit_id).collect();
+                        let ids: Vec<i64> = stored.iter().filter_map(|r| r.commit_id).collect();
                         let payload = serde_json::to_string(&ids).expect("ids serialise");
                         $crate::mirror::enqueue!(self.tx, $crate::mirror::kind::COMMITS, None::<&str>, Some(repository_id), payload)?;
                     }
