@@ -30,6 +30,12 @@ pub enum ImportDetail {
     Metadata,
 }
 
+/// How long the pack pages an import has read stay mapped (see `memory`). Measured on generated
+/// 100k: every 250 ms kept the pack's resident part between 40 and 230 MiB instead of its whole
+/// 267 MB (peak 422 MiB instead of 520), for ~5 s more system CPU (the faults that map pages
+/// again) and no change in wall time (61.9 s against 62.7).
+const PACK_PAGES_KEPT_FOR: Duration = Duration::from_millis(250);
+
 /// Imports that store at least this many commits refresh the planner's statistics.
 const ANALYZE_AFTER: u64 = 1_000;
 
@@ -160,6 +166,8 @@ pub async fn import_repository_with_hook(
     before_write: &dyn BeforeWrite,
 ) -> Result<ImportReport, IngestError> {
     let started = Instant::now();
+    // From the history walk on, which reads every commit, to the last diff.
+    let _pack_pages = crate::memory::ReleaseWhileRunning::start(PACK_PAGES_KEPT_FOR);
     let shared = repo::open(path)?;
     let local = shared.to_thread_local();
     let refs = repo::list_refs(&local, &options.refs)?;

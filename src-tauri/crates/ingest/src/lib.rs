@@ -10,6 +10,7 @@ mod commit_diff;
 mod error;
 mod import;
 mod line_tokens;
+mod memory;
 pub mod remote;
 mod repo;
 
