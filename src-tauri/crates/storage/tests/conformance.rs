@@ -615,7 +615,7 @@ async fn refs_are_replaced_by_each_sync(t: TestStore) {
     assert!(listed.last_synced_at.is_some());
     // A later sync without the tag removes it; commits are never touched by a ref change.
     t.store.store_commit(repo, &commit(&hash_of(1), &[], 1_700_000_000, "m"), &[]).await;
-    t.store.finish_sync(repo, &[main], false).await.unwrap();
+    t.store.finish_sync(repo, std::slice::from_ref(&main), false).await.unwrap();
     let names: Vec<_> = t.store.refs(repo).await.unwrap().into_iter().map(|r| r.name).collect();
     assert_eq!(names, ["refs/heads/main"]);
     assert!(!t.store.repository_by_name("demo").await.unwrap().is_shallow);
@@ -623,6 +623,16 @@ async fn refs_are_replaced_by_each_sync(t: TestStore) {
     let bad = GitRef { name: "refs/heads/x".into(), kind: RefKind::Branch, target: "nope".into() };
     assert_eq!(t.store.finish_sync(repo, &[bad], false).await.unwrap_err().code(), "validation");
     assert_eq!(t.store.refs(repo).await.unwrap().len(), 1, "a rejected sync changes nothing");
+    // Only refs that changed are written: each kind of change must still land.
+    let notes = GitRef { name: "refs/notes/x".into(), kind: RefKind::Other, target: hash_of(4) };
+    t.store.finish_sync(repo, &[main.clone(), notes.clone()], false).await.unwrap();
+    let moved = GitRef { target: hash_of(3), ..main.clone() };
+    let retyped = GitRef { kind: RefKind::Tag, ..notes.clone() };
+    t.store.finish_sync(repo, &[moved.clone(), retyped.clone()], false).await.unwrap();
+    assert_eq!(t.store.refs(repo).await.unwrap(), vec![moved.clone(), retyped.clone()]);
+    let back = GitRef { target: hash_of(1).to_uppercase(), ..moved };
+    t.store.finish_sync(repo, &[back, retyped.clone()], false).await.unwrap();
+    assert_eq!(t.store.refs(repo).await.unwrap()[0].target, hash_of(1), "moved back, in lower case");
     assert_eq!(t.store.finish_sync(9999, &[], false).await.unwrap_err().code(), "not_found");
 }
 
