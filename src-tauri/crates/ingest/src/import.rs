@@ -166,8 +166,6 @@ pub async fn import_repository_with_hook(
     before_write: &dyn BeforeWrite,
 ) -> Result<ImportReport, IngestError> {
     let started = Instant::now();
-    // From the history walk on, which reads every commit, to the last diff.
-    let _pack_pages = crate::memory::ReleaseWhileRunning::start(PACK_PAGES_KEPT_FOR);
     let shared = repo::open(path)?;
     let local = shared.to_thread_local();
     let refs = repo::list_refs(&local, &options.refs)?;
@@ -196,6 +194,9 @@ pub async fn import_repository_with_hook(
     }
 
     progress(&ImportProgress::new(ImportPhase::Scanning, 0, 0));
+    // From the history walk, which reads every new commit, to the last diff; not for a sync with
+    // nothing new, nor for what follows the diffs.
+    let pack_pages = crate::memory::ReleaseWhileRunning::start(PACK_PAGES_KEPT_FOR);
     let known = store.commit_hashes(repository.id).await?;
     let tips = object_ids(&refs)?;
     let closed = match repository.last_synced_at {
@@ -231,6 +232,7 @@ pub async fn import_repository_with_hook(
         return Err(IngestError::Cancelled);
     }
     let new_commits = write_commits(store, &repository, &shared, ids, options, progress, cancel).await?;
+    drop(pack_pages);
 
     progress(&ImportProgress::new(ImportPhase::Finishing, new_commits, new_commits));
     store.finish_sync(repository.id, &refs, is_shallow).await?;

@@ -2,9 +2,10 @@
 //! whole, and each page the history walk or a diff worker reads stays mapped until the import
 //! ends, together with the neighbours the kernel maps along with it on each fault (64 KiB): on a
 //! 100k-commit history the whole 267 MB pack ended up resident, the larger part of the import's
-//! peak, and it grows with the pack. Every `RELEASE_EVERY` those pages are unmapped from the
-//! process; they stay in the kernel's page cache (shared and reclaimable, like a file read with
-//! `read`), and the next read of one maps it again with a minor fault, no disk access.
+//! peak, and it grows with the pack. At an interval (`ReleaseWhileRunning`) those pages are
+//! unmapped from the process; they stay in the kernel's page cache (shared and reclaimable, like a
+//! file read with `read`), and the next read of one maps it again with a minor fault, no disk
+//! access.
 //!
 //! Linux only (elsewhere this does nothing); `unsafe` is confined to the one `madvise` call.
 #![allow(unsafe_code)]
