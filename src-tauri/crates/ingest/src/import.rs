@@ -33,10 +33,11 @@ pub enum ImportDetail {
 /// How long the pack pages an import has read stay mapped (see `memory`). Measured on generated
 /// 100k: every 250 ms kept the pack's resident part between 40 and 230 MiB instead of its whole
 /// 267 MB (peak 422 MiB instead of 520). This kernel maps a whole large folio of the page cache
-/// per fault, so the pages come back fast: every 50 ms the file-backed peak went from 232-244 to
-/// 135-158 MiB (pack at most ~115), every 20 ms to 98 MiB, each for ~1.5 s more system CPU
-/// (the faults that map pages again) and no change in wall time within the noise.
-const PACK_PAGES_KEPT_FOR: Duration = Duration::from_millis(50);
+/// per fault, so the pages come back fast: every 50 ms the file-backed peak went from 230-245 to
+/// 135-180 MiB, every 25 ms to 108-111 MiB (of which ~40 are the binary, the pack indexes and
+/// libraries), each for 1-2 s more system CPU (the faults that map pages again) and no change in
+/// wall time within the noise (±15 % between runs of one build on this machine).
+const PACK_PAGES_KEPT_FOR: Duration = Duration::from_millis(25);
 
 /// Imports that store at least this many commits refresh the planner's statistics.
 const ANALYZE_AFTER: u64 = 1_000;
@@ -199,6 +200,7 @@ pub async fn import_repository_with_hook(
     // From the history walk, which reads every new commit, to the last diff; not for a sync with
     // nothing new, nor for what follows the diffs.
     let pack_pages = crate::memory::ReleaseWhileRunning::start(PACK_PAGES_KEPT_FOR);
+    crate::memory::return_freed_memory_sooner();
     let known = store.commit_hashes(repository.id).await?;
     let tips = object_ids(&refs)?;
     let closed = match repository.last_synced_at {
@@ -307,9 +309,12 @@ fn object_ids(refs: &[GitRef]) -> Result<Vec<ObjectId>, IngestError> {
 
 /// Bytes of diffed commits (compressed diffs, changed lines, messages) in flight between the
 /// workers and the writer, and the most a batch holds before it is written whatever its count:
-/// memory stays bounded however large the commits of a history are.
-const IN_FLIGHT_BYTES: usize = 32 * 1024 * 1024;
-const BATCH_BYTES: usize = 16 * 1024 * 1024;
+/// memory stays bounded however large the commits of a history are. The live heap is mostly
+/// these (heaptrack, generated 100k): 16 and 8 MiB rather than 32 and 16 took the import's
+/// anonymous peak from 144-175 to 116-119 MiB, and a batch of a large history from ~3,000
+/// commits to ~1,500, with no change in wall time within the noise.
+const IN_FLIGHT_BYTES: usize = 16 * 1024 * 1024;
+const BATCH_BYTES: usize = 8 * 1024 * 1024;
 // The writer holds a partial batch's bytes (less than `BATCH_BYTES`) while it waits for more, and
 // a worker waits while the next item would pass the limit: below twice a batch they wait forever.
 const _: () = assert!(IN_FLIGHT_BYTES >= 2 * BATCH_BYTES);
