@@ -13,7 +13,7 @@ use repovault_storage::{ChangeKind, Identity, NewCommit, NewFileChange, Signatur
 use crate::error::IngestError;
 use crate::import::ImportDetail;
 
-/// Delta bases kept decoded per worker. 8 MiB rather than 16: 20-24 MiB less anonymous memory at
+/// Delta bases kept decoded per worker. 8 MiB rather than 16: 15-24 MiB less anonymous memory at
 /// the peak of generated 20k and 100k imports, and no more CPU time within the noise.
 const PACK_CACHE_BYTES: usize = 8 * 1024 * 1024;
 

@@ -20,8 +20,8 @@ use std::time::Duration;
 
 /// Unmaps the packs' pages every `every` on a thread of its own until dropped. Each round reads
 /// the process's mappings, which costs more the more mappings there are (about 2 ms for 4,000, as
-/// a webview's process may have): the wait is at least `WAIT_PER_ROUND_COST` times a round's
-/// duration, so the thread stays under ~5 % of a core.
+/// a webview's process may have): the wait is at least `WAIT_PER_ROUND_COST` times what reading
+/// them took, so that reading stays under ~5 % of a core.
 pub(crate) struct ReleaseWhileRunning {
     stop: Arc<(Mutex<bool>, Condvar)>,
     thread: Option<JoinHandle<()>>,
@@ -69,9 +69,9 @@ const WAIT_PER_ROUND_COST: u32 = 20;
 /// from the threads' heaps afterwards and their holes stay resident: an import's anonymous memory
 /// grew from ~70 to ~190 MiB over a 100k-commit history while the live heap stayed between 70 and
 /// 110 (heaptrack). Here blocks from 128 KiB up are mapped and unmapped on their own, and a heap's
-/// free top is returned past 128 KiB. Generated 100k, anonymous peak: 116-119 MiB against 156
-/// without (one run each way); generated 20k: 75-85 against 92-93, for ~0.3-0.5 s more system
-/// time (the pages mapped again). Process-wide and kept after the import (the app's later imports
+/// free top is returned past 128 KiB. Generated 100k, anonymous peak: 116-118 MiB against 156
+/// without (one run each); generated 20k: 75-85 against 92-93 (two runs each), for ~0.3-0.5 s
+/// more system time (the pages mapped again). Process-wide and kept after the import (the app's later imports
 /// want it too); glibc only.
 pub(crate) fn return_freed_memory_sooner() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
