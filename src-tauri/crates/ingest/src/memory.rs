@@ -20,7 +20,7 @@ use std::time::Duration;
 
 /// Unmaps the packs' pages every `every` on a thread of its own until dropped. Each round reads
 /// the process's mappings, which costs more the more mappings there are (about 2 ms for 4,000, as
-/// a webview's process may have): the wait is at least `WAIT_PER_ROUND_COST` times what reading
+/// a webview's process may have): the wait is at least `WAIT_PER_MAPS_READ` times what reading
 /// them took, so that reading stays under ~5 % of a core.
 pub(crate) struct ReleaseWhileRunning {
     stop: Arc<(Mutex<bool>, Condvar)>,
@@ -41,7 +41,7 @@ impl ReleaseWhileRunning {
                     done = wake.wait_timeout(done, wait).unwrap_or_else(|e| e.into_inner()).0;
                     if !*done {
                         let reading_maps = release_pack_pages(LEFT_MAPPED_BELOW);
-                        wait = every.max(reading_maps * WAIT_PER_ROUND_COST);
+                        wait = every.max(reading_maps * WAIT_PER_MAPS_READ);
                     }
                 }
             })
@@ -62,7 +62,7 @@ impl Drop for ReleaseWhileRunning {
 }
 
 /// See `ReleaseWhileRunning`.
-const WAIT_PER_ROUND_COST: u32 = 20;
+const WAIT_PER_MAPS_READ: u32 = 20;
 
 /// glibc's allocator keeps what a thread frees for its next allocations, and by default raises
 /// the size it serves from `mmap` each time a large block is freed, so that large blocks come
