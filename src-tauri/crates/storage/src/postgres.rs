@@ -201,6 +201,10 @@ impl Dialect for PgStore {
         let (count,): (i64,) = sqlx::query_as("SELECT count(*) FROM change_index_queue").fetch_one(&mut *conn).await?;
         Ok(count as u64)
     }
+
+    async fn begin_bulk_load(&self, repository_id: i64) -> Result<Box<dyn crate::store::CommitLoad>> {
+        Ok(Box::new(Self::begin_commit_load(self, repository_id).await?))
+    }
 }
 
 impl_sql_store!(PgStore);

@@ -231,6 +231,15 @@ impl Dialect for SqliteStore {
         Ok(())
     }
 
+    async fn begin_bulk_load(&self, repository_id: i64) -> Result<Box<dyn crate::store::CommitLoad>> {
+        let path = PathBuf::from(&self.info.location);
+        let blobs = self.blobs.clone();
+        let load = tokio::task::spawn_blocking(move || crate::sqlite_load::begin(&path, blobs, repository_id))
+            .await
+            .map_err(|e| StoreError::Storage(format!("the load could not begin: {e}")))??;
+        Ok(Box::new(load))
+    }
+
     async fn queued_changes(conn: &mut sqlx::SqliteConnection) -> Result<u64> {
         let (count,): (i64,) = sqlx::query_as("SELECT count(*) FROM change_index_queue").fetch_one(&mut *conn).await?;
         Ok(count as u64)

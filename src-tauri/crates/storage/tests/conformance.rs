@@ -36,6 +36,7 @@ conformance!(
     a_batch_is_stored_in_one_transaction,
     a_batch_rolls_back_when_the_database_fails_midway,
     a_load_commits_its_batches_together_or_not_at_all,
+    a_load_writes_the_rows_store_commits_writes,
     a_batch_with_an_invalid_commit_writes_nothing,
     looks_up_by_full_hash_and_unique_prefix,
     an_ambiguous_prefix_lists_the_candidates,
@@ -200,6 +201,72 @@ async fn a_batch_rolls_back_when_the_database_fails_midway(t: TestStore) {
     assert_eq!(result.status, StorageStatus::Failed);
     assert_eq!(result.error_code, Some(repovault_storage::ErrorCode::Storage));
     assert_eq!(t.row_counts().await, before);
+}
+
+/// An import's load (on SQLite its own rusqlite writer) and `store_commits` (the shared sqlx
+/// statements) write the same rows for the same batch: commits, parents, file changes, diff texts
+/// (shared between the two repositories by content hash), changed lines, and what the searches find.
+async fn a_load_writes_the_rows_store_commits_writes(t: TestStore) {
+    use repovault_storage::query::{parse_search, CommitQuery};
+    let via_batch = t.store.ensure_repository("default", "via-batch", None).await.unwrap().id;
+    let via_load = t.store.ensure_repository("default", "via-load", None).await.unwrap().id;
+    let renamed = NewFileChange {
+        old_path: Some("old/name.rs".into()),
+        kind: ChangeKind::Renamed,
+        ..change("new/name.rs", 1, 0, Some(b"@@ -0,0 +1 @@\n+renamed_marker\n".as_slice()))
+    };
+    let binary = NewFileChange { is_binary: true, additions: None, deletions: None, ..change("logo.png", 0, 0, None) };
+    let mut raw = commit(&hash_of(3), &[&hash_of(1), &hash_of(2)], 1_700_000_200, "merge: parse_value fixed");
+    raw.raw_author = Some(Identity { name: "alice".into(), email: "ALICE@example.com".into() });
+    let batch = vec![
+        (commit(&hash_of(1), &[], 1_700_000_000, "first commit"), changes(1, 3)),
+        (commit(&hash_of(2), &[&hash_of(1)], 1_700_000_100, "second"), vec![renamed, binary]),
+        (raw, changes(3, 2)),
+        // The same commit twice in a batch: stored once, the second a duplicate.
+        (commit(&hash_of(1), &[], 1_700_000_000, "first commit"), changes(1, 3)),
+    ];
+    let stored = t.store.store_commits(via_batch, &batch).await.unwrap();
+    let mut load = t.store.begin_commit_load(via_load).await.unwrap();
+    let loaded = load.store(&batch).await.unwrap();
+    load.commit().await.unwrap();
+    let statuses = |results: &[repovault_storage::StorageResult]| results.iter().map(|r| r.status).collect::<Vec<_>>();
+    assert_eq!(statuses(&loaded), statuses(&stored));
+    assert_eq!(statuses(&loaded)[3], StorageStatus::Duplicate);
+    assert_eq!(loaded[3].commit_id, loaded[0].commit_id);
+
+    for i in 1..=3 {
+        let mut a = t.store.get_commit_by_hash(Some(via_batch), &hash_of(i)).await.unwrap();
+        let mut b = t.store.get_commit_by_hash(Some(via_load), &hash_of(i)).await.unwrap();
+        for c in [&mut a, &mut b] {
+            (c.commit.id, c.commit.repository_id, c.commit.stored_at) = (0, 0, 0);
+            c.changes.iter_mut().for_each(|change| change.id = 0);
+        }
+        assert_eq!(a, b, "commit {i}");
+        assert!(b.changes.iter().any(|c| c.diff.is_some()) || i == 2);
+    }
+    let per_repository = |table: &str| {
+        format!(
+        "SELECT c.repository_id, COUNT(*) FROM {table} x JOIN commits c ON c.id = x.commit_id GROUP BY c.repository_id ORDER BY 1"
+    )
+    };
+    for table in ["commit_parents", "file_changes", "change_text"] {
+        let counts: Vec<(i64, i64)> = t.raw_rows(&per_repository(table)).await;
+        assert_eq!(counts.len(), 2, "{table}: {counts:?}");
+        assert_eq!(counts[0].1, counts[1].1, "{table}: {counts:?}");
+    }
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM diff_blobs").await, 3 + 1 + 2, "diff texts stored once");
+    assert_eq!(t.raw_count("SELECT COUNT(*) FROM change_index_queue").await, 0);
+    let actions: Vec<String> = t.store.audit_log(10).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(actions.iter().filter(|a| *a == "commit.store").count(), 2, "{actions:?}");
+    for text in ["change:renamed_marker", "added:\"new line 3 1\"", "parse_value", "path:new/name.rs"] {
+        let query = CommitQuery { filter: Some(parse_search(text).unwrap()), ..Default::default() };
+        let page = t.store.query_commits(&query).await.unwrap_or_else(|e| panic!("{text}: {e}"));
+        let mut found: Vec<(i64, String)> = page.commits.iter().map(|c| (c.repository_id, c.hash.clone())).collect();
+        found.sort();
+        assert_eq!(found.len(), 2, "{text}: {found:?}");
+        assert_eq!(found[0].1, found[1].1, "{text}");
+        assert_eq!((found[0].0, found[1].0), (via_batch, via_load), "{text}");
+    }
 }
 
 async fn a_load_commits_its_batches_together_or_not_at_all(t: TestStore) {

@@ -148,4 +148,11 @@ pub(crate) trait Dialect: Send + Sync {
 
     /// How many commits wait in that queue.
     fn queued_changes(conn: &mut Connection<Self>) -> impl Future<Output = Result<u64>> + Send;
+
+    /// Begins an import's load of commit batches into a repository (`Store::begin_commit_load`):
+    /// SQLite writes it with rusqlite (`sqlite_load`), PostgreSQL with the shared statements.
+    fn begin_bulk_load(
+        &self,
+        repository_id: i64,
+    ) -> impl Future<Output = Result<Box<dyn crate::store::CommitLoad>>> + Send;
 }

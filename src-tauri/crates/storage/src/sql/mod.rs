@@ -96,7 +96,7 @@ macro_rules! impl_sql_store {
                 &self,
                 repository_id: i64,
             ) -> $crate::error::Result<Box<dyn $crate::store::CommitLoad>> {
-                Ok(Box::new(Self::begin_commit_load(self, repository_id).await?))
+                <Self as $crate::sql::Dialect>::begin_bulk_load(self, repository_id).await
             }
 
             async fn get_commit_by_hash(
