@@ -24,10 +24,11 @@ use crate::sql::ChangeRow;
 use crate::store::{CommitBatchItem, CommitLoad};
 
 /// What the pool's connections set (`SqliteStore::open`), for a connection that writes the same
-/// file; WAL mode is the file's own. The page cache is larger than SQLite's 2 MiB default: a load
-/// keeps the upper levels of every table's and index's B-tree hot (it only grows as used).
+/// file; WAL mode is the file's own. The page cache is 8 MiB rather than SQLite's 2: on generated
+/// 20k, 32 MiB added 25 MiB to the peak for no less CPU time, 8 MiB about 8 MiB and a little less
+/// time in the kernel reading pages back.
 const SETUP: &str = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; \
-    PRAGMA wal_autocheckpoint = 65536; PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -32768;";
+    PRAGMA wal_autocheckpoint = 65536; PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -8192;";
 
 /// An open write transaction storing an import's batches into one repository.
 pub(crate) struct SqliteLoad {
