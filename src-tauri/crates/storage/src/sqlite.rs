@@ -232,7 +232,8 @@ impl Dialect for SqliteStore {
     }
 
     async fn begin_bulk_load(&self, repository_id: i64) -> Result<Box<dyn crate::store::CommitLoad>> {
-        let path = PathBuf::from(&self.info.location);
+        // The file the pool opened, as a path (`info.location` is its display form).
+        let path = self.pool.connect_options().get_filename().to_path_buf();
         let blobs = self.blobs.clone();
         let load = tokio::task::spawn_blocking(move || crate::sqlite_load::begin(&path, blobs, repository_id))
             .await
