@@ -140,7 +140,7 @@ fn decode(bytes: &[u8], out: &mut Vec<i64>) -> Result<()> {
 
 /// Indexes the changed lines of these commits (with each commit's distinct sequences when already
 /// worked out) as one new segment, then merges segments as needed; in the caller's transaction.
-pub(crate) async fn index_commits<C: GramTables>(conn: &mut C, scope: i64, commits: &[ChangeRow<'_>]) -> Result<()> {
+pub(crate) async fn index_commits<C: GramSegments>(conn: &mut C, scope: i64, commits: &[ChangeRow<'_>]) -> Result<()> {
     // Each (gram, commit) pair packed in a u64, the commit as its rank in id order: sorted, each
     // gram's commits come out ascending, as `encode` wants them (and at half the memory of pairs).
     let mut by_id: Vec<&ChangeRow<'_>> = commits.iter().collect();
@@ -183,7 +183,7 @@ pub(crate) async fn index_commits<C: GramTables>(conn: &mut C, scope: i64, commi
 /// consecutive grams (one row per gram meant half a million rows for a 5,000-commit repository).
 /// Indexes commits whose changed lines were read back from `change_text` as (id, added, removed):
 /// what both backends' queue steps do.
-pub(crate) async fn index_read_back<C: GramTables>(
+pub(crate) async fn index_read_back<C: GramSegments>(
     conn: &mut C,
     scope: i64,
     rows: Vec<(i64, String, String)>,
@@ -262,7 +262,7 @@ fn entries(first: Gram, block: &[u8]) -> Result<Vec<(Gram, &[u8])>> {
     Ok(out)
 }
 
-async fn write_segment<C: GramTables>(conn: &mut C, scope: i64, segment: BlockWriter) -> Result<()> {
+async fn write_segment<C: GramSegments>(conn: &mut C, scope: i64, segment: BlockWriter) -> Result<()> {
     if segment.blocks.is_empty() {
         return Ok(());
     }
@@ -286,7 +286,7 @@ fn size_class(bytes: i64) -> u32 {
 
 /// Merges segments of the same size class, four at a time, until no class below the unmerged
 /// size holds four.
-async fn merge_segments<C: GramTables>(conn: &mut C, scope: i64) -> Result<()> {
+async fn merge_segments<C: GramSegments>(conn: &mut C, scope: i64) -> Result<()> {
     loop {
         let segments = conn.small_segments(scope, UNMERGED_FROM_BYTES).await?;
         let mut classes: std::collections::BTreeMap<u32, Vec<i64>> = Default::default();
@@ -298,7 +298,7 @@ async fn merge_segments<C: GramTables>(conn: &mut C, scope: i64) -> Result<()> {
     }
 }
 
-async fn merge<C: GramTables>(conn: &mut C, scope: i64, segments: &[i64]) -> Result<()> {
+async fn merge<C: GramSegments>(conn: &mut C, scope: i64, segments: &[i64]) -> Result<()> {
     let blocks = conn.blocks_of(segments).await?;
     let mut all: Vec<(Gram, &[u8])> = Vec::new();
     for (first, block) in &blocks {
@@ -377,7 +377,7 @@ pub(crate) async fn candidates<C: GramTables>(conn: &mut C, text: &str, sides: &
 /// SQL. `scope` is the workspace on PostgreSQL, whose segments each hold one workspace's commits so
 /// that row-level security (team mode) shows a member only its workspaces' lists; SQLite has one
 /// user and one scope.
-pub(crate) trait GramTables: Send {
+pub(crate) trait GramSegments: Send {
     fn insert_segment(&mut self, scope: i64, bytes: i64) -> impl std::future::Future<Output = Result<i64>> + Send;
     fn insert_blocks(
         &mut self,
@@ -392,6 +392,11 @@ pub(crate) trait GramTables: Send {
     ) -> impl std::future::Future<Output = Result<Vec<(i64, i64)>>> + Send;
     fn blocks_of(&mut self, segments: &[i64]) -> impl std::future::Future<Output = Result<Vec<(i64, Vec<u8>)>>> + Send;
     fn delete_segments(&mut self, segments: &[i64]) -> impl std::future::Future<Output = Result<()>> + Send;
+}
+
+/// The index's tables as searches and deletions read them, besides what indexing writes
+/// (`GramSegments`, all that an import's load needs).
+pub(crate) trait GramTables: GramSegments {
     /// In every segment, the block that would hold each gram (the last one starting at or before it).
     fn blocks_for(&mut self, grams: &[Gram]) -> impl std::future::Future<Output = Result<Vec<(i64, Vec<u8>)>>> + Send;
     fn clear_when_nothing_is_indexed(&mut self) -> impl std::future::Future<Output = Result<()>> + Send;
@@ -401,12 +406,20 @@ fn json_ids<T: serde::Serialize>(ids: &[T]) -> String {
     serde_json::to_string(ids).expect("ids serialise")
 }
 
-impl GramTables for SqliteConnection {
+/// SQLite's statements for a segment's rows, shared by the pool's connections (sqlx) and an
+/// import's load (rusqlite, `sqlite_load`); a JSON array binds a list of ids.
+pub(crate) mod sqlite_sql {
+    pub const INSERT_SEGMENT: &str = "INSERT INTO change_gram_segments (bytes) VALUES ($1) RETURNING id";
+    pub const SMALL_SEGMENTS: &str = "SELECT id, bytes FROM change_gram_segments WHERE bytes < $1 ORDER BY id";
+    pub const BLOCKS_OF: &str =
+        "SELECT first_gram, entries FROM change_gram_blocks WHERE segment IN (SELECT value FROM json_each($1))";
+    pub const DELETE_BLOCKS: &str = "DELETE FROM change_gram_blocks WHERE segment IN (SELECT value FROM json_each($1))";
+    pub const DELETE_SEGMENTS: &str = "DELETE FROM change_gram_segments WHERE id IN (SELECT value FROM json_each($1))";
+}
+
+impl GramSegments for SqliteConnection {
     async fn insert_segment(&mut self, _scope: i64, bytes: i64) -> Result<i64> {
-        let (id,): (i64,) = sqlx::query_as("INSERT INTO change_gram_segments (bytes) VALUES ($1) RETURNING id")
-            .bind(bytes)
-            .fetch_one(&mut *self)
-            .await?;
+        let (id,): (i64,) = sqlx::query_as(sqlite_sql::INSERT_SEGMENT).bind(bytes).fetch_one(&mut *self).await?;
         Ok(id)
     }
 
@@ -421,34 +434,23 @@ impl GramTables for SqliteConnection {
     }
 
     async fn small_segments(&mut self, _scope: i64, below: i64) -> Result<Vec<(i64, i64)>> {
-        Ok(sqlx::query_as("SELECT id, bytes FROM change_gram_segments WHERE bytes < $1 ORDER BY id")
-            .bind(below)
-            .fetch_all(&mut *self)
-            .await?)
+        Ok(sqlx::query_as(sqlite_sql::SMALL_SEGMENTS).bind(below).fetch_all(&mut *self).await?)
     }
 
     async fn blocks_of(&mut self, segments: &[i64]) -> Result<Vec<(i64, Vec<u8>)>> {
-        Ok(sqlx::query_as(
-            "SELECT first_gram, entries FROM change_gram_blocks WHERE segment IN (SELECT value FROM json_each($1))",
-        )
-        .bind(json_ids(segments))
-        .fetch_all(&mut *self)
-        .await?)
+        Ok(sqlx::query_as(sqlite_sql::BLOCKS_OF).bind(json_ids(segments)).fetch_all(&mut *self).await?)
     }
 
     async fn delete_segments(&mut self, segments: &[i64]) -> Result<()> {
         let list = json_ids(segments);
-        sqlx::query("DELETE FROM change_gram_blocks WHERE segment IN (SELECT value FROM json_each($1))")
-            .bind(&list)
-            .execute(&mut *self)
-            .await?;
-        sqlx::query("DELETE FROM change_gram_segments WHERE id IN (SELECT value FROM json_each($1))")
-            .bind(&list)
-            .execute(&mut *self)
-            .await?;
+        for statement in [sqlite_sql::DELETE_BLOCKS, sqlite_sql::DELETE_SEGMENTS] {
+            sqlx::query(statement).bind(&list).execute(&mut *self).await?;
+        }
         Ok(())
     }
+}
 
+impl GramTables for SqliteConnection {
     async fn blocks_for(&mut self, grams: &[Gram]) -> Result<Vec<(i64, Vec<u8>)>> {
         Ok(sqlx::query_as(
             "SELECT b.first_gram, b.entries FROM change_gram_blocks b WHERE b.rowid IN (\
@@ -471,7 +473,7 @@ impl GramTables for SqliteConnection {
     }
 }
 
-impl GramTables for PgConnection {
+impl GramSegments for PgConnection {
     async fn insert_segment(&mut self, scope: i64, bytes: i64) -> Result<i64> {
         let (id,): (i64,) =
             sqlx::query_as("INSERT INTO change_gram_segments (workspace_id, bytes) VALUES ($1, $2) RETURNING id")
@@ -518,7 +520,9 @@ impl GramTables for PgConnection {
         sqlx::query("DELETE FROM change_gram_segments WHERE id = ANY($1)").bind(segments).execute(&mut *self).await?;
         Ok(())
     }
+}
 
+impl GramTables for PgConnection {
     async fn blocks_for(&mut self, grams: &[Gram]) -> Result<Vec<(i64, Vec<u8>)>> {
         let grams: Vec<i64> = grams.iter().map(|&g| i64::from(g)).collect();
         Ok(sqlx::query_as(

@@ -187,24 +187,25 @@ pub trait MirrorOutbox {
     async fn delete_commits(&self, repository_id: i64, hashes: &[String]) -> Result<u64>;
 }
 
+/// The statement behind `enqueue!`: at, kind, repository name (or NULL), repository id, payload.
+pub(crate) const ENQUEUE: &str = "INSERT INTO mirror_outbox (at, kind, repository, payload) \
+    SELECT $1, $2, COALESCE($3, (SELECT name FROM repositories WHERE id = $4)), $5 \
+    WHERE EXISTS (SELECT 1 FROM mirror_config WHERE enabled = 1)";
+
 /// Appends an outbox entry in the caller's transaction when a mirror is enabled (a no-op
 /// otherwise, decided by the database so every process sees the same switch).
 /// `$repository` is an `Option<&str>` name; `$repository_id` an `Option<i64>` used when the name
 /// is not at hand.
 macro_rules! enqueue {
     ($conn:expr, $kind:expr, $repository:expr, $repository_id:expr, $payload:expr) => {
-        sqlx::query(
-            "INSERT INTO mirror_outbox (at, kind, repository, payload) \
-             SELECT $1, $2, COALESCE($3, (SELECT name FROM repositories WHERE id = $4)), $5 \
-             WHERE EXISTS (SELECT 1 FROM mirror_config WHERE enabled = 1)",
-        )
-        .bind(chrono::Utc::now().timestamp())
-        .bind($kind)
-        .bind($repository)
-        .bind($repository_id)
-        .bind($payload)
-        .execute(&mut *$conn)
-        .await
+        sqlx::query($crate::mirror::ENQUEUE)
+            .bind(chrono::Utc::now().timestamp())
+            .bind($kind)
+            .bind($repository)
+            .bind($repository_id)
+            .bind($payload)
+            .execute(&mut *$conn)
+            .await
     };
 }
 pub(crate) use enqueue;

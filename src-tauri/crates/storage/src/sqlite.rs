@@ -235,9 +235,7 @@ impl Dialect for SqliteStore {
         // The file the pool opened, as a path (`info.location` is its display form).
         let path = self.pool.connect_options().get_filename().to_path_buf();
         let blobs = self.blobs.clone();
-        let load = tokio::task::spawn_blocking(move || crate::sqlite_load::begin(&path, blobs, repository_id))
-            .await
-            .map_err(|e| StoreError::Storage(format!("the load could not begin: {e}")))??;
+        let load = crate::sqlite_load::blocking(|| crate::sqlite_load::begin(&path, blobs, repository_id))?;
         Ok(Box::new(load))
     }
 

@@ -16,10 +16,10 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use crate::blob::{BlobStore, PreparedDiff};
-use crate::change_grams::{Gram, GramTables};
+use crate::change_grams::{sqlite_sql, Gram, GramSegments};
 use crate::error::{Result, StoreError};
 use crate::model::{StorageResult, StorageStatus};
-use crate::sql::batch::{batch_result, prepare_batch, PreparedCommit};
+use crate::sql::batch::{batch_result, prepare_batch, PreparedCommit, COMMIT_COLUMNS, FILE_CHANGE_COLUMNS};
 use crate::sql::ChangeRow;
 use crate::store::{CommitBatchItem, CommitLoad};
 
@@ -48,7 +48,7 @@ pub(crate) fn begin(path: &Path, blobs: BlobStore, repository_id: i64) -> Result
     conn.execute_batch(SETUP).map_err(error)?;
     conn.execute_batch("BEGIN IMMEDIATE").map_err(error)?;
     let index_changes: Option<bool> = conn
-        .query_row("SELECT index_changes FROM repositories WHERE id = ?1", [repository_id], |row| row.get(0))
+        .query_row("SELECT index_changes FROM repositories WHERE id = $1", [repository_id], |row| row.get(0))
         .optional()
         .map_err(error)?;
     let Some(index_changes) = index_changes else {
@@ -63,7 +63,7 @@ fn error(err: rusqlite::Error) -> StoreError {
 
 /// Runs blocking work from async code: off the runtime's worker (`block_in_place`) when there is
 /// one to leave, directly otherwise (a current-thread runtime, or the thread of `block_on`).
-fn blocking<R>(work: impl FnOnce() -> R) -> R {
+pub(crate) fn blocking<R>(work: impl FnOnce() -> R) -> R {
     match tokio::runtime::Handle::try_current() {
         Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
             tokio::task::block_in_place(work)
@@ -138,17 +138,14 @@ impl SqliteLoad {
     ) -> Result<(HashMap<&'p str, (i64, bool)>, Vec<(i64, &'p PreparedCommit<'b>)>)> {
         let mut insert = self
             .conn
-            .prepare_cached(
-                "INSERT INTO commits (repository_id, hash, author_name, author_email, author_time, author_tz_offset, \
-                 committer_name, committer_email, committer_time, committer_tz_offset, message, pusher, commit_count, \
-                 total_additions, total_deletions, files_changed, parent_count, stored_at, raw_author_name, \
-                 raw_author_email, raw_committer_name, raw_committer_email, message_bytes) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
-                 ?21, ?22, ?23) ON CONFLICT (repository_id, hash) DO NOTHING RETURNING id",
-            )
+            .prepare_cached(&format!(
+                "INSERT INTO commits ({COMMIT_COLUMNS}) VALUES ({}) \
+                 ON CONFLICT (repository_id, hash) DO NOTHING RETURNING id",
+                placeholders(23)
+            ))
             .map_err(error)?;
         let mut existing =
-            self.conn.prepare_cached("SELECT id FROM commits WHERE repository_id = ?1 AND hash = ?2").map_err(error)?;
+            self.conn.prepare_cached("SELECT id FROM commits WHERE repository_id = $1 AND hash = $2").map_err(error)?;
         let (mut ids, mut inserted) = (HashMap::with_capacity(firsts.len()), Vec::with_capacity(firsts.len()));
         for &p in firsts {
             let c = &p.commit;
@@ -207,7 +204,7 @@ impl SqliteLoad {
     fn insert_parents(&self, inserted: &[(i64, &PreparedCommit<'_>)]) -> Result<()> {
         let mut insert = self
             .conn
-            .prepare_cached("INSERT INTO commit_parents (commit_id, position, parent_hash) VALUES (?1, ?2, ?3)")
+            .prepare_cached("INSERT INTO commit_parents (commit_id, position, parent_hash) VALUES ($1, $2, $3)")
             .map_err(error)?;
         for (id, p) in inserted {
             for (position, parent) in p.commit.parents.iter().enumerate() {
@@ -222,11 +219,11 @@ impl SqliteLoad {
         let mut insert = self
             .conn
             .prepare_cached(
-                "INSERT INTO diff_blobs (sha256, size, storage, compressed) VALUES (?1, ?2, ?3, ?4) \
+                "INSERT INTO diff_blobs (sha256, size, storage, compressed) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (sha256) DO NOTHING RETURNING id",
             )
             .map_err(error)?;
-        let mut existing = self.conn.prepare_cached("SELECT id FROM diff_blobs WHERE sha256 = ?1").map_err(error)?;
+        let mut existing = self.conn.prepare_cached("SELECT id FROM diff_blobs WHERE sha256 = $1").map_err(error)?;
         let mut ids = HashMap::new();
         let diffs = inserted.iter().flat_map(|(_, p)| p.changes.iter().filter_map(|(_, d)| d.as_deref()));
         for diff in diffs {
@@ -257,11 +254,7 @@ impl SqliteLoad {
     ) -> Result<()> {
         let mut insert = self
             .conn
-            .prepare_cached(
-                "INSERT INTO file_changes (commit_id, position, path, old_path, change_kind, is_binary, additions, \
-                 deletions, diff_blob_id, path_bytes, old_path_bytes, is_submodule) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )
+            .prepare_cached(&format!("INSERT INTO file_changes ({FILE_CHANGE_COLUMNS}) VALUES ({})", placeholders(12)))
             .map_err(error)?;
         for (id, p) in inserted {
             for (position, (change, diff)) in p.changes.iter().enumerate() {
@@ -292,7 +285,7 @@ impl SqliteLoad {
     fn insert_search(&self, inserted: &[(i64, &PreparedCommit<'_>)]) -> Result<()> {
         let mut insert = self
             .conn
-            .prepare_cached("INSERT INTO commit_search (rowid, message, paths, stems) VALUES (?1, ?2, ?3, ?4)")
+            .prepare_cached("INSERT INTO commit_search (rowid, message, paths, stems) VALUES ($1, $2, $3, $4)")
             .map_err(error)?;
         let mut paths = String::new();
         for (id, p) in inserted {
@@ -322,7 +315,7 @@ impl SqliteLoad {
             let mut insert = self
                 .conn
                 .prepare_cached(
-                    "INSERT INTO change_text (commit_id, added, removed) VALUES (?1, ?2, ?3) \
+                    "INSERT INTO change_text (commit_id, added, removed) VALUES ($1, $2, $3) \
                      ON CONFLICT (commit_id) DO UPDATE SET added = excluded.added, removed = excluded.removed",
                 )
                 .map_err(error)?;
@@ -333,7 +326,7 @@ impl SqliteLoad {
         // The index's statements are all synchronous here: the future is ready when first polled.
         futures::executor::block_on(crate::change_grams::index_commits(&mut self.conn, 0, &rows))?;
         let mut dequeue =
-            self.conn.prepare_cached("DELETE FROM change_index_queue WHERE commit_id = ?1").map_err(error)?;
+            self.conn.prepare_cached("DELETE FROM change_index_queue WHERE commit_id = $1").map_err(error)?;
         for (id, _, _) in &rows {
             dequeue.execute([id]).map_err(error)?;
         }
@@ -342,7 +335,7 @@ impl SqliteLoad {
 
     fn audit(&self, detail: &str) -> Result<()> {
         self.conn
-            .prepare_cached("INSERT INTO audit_log (at, action, entity, entity_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .prepare_cached(crate::sql::writes::AUDIT)
             .and_then(|mut insert| {
                 let entity_id = self.repository_id.to_string();
                 let at = chrono::Utc::now().timestamp();
@@ -355,32 +348,33 @@ impl SqliteLoad {
     /// As `mirror::enqueue!` with `kind::COMMITS`: only while the mirror is enabled.
     fn enqueue_commits(&self, payload: &str) -> Result<()> {
         self.conn
-            .prepare_cached(
-                "INSERT INTO mirror_outbox (at, kind, repository, payload) \
-                 SELECT ?1, ?2, (SELECT name FROM repositories WHERE id = ?3), ?4 \
-                 WHERE EXISTS (SELECT 1 FROM mirror_config WHERE enabled = 1)",
-            )
+            .prepare_cached(crate::mirror::ENQUEUE)
             .and_then(|mut insert| {
                 let at = chrono::Utc::now().timestamp();
-                insert.execute(params![at, crate::mirror::kind::COMMITS, self.repository_id, payload])
+                insert.execute(params![at, crate::mirror::kind::COMMITS, None::<&str>, self.repository_id, payload])
             })
             .map_err(error)?;
         Ok(())
     }
 }
 
-/// The change index's tables through the load's connection (see `GramTables for
-/// SqliteConnection`, the same statements through sqlx).
-impl GramTables for Connection {
+/// `$1, $2, …, $n`, the parameters of a one-row `VALUES`.
+fn placeholders(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// What indexing writes into the change index, through the load's connection: the statements the
+/// pool's connections run (`GramSegments for SqliteConnection`), one row at a time.
+impl GramSegments for Connection {
     async fn insert_segment(&mut self, _scope: i64, bytes: i64) -> Result<i64> {
-        self.prepare_cached("INSERT INTO change_gram_segments (bytes) VALUES (?1) RETURNING id")
+        self.prepare_cached(sqlite_sql::INSERT_SEGMENT)
             .and_then(|mut insert| insert.query_row([bytes], |row| row.get(0)))
             .map_err(error)
     }
 
     async fn insert_blocks(&mut self, segment: i64, blocks: &[(Gram, Vec<u8>)]) -> Result<()> {
         let mut insert = self
-            .prepare_cached("INSERT INTO change_gram_blocks (segment, first_gram, entries) VALUES (?1, ?2, ?3)")
+            .prepare_cached("INSERT INTO change_gram_blocks (segment, first_gram, entries) VALUES ($1, $2, $3)")
             .map_err(error)?;
         for (first, entries) in blocks {
             insert.execute(params![segment, i64::from(*first), entries]).map_err(error)?;
@@ -389,19 +383,13 @@ impl GramTables for Connection {
     }
 
     async fn small_segments(&mut self, _scope: i64, below: i64) -> Result<Vec<(i64, i64)>> {
-        let mut select = self
-            .prepare_cached("SELECT id, bytes FROM change_gram_segments WHERE bytes < ?1 ORDER BY id")
-            .map_err(error)?;
+        let mut select = self.prepare_cached(sqlite_sql::SMALL_SEGMENTS).map_err(error)?;
         let rows = select.query_map([below], |row| Ok((row.get(0)?, row.get(1)?))).map_err(error)?;
         rows.collect::<rusqlite::Result<_>>().map_err(error)
     }
 
     async fn blocks_of(&mut self, segments: &[i64]) -> Result<Vec<(i64, Vec<u8>)>> {
-        let mut select = self
-            .prepare_cached(
-                "SELECT first_gram, entries FROM change_gram_blocks WHERE segment IN (SELECT value FROM json_each(?1))",
-            )
-            .map_err(error)?;
+        let mut select = self.prepare_cached(sqlite_sql::BLOCKS_OF).map_err(error)?;
         let list = serde_json::to_string(segments).expect("ids serialise");
         let rows = select.query_map([list], |row| Ok((row.get(0)?, row.get(1)?))).map_err(error)?;
         rows.collect::<rusqlite::Result<_>>().map_err(error)
@@ -409,34 +397,8 @@ impl GramTables for Connection {
 
     async fn delete_segments(&mut self, segments: &[i64]) -> Result<()> {
         let list = serde_json::to_string(segments).expect("ids serialise");
-        for statement in [
-            "DELETE FROM change_gram_blocks WHERE segment IN (SELECT value FROM json_each(?1))",
-            "DELETE FROM change_gram_segments WHERE id IN (SELECT value FROM json_each(?1))",
-        ] {
+        for statement in [sqlite_sql::DELETE_BLOCKS, sqlite_sql::DELETE_SEGMENTS] {
             self.prepare_cached(statement).and_then(|mut delete| delete.execute([&list])).map_err(error)?;
-        }
-        Ok(())
-    }
-
-    async fn blocks_for(&mut self, grams: &[Gram]) -> Result<Vec<(i64, Vec<u8>)>> {
-        let mut select = self
-            .prepare(
-                "SELECT b.first_gram, b.entries FROM change_gram_blocks b WHERE b.rowid IN (\
-                 SELECT (SELECT x.rowid FROM change_gram_blocks x WHERE x.segment = s.id AND x.first_gram <= w.value \
-                         ORDER BY x.first_gram DESC LIMIT 1) \
-                 FROM change_gram_segments s, json_each(?1) w)",
-            )
-            .map_err(error)?;
-        let list = serde_json::to_string(grams).expect("grams serialise");
-        let rows = select.query_map([list], |row| Ok((row.get(0)?, row.get(1)?))).map_err(error)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(error)
-    }
-
-    async fn clear_when_nothing_is_indexed(&mut self) -> Result<()> {
-        let any: bool =
-            self.query_row("SELECT EXISTS (SELECT 1 FROM change_text)", [], |row| row.get(0)).map_err(error)?;
-        if !any {
-            self.execute_batch("DELETE FROM change_gram_blocks; DELETE FROM change_gram_segments;").map_err(error)?;
         }
         Ok(())
     }

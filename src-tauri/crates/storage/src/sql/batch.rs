@@ -102,7 +102,8 @@ pub(crate) fn batch_result(p: &PreparedCommit<'_>, commit_id: Option<i64>, fresh
 }
 
 /// The columns of a new commit row, besides the full-text ones.
-const COMMIT_COLUMNS: &str = "repository_id, hash, author_name, author_email, author_time, author_tz_offset, \
+pub(crate) const COMMIT_COLUMNS: &str =
+    "repository_id, hash, author_name, author_email, author_time, author_tz_offset, \
     committer_name, committer_email, committer_time, committer_tz_offset, message, pusher, commit_count, \
     total_additions, total_deletions, files_changed, parent_count, stored_at, raw_author_name, raw_author_email, \
     raw_committer_name, raw_committer_email, message_bytes";
@@ -273,7 +274,7 @@ pub(crate) type ParentRow<'a> = (i64, i64, &'a str);
 /// A batch's file change rows: commit id, position, the change, its diff text's id.
 pub(crate) type FileChangeRow<'a> = (i64, i64, &'a crate::model::NewFileChange, Option<i64>);
 
-const FILE_CHANGE_COLUMNS: &str = "commit_id, position, path, old_path, change_kind, is_binary, additions, \
+pub(crate) const FILE_CHANGE_COLUMNS: &str = "commit_id, position, path, old_path, change_kind, is_binary, additions, \
     deletions, diff_blob_id, path_bytes, old_path_bytes, is_submodule";
 
 /// SQLite: parent rows with multi-row statements.

@@ -11,6 +11,10 @@ pub(crate) struct SqlCommitLoad<S: crate::sql::Dialect> {
     pub index_changes: bool,
 }
 
+/// The statement behind `audit`: at, action, entity, entity id, detail.
+pub(crate) const AUDIT: &str =
+    "INSERT INTO audit_log (at, action, entity, entity_id, detail) VALUES ($1, $2, $3, $4, $5)";
+
 /// Instantiates the writes for a `Dialect`.
 macro_rules! sql_writes {
     ($store:ty) => {
@@ -234,7 +238,7 @@ macro_rules! sql_writes {
                     entity_id: Option<&str>,
                     detail: Option<&str>,
                 ) -> $crate::error::Result<()> {
-                    sqlx::query("INSERT INTO audit_log (at, action, entity, entity_id, detail) VALUES ($1, $2, $3, $4, $5)")
+                    sqlx::query($crate::sql::writes::AUDIT)
                         .bind(chrono::Utc::now().timestamp())
                         .bind(action)
                         .bind(entity)
