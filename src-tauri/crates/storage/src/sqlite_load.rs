@@ -6,8 +6,8 @@
 //! by a channel, one futex wake-up each; the importing task waited for each statement in turn, so
 //! the writer, which sets an import's pace, was two threads handing work back and forth on a
 //! machine whose cores the diff workers keep busy. `Store::store_commits` (single batches: push
-//! events, the tests' fixtures) keeps the shared sqlx statements; `load_matches_store_commits`
-//! checks that both write the same rows.
+//! events, the tests' fixtures) keeps the shared sqlx statements; the conformance test
+//! `a_load_writes_the_rows_store_commits_writes` checks that both write the same rows.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
