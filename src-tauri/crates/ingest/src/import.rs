@@ -13,7 +13,7 @@ use repovault_storage::{CommitBatchItem, CommitLoad, ErrorPayload, GitRef, Repos
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::commit_diff::{CommitDiffer, SharedPackCache};
+use crate::commit_diff::CommitDiffer;
 use crate::error::IngestError;
 use crate::repo::{self, RefFilter};
 
@@ -353,22 +353,13 @@ async fn write_commits(
     let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
     let detail = options.detail;
     let (repository_id, change_lines) = (repository.id, repository.index_changes);
-    let pack_cache = SharedPackCache::default();
     let mut workers = Vec::new();
     for _ in 0..options.workers.max(1) {
-        let (ids, next, sender, shared, stop, cancel, budget, pack_cache) = (
-            ids.clone(),
-            next.clone(),
-            sender.clone(),
-            shared.clone(),
-            stop.clone(),
-            cancel.clone(),
-            budget.clone(),
-            pack_cache.clone(),
-        );
+        let (ids, next, sender, shared, stop, cancel, budget) =
+            (ids.clone(), next.clone(), sender.clone(), shared.clone(), stop.clone(), cancel.clone(), budget.clone());
         // Named, so profiles and thread lists tell the diff workers from the writer.
         let worker = std::thread::Builder::new().name("diff-worker".into()).spawn(move || {
-            let mut differ = match CommitDiffer::new(&shared, detail, &pack_cache) {
+            let mut differ = match CommitDiffer::new(&shared, detail) {
                 Ok(differ) => differ,
                 Err(err) => return drop(sender.send(Err(err))),
             };

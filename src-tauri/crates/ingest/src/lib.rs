@@ -29,7 +29,7 @@ pub fn diff_commits(
     to: &str,
 ) -> Result<Vec<repovault_storage::NewFileChange>, IngestError> {
     let shared = repo::open(path)?;
-    let mut differ = commit_diff::CommitDiffer::new(&shared, ImportDetail::LineCounts, &Default::default())?;
+    let mut differ = commit_diff::CommitDiffer::new(&shared, ImportDetail::LineCounts)?;
     differ.between(commit_id(from)?, commit_id(to)?)
 }
 
@@ -43,7 +43,7 @@ pub fn diff_commits_file(
     file: &str,
 ) -> Result<Option<repovault_storage::NewFileChange>, IngestError> {
     let shared = repo::open(path)?;
-    let mut differ = commit_diff::CommitDiffer::new(&shared, ImportDetail::Full, &Default::default())?;
+    let mut differ = commit_diff::CommitDiffer::new(&shared, ImportDetail::Full)?;
     differ.keep_text = true;
     differ.file_between(commit_id(from)?, commit_id(to)?, file)
 }
