@@ -30,8 +30,8 @@ pub struct SqliteStore {
 #[allow(unsafe_code)]
 fn skip_memory_statistics() {
     static ONCE: std::sync::Once = std::sync::Once::new();
-    // SAFETY: `sqlite3_config` is safe to call with this option and an int; when the library is
-    // already in use it only returns an error code.
+    // SAFETY: this option takes one int. SQLite refuses the call (an error code) once the library
+    // is initialised; `ONCE` keeps the stores' own opens from starting while it runs.
     ONCE.call_once(|| unsafe {
         rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0 as std::ffi::c_int);
     });

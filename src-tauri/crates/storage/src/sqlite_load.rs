@@ -10,11 +10,6 @@
 //! `a_load_writes_the_rows_store_commits_writes` checks that both write the same rows.
 
 use std::collections::{HashMap, HashSet};
-
-/// foldhash rather than SipHash for the batch's hash-keyed maps: also seeded per process, and
-/// SipHash was 2.5 % of the writer's time.
-type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
-type FastSet<K> = HashSet<K, foldhash::fast::RandomState>;
 use std::path::Path;
 use std::time::Duration;
 
@@ -27,6 +22,11 @@ use crate::model::{StorageResult, StorageStatus};
 use crate::sql::batch::{batch_result, prepare_batch, PreparedCommit, COMMIT_COLUMNS, FILE_CHANGE_COLUMNS};
 use crate::sql::ChangeRow;
 use crate::store::{CommitBatchItem, CommitLoad};
+
+/// foldhash rather than SipHash for the batch's hash-keyed maps: also seeded per process, and
+/// SipHash was 2.5 % of the writer's time.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+type FastSet<K> = HashSet<K, foldhash::fast::RandomState>;
 
 /// What the pool's connections set (`SqliteStore::open`), for a connection that writes the same
 /// file; WAL mode is the file's own. The page cache is 8 MiB rather than SQLite's 2: on generated
@@ -146,7 +146,7 @@ impl SqliteLoad {
             .prepare_cached(&format!(
                 "INSERT INTO commits ({COMMIT_COLUMNS}) VALUES ({}) \
                  ON CONFLICT (repository_id, hash) DO NOTHING",
-                placeholders(23)
+                placeholders_for(COMMIT_COLUMNS)
             ))
             .map_err(error)?;
         let mut existing =
@@ -186,11 +186,7 @@ impl SqliteLoad {
                     c.message_bytes,
                 ])
                 .map_err(error)?;
-            // The new id from `last_insert_rowid`, not `RETURNING`: SQLite runs a `RETURNING`
-            // statement like one with a trigger, so it copied every page it changed to a statement
-            // journal first (a third of the writer's time on generated 20k).
-            let new = (changed == 1).then(|| self.conn.last_insert_rowid());
-            let entry = match new {
+            let entry = match self.inserted_id(changed) {
                 Some(id) => {
                     inserted.push((id, p));
                     (id, true)
@@ -204,6 +200,14 @@ impl SqliteLoad {
             ids.insert(c.hash.as_str(), entry);
         }
         Ok((ids, inserted))
+    }
+
+    /// The id of the row an `INSERT … ON CONFLICT DO NOTHING` just wrote, if it wrote one (`changed`
+    /// is its row count). From `last_insert_rowid` rather than `RETURNING`: SQLite runs a
+    /// `RETURNING` statement like one with a trigger, so it copied every page it changed to a
+    /// statement journal first (a third of the writer's time on generated 20k).
+    fn inserted_id(&self, changed: usize) -> Option<i64> {
+        (changed == 1).then(|| self.conn.last_insert_rowid())
     }
 
     fn insert_parents(&self, inserted: &[(i64, &PreparedCommit<'_>)]) -> Result<()> {
@@ -240,9 +244,7 @@ impl SqliteLoad {
             let (storage, compressed) =
                 if *inline { ("inline", Some(compressed.as_slice())) } else { ("external", None) };
             let changed = insert.execute(params![sha, size, storage, compressed]).map_err(error)?;
-            // As for commits: no `RETURNING`, hence no statement journal.
-            let new = (changed == 1).then(|| self.conn.last_insert_rowid());
-            let id = match new {
+            let id = match self.inserted_id(changed) {
                 Some(id) => id,
                 None => existing.query_row([sha], |row| row.get(0)).map_err(error)?,
             };
@@ -258,7 +260,10 @@ impl SqliteLoad {
     ) -> Result<()> {
         let mut insert = self
             .conn
-            .prepare_cached(&format!("INSERT INTO file_changes ({FILE_CHANGE_COLUMNS}) VALUES ({})", placeholders(12)))
+            .prepare_cached(&format!(
+                "INSERT INTO file_changes ({FILE_CHANGE_COLUMNS}) VALUES ({})",
+                placeholders_for(FILE_CHANGE_COLUMNS)
+            ))
             .map_err(error)?;
         for (id, p) in inserted {
             for (position, (change, diff)) in p.changes.iter().enumerate() {
@@ -362,9 +367,9 @@ impl SqliteLoad {
     }
 }
 
-/// `$1, $2, …, $n`, the parameters of a one-row `VALUES`.
-fn placeholders(n: usize) -> String {
-    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+/// `$1, $2, …, $n`, one parameter per column of a comma-separated column list: a one-row `VALUES`.
+fn placeholders_for(columns: &str) -> String {
+    (1..=columns.split(',').count()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 /// What indexing writes into the change index, through the load's connection: the statements the
