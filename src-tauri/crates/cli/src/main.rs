@@ -435,7 +435,9 @@ async fn run(cli: Cli, out: &Output) -> Result<(), CliError> {
         backup::before_migrate(backup::Context::new(cli.data_dir.clone(), cli.database_url.as_deref(), cli.json)?)
             .await?;
     }
+    let opening = std::time::Instant::now();
     let store = open(&cli, !matches!(cli.command, Command::Migrate { .. })).await?;
+    tracing::debug!(took = ?opening.elapsed(), "store opened");
     if let Command::Analyze(args) = &cli.command {
         let result = analyze::run(store.clone(), args, cli.json);
         let result = result.await;
@@ -454,7 +456,9 @@ async fn run(cli: Cli, out: &Output) -> Result<(), CliError> {
         return result;
     }
     let result = execute(&cli.command, store.as_ref(), &ctx, out).await;
+    let closing = std::time::Instant::now();
     store.close().await;
+    tracing::debug!(took = ?closing.elapsed(), "store closed");
     result
 }
 

@@ -25,6 +25,7 @@ pub mod search_text;
 pub mod snapshot;
 mod sql;
 pub mod sqlite;
+mod sqlite_checkpoint;
 mod sqlite_load;
 pub mod store;
 pub mod team;

@@ -254,6 +254,11 @@ impl Dialect for SqliteStore {
         Ok(Box::new(load))
     }
 
+    fn before_close(&self) {
+        let path = self.pool.connect_options().get_filename().to_path_buf();
+        crate::sqlite_load::blocking(|| crate::sqlite_checkpoint::wait(&path));
+    }
+
     async fn queued_changes(conn: &mut sqlx::SqliteConnection) -> Result<u64> {
         let (count,): (i64,) = sqlx::query_as("SELECT count(*) FROM change_index_queue").fetch_one(&mut *conn).await?;
         Ok(count as u64)

@@ -38,6 +38,7 @@ const SETUP: &str = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAG
 /// An open write transaction storing an import's batches into one repository.
 pub(crate) struct SqliteLoad {
     conn: Connection,
+    path: std::path::PathBuf,
     blobs: BlobStore,
     repository_id: i64,
     index_changes: bool,
@@ -59,7 +60,7 @@ pub(crate) fn begin(path: &Path, blobs: BlobStore, repository_id: i64) -> Result
     let Some(index_changes) = index_changes else {
         return Err(StoreError::not_found(format!("repository {repository_id}")));
     };
-    Ok(SqliteLoad { conn, blobs, repository_id, index_changes })
+    Ok(SqliteLoad { conn, path: path.to_path_buf(), blobs, repository_id, index_changes })
 }
 
 fn error(err: rusqlite::Error) -> StoreError {
@@ -86,7 +87,9 @@ impl CommitLoad for SqliteLoad {
     }
 
     async fn commit(self: Box<Self>) -> Result<()> {
-        blocking(|| self.conn.execute_batch("COMMIT").map_err(error))
+        blocking(|| self.conn.execute_batch("COMMIT").map_err(error))?;
+        crate::sqlite_checkpoint::request(&self.path);
+        Ok(())
     }
 }
 

@@ -83,6 +83,7 @@ macro_rules! sql_admin {
                 }
 
                 async fn close(&self) {
+                    <Self as $crate::sql::Dialect>::before_close(self);
                     self.pool().close().await;
                 }
             }

@@ -155,4 +155,8 @@ pub(crate) trait Dialect: Send + Sync {
         &self,
         repository_id: i64,
     ) -> impl Future<Output = Result<Box<dyn crate::store::CommitLoad>>> + Send;
+
+    /// Work of the store's own to finish before its connections close (SQLite: a background
+    /// checkpoint, see `sqlite_checkpoint`).
+    fn before_close(&self) {}
 }
