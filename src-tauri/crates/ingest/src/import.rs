@@ -331,9 +331,10 @@ const _: () = assert!(IN_FLIGHT_BYTES >= 2 * BATCH_BYTES);
 const LOAD_OPEN_AT_MOST: Duration = Duration::from_secs(4);
 
 /// How long an import's first transaction stays open; each next one may stay twice as long, up
-/// to `LOAD_OPEN_AT_MOST`. A committed transaction is checkpointed into the database file in the
-/// background while the import goes on (SQLite: `sqlite_checkpoint`), so a short import commits a
-/// few times instead of once and closing the store has little left to copy: pallets/flask
+/// to `LOAD_OPEN_AT_MOST`. These first transactions and the last are checkpointed into the
+/// database file in the background while the import goes on (`CommitLoad::commit_and_checkpoint`),
+/// so a short import commits a few times instead of once and closing the store has little left
+/// to copy: pallets/flask
 /// 1.23-1.28 s against 1.23-1.39 (five alternating runs each, medians 1.24 and 1.31); a long one
 /// soon commits every 4 s, as before (generated 100k within the noise).
 const LOAD_OPEN_AT_FIRST: Duration = Duration::from_millis(250);
@@ -446,9 +447,14 @@ async fn write_commits(
             }
             *in_load += batch.len();
             if finished || *in_load >= batch_size || opened_at.elapsed() >= load_open_at_most {
+                // A long import's later transactions leave their pages to the store's own
+                // checkpoints: copied in the background after every commit, git/git took 1-3 s
+                // more CPU for the pages its indexes rewrite from one transaction to the next.
+                let in_background = finished || load_open_at_most < LOAD_OPEN_AT_MOST;
                 load_open_at_most = (load_open_at_most * 2).min(LOAD_OPEN_AT_MOST);
                 let (open, _, _) = load.take().expect("a load is open");
-                if let Err(err) = open.commit().await {
+                let committed = if in_background { open.commit_and_checkpoint().await } else { open.commit().await };
+                if let Err(err) = committed {
                     break Err(err.into());
                 }
             }

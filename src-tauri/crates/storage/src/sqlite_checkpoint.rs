@@ -4,9 +4,10 @@
 //! it into the database, then `fsync`s both files. SQLite runs that checkpoint in the connection
 //! that commits past `wal_autocheckpoint` or in the one that closes last: either way on the
 //! import's critical path, the diff workers done or waiting (pallets/flask: closing the store took
-//! 110-128 ms, 73 ms of it waiting for the disk). After each load transaction commits, a passive
-//! checkpoint on another connection copies what it committed while the writer goes on with the
-//! next one, so closing the store finds little left (flask: 0-25 ms).
+//! 110-128 ms, 73 ms of it waiting for the disk). After a load transaction commits
+//! (`CommitLoad::commit_and_checkpoint`), a passive checkpoint on another connection copies what
+//! it committed while the writer goes on with the next one, so closing the store finds little
+//! left (flask: 0-25 ms).
 //!
 //! The load's connection keeps its own `wal_autocheckpoint`: a checkpoint that runs beside a
 //! writer never lets the WAL start over (that needs every frame copied when a write transaction

@@ -87,8 +87,13 @@ impl CommitLoad for SqliteLoad {
     }
 
     async fn commit(self: Box<Self>) -> Result<()> {
-        blocking(|| self.conn.execute_batch("COMMIT").map_err(error))?;
-        crate::sqlite_checkpoint::request(&self.path);
+        blocking(|| self.conn.execute_batch("COMMIT").map_err(error))
+    }
+
+    async fn commit_and_checkpoint(self: Box<Self>) -> Result<()> {
+        let path = self.path.clone();
+        self.commit().await?;
+        crate::sqlite_checkpoint::request(&path);
         Ok(())
     }
 }

@@ -26,6 +26,12 @@ pub trait CommitLoad: Send {
     async fn store(&mut self, batch: &[CommitBatchItem]) -> Result<Vec<StorageResult>>;
     /// Commits every batch stored since the load began.
     async fn commit(self: Box<Self>) -> Result<()>;
+    /// Commits, then has what was committed copied into the database file in the background
+    /// while the caller goes on (SQLite's WAL: `sqlite_checkpoint`), instead of by a later commit
+    /// or by closing the store. Where there is nothing to copy, as on PostgreSQL, a plain commit.
+    async fn commit_and_checkpoint(self: Box<Self>) -> Result<()> {
+        self.commit().await
+    }
 }
 
 #[async_trait]
