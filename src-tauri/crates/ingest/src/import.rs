@@ -30,15 +30,6 @@ pub enum ImportDetail {
     Metadata,
 }
 
-/// How long the pack pages an import has read stay mapped (see `memory`). Measured on generated
-/// 100k: every 250 ms kept the pack's resident part between 40 and 230 MiB instead of its whole
-/// 267 MB (peak 422 MiB instead of 520). This kernel maps a whole large folio of the page cache
-/// per fault, so the pages come back fast: every 50 ms the file-backed peak went from 230-245 to
-/// 135-180 MiB, every 25 ms to 108-111 MiB (of which ~40 are the binary, the pack indexes and
-/// libraries), each for 1-2 s more system CPU (the faults that map pages again) and no change in
-/// wall time within the noise (±15 % between runs of one build on this machine).
-const PACK_PAGES_KEPT_FOR: Duration = Duration::from_millis(25);
-
 /// Imports that store at least this many commits refresh the planner's statistics.
 const ANALYZE_AFTER: u64 = 1_000;
 
@@ -200,7 +191,7 @@ pub async fn import_repository_with_hook(
     progress(&ImportProgress::new(ImportPhase::Scanning, 0, 0));
     // From the history walk, which reads every new commit, to the last diff; not for a sync with
     // nothing new, nor for what follows the diffs.
-    let pack_pages = crate::memory::ReleaseWhileRunning::start(PACK_PAGES_KEPT_FOR);
+    let pack_pages = crate::memory::ReleaseWhileRunning::start();
     crate::memory::return_freed_memory_sooner();
     let known = store.commit_hashes(repository.id).await?;
     let tips = object_ids(&refs)?;

@@ -3,32 +3,43 @@
 //! ends, together with the neighbours the kernel maps along with it on each fault (64 KiB, or a
 //! whole large folio of the page cache on recent kernels): on a
 //! 100k-commit history the whole 267 MB pack ended up resident, the larger part of the import's
-//! peak, and it grows with the pack. At an interval (`ReleaseWhileRunning`) those pages are
+//! peak, and it grows with the pack. As they pile up (`ReleaseWhileRunning`) those pages are
 //! unmapped from the process; they stay in the kernel's page cache (shared and reclaimable, like a
 //! file read with `read`), and the next read of one maps it again with a minor fault, no disk
 //! access.
 //!
 //! Freed heap memory is handed back to the system sooner as well (`return_freed_memory_sooner`).
 //!
-//! Linux only (elsewhere this does nothing); `unsafe` is confined to the `madvise` and `mallopt`
-//! calls.
+//! Linux only (elsewhere this does nothing); `unsafe` is confined to the `madvise`, `mallopt` and
+//! `sysconf` calls.
 #![allow(unsafe_code)]
 
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-/// Unmaps the packs' pages every `every` on a thread of its own until dropped. Each round reads
-/// the process's mappings, which costs more the more mappings there are (about 2 ms for 4,000, as
-/// a webview's process may have): the wait is at least `WAIT_PER_MAPS_READ` times what reading
-/// them took, so that reading stays under ~5 % of a core.
+/// Unmaps the packs' pages on a thread of its own until dropped, each time the process has mapped
+/// `MAPPED_SINCE_RELEASE` more of files since the last time: it reads its resident file-backed
+/// size (`/proc/self/statm`, a few microseconds) every `POLL_EVERY`, and the mappings (which cost
+/// more, ~2 ms for a webview's 4,000) only then.
+///
+/// Releasing on a timer instead (every 250, 50, then 25 ms: generated 100k's file-backed peak went
+/// 230-245 → 135-180 → 108-111 MiB then) left the peak to how much the workers mapped between two
+/// passes: on a later, faster machine generated 100k peaked at 238-305 MiB over eleven runs of one
+/// build, the file-backed part 145-185. By size, alternating with that build (three runs each):
+/// 191-207 MiB against 242-303, the same wall and CPU time within the noise (23.5-26.0 s against
+/// 23.1-27.6); 64 MiB since the last release: 223-237.
 pub(crate) struct ReleaseWhileRunning {
     stop: Arc<(Mutex<bool>, Condvar)>,
     thread: Option<JoinHandle<()>>,
 }
 
+/// See `ReleaseWhileRunning`.
+const POLL_EVERY: Duration = Duration::from_millis(5);
+const MAPPED_SINCE_RELEASE: u64 = 32 * 1024 * 1024;
+
 impl ReleaseWhileRunning {
-    pub(crate) fn start(every: Duration) -> ReleaseWhileRunning {
+    pub(crate) fn start() -> ReleaseWhileRunning {
         let stop = Arc::new((Mutex::new(false), Condvar::new()));
         let signal = stop.clone();
         let thread = std::thread::Builder::new()
@@ -36,13 +47,21 @@ impl ReleaseWhileRunning {
             .spawn(move || {
                 let (stopped, wake) = &*signal;
                 let mut done = stopped.lock().unwrap_or_else(|e| e.into_inner());
-                let mut wait = every;
+                let mut after_release = mapped_file_bytes();
                 while !*done {
-                    done = wake.wait_timeout(done, wait).unwrap_or_else(|e| e.into_inner()).0;
-                    if !*done {
-                        let reading_maps = release_pack_pages(LEFT_MAPPED_BELOW);
-                        wait = every.max(reading_maps * WAIT_PER_MAPS_READ);
+                    done = wake.wait_timeout(done, POLL_EVERY).unwrap_or_else(|e| e.into_inner()).0;
+                    // Without `/proc` (not Linux) there is nothing to watch, nor to release.
+                    let (Some(since), Some(now)) = (after_release, mapped_file_bytes()) else { break };
+                    if *done {
+                        break;
                     }
+                    after_release = if time_to_release(since, now) {
+                        release_pack_pages(LEFT_MAPPED_BELOW);
+                        mapped_file_bytes()
+                    } else {
+                        // Pages the kernel took back lower the mark.
+                        Some(since.min(now))
+                    };
                 }
             })
             .ok();
@@ -61,8 +80,30 @@ impl Drop for ReleaseWhileRunning {
     }
 }
 
-/// See `ReleaseWhileRunning`.
-const WAIT_PER_MAPS_READ: u32 = 20;
+/// Whether the process has mapped enough of files since the last release (`since` bytes resident
+/// then, `now` bytes now) to release again.
+fn time_to_release(since: u64, now: u64) -> bool {
+    now >= since.saturating_add(MAPPED_SINCE_RELEASE)
+}
+
+/// The process's resident file-backed (and shared) memory, from `/proc/self/statm`.
+fn mapped_file_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let shared_pages: u64 = statm.split_ascii_whitespace().nth(2)?.parse().ok()?;
+    Some(shared_pages * page_size())
+}
+
+#[cfg(target_os = "linux")]
+fn page_size() -> u64 {
+    // SAFETY: `sysconf` only reads a system constant.
+    let bytes = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    u64::try_from(bytes).ok().filter(|&b| b > 0).unwrap_or(4096)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn page_size() -> u64 {
+    4096
+}
 
 /// glibc's allocator keeps what a thread frees for its next allocations, and by default raises
 /// the size it serves from `mmap` each time a large block is freed, so that large blocks come
@@ -149,6 +190,24 @@ mod linux {
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::linux::pack_mappings;
+
+    #[test]
+    fn pages_are_released_once_enough_more_are_mapped() {
+        let mib = 1024 * 1024;
+        assert!(!super::time_to_release(100 * mib, 100 * mib));
+        assert!(!super::time_to_release(100 * mib, 131 * mib));
+        assert!(super::time_to_release(100 * mib, 132 * mib));
+        // Fewer pages than at the last release (the kernel took some back): nothing to do.
+        assert!(!super::time_to_release(100 * mib, 20 * mib));
+    }
+
+    #[test]
+    fn the_resident_file_backed_size_is_read() {
+        // This test's own binary is a mapped file with pages resident.
+        let bytes = super::mapped_file_bytes().expect("/proc/self/statm");
+        assert!(bytes > 1024 * 1024, "{bytes} bytes");
+        assert!(super::page_size().is_power_of_two() && super::page_size() >= 4096);
+    }
 
     #[test]
     fn only_read_only_pack_mappings_are_picked() {
