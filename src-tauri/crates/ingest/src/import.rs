@@ -325,8 +325,7 @@ const LOAD_OPEN_AT_MOST: Duration = Duration::from_secs(4);
 /// to `LOAD_OPEN_AT_MOST`. These first transactions and the last are checkpointed into the
 /// database file in the background while the import goes on (`CommitLoad::commit_and_checkpoint`),
 /// so a short import commits a few times instead of once and closing the store has little left
-/// to copy: pallets/flask
-/// 1.23-1.28 s against 1.23-1.39 (five alternating runs each, medians 1.24 and 1.31); a long one
+/// to copy: pallets/flask 1.15-1.20 s against 1.22-1.26 (four alternating runs each); a long one
 /// soon commits every 4 s, as before (generated 100k within the noise).
 const LOAD_OPEN_AT_FIRST: Duration = Duration::from_millis(250);
 

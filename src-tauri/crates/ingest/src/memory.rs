@@ -51,10 +51,7 @@ impl ReleaseWhileRunning {
                 while !*done {
                     done = wake.wait_timeout(done, POLL_EVERY).unwrap_or_else(|e| e.into_inner()).0;
                     // Without `/proc` (not Linux) there is nothing to watch, nor to release.
-                    let (Some(since), Some(now)) = (after_release, mapped_file_bytes()) else { break };
-                    if *done {
-                        break;
-                    }
+                    let (false, Some(since), Some(now)) = (*done, after_release, mapped_file_bytes()) else { break };
                     after_release = if time_to_release(since, now) {
                         release_pack_pages(LEFT_MAPPED_BELOW);
                         mapped_file_bytes()
@@ -131,26 +128,19 @@ pub(crate) fn return_freed_memory_sooner() {
 /// them again cost time (pallets/flask, a 34 MB pack: 3.4 s instead of 3.0, three runs each).
 const LEFT_MAPPED_BELOW: usize = 128 * 1024 * 1024;
 
-/// Unmaps the resident pages of every mapped pack file of at least `min_bytes`. Returns how long
-/// reading the process's mappings took (unmapping costs what the pages cost to map, whatever the
-/// interval).
+/// Unmaps the resident pages of every mapped pack file of at least `min_bytes`.
 #[cfg(target_os = "linux")]
-pub(crate) fn release_pack_pages(min_bytes: usize) -> Duration {
+pub(crate) fn release_pack_pages(min_bytes: usize) {
     linux::release(min_bytes)
 }
 
 #[cfg(not(target_os = "linux"))]
-pub(crate) fn release_pack_pages(_min_bytes: usize) -> Duration {
-    Duration::ZERO
-}
+pub(crate) fn release_pack_pages(_min_bytes: usize) {}
 
 #[cfg(target_os = "linux")]
 mod linux {
-    pub(super) fn release(min_bytes: usize) -> std::time::Duration {
-        let reading = std::time::Instant::now();
-        let maps = std::fs::read_to_string("/proc/self/maps");
-        let read_in = reading.elapsed();
-        if let Ok(maps) = maps {
+    pub(super) fn release(min_bytes: usize) {
+        if let Ok(maps) = std::fs::read_to_string("/proc/self/maps") {
             for (start, end) in pack_mappings(&maps).into_iter().filter(|(start, end)| end - start >= min_bytes) {
                 // SAFETY: the range is a whole read-only mapping of a pack file (gix maps packs with
                 // `PROT_READ` and `MAP_PRIVATE`, so no page of it was ever written or copied).
@@ -162,7 +152,6 @@ mod linux {
                 }
             }
         }
-        read_in
     }
 
     /// The address ranges of read-only mappings of pack files (`…/objects/pack/*.pack`) in a

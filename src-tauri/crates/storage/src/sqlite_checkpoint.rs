@@ -31,8 +31,7 @@ struct Checkpointer {
 
 #[derive(Default)]
 struct State {
-    /// Set by `request` when it starts the thread, cleared by the thread when it ends (both under
-    /// the lock, so a request never lands on a thread that has decided to stop).
+    /// Set by `request` when it starts the thread, cleared by the thread when it ends.
     running: bool,
     /// A commit came while a pass was running: run one more after it.
     again: bool,
@@ -86,26 +85,30 @@ pub(crate) fn wait(path: &Path) {
 
 fn run(path: &Path, checkpointer: &Checkpointer) {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).and_then(|conn| {
+    let opened = Connection::open_with_flags(path, flags).and_then(|conn| {
         conn.busy_timeout(Duration::from_secs(10))?;
         Ok(conn)
     });
-    loop {
-        if let Ok(conn) = &conn {
-            let started = Instant::now();
-            // Passive: copies what no reader still needs, never waits for the writer or readers.
-            let outcome = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
-                Ok((row.get::<_, i64>(1)?, row.get::<_, i64>(2)?))
-            });
-            match outcome {
-                Ok((frames, copied)) => {
-                    tracing::debug!(frames, copied, took = ?started.elapsed(), "background checkpoint")
-                }
-                Err(err) => tracing::debug!(%err, "background checkpoint"),
-            }
+    let conn = match opened {
+        Ok(conn) => conn,
+        Err(err) => {
+            tracing::debug!(%err, "the checkpoint thread cannot open the store");
+            checkpointer.state().running = false;
+            return;
         }
+    };
+    loop {
+        let started = Instant::now();
+        // Passive: copies what no reader still needs, never waits for the writer or readers.
+        let outcome = conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| Ok((row.get::<_, i64>(1)?, row.get::<_, i64>(2)?)));
+        match outcome {
+            Ok((frames, copied)) => tracing::debug!(frames, copied, took = ?started.elapsed(), "background checkpoint"),
+            Err(err) => tracing::debug!(%err, "background checkpoint"),
+        }
+        // Under one lock with the request's check, so no request lands on a thread that stops.
         let mut state = checkpointer.state();
-        if conn.is_err() || !std::mem::take(&mut state.again) {
+        if !std::mem::take(&mut state.again) {
             state.running = false;
             return;
         }
